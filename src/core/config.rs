@@ -1,0 +1,446 @@
+//! The client's configuration: parsed from the PHP constructor array (as JSON) and validated, so
+//! that a typo or a bad value is reported when the client is built, not when an event is lost.
+
+use super::error::{Error, Result};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.mindbox.ru";
+
+/// The helpers' operation names; `operations` in the config overrides them one by one.
+pub const DEFAULT_OPERATIONS: [(&str, &str); 7] = [
+    ("createOrder", "Website.CreateOrder"),
+    ("updateOrder", "Website.UpdateOrder"),
+    ("registerCustomer", "Website.Register"),
+    ("updateCustomer", "Website.UpdateProfile"),
+    ("setCart", "Website.SetCart"),
+    ("subscribeEmail", "Website.SubscribeEmail"),
+    ("getCustomerBalance", "Website.GetCustomerBalance"),
+];
+
+/// A secret that cannot leak through `{:?}` or `{}`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `Authorization: SecretKey <key>`, the current form.
+    SecretKey,
+    /// `Authorization: Mindbox secretKey="<key>"`, the form of the original specification.
+    Legacy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    Error,
+    Info,
+    Debug,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Synchronous {
+    Normal,
+    Full,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub endpoint_id: String,
+    pub secret_key: Secret,
+    /// Without a trailing slash; may carry a path prefix for a proxying custom domain.
+    pub base_url: String,
+    pub auth_scheme: AuthScheme,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+    pub outbox: Option<PathBuf>,
+    pub operations: BTreeMap<String, String>,
+    pub max_attempts: u32,
+    /// Requests a minute per operation and endpoint; 0 lifts the limit.
+    pub rate_limit: u32,
+    pub concurrency: usize,
+    pub log_file: Option<PathBuf>,
+    pub log_level: LogLevel,
+    pub log_max_bytes: u64,
+    pub synchronous: Synchronous,
+}
+
+const KNOWN_KEYS: [&str; 15] = [
+    "endpointId",
+    "secretKey",
+    "baseUrl",
+    "authScheme",
+    "timeout",
+    "connectTimeout",
+    "outbox",
+    "operations",
+    "maxAttempts",
+    "rateLimit",
+    "concurrency",
+    "logFile",
+    "logLevel",
+    "logMaxBytes",
+    "synchronous",
+];
+
+impl Config {
+    /// Parses the constructor's array. `default_outbox` is used when `outbox` is not given
+    /// (the binding derives it from the ini setting or the temp dir).
+    pub fn from_value(value: &Value, default_outbox: Option<PathBuf>) -> Result<Config> {
+        let map = value
+            .as_object()
+            .ok_or_else(|| Error::invalid("config", "must be an array of options"))?;
+        if let Some(unknown) = map.keys().find(|k| !KNOWN_KEYS.contains(&k.as_str())) {
+            return Err(Error::invalid(
+                format!("config.{unknown}"),
+                format!(
+                    "unknown option; known options are {}",
+                    KNOWN_KEYS.join(", ")
+                ),
+            ));
+        }
+        let endpoint_id = required_string(map, "endpointId")?;
+        if !endpoint_id.chars().all(|c| c.is_ascii_graphic()) {
+            return Err(Error::invalid(
+                "config.endpointId",
+                "must be printable ASCII without spaces",
+            ));
+        }
+        let secret_key = Secret(required_string(map, "secretKey")?);
+        if secret_key.0.chars().any(|c| c.is_control()) {
+            return Err(Error::invalid(
+                "config.secretKey",
+                "contains control characters",
+            ));
+        }
+        let base_url = match optional_string(map, "baseUrl")? {
+            Some(url) => validate_base_url(&url)?,
+            None => DEFAULT_BASE_URL.to_string(),
+        };
+        let auth_scheme = match optional_string(map, "authScheme")?.as_deref() {
+            None | Some("secretKey") | Some("SecretKey") => AuthScheme::SecretKey,
+            Some("legacy") => AuthScheme::Legacy,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "config.authScheme",
+                    format!("'{other}' is not one of 'secretKey', 'legacy'"),
+                ));
+            }
+        };
+        let timeout = seconds(map, "timeout", 5.0)?;
+        let connect_timeout = seconds(map, "connectTimeout", 2.0_f64.min(timeout.as_secs_f64()))?;
+        let outbox = optional_string(map, "outbox")?
+            .map(PathBuf::from)
+            .or(default_outbox);
+        let mut operations: BTreeMap<String, String> = DEFAULT_OPERATIONS
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        match map.get("operations") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(overrides)) => {
+                for (helper, name) in overrides {
+                    let path = format!("config.operations.{helper}");
+                    if !operations.contains_key(helper) {
+                        return Err(Error::invalid(path, "is not a helper of MindboxClient"));
+                    }
+                    let name = name
+                        .as_str()
+                        .ok_or_else(|| Error::invalid(&path, "must be a string"))?;
+                    validate_operation(name).map_err(|m| Error::invalid(&path, m))?;
+                    operations.insert(helper.clone(), name.to_string());
+                }
+            }
+            Some(_) => {
+                return Err(Error::invalid(
+                    "config.operations",
+                    "must be an array of helper => operation name",
+                ));
+            }
+        }
+        let max_attempts = integer(map, "maxAttempts", 12, 1, 1000)? as u32;
+        let rate_limit = integer(map, "rateLimit", 8000, 0, 1_000_000)? as u32;
+        let concurrency = integer(map, "concurrency", 8, 1, 64)? as usize;
+        let log_file = optional_string(map, "logFile")?.map(PathBuf::from);
+        let log_level = match optional_string(map, "logLevel")?.as_deref() {
+            None | Some("info") => LogLevel::Info,
+            Some("error") => LogLevel::Error,
+            Some("debug") => LogLevel::Debug,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "config.logLevel",
+                    format!("'{other}' is not one of 'error', 'info', 'debug'"),
+                ));
+            }
+        };
+        let log_max_bytes = integer(map, "logMaxBytes", 10 * 1024 * 1024, 4096, i64::MAX)? as u64;
+        let synchronous = match optional_string(map, "synchronous")?.as_deref() {
+            None | Some("NORMAL") | Some("normal") => Synchronous::Normal,
+            Some("FULL") | Some("full") => Synchronous::Full,
+            Some(other) => {
+                return Err(Error::invalid(
+                    "config.synchronous",
+                    format!("'{other}' is not one of 'NORMAL', 'FULL'"),
+                ));
+            }
+        };
+        Ok(Config {
+            endpoint_id,
+            secret_key,
+            base_url,
+            auth_scheme,
+            timeout,
+            connect_timeout,
+            outbox,
+            operations,
+            max_attempts,
+            rate_limit,
+            concurrency,
+            log_file,
+            log_level,
+            log_max_bytes,
+            synchronous,
+        })
+    }
+
+    /// The configured operation name of a helper such as `createOrder`.
+    pub fn operation<'a>(&'a self, helper: &'a str) -> &'a str {
+        self.operations
+            .get(helper)
+            .map(String::as_str)
+            .unwrap_or(helper)
+    }
+}
+
+/// Mindbox operation system names are ASCII identifiers joined by dots (`Website.CreateOrder`).
+pub fn validate_operation(name: &str) -> std::result::Result<(), String> {
+    if name.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if name.len() > 200 {
+        return Err("is longer than 200 characters".into());
+    }
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    {
+        return Err(format!(
+            "'{}' may hold only letters, digits, '.', '_' and '-'",
+            name.escape_default()
+        ));
+    }
+    Ok(())
+}
+
+/// Plain HTTP would send the secret key in clear text, so it is allowed only to this machine.
+fn validate_base_url(url: &str) -> Result<String> {
+    let bad = |m: String| Error::invalid("config.baseUrl", m);
+    let trimmed = url.trim_end_matches('/');
+    let uri: ureq::http::Uri = trimmed
+        .parse()
+        .map_err(|e| bad(format!("'{url}' is not a URL: {e}")))?;
+    let host = uri
+        .host()
+        .ok_or_else(|| bad(format!("'{url}' has no host")))?;
+    if uri.query().is_some() {
+        return Err(bad(format!("'{url}' must not carry a query")));
+    }
+    match uri.scheme_str() {
+        Some("https") => Ok(trimmed.to_string()),
+        Some("http") if is_loopback(host) => Ok(trimmed.to_string()),
+        Some("http") => Err(bad(format!(
+            "'{url}': plain http is allowed only to a loopback host; use https"
+        ))),
+        _ => Err(bad(format!("'{url}' must start with https://"))),
+    }
+}
+
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .parse::<std::net::IpAddr>()
+            .map(|ip| ip.is_loopback())
+            .unwrap_or(false)
+}
+
+fn required_string(map: &Map<String, Value>, key: &str) -> Result<String> {
+    match optional_string(map, key)? {
+        Some(s) if !s.trim().is_empty() => Ok(s),
+        _ => Err(Error::invalid(
+            format!("config.{key}"),
+            "is required and must be a non-empty string",
+        )),
+    }
+}
+
+fn optional_string(map: &Map<String, Value>, key: &str) -> Result<Option<String>> {
+    match map.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(Error::invalid(format!("config.{key}"), "must be a string")),
+    }
+}
+
+fn seconds(map: &Map<String, Value>, key: &str, default: f64) -> Result<Duration> {
+    let value = match map.get(key) {
+        None | Some(Value::Null) => default,
+        Some(Value::Number(n)) => n.as_f64().unwrap_or(f64::NAN),
+        Some(_) => {
+            return Err(Error::invalid(
+                format!("config.{key}"),
+                "must be a number of seconds",
+            ));
+        }
+    };
+    if !(value > 0.0 && value <= 600.0) {
+        return Err(Error::invalid(
+            format!("config.{key}"),
+            format!("{value} is not between 0 and 600 seconds"),
+        ));
+    }
+    Ok(Duration::from_secs_f64(value))
+}
+
+fn integer(map: &Map<String, Value>, key: &str, default: i64, min: i64, max: i64) -> Result<i64> {
+    let value = match map.get(key) {
+        None | Some(Value::Null) => return Ok(default),
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(_) => None,
+    };
+    match value {
+        Some(v) if (min..=max).contains(&v) => Ok(v),
+        _ => Err(Error::invalid(
+            format!("config.{key}"),
+            format!("must be an integer from {min} to {max}"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn parse(v: Value) -> Result<Config> {
+        Config::from_value(&v, None)
+    }
+
+    fn path_of(r: Result<Config>) -> String {
+        match r {
+            Err(Error::InvalidArgument { path, .. }) => path,
+            other => panic!("expected InvalidArgument, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_apply() {
+        let c = parse(json!({"endpointId": "shop", "secretKey": "k"})).unwrap();
+        assert_eq!(c.base_url, DEFAULT_BASE_URL);
+        assert_eq!(c.timeout, Duration::from_secs(5));
+        assert_eq!(c.connect_timeout, Duration::from_secs(2));
+        assert_eq!(c.max_attempts, 12);
+        assert_eq!(c.rate_limit, 8000);
+        assert_eq!(c.auth_scheme, AuthScheme::SecretKey);
+        assert_eq!(c.operation("createOrder"), "Website.CreateOrder");
+    }
+
+    #[test]
+    fn required_and_unknown_keys_are_named() {
+        assert_eq!(
+            path_of(parse(json!({"secretKey": "k"}))),
+            "config.endpointId"
+        );
+        assert_eq!(
+            path_of(parse(json!({"endpointId": " ", "secretKey": "k"}))),
+            "config.endpointId"
+        );
+        assert_eq!(
+            path_of(parse(json!({"endpointId": "e"}))),
+            "config.secretKey"
+        );
+        assert_eq!(
+            path_of(parse(
+                json!({"endpointId": "e", "secretKey": "k", "timout": 1})
+            )),
+            "config.timout"
+        );
+        assert_eq!(path_of(parse(json!([1, 2]))), "config");
+    }
+
+    #[test]
+    fn http_only_to_loopback() {
+        let with = |url: &str| parse(json!({"endpointId": "e", "secretKey": "k", "baseUrl": url}));
+        assert_eq!(
+            with("http://127.0.0.1:8080/").unwrap().base_url,
+            "http://127.0.0.1:8080"
+        );
+        assert!(with("http://localhost:1").is_ok());
+        assert!(with("http://[::1]:1").is_ok());
+        assert!(with("https://api.mindbox.cloud").is_ok());
+        assert_eq!(path_of(with("http://api.mindbox.ru")), "config.baseUrl");
+        assert_eq!(path_of(with("http://10.0.0.1")), "config.baseUrl");
+        assert_eq!(path_of(with("ftp://x")), "config.baseUrl");
+        assert_eq!(path_of(with("not a url")), "config.baseUrl");
+    }
+
+    #[test]
+    fn numbers_are_range_checked() {
+        let with = |k: &str, v: Value| {
+            let mut m = json!({"endpointId": "e", "secretKey": "k"});
+            m[k] = v;
+            parse(m)
+        };
+        assert_eq!(path_of(with("timeout", json!(0))), "config.timeout");
+        assert_eq!(path_of(with("timeout", json!("5"))), "config.timeout");
+        assert_eq!(path_of(with("maxAttempts", json!(0))), "config.maxAttempts");
+        assert_eq!(
+            path_of(with("concurrency", json!(1.5))),
+            "config.concurrency"
+        );
+        assert_eq!(
+            with("timeout", json!(0.5)).unwrap().connect_timeout,
+            Duration::from_millis(500)
+        );
+        assert_eq!(with("rateLimit", json!(0)).unwrap().rate_limit, 0);
+    }
+
+    #[test]
+    fn operation_overrides_are_checked() {
+        let c = parse(json!({"endpointId": "e", "secretKey": "k",
+            "operations": {"createOrder": "Shop.NewOrder"}}))
+        .unwrap();
+        assert_eq!(c.operation("createOrder"), "Shop.NewOrder");
+        assert_eq!(c.operation("updateOrder"), "Website.UpdateOrder");
+        assert_eq!(
+            path_of(parse(json!({"endpointId": "e", "secretKey": "k",
+                "operations": {"createOrdr": "X"}}))),
+            "config.operations.createOrdr"
+        );
+        assert_eq!(
+            path_of(parse(json!({"endpointId": "e", "secretKey": "k",
+                "operations": {"createOrder": "bad name"}}))),
+            "config.operations.createOrder"
+        );
+    }
+
+    #[test]
+    fn secret_does_not_show_in_debug() {
+        let c = parse(json!({"endpointId": "e", "secretKey": "hunter2"})).unwrap();
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

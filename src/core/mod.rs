@@ -1,0 +1,12 @@
+//! The pure-Rust core: everything the extension does, with no PHP type anywhere, so that all of
+//! it is tested with `cargo test`.
+
+pub mod balance;
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod log;
+pub mod normalize;
+pub mod request;
+pub mod response;
+pub mod transport;

@@ -1,0 +1,260 @@
+//! Bodies are Mindbox-shaped (the Mindbox docs are the schema); this brings the fields we know
+//! into the form Mindbox accepts and refuses what it cannot send, naming the path.
+
+use super::error::{Error, Result};
+use serde_json::{Number, Value};
+
+/// Prices and amounts: Mindbox takes at most 2 decimals.
+const MONEY_KEYS: [&str; 9] = [
+    "basePricePerItem",
+    "pricePerItem",
+    "priceOfLine",
+    "minPricePerItem",
+    "costPricePerItem",
+    "discountedPriceOfLine",
+    "totalPrice",
+    "deliveryCost",
+    "amount",
+];
+
+/// Quantities: at most 3 decimals.
+const QUANTITY_KEYS: [&str; 2] = ["quantity", "count"];
+
+/// The largest body accepted; Mindbox documents no limit, this keeps a runaway array from
+/// filling the outbox.
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+pub fn normalize(body: &mut Value) -> Result<()> {
+    if !body.is_object() {
+        return Err(Error::invalid(
+            "body",
+            "must be an array with string keys (a JSON object such as ['customer' => [...]])",
+        ));
+    }
+    walk(body, &mut String::new())
+}
+
+/// Serialises a normalised body, refusing one larger than [`MAX_BODY_BYTES`].
+pub fn to_bytes(body: &Value) -> Result<Vec<u8>> {
+    let bytes = serde_json::to_vec(body).map_err(|e| Error::invalid("body", e.to_string()))?;
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(Error::invalid(
+            "body",
+            format!(
+                "is {} bytes as JSON, more than the {} accepted",
+                bytes.len(),
+                MAX_BODY_BYTES
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+fn walk(value: &mut Value, path: &mut String) -> Result<()> {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map.iter_mut() {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(key);
+                match key.as_str() {
+                    // Shop-defined data: its keys mean whatever the project says.
+                    "customFields" => {}
+                    "mobilePhone" => phone(child, path)?,
+                    "email" => email(child, path)?,
+                    k if MONEY_KEYS.contains(&k) => decimal(child, path, 2)?,
+                    k if QUANTITY_KEYS.contains(&k) => decimal(child, path, 3)?,
+                    "lines" => {
+                        number_lines(child);
+                        walk(child, path)?;
+                    }
+                    _ => walk(child, path)?,
+                }
+                path.truncate(len);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter_mut().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                walk(child, path)?;
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn phone(value: &mut Value, path: &str) -> Result<()> {
+    let raw = match value {
+        Value::Null => return Ok(()),
+        Value::String(s) => s.clone(),
+        Value::Number(n) if n.is_u64() => n.to_string(),
+        _ => return Err(Error::invalid(path, "must be a phone number string")),
+    };
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    if raw.trim().is_empty() {
+        *value = Value::Null;
+        return Ok(());
+    }
+    if digits.is_empty() || digits.len() > 20 {
+        return Err(Error::invalid(
+            path,
+            format!("'{raw}' is not a phone number"),
+        ));
+    }
+    *value = Value::String(digits);
+    Ok(())
+}
+
+fn email(value: &mut Value, path: &str) -> Result<()> {
+    match value {
+        Value::Null => Ok(()),
+        Value::String(s) => {
+            let trimmed = s.trim();
+            if trimmed.len() != s.len() {
+                *s = trimmed.to_string();
+            }
+            Ok(())
+        }
+        _ => Err(Error::invalid(path, "must be a string")),
+    }
+}
+
+fn decimal(value: &mut Value, path: &str, places: i32) -> Result<()> {
+    let n = match value {
+        Value::Null => return Ok(()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => return check_sign(n.as_f64(), path),
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().replace(',', ".").parse::<f64>().ok(),
+        _ => None,
+    };
+    let Some(n) = n.filter(|n| n.is_finite()) else {
+        return Err(Error::invalid(path, "must be a finite number"));
+    };
+    check_sign(Some(n), path)?;
+    let scale = 10f64.powi(places);
+    let rounded = (n * scale).round() / scale;
+    *value = if rounded.fract() == 0.0 && rounded.abs() < 9.0e15 {
+        Value::Number(Number::from(rounded as i64))
+    } else {
+        Number::from_f64(rounded)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)
+    };
+    Ok(())
+}
+
+fn check_sign(n: Option<f64>, path: &str) -> Result<()> {
+    match n {
+        Some(n) if n < 0.0 => Err(Error::invalid(path, format!("{n} is negative"))),
+        _ => Ok(()),
+    }
+}
+
+/// Mindbox requires increasing `lineNumber`s on order lines; numbers the caller gave are kept and
+/// the missing ones continue after the largest.
+fn number_lines(lines: &mut Value) {
+    let Value::Array(items) = lines else { return };
+    let mut next = items
+        .iter()
+        .filter_map(|l| l.get("lineNumber").and_then(Value::as_i64))
+        .max()
+        .unwrap_or(0);
+    for line in items.iter_mut() {
+        if let Value::Object(map) = line
+            && !map.contains_key("lineNumber")
+        {
+            next += 1;
+            map.insert("lineNumber".into(), Value::from(next));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ok(mut v: Value) -> Value {
+        normalize(&mut v).unwrap();
+        v
+    }
+
+    fn bad_path(mut v: Value) -> String {
+        match normalize(&mut v) {
+            Err(Error::InvalidArgument { path, .. }) => path,
+            other => panic!("expected InvalidArgument, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn phones_emails_money_and_quantities() {
+        let v = ok(
+            json!({"customer": {"mobilePhone": "+7 (900) 123-45-67", "email": "  a@b.ru "},
+            "order": {"totalPrice": "1999.999", "deliveryCost": 300, "lines": [
+                {"quantity": 1.23456, "basePricePerItem": 10.005}]}}),
+        );
+        assert_eq!(v["customer"]["mobilePhone"], "79001234567");
+        assert_eq!(v["customer"]["email"], "a@b.ru");
+        assert_eq!(v["order"]["totalPrice"], json!(2000));
+        assert_eq!(v["order"]["deliveryCost"], json!(300));
+        assert_eq!(v["order"]["lines"][0]["quantity"], json!(1.235));
+        assert_eq!(
+            v["order"]["lines"][0]["basePricePerItem"].as_f64(),
+            Some(10.01)
+        );
+    }
+
+    #[test]
+    fn line_numbers_fill_the_gaps() {
+        let v = ok(json!({"order": {"lines": [{"quantity": 1}, {"lineNumber": 5}, {}]}}));
+        let numbers: Vec<i64> = v["order"]["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["lineNumber"].as_i64().unwrap())
+            .collect();
+        assert_eq!(numbers, vec![6, 5, 7]);
+        let v = ok(json!({"order": {"lines": [{}, {}, {}]}}));
+        assert_eq!(v["order"]["lines"][2]["lineNumber"], 3);
+    }
+
+    #[test]
+    fn bad_fields_are_named_by_path() {
+        assert_eq!(
+            bad_path(json!({"order": {"lines": [{"quantity": 1}, {"quantity": "two"}]}})),
+            "order.lines[1].quantity"
+        );
+        assert_eq!(
+            bad_path(json!({"order": {"lines": [{"basePricePerItem": -1}]}})),
+            "order.lines[0].basePricePerItem"
+        );
+        assert_eq!(
+            bad_path(json!({"customer": {"mobilePhone": "call me"}})),
+            "customer.mobilePhone"
+        );
+        assert_eq!(
+            bad_path(json!({"customer": {"email": 5}})),
+            "customer.email"
+        );
+        assert_eq!(bad_path(json!([1, 2])), "body");
+        assert_eq!(bad_path(json!("text")), "body");
+    }
+
+    #[test]
+    fn custom_fields_are_left_alone() {
+        let v = ok(json!({"customer": {"customFields": {"count": "many", "email": 3}}}));
+        assert_eq!(v["customer"]["customFields"]["count"], "many");
+    }
+
+    #[test]
+    fn oversize_bodies_are_refused() {
+        let big = json!({"x": "y".repeat(MAX_BODY_BYTES)});
+        assert!(matches!(to_bytes(&big), Err(Error::InvalidArgument { .. })));
+        assert!(to_bytes(&json!({"a": "Привет"})).is_ok());
+    }
+}

@@ -1,0 +1,207 @@
+//! The HTTP transport: one pooled ureq agent per process.
+//!
+//! PHP-FPM forks its workers after module startup, and a forked child shares its parent's
+//! sockets. So the agent is created on first use and belongs to the process id that created it;
+//! a child that inherits one abandons it (without closing anything the parent still uses) and
+//! builds its own.
+
+use super::error::{Error, Result};
+use super::request::HttpRequest;
+use std::sync::Mutex;
+use std::time::Duration;
+use ureq::Agent;
+
+/// Mindbox answers are small; anything this large is not an answer we can use.
+pub const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    pub total: Duration,
+    pub connect: Duration,
+}
+
+static AGENT: Mutex<Option<(u32, Agent)>> = Mutex::new(None);
+
+fn agent() -> Agent {
+    let pid = std::process::id();
+    let mut slot = AGENT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    match slot.as_ref() {
+        Some((owner, agent)) if *owner == pid => agent.clone(),
+        _ => {
+            if let Some(inherited) = slot.take() {
+                // Dropping it would close (and for TLS, write to) sockets the parent still uses.
+                std::mem::forget(inherited);
+            }
+            let agent = new_agent();
+            *slot = Some((pid, agent.clone()));
+            agent
+        }
+    }
+}
+
+fn new_agent() -> Agent {
+    Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        // The shop's environment may carry proxy variables meant for other software; a proxy
+        // for Mindbox must be a deliberate choice, not an accident.
+        .proxy(None)
+        .max_idle_connections(64)
+        .max_idle_connections_per_host(32)
+        .user_agent(super::request::USER_AGENT)
+        .build()
+        .into()
+}
+
+pub fn send(request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {
+    let mut builder = agent().post(&request.url);
+    for (name, value) in &request.headers {
+        builder = builder.header(*name, value);
+    }
+    let result = builder
+        .config()
+        .timeout_global(Some(timeouts.total))
+        .timeout_connect(Some(timeouts.connect))
+        .build()
+        .send(&request.body[..]);
+    let mut response = result.map_err(|e| transport_error(e, timeouts))?;
+    let status = response.status().as_u16();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_RESPONSE_BYTES)
+        .read_to_vec()
+        .map_err(|e| match e {
+            ureq::Error::BodyExceedsLimit(_) => Error::unavailable(
+                status,
+                format!("the answer is larger than {MAX_RESPONSE_BYTES} bytes"),
+            ),
+            other => Error::unavailable(
+                status,
+                format!(
+                    "the answer could not be read: {}",
+                    describe(&other, timeouts)
+                ),
+            ),
+        })?;
+    Ok(HttpResponse {
+        status,
+        retry_after,
+        body,
+    })
+}
+
+fn transport_error(e: ureq::Error, timeouts: Timeouts) -> Error {
+    Error::unavailable(0, describe(&e, timeouts))
+}
+
+fn describe(e: &ureq::Error, timeouts: Timeouts) -> String {
+    match e {
+        ureq::Error::Timeout(ureq::Timeout::Connect) => format!(
+            "no connection within {:.1} s",
+            timeouts.connect.as_secs_f64()
+        ),
+        ureq::Error::Timeout(_) => format!(
+            "no complete answer within {:.1} s",
+            timeouts.total.as_secs_f64()
+        ),
+        ureq::Error::ConnectionFailed => "the connection was refused or failed".into(),
+        ureq::Error::HostNotFound => "the host name could not be resolved".into(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    fn request(port: u16) -> HttpRequest {
+        HttpRequest {
+            url: format!("http://127.0.0.1:{port}/v3/operations/sync?endpointId=e&operation=A.B"),
+            headers: vec![("Content-Type", "application/json".into())],
+            body: b"{}".to_vec(),
+        }
+    }
+
+    const FAST: Timeouts = Timeouts {
+        total: Duration::from_millis(500),
+        connect: Duration::from_millis(300),
+    };
+
+    /// Serves `answers` on one connection each, returning what it saw.
+    fn serve(answers: Vec<&'static [u8]>) -> (u16, std::thread::JoinHandle<()>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            for answer in answers {
+                let (mut s, _) = listener.accept().unwrap();
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf);
+                let _ = s.write_all(answer);
+            }
+        });
+        (port, handle)
+    }
+
+    #[test]
+    fn reads_status_retry_after_and_body() {
+        let (port, h) = serve(vec![
+            b"HTTP/1.1 429 Too Many\r\nRetry-After: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+        ]);
+        let r = send(&request(port), FAST).unwrap();
+        assert_eq!(
+            (r.status, r.retry_after.as_deref(), &r.body[..]),
+            (429, Some("2"), &b"{}"[..])
+        );
+        h.join().unwrap();
+    }
+
+    #[test]
+    fn refused_truncated_and_silent_servers_are_unavailable() {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        assert!(matches!(
+            send(&request(port), FAST),
+            Err(Error::Unavailable { http_status: 0, .. })
+        ));
+
+        let (port, h) = serve(vec![
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"sta",
+        ]);
+        assert!(matches!(
+            send(&request(port), FAST),
+            Err(Error::Unavailable {
+                http_status: 200,
+                ..
+            })
+        ));
+        h.join().unwrap();
+
+        let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = silent.local_addr().unwrap().port();
+        let started = std::time::Instant::now();
+        let e = send(&request(port), FAST).unwrap_err();
+        assert!(e.to_string().contains("0.5 s"), "{e}");
+        assert!(started.elapsed() < Duration::from_secs(3));
+        drop(silent);
+    }
+}
