@@ -1,15 +1,21 @@
-//! The synchronous side of the client: one request, its answer, and the log line.
+//! The client: synchronous calls (one request, its answer, the log line) and the outbox side
+//! (send, flush, stats), with the decisions that belong to neither the wire nor the file.
 
 use super::balance::{self, Balance};
-use super::config::Config;
+use super::config::{Config, validate_operation};
+use super::delivery::{self, Report};
 use super::error::{Error, Result};
 use super::log::{Logger, Record};
 use super::normalize;
+use super::outbox::store::{FailedItem, NewItem, Stats};
+use super::outbox::{self, now_ms, route};
 use super::request::{self, CallOptions, Endpoint, Target};
 use super::response::{self, Outcome};
 use super::transport::{self, Timeouts};
 use serde_json::{Value, json};
-use std::time::Instant;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone)]
 pub struct Client {
@@ -64,6 +70,103 @@ impl Client {
 
     pub fn customer_balance(&self, customer: Value, balance_type: Option<&str>) -> Result<f64> {
         balance::available(&self.balances(customer)?, balance_type)
+    }
+
+    fn outbox_path(&self) -> Result<PathBuf> {
+        self.config
+            .outbox
+            .clone()
+            .ok_or_else(|| Error::outbox("", "no outbox path is configured"))
+    }
+
+    /// Accepts an event for delivery: normalised, written to the outbox, handed to the background
+    /// deliverer. No network I/O happens here. Returns the item's transactionId.
+    pub fn send(
+        self: &Arc<Self>,
+        operation: &str,
+        mut body: Value,
+        options: &CallOptions,
+    ) -> Result<String> {
+        validate_operation(operation).map_err(|m| Error::invalid("operation", m))?;
+        normalize::normalize(&mut body)?;
+        let bytes = normalize::to_bytes(&body)?;
+        let endpoint = options
+            .endpoint
+            .unwrap_or_else(|| route::default_endpoint(&body));
+        let ordering_key = options
+            .ordering_key
+            .clone()
+            .or_else(|| route::default_ordering_key(&body, options.device_uuid.as_deref()));
+        let transaction_id = options
+            .transaction_id
+            .clone()
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let path = self.outbox_path()?;
+        let item = NewItem {
+            operation,
+            endpoint,
+            body: &bytes,
+            transaction_id: &transaction_id,
+            device_uuid: options.device_uuid.as_deref(),
+            customer_ip: options.customer_ip.as_deref(),
+            ordering_key: ordering_key.as_deref(),
+        };
+        let scope = outbox::scope(&self.config);
+        outbox::with_store(&self.config, &path, |store| {
+            store.enqueue(&scope, &item, now_ms())
+        })?;
+        delivery::deliverer(self, &path).notify();
+        Ok(transaction_id)
+    }
+
+    /// `send()` with the configured operation of a helper such as `createOrder`.
+    pub fn send_helper(
+        self: &Arc<Self>,
+        helper: &str,
+        body: Value,
+        options: &CallOptions,
+    ) -> Result<String> {
+        let operation = self.config.operation(helper).to_string();
+        self.send(&operation, body, options)
+    }
+
+    /// Delivers what is due now, from the calling thread, for at most `seconds`.
+    pub fn flush(self: &Arc<Self>, seconds: f64) -> Result<(Report, Stats)> {
+        if !(seconds.is_finite() && seconds >= 0.0) {
+            return Err(Error::invalid("seconds", "must be a non-negative number"));
+        }
+        let path = self.outbox_path()?;
+        let deadline = Instant::now() + Duration::from_secs_f64(seconds.min(86_400.0));
+        let report = delivery::deliverer(self, &path).flush(deadline)?;
+        Ok((report, self.stats()?))
+    }
+
+    pub fn stats(&self) -> Result<Stats> {
+        let path = self.outbox_path()?;
+        outbox::with_store(&self.config, &path, |store| {
+            store.stats(&outbox::scope(&self.config))
+        })
+    }
+
+    pub fn failed_items(&self, limit: i64) -> Result<Vec<FailedItem>> {
+        if !(1..=10_000).contains(&limit) {
+            return Err(Error::invalid("limit", "must be from 1 to 10000"));
+        }
+        let path = self.outbox_path()?;
+        outbox::with_store(&self.config, &path, |store| {
+            store.failed(&outbox::scope(&self.config), limit as u32)
+        })
+    }
+
+    pub fn retry_failed(self: &Arc<Self>, ids: Option<&[i64]>) -> Result<usize> {
+        let path = self.outbox_path()?;
+        let changed = outbox::with_store(&self.config, &path, |store| {
+            store.retry_failed(&outbox::scope(&self.config), ids, now_ms())
+        })?;
+        if changed > 0 {
+            delivery::deliverer(self, &path).notify();
+        }
+        Ok(changed)
     }
 
     /// Sends prepared bytes and logs the attempt; shared by `call()` and the outbox delivery.

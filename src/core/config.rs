@@ -77,9 +77,15 @@ pub struct Config {
     pub log_level: LogLevel,
     pub log_max_bytes: u64,
     pub synchronous: Synchronous,
+    /// First retry delay of the outbox; doubles with each failure up to `retry_max_delay`.
+    pub retry_base_delay: Duration,
+    pub retry_max_delay: Duration,
+    /// How long a deliverer's lease and an item's claim last without renewal: the time after
+    /// which a killed process's work is taken over.
+    pub lease: Duration,
 }
 
-const KNOWN_KEYS: [&str; 15] = [
+const KNOWN_KEYS: [&str; 18] = [
     "endpointId",
     "secretKey",
     "baseUrl",
@@ -95,6 +101,9 @@ const KNOWN_KEYS: [&str; 15] = [
     "logLevel",
     "logMaxBytes",
     "synchronous",
+    "retryDelay",
+    "retryMaxDelay",
+    "lease",
 ];
 
 impl Config {
@@ -198,7 +207,23 @@ impl Config {
                 ));
             }
         };
+        let retry_base_delay = seconds(map, "retryDelay", 2.0)?;
+        let retry_max_delay = seconds(
+            map,
+            "retryMaxDelay",
+            1800.0_f64.max(retry_base_delay.as_secs_f64()),
+        )?;
+        let lease = seconds(map, "lease", 60.0_f64.max(timeout.as_secs_f64() * 2.0))?;
+        if lease <= timeout {
+            return Err(Error::invalid(
+                "config.lease",
+                "must be longer than timeout, or a slow request would be sent twice at once",
+            ));
+        }
         Ok(Config {
+            retry_base_delay,
+            retry_max_delay,
+            lease,
             endpoint_id,
             secret_key,
             base_url,
@@ -307,10 +332,10 @@ fn seconds(map: &Map<String, Value>, key: &str, default: f64) -> Result<Duration
             ));
         }
     };
-    if !(value > 0.0 && value <= 600.0) {
+    if !(value > 0.0 && value <= 86_400.0) {
         return Err(Error::invalid(
             format!("config.{key}"),
-            format!("{value} is not between 0 and 600 seconds"),
+            format!("{value} is not between 0 and 86400 seconds"),
         ));
     }
     Ok(Duration::from_secs_f64(value))

@@ -4,9 +4,12 @@
 pub mod balance;
 pub mod client;
 pub mod config;
+pub mod delivery;
 pub mod error;
 pub mod log;
 pub mod normalize;
+pub mod outbox;
+pub mod process;
 pub mod request;
 pub mod response;
 pub mod transport;

@@ -31,7 +31,7 @@ pub fn normalize(body: &mut Value) -> Result<()> {
             "must be an array with string keys (a JSON object such as ['customer' => [...]])",
         ));
     }
-    walk(body, &mut String::new())
+    walk(body, &mut String::from("body"))
 }
 
 /// Serialises a normalised body, refusing one larger than [`MAX_BODY_BYTES`].
@@ -55,9 +55,7 @@ fn walk(value: &mut Value, path: &mut String) -> Result<()> {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
                 let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
+                path.push('.');
                 path.push_str(key);
                 match key.as_str() {
                     // Shop-defined data: its keys mean whatever the project says.
@@ -227,19 +225,19 @@ mod tests {
     fn bad_fields_are_named_by_path() {
         assert_eq!(
             bad_path(json!({"order": {"lines": [{"quantity": 1}, {"quantity": "two"}]}})),
-            "order.lines[1].quantity"
+            "body.order.lines[1].quantity"
         );
         assert_eq!(
             bad_path(json!({"order": {"lines": [{"basePricePerItem": -1}]}})),
-            "order.lines[0].basePricePerItem"
+            "body.order.lines[0].basePricePerItem"
         );
         assert_eq!(
             bad_path(json!({"customer": {"mobilePhone": "call me"}})),
-            "customer.mobilePhone"
+            "body.customer.mobilePhone"
         );
         assert_eq!(
             bad_path(json!({"customer": {"email": 5}})),
-            "customer.email"
+            "body.customer.email"
         );
         assert_eq!(bad_path(json!([1, 2])), "body");
         assert_eq!(bad_path(json!("text")), "body");

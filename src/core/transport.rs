@@ -1,13 +1,11 @@
 //! The HTTP transport: one pooled ureq agent per process.
 //!
 //! PHP-FPM forks its workers after module startup, and a forked child shares its parent's
-//! sockets. So the agent is created on first use and belongs to the process id that created it;
-//! a child that inherits one abandons it (without closing anything the parent still uses) and
-//! builds its own.
+//! sockets, so the agent is created on first use and belongs to one process (see `process`).
 
 use super::error::{Error, Result};
+use super::process::PerProcess;
 use super::request::HttpRequest;
-use std::sync::Mutex;
 use std::time::Duration;
 use ureq::Agent;
 
@@ -27,25 +25,10 @@ pub struct Timeouts {
     pub connect: Duration,
 }
 
-static AGENT: Mutex<Option<(u32, Agent)>> = Mutex::new(None);
+static AGENT: PerProcess<Agent> = PerProcess::new();
 
 fn agent() -> Agent {
-    let pid = std::process::id();
-    let mut slot = AGENT
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    match slot.as_ref() {
-        Some((owner, agent)) if *owner == pid => agent.clone(),
-        _ => {
-            if let Some(inherited) = slot.take() {
-                // Dropping it would close (and for TLS, write to) sockets the parent still uses.
-                std::mem::forget(inherited);
-            }
-            let agent = new_agent();
-            *slot = Some((pid, agent.clone()));
-            agent
-        }
-    }
+    AGENT.with(new_agent, |agent| agent.clone())
 }
 
 fn new_agent() -> Agent {

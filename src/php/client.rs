@@ -10,6 +10,8 @@ use super::convert;
 use super::exceptions::to_php;
 use crate::core::client::Client;
 use crate::core::config::Config;
+use crate::core::error::Error;
+use crate::core::outbox::now_ms;
 use crate::core::request::CallOptions;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
@@ -17,8 +19,17 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 use serde_json::Value;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Everything a shop's code may call; PHPUnit can mock it with only the stubs loaded.
+///
+/// The trait only declares the PHP interface. The class implements it in its `#[php_impl]` block
+/// (`#[php_impl_interface]` would drop the parameter defaults, which PHP then refuses as an
+/// incompatible declaration).
+#[allow(
+    dead_code,
+    reason = "declares a PHP interface; never implemented in Rust"
+)]
 #[php_interface]
 #[php(name = "MindboxClientInterface")]
 pub trait MindboxClientInterface {
@@ -36,13 +47,63 @@ pub trait MindboxClientInterface {
     ) -> PhpResult<f64>;
 
     fn get_balances(&self, customer: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>>;
+
+    fn send(
+        &self,
+        operation: String,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    fn create_order(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    fn update_order(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    fn register_customer(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    fn update_customer(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    fn set_cart(&self, body: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<String>;
+
+    fn subscribe_email(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    #[php(defaults(seconds = 10.0))]
+    fn flush(&self, seconds: f64) -> PhpResult<ZBox<ZendHashTable>>;
+
+    fn outbox_stats(&self) -> PhpResult<ZBox<ZendHashTable>>;
+
+    #[php(defaults(limit = 100))]
+    fn failed_items(&self, limit: i64) -> PhpResult<ZBox<ZendHashTable>>;
+
+    fn retry_failed(&self, ids: Option<&ZendHashTable>) -> PhpResult<i64>;
 }
 
 #[php_class]
 #[php(name = "MindboxClient")]
 #[php(flags = ClassFlags::Final)]
+#[php(implements(PhpInterfaceMindboxClientInterface))]
 pub struct MindboxClient {
-    client: Client,
+    client: Arc<Client>,
 }
 
 #[php_impl]
@@ -51,14 +112,11 @@ impl MindboxClient {
         let value = convert::array_to_json(config, "config").map_err(to_php)?;
         let config = Config::from_value(&value, default_outbox()).map_err(to_php)?;
         Ok(MindboxClient {
-            client: Client::new(config),
+            client: Arc::new(Client::new(config)),
         })
     }
-}
 
-#[php_impl_interface]
-impl MindboxClientInterface for MindboxClient {
-    fn call(
+    pub fn call(
         &self,
         operation: String,
         body: &ZendHashTable,
@@ -73,7 +131,7 @@ impl MindboxClientInterface for MindboxClient {
         Ok(convert::to_array(&answer))
     }
 
-    fn get_customer_balance(
+    pub fn get_customer_balance(
         &self,
         customer: &ZendHashTable,
         balanceType: Option<String>,
@@ -84,7 +142,7 @@ impl MindboxClientInterface for MindboxClient {
             .map_err(to_php)
     }
 
-    fn get_balances(&self, customer: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+    pub fn get_balances(&self, customer: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
         let customer = convert::array_to_json(customer, "customer").map_err(to_php)?;
         let balances = self.client.balances(customer).map_err(to_php)?;
         let list: Vec<Value> = balances
@@ -99,6 +157,149 @@ impl MindboxClientInterface for MindboxClient {
             })
             .collect();
         Ok(convert::to_array(&Value::Array(list)))
+    }
+
+    pub fn send(
+        &self,
+        operation: String,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        let body = convert::array_to_json(body, "body").map_err(to_php)?;
+        let options = options_from(options)?;
+        self.client.send(&operation, body, &options).map_err(to_php)
+    }
+
+    pub fn create_order(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("createOrder", body, options)
+    }
+
+    pub fn update_order(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("updateOrder", body, options)
+    }
+
+    pub fn register_customer(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("registerCustomer", body, options)
+    }
+
+    pub fn update_customer(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("updateCustomer", body, options)
+    }
+
+    pub fn set_cart(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("setCart", body, options)
+    }
+
+    pub fn subscribe_email(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("subscribeEmail", body, options)
+    }
+
+    #[php(defaults(seconds = 10.0))]
+    pub fn flush(&self, seconds: f64) -> PhpResult<ZBox<ZendHashTable>> {
+        let (report, stats) = self.client.flush(seconds).map_err(to_php)?;
+        Ok(convert::to_array(&serde_json::json!({
+            "sent": report.sent,
+            "retrying": report.retrying,
+            "failed": report.failed,
+            "pending": stats.pending,
+        })))
+    }
+
+    pub fn outbox_stats(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let stats = self.client.stats().map_err(to_php)?;
+        let age = stats
+            .oldest_pending_at
+            .map(|t| now_ms().saturating_sub(t) as f64 / 1000.0);
+        Ok(convert::to_array(&serde_json::json!({
+            "pending": stats.pending,
+            "failed": stats.failed,
+            "oldestPendingAge": age,
+            "lastError": stats.last_error,
+        })))
+    }
+
+    #[php(defaults(limit = 100))]
+    pub fn failed_items(&self, limit: i64) -> PhpResult<ZBox<ZendHashTable>> {
+        let items = self.client.failed_items(limit).map_err(to_php)?;
+        let list: Vec<Value> = items
+            .into_iter()
+            .map(|i| {
+                serde_json::json!({
+                    "id": i.id,
+                    "operation": i.operation,
+                    "transactionId": i.transaction_id,
+                    "attempts": i.attempts,
+                    "httpStatus": i.failure.http_status,
+                    "status": i.failure.mindbox_status,
+                    "errorId": i.failure.error_id,
+                    "message": i.failure.message,
+                })
+            })
+            .collect();
+        Ok(convert::to_array(&Value::Array(list)))
+    }
+
+    pub fn retry_failed(&self, ids: Option<&ZendHashTable>) -> PhpResult<i64> {
+        let ids: Option<Vec<i64>> = match ids {
+            None => None,
+            Some(table) => Some(
+                table
+                    .values()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        v.long().ok_or_else(|| {
+                            to_php(Error::invalid(
+                                format!("ids[{i}]"),
+                                "must be an integer item id",
+                            ))
+                        })
+                    })
+                    .collect::<PhpResult<_>>()?,
+            ),
+        };
+        self.client
+            .retry_failed(ids.as_deref())
+            .map(|n| n as i64)
+            .map_err(to_php)
+    }
+}
+
+impl MindboxClient {
+    fn helper(
+        &self,
+        helper: &str,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        let body = convert::array_to_json(body, "body").map_err(to_php)?;
+        let options = options_from(options)?;
+        self.client
+            .send_helper(helper, body, &options)
+            .map_err(to_php)
     }
 }
 

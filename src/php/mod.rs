@@ -7,6 +7,7 @@ mod exceptions;
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::prelude::*;
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
+use std::time::Duration;
 
 static INI: IniEntryDefs<2> = IniEntryDefs::new([
     IniEntryDef::new(c"mindbox.outbox", c"", IniEntryPermission::All),
@@ -17,9 +18,34 @@ static INI: IniEntryDefs<2> = IniEntryDefs::new([
 /// thread. It only declares classes and ini entries.
 fn startup(_ty: i32, module_number: i32) -> i32 {
     IniEntryDef::register(INI.as_slice(), module_number);
+    keep_loaded();
     match exceptions::register() {
         Ok(()) => 0,
         Err(_) => 1,
+    }
+}
+
+/// Delivery threads may still be in a request when PHP shuts down; they get a moment to finish,
+/// and what they leave is taken over by another process after the lease.
+extern "C" fn shutdown(_ty: i32, _module_number: i32) -> i32 {
+    crate::core::delivery::shutdown(Duration::from_millis(500));
+    0
+}
+
+/// PHP unloads extensions at shutdown. A delivery thread that outlives the wait above must not
+/// find its code unmapped, so the library is pinned in memory for the life of the process.
+fn keep_loaded() {
+    let mut info: libc::Dl_info = unsafe { std::mem::zeroed() };
+    let here = keep_loaded as *const libc::c_void;
+    // SAFETY: dladdr only reads the loader's tables; the returned name is a C string owned by
+    // the loader, passed straight back to dlopen, which only bumps this library's flags.
+    unsafe {
+        if libc::dladdr(here, &mut info) != 0 && !info.dli_fname.is_null() {
+            libc::dlopen(
+                info.dli_fname,
+                libc::RTLD_NOW | libc::RTLD_NOLOAD | libc::RTLD_NODELETE,
+            );
+        }
     }
 }
 
@@ -28,6 +54,7 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
         .name("mindbox")
+        .shutdown_function(shutdown)
         .interface::<client::PhpInterfaceMindboxClientInterface>()
         .class::<client::MindboxClient>()
 }

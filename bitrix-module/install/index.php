@@ -1,0 +1,111 @@
+<?php
+
+use Bitrix\Main\Application;
+use Bitrix\Main\Config\Option;
+use Bitrix\Main\Loader;
+use Bitrix\Main\Localization\Loc;
+use Bitrix\Main\ModuleManager;
+use Rustbox\Mindbox\Installer;
+use Rustbox\Mindbox\Notices;
+
+Loc::loadMessages(__FILE__);
+
+/**
+ * Installer of rustbox.mindbox. Install and uninstall are idempotent: each may run again after a partial run and
+ * leaves the same state. Uninstall takes away everything install added, options and notices included.
+ */
+class rustbox_mindbox extends CModule
+{
+    public $MODULE_ID = 'rustbox.mindbox';
+    public $MODULE_VERSION;
+    public $MODULE_VERSION_DATE;
+    public $MODULE_NAME;
+    public $MODULE_DESCRIPTION;
+    public $PARTNER_NAME;
+    public $PARTNER_URI;
+
+    public function __construct()
+    {
+        $arModuleVersion = [];
+        include __DIR__ . '/version.php';
+        $this->MODULE_VERSION = $arModuleVersion['VERSION'];
+        $this->MODULE_VERSION_DATE = $arModuleVersion['VERSION_DATE'];
+        $this->MODULE_NAME = Loc::getMessage('RUSTBOX_MINDBOX_MODULE_NAME');
+        $this->MODULE_DESCRIPTION = Loc::getMessage('RUSTBOX_MINDBOX_MODULE_DESCRIPTION');
+        $this->PARTNER_NAME = Loc::getMessage('RUSTBOX_MINDBOX_PARTNER_NAME');
+        $this->PARTNER_URI = '';
+    }
+
+    public function DoInstall()
+    {
+        if (!ModuleManager::isModuleInstalled($this->MODULE_ID)) {
+            ModuleManager::registerModule($this->MODULE_ID);
+        }
+        // lib/ classes autoload only once the module is registered and included.
+        Loader::includeModule($this->MODULE_ID);
+        $this->InstallEvents();
+        $this->InstallFiles();
+        Installer::installAgent();
+        Notices::checkExtension();
+        return true;
+    }
+
+    public function DoUninstall()
+    {
+        if (ModuleManager::isModuleInstalled($this->MODULE_ID) && Loader::includeModule($this->MODULE_ID)) {
+            $this->UnInstallEvents();
+            Installer::uninstallAgent();
+            Notices::removeAll();
+            Option::delete($this->MODULE_ID);
+            ModuleManager::unRegisterModule($this->MODULE_ID);
+        }
+        $this->UnInstallFiles();
+        return true;
+    }
+
+    public function InstallEvents()
+    {
+        Installer::installEvents();
+        return true;
+    }
+
+    public function UnInstallEvents()
+    {
+        Installer::uninstallEvents();
+        return true;
+    }
+
+    /** Copies the admin page proxies to /bitrix/admin/, where admin URLs point. */
+    public function InstallFiles()
+    {
+        $target = self::adminDir();
+        if (!is_dir($target)) {
+            mkdir($target, 0755, true);
+        }
+        foreach (self::adminProxies() as $proxy) {
+            copy($proxy, $target . '/' . basename($proxy));
+        }
+        return true;
+    }
+
+    public function UnInstallFiles()
+    {
+        foreach (self::adminProxies() as $proxy) {
+            $installed = self::adminDir() . '/' . basename($proxy);
+            if (is_file($installed)) {
+                unlink($installed);
+            }
+        }
+        return true;
+    }
+
+    private static function adminProxies(): array
+    {
+        return glob(__DIR__ . '/admin/*.php') ?: [];
+    }
+
+    private static function adminDir(): string
+    {
+        return Application::getDocumentRoot() . '/bitrix/admin';
+    }
+}

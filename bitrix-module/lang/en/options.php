@@ -1,0 +1,20 @@
+<?php
+$MESS['RUSTBOX_MINDBOX_OPT_NO_EXTENSION'] = 'The mindbox PHP extension is not loaded: the module sends nothing.';
+$MESS['RUSTBOX_MINDBOX_TAB_CONNECTION'] = 'Connection';
+$MESS['RUSTBOX_MINDBOX_TAB_EVENTS'] = 'Events and operations';
+$MESS['RUSTBOX_MINDBOX_TAB_IDS'] = 'Ids and statuses';
+$MESS['RUSTBOX_MINDBOX_TAB_MODE'] = 'Mode and tracker';
+$MESS['RUSTBOX_MINDBOX_OPT_SCOPE'] = 'Settings for:';
+$MESS['RUSTBOX_MINDBOX_OPT_SCOPE_ALL'] = 'all sites (default)';
+$MESS['RUSTBOX_MINDBOX_OPT_SCOPE_SITE_HINT'] = 'Only values that differ from the shared ones are stored; an empty field takes the shared value.';
+$MESS['RUSTBOX_MINDBOX_EVENT_CREATE_ORDER'] = 'New order';
+$MESS['RUSTBOX_MINDBOX_EVENT_UPDATE_ORDER'] = 'Order and status changes';
+$MESS['RUSTBOX_MINDBOX_EVENT_REGISTER'] = 'Registration';
+$MESS['RUSTBOX_MINDBOX_EVENT_UPDATE_PROFILE'] = 'Profile changes';
+$MESS['RUSTBOX_MINDBOX_EVENT_SET_CART'] = 'Cart';
+$MESS['RUSTBOX_MINDBOX_EVENT_SUBSCRIBE_EMAIL'] = 'E-mail subscription';
+$MESS['RUSTBOX_MINDBOX_EVENT_AUTHORIZE'] = 'Log-in';
+$MESS['RUSTBOX_MINDBOX_OPT_STATUS_MAP_HINT'] = 'JSON: {"Bitrix status": "Mindbox status"}, e.g. {"N": "CheckedOut", "P": "Paid", "F": "Delivered", "CANCELED": "Cancelled"}; CANCELED stands for a cancelled order.';
+$MESS['RUSTBOX_MINDBOX_OPT_SECRET_KEEP'] = 'leave empty to keep the current key';
+$MESS['RUSTBOX_MINDBOX_OPT_SAVE'] = 'Save';
+$MESS['RUSTBOX_MINDBOX_OPT_CHECK'] = 'Save and check connection';

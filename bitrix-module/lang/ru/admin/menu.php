@@ -1,0 +1,4 @@
+<?php
+$MESS['RUSTBOX_MINDBOX_MENU'] = 'Mindbox';
+$MESS['RUSTBOX_MINDBOX_MENU_OUTBOX'] = 'Очередь отправки';
+$MESS['RUSTBOX_MINDBOX_MENU_SETTINGS'] = 'Настройки';

@@ -1,0 +1,20 @@
+<?php
+$MESS['RUSTBOX_MINDBOX_OPT_NO_EXTENSION'] = 'PHP-расширение mindbox не загружено: модуль ничего не отправляет.';
+$MESS['RUSTBOX_MINDBOX_TAB_CONNECTION'] = 'Подключение';
+$MESS['RUSTBOX_MINDBOX_TAB_EVENTS'] = 'События и операции';
+$MESS['RUSTBOX_MINDBOX_TAB_IDS'] = 'Идентификаторы и статусы';
+$MESS['RUSTBOX_MINDBOX_TAB_MODE'] = 'Режим и трекер';
+$MESS['RUSTBOX_MINDBOX_OPT_SCOPE'] = 'Настройки для:';
+$MESS['RUSTBOX_MINDBOX_OPT_SCOPE_ALL'] = 'всех сайтов (по умолчанию)';
+$MESS['RUSTBOX_MINDBOX_OPT_SCOPE_SITE_HINT'] = 'Сохраняются только значения, отличные от общих; пустое поле — взять общее значение.';
+$MESS['RUSTBOX_MINDBOX_EVENT_CREATE_ORDER'] = 'Новый заказ';
+$MESS['RUSTBOX_MINDBOX_EVENT_UPDATE_ORDER'] = 'Изменение заказа и его статуса';
+$MESS['RUSTBOX_MINDBOX_EVENT_REGISTER'] = 'Регистрация';
+$MESS['RUSTBOX_MINDBOX_EVENT_UPDATE_PROFILE'] = 'Изменение профиля';
+$MESS['RUSTBOX_MINDBOX_EVENT_SET_CART'] = 'Корзина';
+$MESS['RUSTBOX_MINDBOX_EVENT_SUBSCRIBE_EMAIL'] = 'Подписка на рассылку';
+$MESS['RUSTBOX_MINDBOX_EVENT_AUTHORIZE'] = 'Авторизация';
+$MESS['RUSTBOX_MINDBOX_OPT_STATUS_MAP_HINT'] = 'JSON: {"статус Bitrix": "статус Mindbox"}, например {"N": "CheckedOut", "P": "Paid", "F": "Delivered", "CANCELED": "Cancelled"}; CANCELED — отмена заказа.';
+$MESS['RUSTBOX_MINDBOX_OPT_SECRET_KEEP'] = 'оставьте пустым, чтобы не менять';
+$MESS['RUSTBOX_MINDBOX_OPT_SAVE'] = 'Сохранить';
+$MESS['RUSTBOX_MINDBOX_OPT_CHECK'] = 'Сохранить и проверить подключение';

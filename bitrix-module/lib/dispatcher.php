@@ -1,0 +1,49 @@
+<?php
+
+namespace Rustbox\Mindbox;
+
+use Bitrix\Main\Event;
+use Bitrix\Main\EventResult;
+
+/**
+ * Hands a mapped body to the client, after the module's own event `rustbox.mindbox:OnBeforeSend` let site code
+ * change or cancel it.
+ *
+ * A handler of OnBeforeSend gets the parameters `operation` (an Operation value such as "create_order"), `siteId`,
+ * `body` and `options`; it returns `new EventResult(EventResult::SUCCESS, ['body' => …, 'options' => …])` to replace
+ * them, or an `EventResult::ERROR` to send nothing.
+ */
+final class Dispatcher
+{
+    public const EVENT_BEFORE_SEND = 'OnBeforeSend';
+
+    /** @return string|null the transactionId, or null when nothing was sent */
+    public static function send(Operation $operation, Settings $settings, array $body, array $options = []): ?string
+    {
+        if (!$settings->isEnabled($operation)) {
+            return null;
+        }
+        $event = new Event(Mindbox::MODULE_ID, self::EVENT_BEFORE_SEND, [
+            'operation' => $operation->value,
+            'siteId' => $settings->siteId(),
+            'body' => $body,
+            'options' => $options,
+        ]);
+        $event->send();
+        foreach ($event->getResults() as $result) {
+            if ($result->getType() === EventResult::ERROR) {
+                return null;
+            }
+            $changes = $result->getParameters();
+            if (is_array($changes)) {
+                $body = is_array($changes['body'] ?? null) ? $changes['body'] : $body;
+                $options = is_array($changes['options'] ?? null) ? $changes['options'] : $options;
+            }
+        }
+        $client = Mindbox::client($settings->siteId());
+        $helper = $operation->helper();
+        return $helper === null
+            ? $client->send($settings->operationName($operation), $body, $options)
+            : $client->$helper($body, $options);
+    }
+}

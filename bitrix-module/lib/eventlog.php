@@ -1,0 +1,38 @@
+<?php
+
+namespace Rustbox\Mindbox;
+
+/**
+ * Writes to the Bitrix event log (Settings → Tools → Event log). Only exception classes and messages are written:
+ * bodies hold customers' personal data and the extension's messages never hold the secret key.
+ */
+final class EventLog
+{
+    public const AUDIT_TYPE = 'RUSTBOX_MINDBOX';
+
+    public static function failure(string $source, \Throwable $e): void
+    {
+        self::add('ERROR', $source, get_class($e) . ': ' . $e->getMessage());
+    }
+
+    public static function warning(string $source, string $message): void
+    {
+        self::add('WARNING', $source, $message);
+    }
+
+    private static function add(string $severity, string $source, string $description): void
+    {
+        try {
+            \CEventLog::Add([
+                'SEVERITY' => $severity,
+                'AUDIT_TYPE_ID' => self::AUDIT_TYPE,
+                'MODULE_ID' => Mindbox::MODULE_ID,
+                'ITEM_ID' => $source,
+                'DESCRIPTION' => $description,
+            ]);
+        } catch (\Throwable $e) {
+            // The event log is the last resort; if even it fails, PHP's own log must do.
+            error_log(sprintf('%s %s: %s (event log failed: %s)', Mindbox::MODULE_ID, $source, $description, $e->getMessage()));
+        }
+    }
+}

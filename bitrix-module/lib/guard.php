@@ -1,0 +1,16 @@
+<?php
+
+namespace Rustbox\Mindbox;
+
+/** Runs a handler's work so that nothing it throws reaches the shop: the reason goes to the event log instead. */
+final class Guard
+{
+    public static function run(string $source, callable $work): void
+    {
+        try {
+            $work();
+        } catch (\Throwable $e) {
+            EventLog::failure($source, $e);
+        }
+    }
+}

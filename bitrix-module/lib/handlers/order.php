@@ -1,0 +1,78 @@
+<?php
+
+namespace Rustbox\Mindbox\Handlers;
+
+use Bitrix\Main\Event;
+use Bitrix\Sale\Order as SaleOrder;
+use Rustbox\Mindbox\Dispatcher;
+use Rustbox\Mindbox\EventLog;
+use Rustbox\Mindbox\Guard;
+use Rustbox\Mindbox\Mappers\OrderMapper;
+use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Notices;
+use Rustbox\Mindbox\Operation;
+use Rustbox\Mindbox\Settings;
+use Rustbox\Mindbox\StatusMap;
+use Rustbox\Mindbox\Visitor;
+
+/** sale:OnSaleOrderSaved (registered with registerEventHandler, so it gets the Event). */
+final class Order
+{
+    /** Order fields whose change means the order's content (lines, prices, delivery) changed. */
+    private const CONTENT_FIELDS = ['PRICE', 'PRICE_DELIVERY', 'DISCOUNT_VALUE', 'CURRENCY'];
+
+    public static function onSaleOrderSaved(Event $event): void
+    {
+        Guard::run('sale:OnSaleOrderSaved', static function () use ($event): void {
+            $order = $event->getParameter('ENTITY');
+            // Older cores do not send IS_CHANGED; only an explicit false means "nothing changed".
+            if (!$order instanceof SaleOrder || $event->getParameter('IS_CHANGED') === false) {
+                return;
+            }
+            $settings = Mindbox::settings((string)$order->getSiteId());
+            $mapper = new OrderMapper($settings);
+            $options = Visitor::current()->optionsFor(Operation::CreateOrder);
+            if ($event->getParameter('IS_NEW')) {
+                Dispatcher::send(Operation::CreateOrder, $settings, $mapper->order($order), $options);
+                return;
+            }
+            // VALUES holds the original value of each field changed by this save, and only those.
+            $changed = (array)($event->getParameter('VALUES') ?? []);
+            $status = self::changedStatus($order, $changed);
+            if ($status !== null) {
+                self::sendStatus($settings, $mapper, $order, $status, $options);
+            }
+            if (array_intersect(self::CONTENT_FIELDS, array_keys($changed)) !== []) {
+                Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->order($order), $options);
+            }
+        });
+    }
+
+    /** The Bitrix status the order moved to in this save (StatusMap::CANCELED for a cancellation), or null. */
+    private static function changedStatus(SaleOrder $order, array $changed): ?string
+    {
+        if (array_key_exists('CANCELED', $changed) && $order->isCanceled()) {
+            return StatusMap::CANCELED;
+        }
+        return array_key_exists('STATUS_ID', $changed) ? (string)$order->getField('STATUS_ID') : null;
+    }
+
+    private static function sendStatus(Settings $settings, OrderMapper $mapper, SaleOrder $order, string $status, array $options): void
+    {
+        if (!$settings->isEnabled(Operation::UpdateOrder)) {
+            return;
+        }
+        $mindboxStatus = $settings->statusMap()->mindboxStatus($status);
+        if ($mindboxStatus === null) {
+            // Silently skipping is what makes the official modules lose status changes; tell the administrator.
+            Notices::unmappedStatus($settings->siteId(), $status);
+            EventLog::warning('sale:OnSaleOrderSaved', sprintf(
+                'Order %d: status "%s" has no Mindbox status in the status map; the change was not sent',
+                $order->getId(),
+                $status
+            ));
+            return;
+        }
+        Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->statusChange($order, $mindboxStatus), $options);
+    }
+}

@@ -1,0 +1,98 @@
+<?php
+
+namespace Rustbox\Mindbox\Handlers;
+
+use Rustbox\Mindbox\Dispatcher;
+use Rustbox\Mindbox\Guard;
+use Rustbox\Mindbox\Mappers\CustomerMapper;
+use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Operation;
+use Rustbox\Mindbox\Visitor;
+
+/** main's user events (old-kernel events: the handler gets the positional values, the fields by reference). */
+final class User
+{
+    /**
+     * Users registered in this process. CUser::Register() calls CUser::Add(), so OnAfterUserAdd and
+     * OnAfterUserRegister both fire for one self-registration; Mindbox must hear of it once.
+     *
+     * @var array<int, true>
+     */
+    private static array $registered = [];
+
+    /** Fires at the end of CUser::Register() even when it failed; USER_ID is set only on success. */
+    public static function onAfterUserRegister(array &$arFields): void
+    {
+        $fields = $arFields;
+        Guard::run('main:OnAfterUserRegister', static function () use ($fields): void {
+            $userId = (int)($fields['USER_ID'] ?? 0);
+            if ($userId > 0) {
+                self::register($userId, $fields);
+            }
+        });
+    }
+
+    /** Fires after every CUser::Add(): checkout auto-registration, admin-created users, and Register() itself. */
+    public static function onAfterUserAdd(array &$arFields): void
+    {
+        $fields = $arFields;
+        Guard::run('main:OnAfterUserAdd', static function () use ($fields): void {
+            $userId = (int)($fields['ID'] ?? 0);
+            if (!empty($fields['RESULT']) && $userId > 0) {
+                self::register($userId, $fields);
+            }
+        });
+    }
+
+    /** Carries ID, RESULT and only the fields passed to CUser::Update(). */
+    public static function onAfterUserUpdate(array &$arFields): void
+    {
+        $fields = $arFields;
+        Guard::run('main:OnAfterUserUpdate', static function () use ($fields): void {
+            $userId = (int)($fields['ID'] ?? 0);
+            if (empty($fields['RESULT']) || $userId <= 0) {
+                return;
+            }
+            $settings = Mindbox::settings(self::siteOf($fields));
+            $customer = (new CustomerMapper($settings))->customer($fields);
+            if (array_keys($customer) === ['ids']) {
+                return; // none of the fields Mindbox keeps was changed
+            }
+            Dispatcher::send(Operation::UpdateProfile, $settings, ['customer' => $customer], Visitor::current()->optionsFor(Operation::UpdateProfile));
+        });
+    }
+
+    /**
+     * $arParams = ['user_fields' => the user's row, 'save' => …, …]. Sending the deviceUUID with the customer's id
+     * lets Mindbox merge what the browser did anonymously into the customer.
+     */
+    public static function onAfterUserAuthorize($arParams): void
+    {
+        Guard::run('main:OnAfterUserAuthorize', static function () use ($arParams): void {
+            $userId = (int)($arParams['user_fields']['ID'] ?? 0);
+            if ($userId <= 0) {
+                return;
+            }
+            $settings = Mindbox::settings();
+            $body = ['customer' => ['ids' => $settings->customerIds($userId)]];
+            Dispatcher::send(Operation::Authorize, $settings, $body, Visitor::current()->optionsFor(Operation::Authorize));
+        });
+    }
+
+    private static function register(int $userId, array $fields): void
+    {
+        if (isset(self::$registered[$userId])) {
+            return;
+        }
+        self::$registered[$userId] = true;
+        $settings = Mindbox::settings(self::siteOf($fields));
+        $customer = (new CustomerMapper($settings))->customer(['ID' => $userId] + $fields);
+        Dispatcher::send(Operation::Register, $settings, ['customer' => $customer], Visitor::current()->optionsFor(Operation::Register));
+    }
+
+    private static function siteOf(array $fields): ?string
+    {
+        $site = $fields['SITE_ID'] ?? $fields['LID'] ?? null;
+        return is_string($site) && $site !== '' ? $site : null;
+    }
+}

@@ -1,0 +1,60 @@
+<?php
+
+namespace Rustbox\Mindbox;
+
+use Bitrix\Main\EventManager;
+
+/** What installing the module adds to the core, and uninstalling takes away again. */
+final class Installer
+{
+    private const SORT = 1000;
+
+    /**
+     * [from module, event, handler class, method, compatible]. The sale module's D7 events give the Event object
+     * only to registerEventHandler; the old-kernel events of main and subscribe are registered in the compatible
+     * form, which is how they are fired anyway (positional values, fields by reference).
+     */
+    private const HANDLERS = [
+        ['sale', 'OnSaleOrderSaved', Handlers\Order::class, 'onSaleOrderSaved', false],
+        ['sale', 'OnSaleBasketSaved', Handlers\Basket::class, 'onSaleBasketSaved', false],
+        ['main', 'OnAfterUserRegister', Handlers\User::class, 'onAfterUserRegister', true],
+        ['main', 'OnAfterUserAdd', Handlers\User::class, 'onAfterUserAdd', true],
+        ['main', 'OnAfterUserUpdate', Handlers\User::class, 'onAfterUserUpdate', true],
+        ['main', 'OnAfterUserAuthorize', Handlers\User::class, 'onAfterUserAuthorize', true],
+        ['main', 'OnProlog', Tracker::class, 'onProlog', true],
+        ['subscribe', 'OnBeforeSubscriptionAdd', Handlers\Subscription::class, 'onBeforeSubscriptionAdd', true],
+        // ORM events of \Bitrix\Sender\MailingSubscriptionTable, under the entity's un-namespaced event names.
+        ['sender', 'MailingSubscriptionOnAfterAdd', Handlers\Subscription::class, 'onSenderSubscriptionSaved', false],
+        ['sender', 'MailingSubscriptionOnAfterUpdate', Handlers\Subscription::class, 'onSenderSubscriptionSaved', false],
+    ];
+
+    public static function installEvents(): void
+    {
+        $manager = EventManager::getInstance();
+        foreach (self::HANDLERS as [$module, $event, $class, $method, $compatible]) {
+            $register = $compatible ? 'registerEventHandlerCompatible' : 'registerEventHandler';
+            $manager->$register($module, $event, Mindbox::MODULE_ID, $class, $method, self::SORT);
+        }
+    }
+
+    public static function uninstallEvents(): void
+    {
+        $manager = EventManager::getInstance();
+        foreach (self::HANDLERS as [$module, $event, $class, $method]) {
+            $manager->unRegisterEventHandler($module, $event, Mindbox::MODULE_ID, $class, $method);
+        }
+    }
+
+    public static function installAgent(): void
+    {
+        // A repeated install keeps the agent (and its schedule) that is already there.
+        if (!\CAgent::GetList([], ['NAME' => Agent::CALL, 'MODULE_ID' => Mindbox::MODULE_ID])->Fetch()) {
+            \CAgent::AddAgent(Agent::CALL, Mindbox::MODULE_ID, 'N', Agent::INTERVAL);
+        }
+    }
+
+    public static function uninstallAgent(): void
+    {
+        \CAgent::RemoveAgent(Agent::CALL, Mindbox::MODULE_ID);
+    }
+}

@@ -1,0 +1,92 @@
+<?php
+
+namespace Rustbox\Mindbox;
+
+use Bitrix\Main\Context;
+
+/**
+ * The module's entry point for site code (init.php, components): a MindboxClient configured from the module's
+ * settings of a site.
+ *
+ *     $balance = \Rustbox\Mindbox\Mindbox::client()->getCustomerBalance(['ids' => ['websiteID' => '42']]);
+ */
+final class Mindbox
+{
+    public const MODULE_ID = 'rustbox.mindbox';
+
+    /** @var array<string, \MindboxClientInterface> */
+    private static array $clients = [];
+
+    /** @var null|callable(array, Settings): \MindboxClientInterface */
+    private static $factory = null;
+
+    /**
+     * @param string|null $siteId null for the current site
+     * @throws ConfigurationException when the site has no endpoint or key, or the extension is not loaded
+     */
+    public static function client(?string $siteId = null): \MindboxClientInterface
+    {
+        $settings = self::settings($siteId);
+        return self::$clients[$settings->siteId()] ??= self::create($settings);
+    }
+
+    public static function settings(?string $siteId = null): Settings
+    {
+        return Settings::forSite($siteId ?? self::currentSiteId());
+    }
+
+    /**
+     * Replaces how clients are made, e.g. with a decorator or, in a shop's tests, a mock of MindboxClientInterface.
+     * Null restores the default (a MindboxClient of the extension).
+     *
+     * @param null|callable(array $config, Settings $settings): \MindboxClientInterface $factory
+     */
+    public static function setClientFactory(?callable $factory): void
+    {
+        self::$factory = $factory;
+        self::$clients = [];
+    }
+
+    /** Forgets the clients made so far, for long-running scripts whose settings changed. */
+    public static function reset(): void
+    {
+        self::$clients = [];
+    }
+
+    public static function isExtensionLoaded(): bool
+    {
+        return extension_loaded('mindbox') && class_exists(\MindboxClient::class, false);
+    }
+
+    /** Whether clients can be made at all: the extension is loaded, or a factory was supplied. */
+    public static function isAvailable(): bool
+    {
+        return self::$factory !== null || self::isExtensionLoaded();
+    }
+
+    public static function currentSiteId(): string
+    {
+        $site = Context::getCurrent()?->getSite();
+        if (is_string($site) && $site !== '') {
+            return $site;
+        }
+        return defined('SITE_ID') && !(defined('ADMIN_SECTION') && ADMIN_SECTION === true) ? (string)SITE_ID : '';
+    }
+
+    private static function create(Settings $settings): \MindboxClientInterface
+    {
+        if (!$settings->isConfigured()) {
+            throw new ConfigurationException(sprintf(
+                'Mindbox is not configured for site "%s": set the endpoint id and the secret key in the module settings',
+                $settings->siteId()
+            ));
+        }
+        if (self::$factory !== null) {
+            return (self::$factory)($settings->clientConfig(), $settings);
+        }
+        if (!self::isExtensionLoaded()) {
+            throw new ConfigurationException('The PHP extension "mindbox" is not loaded: nothing is sent to Mindbox');
+        }
+        return new \MindboxClient($settings->clientConfig());
+    }
+}

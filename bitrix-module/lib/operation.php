@@ -1,0 +1,52 @@
+<?php
+
+namespace Rustbox\Mindbox;
+
+/**
+ * The Mindbox operations the module sends. The value is the operation's key in the `enabled_events` option and the
+ * suffix of its `op_<value>` option holding the Mindbox operation name.
+ */
+enum Operation: string
+{
+    case CreateOrder = 'create_order';
+    case UpdateOrder = 'update_order';
+    case Register = 'register';
+    case UpdateProfile = 'update_profile';
+    case SetCart = 'set_cart';
+    case SubscribeEmail = 'subscribe_email';
+    case Authorize = 'authorize';
+
+    /**
+     * The client's helper for the operation, or null when the client has none and `send()` is called with the
+     * configured name. Helpers are preferred: the extension knows their delivery endpoint and ordering key.
+     */
+    public function helper(): ?string
+    {
+        return match ($this) {
+            self::CreateOrder => 'createOrder',
+            self::UpdateOrder => 'updateOrder',
+            self::Register => 'registerCustomer',
+            self::UpdateProfile => 'updateCustomer',
+            self::SetCart => 'setCart',
+            self::SubscribeEmail => 'subscribeEmail',
+            self::Authorize => null,
+        };
+    }
+
+    public function optionName(): string
+    {
+        return 'op_' . $this->value;
+    }
+
+    /**
+     * Whether the visitor's deviceUUID goes along. Mindbox refuses it on operations not configured to take it, and
+     * an order may be saved from a manager's browser, so only what the visitor does themselves carries it.
+     */
+    public function carriesDevice(): bool
+    {
+        return match ($this) {
+            self::CreateOrder, self::UpdateOrder => false,
+            default => true,
+        };
+    }
+}

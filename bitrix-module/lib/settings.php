@@ -1,0 +1,149 @@
+<?php
+
+namespace Rustbox\Mindbox;
+
+use Bitrix\Main\Config\Option;
+use Bitrix\Main\SiteTable;
+
+/**
+ * The module's options as one site sees them: the site's own value, else the module-wide one, else the default
+ * from default_option.php.
+ */
+final class Settings
+{
+    /** Client helpers whose operation name comes from an `op_*` option. */
+    private const HELPER_OPTIONS = [
+        'createOrder' => 'op_create_order',
+        'updateOrder' => 'op_update_order',
+        'registerCustomer' => 'op_register',
+        'updateCustomer' => 'op_update_profile',
+        'setCart' => 'op_set_cart',
+        'subscribeEmail' => 'op_subscribe_email',
+        'getCustomerBalance' => 'op_get_balance',
+    ];
+
+    private array $cache = [];
+
+    private function __construct(private readonly string $siteId)
+    {
+    }
+
+    /** @param string $siteId a site id, or "" for the module-wide values */
+    public static function forSite(string $siteId): self
+    {
+        return new self($siteId);
+    }
+
+    /**
+     * The settings of every site that can send, one per distinct client setup ("" for the module-wide one first):
+     * sites sharing a setup share an outbox, which needs flushing once.
+     *
+     * @return list<self>
+     */
+    public static function distinctConfigured(): array
+    {
+        $distinct = [];
+        $siteIds = array_merge([''], array_column(SiteTable::getList(['select' => ['LID']])->fetchAll(), 'LID'));
+        foreach ($siteIds as $siteId) {
+            $settings = self::forSite((string)$siteId);
+            if ($settings->isConfigured()) {
+                $distinct[md5(serialize($settings->clientConfig()))] ??= $settings;
+            }
+        }
+        return array_values($distinct);
+    }
+
+    public function siteId(): string
+    {
+        return $this->siteId;
+    }
+
+    public function get(string $name): string
+    {
+        // "" as the default makes the core fall back to default_option.php.
+        return $this->cache[$name] ??= trim((string)Option::get(Mindbox::MODULE_ID, $name, '', $this->siteId));
+    }
+
+    public function isConfigured(): bool
+    {
+        return $this->get('endpoint_id') !== '' && $this->get('secret_key') !== '';
+    }
+
+    public function isEnabled(Operation $operation): bool
+    {
+        return $this->isConfigured() && in_array($operation->value, $this->listOption('enabled_events'), true);
+    }
+
+    public function operationName(Operation $operation): string
+    {
+        return $this->get($operation->optionName());
+    }
+
+    /** The MindboxClient constructor's config for this site. */
+    public function clientConfig(): array
+    {
+        $config = [
+            'endpointId' => $this->get('endpoint_id'),
+            'secretKey' => $this->get('secret_key'),
+            'baseUrl' => rtrim($this->get('api_url'), '/'),
+            'operations' => [],
+        ];
+        foreach (self::HELPER_OPTIONS as $helper => $option) {
+            $config['operations'][$helper] = $this->get($option);
+        }
+        if (is_numeric($this->get('timeout'))) {
+            $config['timeout'] = (float)$this->get('timeout');
+        }
+        if ($this->get('outbox_path') !== '') {
+            $config['outbox'] = $this->get('outbox_path');
+        }
+        if ($this->get('auth_scheme') !== '') {
+            $config['authScheme'] = $this->get('auth_scheme');
+        }
+        return $config;
+    }
+
+    public function customerIds(int|string $userId): array
+    {
+        return [$this->get('customer_id_key') => $this->prefixed($userId)];
+    }
+
+    public function orderIds(int|string $orderId): array
+    {
+        return [$this->get('order_id_key') => $this->prefixed($orderId)];
+    }
+
+    public function productIdKey(): string
+    {
+        return $this->get('product_id_key');
+    }
+
+    public function productIdSource(): string
+    {
+        return strtoupper($this->get('product_id_source')) === 'ID' ? 'ID' : 'XML_ID';
+    }
+
+    public function statusMap(): StatusMap
+    {
+        return StatusMap::fromJson($this->get('status_map'));
+    }
+
+    public function isTrackerEnabled(): bool
+    {
+        return $this->get('tracker_enabled') === 'Y';
+    }
+
+    /**
+     * Test mode prefixes customer and order ids, so a staging copy of the shop sending to the production project
+     * cannot overwrite real customers or orders.
+     */
+    private function prefixed(int|string $id): string
+    {
+        return ($this->get('test_mode') === 'Y' ? $this->get('test_prefix') : '') . $id;
+    }
+
+    private function listOption(string $name): array
+    {
+        return array_values(array_filter(array_map('trim', explode(',', $this->get($name)))));
+    }
+}

@@ -1,0 +1,52 @@
+<?php
+
+namespace Rustbox\Mindbox;
+
+use Bitrix\Main\Context;
+use Bitrix\Main\HttpRequest;
+
+/**
+ * The person behind the current request, as Mindbox knows them: the tracker's device id and the IP address.
+ * Admin pages, agents and cron scripts have no visitor: a manager's browser must never be tied to a customer.
+ */
+final class Visitor
+{
+    public const DEVICE_COOKIE = 'mindboxDeviceUUID';
+
+    private function __construct(private readonly ?HttpRequest $request)
+    {
+    }
+
+    public static function current(): self
+    {
+        $request = Context::getCurrent()?->getRequest();
+        return new self($request instanceof HttpRequest && !$request->isAdminSection() ? $request : null);
+    }
+
+    public function deviceUuid(): ?string
+    {
+        // getCookie() would look for BITRIX_SM_mindboxDeviceUUID; the tracker sets the cookie under its own name.
+        $value = trim((string)$this->request?->getCookieRaw(self::DEVICE_COOKIE));
+        return preg_match('/^[A-Za-z0-9-]{1,64}$/', $value) === 1 ? $value : null;
+    }
+
+    public function ip(): ?string
+    {
+        $ip = (string)$this->request?->getRemoteAddress();
+        return filter_var($ip, FILTER_VALIDATE_IP) !== false ? $ip : null;
+    }
+
+    /** The client options identifying the visitor for an operation. */
+    public function optionsFor(Operation $operation): array
+    {
+        $options = [];
+        $device = $operation->carriesDevice() ? $this->deviceUuid() : null;
+        if ($device !== null) {
+            $options['deviceUUID'] = $device;
+        }
+        if ($this->ip() !== null) {
+            $options['customerIp'] = $this->ip();
+        }
+        return $options;
+    }
+}

@@ -1,0 +1,135 @@
+//! The control API under `/__emulator/`: how tests read the journal and script the emulator.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::{Method, Request};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::faults::Faults;
+use crate::journal::{Entry, Filter, Outcome};
+use crate::mindbox::decode_query;
+use crate::reply::{self, Reply, control_error};
+use crate::scripts::Script;
+use crate::state::Emulator;
+
+const MAX_BODY: usize = 16 * 1024 * 1024;
+
+pub async fn handle(emulator: &Arc<Emulator>, request: Request<Incoming>) -> Reply {
+    let path = request.uri().path().trim_start_matches("/__emulator");
+    let method = request.method().clone();
+    let allowed: &[Method] = match path {
+        "/journal" | "/stats" => &[Method::GET],
+        "/reset" | "/shutdown" => &[Method::POST],
+        "/faults" => &[Method::GET, Method::POST, Method::DELETE],
+        "/scripts" => &[Method::POST, Method::DELETE],
+        _ => return reply::empty(404),
+    };
+    if !allowed.contains(&method) {
+        let allow = allowed.iter().map(Method::as_str).collect::<Vec<_>>();
+        return reply::header(reply::empty(405), "allow", &allow.join(", "));
+    }
+    let query = request.uri().query().unwrap_or("").to_owned();
+
+    match (method, path) {
+        (Method::GET, "/journal") => journal(emulator, &query),
+        (Method::GET, "/stats") => reply::json(200, &emulator.stats()),
+        (Method::POST, "/reset") => {
+            emulator.reset();
+            ok()
+        }
+        (Method::GET, "/faults") => reply::json(200, &emulator.lock().faults.to_value()),
+        (Method::POST, "/faults") => match read_json(request).await {
+            Err(e) => control_error(400, &e),
+            Ok(value) => match Faults::from_value(value, emulator.cli_latency_ms) {
+                Err(e) => control_error(400, &e),
+                Ok(faults) => {
+                    let shown = faults.to_value();
+                    emulator.lock().faults = faults;
+                    reply::json(200, &shown)
+                }
+            },
+        },
+        (Method::DELETE, "/faults") => {
+            emulator.lock().faults = Faults::none(emulator.cli_latency_ms);
+            ok()
+        }
+        (Method::POST, "/scripts") => match read_json(request).await {
+            Err(e) => control_error(400, &e),
+            Ok(value) => match serde_json::from_value::<Script>(value) {
+                Err(e) => control_error(400, &format!("script: {e}")),
+                Ok(script) if !(100..=999).contains(&script.status) => {
+                    control_error(400, "script: invalid HTTP status")
+                }
+                Ok(script) => {
+                    emulator.lock().scripts.add(script);
+                    ok()
+                }
+            },
+        },
+        (Method::DELETE, "/scripts") => {
+            emulator.lock().scripts.clear();
+            ok()
+        }
+        (Method::POST, "/shutdown") => {
+            // Stop a moment later so that this answer still reaches the caller.
+            let emulator = emulator.clone();
+            tokio::spawn(async move {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                emulator.shutdown.notify_one();
+            });
+            ok()
+        }
+        _ => reply::empty(404),
+    }
+}
+
+fn ok() -> Reply {
+    reply::json(200, &json!({"ok": true}))
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    requests: Vec<&'a Entry>,
+}
+
+fn journal(emulator: &Emulator, query: &str) -> Reply {
+    let params = decode_query(query);
+    let text = |name: &str| params.get(name);
+    let since = match text("since").map(str::parse::<u64>) {
+        None => 0,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => return control_error(400, "since must be a non-negative integer"),
+    };
+    let outcome = match text("outcome").map(|o| (o, Outcome::parse(o))) {
+        None => None,
+        Some((_, Some(o))) => Some(o),
+        Some((o, None)) => return control_error(400, &format!("unknown outcome '{o}'")),
+    };
+    let filter = Filter {
+        since,
+        operation: text("operation").map(str::to_owned),
+        outcome,
+        endpoint: text("endpoint").map(str::to_owned),
+    };
+    // Copy the pointers under the lock; serialise after it is released.
+    let entries = emulator.lock().journal.select(&filter);
+    reply::json(
+        200,
+        &Page {
+            requests: entries.iter().map(|e| &**e).collect(),
+        },
+    )
+}
+
+async fn read_json(request: Request<Incoming>) -> Result<Value, String> {
+    let bytes = Limited::new(request.into_body(), MAX_BODY)
+        .collect()
+        .await
+        .map_err(|e| format!("cannot read the request body: {e}"))?
+        .to_bytes();
+    serde_json::from_slice(&bytes).map_err(|e| format!("the request body is not JSON: {e}"))
+}

@@ -1,0 +1,269 @@
+//! mindbox-emulator: a local stand-in for the Mindbox v3 API, for the demo, the tests and the
+//! benchmarks. This file holds the command line and the start-up; see the other modules for
+//! the contract, the faults, the journal and the control API.
+
+mod connection;
+mod contract;
+mod control;
+mod faults;
+mod journal;
+mod mindbox;
+mod reply;
+mod scripts;
+mod server;
+mod state;
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use crate::contract::Accounts;
+use crate::state::Emulator;
+
+const USAGE: &str = "usage: mindbox-emulator [--listen 127.0.0.1:0] [--endpoint-id ID]... \
+[--secret-key KEY]... [--latency-ms N] [--port-file PATH] [--exit-with-stdin]";
+
+#[derive(Debug, PartialEq)]
+struct Args {
+    listen: SocketAddr,
+    endpoint_ids: Vec<String>,
+    secret_keys: Vec<String>,
+    latency_ms: u64,
+    port_file: Option<PathBuf>,
+    /// Exit when stdin reaches EOF: a parent that dies without stopping us still takes us along.
+    exit_with_stdin: bool,
+}
+
+enum Command {
+    Run(Args),
+    Help,
+}
+
+fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Command, String> {
+    let mut listen = SocketAddr::from((Ipv4Addr::LOCALHOST, 0));
+    let mut endpoint_ids = Vec::new();
+    let mut secret_keys = Vec::new();
+    let mut latency_ms = 0;
+    let mut port_file = None;
+    let mut exit_with_stdin = false;
+    while let Some(arg) = argv.next() {
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = || {
+            inline
+                .clone()
+                .or_else(|| argv.next())
+                .ok_or_else(|| format!("{flag} needs a value"))
+        };
+        match flag.as_str() {
+            "--listen" => listen = loopback_addr(&value()?)?,
+            "--endpoint-id" => endpoint_ids.push(non_empty(&flag, value()?)?),
+            "--secret-key" => secret_keys.push(non_empty(&flag, value()?)?),
+            "--latency-ms" => {
+                let v = value()?;
+                latency_ms = v.parse().map_err(|_| {
+                    format!("--latency-ms must be a non-negative integer, not '{v}'")
+                })?;
+            }
+            "--port-file" => port_file = Some(PathBuf::from(value()?)),
+            "--exit-with-stdin" => exit_with_stdin = true,
+            "-h" | "--help" => return Ok(Command::Help),
+            other => return Err(format!("unknown argument '{other}'")),
+        }
+    }
+    if endpoint_ids.is_empty() {
+        endpoint_ids.push("demo-shop".to_owned());
+    }
+    if secret_keys.is_empty() {
+        secret_keys.push("demo-secret".to_owned());
+    }
+    Ok(Command::Run(Args {
+        listen,
+        endpoint_ids,
+        secret_keys,
+        latency_ms,
+        port_file,
+        exit_with_stdin,
+    }))
+}
+
+fn non_empty(flag: &str, value: String) -> Result<String, String> {
+    if value.is_empty() {
+        Err(format!("{flag} must not be empty"))
+    } else {
+        Ok(value)
+    }
+}
+
+/// Only loopback addresses: the emulator accepts any caller that knows the test key, and must
+/// never be reachable from another machine.
+fn loopback_addr(s: &str) -> Result<SocketAddr, String> {
+    let addr = match s.strip_prefix("localhost:") {
+        Some(port) => port
+            .parse::<u16>()
+            .map(|p| SocketAddr::from((Ipv4Addr::LOCALHOST, p)))
+            .map_err(|_| format!("invalid port in --listen '{s}'"))?,
+        None => s
+            .parse::<SocketAddr>()
+            .map_err(|_| format!("--listen must be IP:PORT, not '{s}'"))?,
+    };
+    if !addr.ip().is_loopback() {
+        return Err(format!(
+            "refusing to listen on {addr}: only loopback addresses (127.0.0.0/8, ::1) are allowed"
+        ));
+    }
+    Ok(addr)
+}
+
+/// Writes through a temporary file and a rename, so a reader never sees a partial port.
+fn write_port_file(path: &Path, port: u16) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(format!(".{}.tmp", std::process::id()));
+    std::fs::write(&tmp, format!("{port}\n"))?;
+    std::fs::rename(&tmp, path)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Command::Run(args)) => args,
+        Ok(Command::Help) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Err(message) => {
+            eprintln!("mindbox-emulator: {message}\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("mindbox-emulator: cannot start the runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    runtime.block_on(run(args))
+}
+
+async fn run(args: Args) -> ExitCode {
+    let listener = match server::bind(args.listen) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("mindbox-emulator: cannot listen on {}: {e}", args.listen);
+            return ExitCode::from(1);
+        }
+    };
+    let local = match listener.local_addr() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("mindbox-emulator: cannot read the bound address: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    if let Some(path) = &args.port_file
+        && let Err(e) = write_port_file(path, local.port())
+    {
+        eprintln!(
+            "mindbox-emulator: cannot write the port file {}: {e}",
+            path.display()
+        );
+        return ExitCode::from(1);
+    }
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "listening on {local}");
+        let _ = out.flush();
+    }
+
+    let emulator = Emulator::new(
+        Accounts {
+            endpoint_ids: args.endpoint_ids,
+            secret_keys: args.secret_keys,
+        },
+        args.latency_ms,
+    );
+    if args.exit_with_stdin {
+        watch_stdin(emulator.clone());
+    }
+    let mut terminate =
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("mindbox-emulator: cannot handle SIGTERM: {e}");
+                return ExitCode::from(1);
+            }
+        };
+    tokio::select! {
+        _ = server::serve(listener, emulator) => {}
+        _ = terminate.recv() => {}
+        _ = tokio::signal::ctrl_c() => {}
+    }
+    if let Some(path) = &args.port_file {
+        let _ = std::fs::remove_file(path);
+    }
+    ExitCode::SUCCESS
+}
+
+/// A plain thread, not a tokio task: a blocking stdin read would hold up the runtime's exit.
+fn watch_stdin(emulator: Arc<Emulator>) {
+    std::thread::spawn(move || {
+        let mut stdin = std::io::stdin().lock();
+        let mut buf = [0u8; 256];
+        while let Ok(1..) = stdin.read(&mut buf) {}
+        emulator.shutdown.notify_one();
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> Result<Args, String> {
+        match parse_args(args.iter().map(|s| s.to_string()))? {
+            Command::Run(a) => Ok(a),
+            Command::Help => Err("help".into()),
+        }
+    }
+
+    #[test]
+    fn defaults_and_flags() {
+        let a = parse(&[]).unwrap();
+        assert_eq!(a.listen.to_string(), "127.0.0.1:0");
+        assert_eq!(a.endpoint_ids, ["demo-shop"]);
+        assert_eq!(a.secret_keys, ["demo-secret"]);
+        let a = parse(&[
+            "--listen=localhost:8080",
+            "--endpoint-id",
+            "a",
+            "--endpoint-id=b",
+            "--latency-ms",
+            "50",
+            "--port-file",
+            "/tmp/p",
+        ])
+        .unwrap();
+        assert_eq!(a.listen.to_string(), "127.0.0.1:8080");
+        assert_eq!(a.endpoint_ids, ["a", "b"]);
+        assert_eq!(a.latency_ms, 50);
+        assert_eq!(a.port_file, Some(PathBuf::from("/tmp/p")));
+    }
+
+    #[test]
+    fn only_loopback() {
+        assert!(parse(&["--listen", "127.0.0.2:1"]).is_ok());
+        assert!(parse(&["--listen", "[::1]:1"]).is_ok());
+        assert!(parse(&["--listen", "0.0.0.0:1"]).is_err());
+        assert!(parse(&["--listen", "192.168.1.1:1"]).is_err());
+        assert!(parse(&["--listen", "example.com:1"]).is_err());
+        assert!(parse(&["--latency-ms", "-1"]).is_err());
+        assert!(parse(&["--bogus"]).is_err());
+        assert!(parse(&["--port-file"]).is_err());
+    }
+}

@@ -1,0 +1,170 @@
+//! Everything the emulator remembers between requests.
+//!
+//! One mutex guards the call-related state and is never held across an await, so a call's
+//! duplicate check, its transaction marking and its journal number happen atomically: the
+//! journal's order is the order in which calls were processed.
+
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::Notify;
+
+use crate::connection::Connection;
+use crate::contract::Accounts;
+use crate::faults::Faults;
+use crate::journal::{Entry, Journal, Outcome};
+use crate::scripts::Scripts;
+
+pub struct Emulator {
+    pub accounts: Accounts,
+    pub cli_latency_ms: u64,
+    next_connection_id: AtomicU64,
+    /// Open connections, less those used for the control API.
+    connections_open: AtomicU64,
+    state: Mutex<State>,
+    /// Wakes the accept loop to stop; a stored permit makes an early request count too.
+    pub shutdown: Notify,
+}
+
+#[derive(Debug, Default, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Counters {
+    pub requests: u64,
+    pub processed: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    pub faults: u64,
+    /// Connections that carried at least one Mindbox call since the last reset: unlike
+    /// `connectionsAccepted` it leaves out the control API's own connections.
+    pub mindbox_connections: u64,
+}
+
+pub struct State {
+    pub journal: Journal,
+    processed_transactions: HashSet<String>,
+    pub faults: Faults,
+    pub scripts: Scripts,
+    pub counters: Counters,
+    /// Connections accepted since the last reset, less those whose first request was to the
+    /// control API: tests count their client's connections, not the harness's.
+    connections_accepted: u64,
+    /// Bumped by each reset, so a connection knows whether it was already counted since.
+    epoch: u64,
+}
+
+impl Emulator {
+    pub fn new(accounts: Accounts, cli_latency_ms: u64) -> Arc<Emulator> {
+        Arc::new(Emulator {
+            accounts,
+            cli_latency_ms,
+            next_connection_id: AtomicU64::new(1),
+            connections_open: AtomicU64::new(0),
+            state: Mutex::new(State {
+                journal: Journal::default(),
+                processed_transactions: HashSet::new(),
+                faults: Faults::none(cli_latency_ms),
+                scripts: Scripts::default(),
+                counters: Counters::default(),
+                connections_accepted: 0,
+                epoch: 0,
+            }),
+            shutdown: Notify::new(),
+        })
+    }
+
+    /// A panic while holding the lock leaves the state usable: every mutation is a single step.
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Counts a new connection and gives its id and the reset epoch it was counted in.
+    /// Connection ids never restart, so that ids in the journal stay unique across resets.
+    pub fn connection_opened(&self) -> (u64, u64) {
+        let epoch = {
+            let mut state = self.lock();
+            state.connections_accepted += 1;
+            state.epoch
+        };
+        self.connections_open.fetch_add(1, Ordering::Relaxed);
+        (
+            self.next_connection_id.fetch_add(1, Ordering::Relaxed),
+            epoch,
+        )
+    }
+
+    /// Takes a connection that turned out to be the harness's back out of the counts.
+    pub fn connection_is_control(&self, accepted_in_epoch: u64) {
+        self.connections_open.fetch_sub(1, Ordering::Relaxed);
+        let mut state = self.lock();
+        if state.epoch == accepted_in_epoch {
+            state.connections_accepted = state.connections_accepted.saturating_sub(1);
+        }
+    }
+
+    pub fn connection_closed(&self) {
+        self.connections_open.fetch_sub(1, Ordering::Relaxed);
+    }
+
+    pub fn reset(&self) {
+        let mut state = self.lock();
+        state.journal.clear();
+        state.processed_transactions = HashSet::new();
+        state.faults = Faults::none(self.cli_latency_ms);
+        state.scripts.clear();
+        state.counters = Counters::default();
+        state.connections_accepted = 0;
+        state.epoch += 1;
+    }
+
+    pub fn stats(&self) -> Value {
+        let (counters, accepted) = {
+            let state = self.lock();
+            (state.counters.clone(), state.connections_accepted)
+        };
+        serde_json::json!({
+            "connectionsAccepted": accepted,
+            "connectionsOpen": self.connections_open.load(Ordering::Relaxed),
+            "mindboxConnections": counters.mindbox_connections,
+            "requests": counters.requests,
+            "processed": counters.processed,
+            "duplicates": counters.duplicates,
+            "rejected": counters.rejected,
+            "faults": counters.faults,
+        })
+    }
+}
+
+impl State {
+    /// Transaction ids compare case-insensitively, as GUIDs do.
+    pub fn is_processed(&self, transaction_id: &str) -> bool {
+        self.processed_transactions
+            .contains(&transaction_id.to_ascii_lowercase())
+    }
+
+    /// Journals one call and counts it; a processed call's transaction becomes a duplicate
+    /// for every later call.
+    pub fn record(&mut self, connection: &Connection, entry: Entry) -> u64 {
+        let c = &mut self.counters;
+        c.requests += 1;
+        match entry.outcome {
+            Outcome::Processed => c.processed += 1,
+            Outcome::Duplicate => c.duplicates += 1,
+            Outcome::Rejected => c.rejected += 1,
+            Outcome::Fault => c.faults += 1,
+        }
+        if connection.first_call_in_epoch(self.epoch) {
+            c.mindbox_connections += 1;
+        }
+        if entry.outcome == Outcome::Processed
+            && let Some(tx) = &entry.transaction_id
+        {
+            self.processed_transactions.insert(tx.to_ascii_lowercase());
+        }
+        self.journal.record(entry)
+    }
+}

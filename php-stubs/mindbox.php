@@ -1,0 +1,472 @@
+<?php
+
+/**
+ * IDE and static-analysis stubs for the `mindbox` PHP extension (mindbox.so).
+ *
+ * Never include this file where the extension is loaded: the classes would be declared twice.
+ * A shop's own PHPUnit tests may include it (without the extension) to mock
+ * {@see MindboxClientInterface}.
+ *
+ * @see https://developers.mindbox.ru/docs/v3 Mindbox API v3: bodies follow its schema.
+ */
+
+/**
+ * Everything a shop's code may call on a Mindbox client.
+ *
+ * @phpstan-type CallOptions array{
+ *     deviceUUID?: string,
+ *     customerIp?: string,
+ *     transactionId?: string,
+ *     endpoint?: 'sync'|'async',
+ *     orderingKey?: string|int
+ * }
+ * @phpstan-type Balance array{systemName: string, available: float, blocked: float, total: float}
+ */
+interface MindboxClientInterface
+{
+    /**
+     * Calls a Mindbox operation synchronously and returns its decoded answer.
+     *
+     * @param string $operation Operation system name, e.g. `Website.GetCustomerBalance`.
+     * @param array<string, mixed> $body Mindbox-shaped request body (phones, e-mails, money and
+     *     quantities are normalised; missing order `lineNumber`s are filled).
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return array<string, mixed> The decoded answer, `status` included.
+     * @throws MindboxValidationException Mindbox answered `ValidationError`.
+     * @throws MindboxProtocolException Mindbox answered 4xx (`ProtocolError`), 429 included.
+     * @throws MindboxUnavailableException 5xx, timeout, refused or reset connection, unreadable answer.
+     * @throws MindboxInvalidArgumentException The operation, body or options cannot be sent.
+     */
+    public function call(string $operation, array $body, ?array $options = null): array;
+
+    /**
+     * Points available on one balance of a customer (`Website.GetCustomerBalance` by default).
+     *
+     * @param array<string, mixed> $customer Customer node, e.g. `['ids' => ['websiteID' => '42']]`.
+     * @param string|null $balanceType `balanceType.ids.systemName`; null picks the only balance,
+     *     or `Main` among several.
+     * @return float 0.0 when the customer has no such balance.
+     * @throws MindboxValidationException
+     * @throws MindboxProtocolException
+     * @throws MindboxUnavailableException
+     * @throws MindboxInvalidArgumentException Also when several balances exist, none is `Main`
+     *     and no type was given.
+     */
+    public function getCustomerBalance(array $customer, ?string $balanceType = null): float;
+
+    /**
+     * Every balance of a customer, whichever field naming Mindbox used.
+     *
+     * @param array<string, mixed> $customer Customer node, e.g. `['ids' => ['websiteID' => '42']]`.
+     * @return list<array{systemName: string, available: float, blocked: float, total: float}>
+     * @throws MindboxValidationException
+     * @throws MindboxProtocolException
+     * @throws MindboxUnavailableException
+     * @throws MindboxInvalidArgumentException
+     */
+    public function getBalances(array $customer): array;
+
+    /**
+     * Accepts an event for delivery through the durable outbox and returns at once, without any
+     * network I/O. The event survives the process being killed; it is delivered in the
+     * background (or by {@see flush()}) with retries, always with the same transactionId.
+     *
+     * Order bodies (with an `order` node) go to the sync endpoint and are kept in order per order
+     * id; other events go to the async endpoint, in order per customer (or device).
+     *
+     * @param string $operation Operation system name, e.g. `Website.SetCart`.
+     * @param array<string, mixed> $body Mindbox-shaped request body, normalised as for call().
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options `transactionId` (your own GUID), `endpoint`, `orderingKey`, and
+     *     `deviceUUID` / `customerIp` captured now for the later delivery.
+     * @return string The transactionId (a GUID v4 unless you gave one).
+     * @throws MindboxInvalidArgumentException The operation, body or options cannot be sent.
+     * @throws MindboxOutboxException The outbox cannot be opened or written: the event was NOT accepted.
+     */
+    public function send(string $operation, array $body, ?array $options = null): string;
+
+    /**
+     * A new order (Bitrix `OnSaleOrderSaved` with `IS_NEW`). {@see send()} with the configured operation (default `Website.CreateOrder`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function createOrder(array $body, ?array $options = null): string;
+
+    /**
+     * A change of an order: status, lines, prices. {@see send()} with the configured operation (default `Website.UpdateOrder`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function updateOrder(array $body, ?array $options = null): string;
+
+    /**
+     * A new customer (`OnAfterUserRegister` / `OnAfterUserAdd`). {@see send()} with the configured operation (default `Website.Register`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function registerCustomer(array $body, ?array $options = null): string;
+
+    /**
+     * A profile change (`OnAfterUserUpdate`). {@see send()} with the configured operation (default `Website.UpdateProfile`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function updateCustomer(array $body, ?array $options = null): string;
+
+    /**
+     * The whole cart, replacing the one Mindbox holds. {@see send()} with the configured operation (default `Website.SetCart`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function setCart(array $body, ?array $options = null): string;
+
+    /**
+     * An e-mail subscription. {@see send()} with the configured operation (default `Website.SubscribeEmail`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function subscribeEmail(array $body, ?array $options = null): string;
+
+    /**
+     * Delivers what is due now from the calling thread, for a Bitrix agent or a cron job, waiting
+     * at most `$seconds`. Items in backoff stay for later.
+     *
+     * @return array{sent: int, retrying: int, failed: int, pending: int} What this call delivered,
+     *     rescheduled and parked, and how many items are still pending.
+     * @throws MindboxInvalidArgumentException A negative or non-finite `$seconds`.
+     * @throws MindboxOutboxException
+     */
+    public function flush(float $seconds = 10.0): array;
+
+    /**
+     * The outbox of this client's endpoint.
+     *
+     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null}
+     *     `oldestPendingAge` in seconds, null when nothing is pending.
+     * @throws MindboxOutboxException
+     */
+    public function outboxStats(): array;
+
+    /**
+     * Items parked as failed (a ValidationError, another 4xx, or maxAttempts reached), oldest first.
+     *
+     * @param int $limit 1 to 10000.
+     * @return list<array{id: int, operation: string, transactionId: string, attempts: int, httpStatus: int, status: string|null, errorId: string|null, message: string}>
+     *     `status` is Mindbox's status (`ValidationError`, `ProtocolError`, `InternalServerError`) when known.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function failedItems(int $limit = 100): array;
+
+    /**
+     * Moves parked items back to pending with a fresh attempt budget (same transactionId).
+     *
+     * @param list<int>|null $ids Item ids from failedItems(); null retries them all.
+     * @return int How many items were moved.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function retryFailed(?array $ids = null): int;
+}
+
+/**
+ * The native Mindbox client.
+ */
+final class MindboxClient implements MindboxClientInterface
+{
+    /**
+     * @param array{
+     *     endpointId: string,
+     *     secretKey: string,
+     *     baseUrl?: string,
+     *     authScheme?: 'secretKey'|'legacy',
+     *     timeout?: float|int,
+     *     connectTimeout?: float|int,
+     *     outbox?: string,
+     *     operations?: array<'createOrder'|'updateOrder'|'registerCustomer'|'updateCustomer'|'setCart'|'subscribeEmail'|'getCustomerBalance', string>,
+     *     maxAttempts?: int,
+     *     rateLimit?: int,
+     *     concurrency?: int,
+     *     logFile?: string|null,
+     *     logLevel?: 'error'|'info'|'debug',
+     *     logMaxBytes?: int,
+     *     synchronous?: 'NORMAL'|'FULL',
+     *     retryDelay?: float|int,
+     *     retryMaxDelay?: float|int,
+     *     lease?: float|int
+     * } $config `baseUrl` defaults to https://api.mindbox.ru (plain http only to loopback),
+     *     `timeout` to 5 s, `connectTimeout` to 2 s, `outbox` to ini `mindbox.outbox` or a file in
+     *     the temp dir, `maxAttempts` to 12, `rateLimit` to 8000 a minute per operation
+     *     (0: no limit), `concurrency` to 8 requests in flight, `retryDelay` to 2 s (doubling
+     *     up to `retryMaxDelay`, 1800 s), `lease` to 60 s (after which the work of a killed
+     *     process is taken over), `synchronous` to NORMAL.
+     * @throws MindboxInvalidArgumentException An unknown key or a bad value, named by its path.
+     */
+    public function __construct(array $config) {}
+
+    /**
+     * {@inheritDoc}
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return array<string, mixed>
+     * @throws MindboxValidationException
+     * @throws MindboxProtocolException
+     * @throws MindboxUnavailableException
+     * @throws MindboxInvalidArgumentException
+     */
+    public function call(string $operation, array $body, ?array $options = null): array {}
+
+    /**
+     * {@inheritDoc}
+     *
+     * @param array<string, mixed> $customer
+     * @throws MindboxValidationException
+     * @throws MindboxProtocolException
+     * @throws MindboxUnavailableException
+     * @throws MindboxInvalidArgumentException
+     */
+    public function getCustomerBalance(array $customer, ?string $balanceType = null): float {}
+
+    /**
+     * {@inheritDoc}
+     *
+     * @param array<string, mixed> $customer
+     * @return list<array{systemName: string, available: float, blocked: float, total: float}>
+     * @throws MindboxValidationException
+     * @throws MindboxProtocolException
+     * @throws MindboxUnavailableException
+     * @throws MindboxInvalidArgumentException
+     */
+    public function getBalances(array $customer): array {}
+
+    /**
+     * Accepts an event for delivery through the durable outbox and returns at once, without any
+     * network I/O. The event survives the process being killed; it is delivered in the
+     * background (or by {@see flush()}) with retries, always with the same transactionId.
+     *
+     * Order bodies (with an `order` node) go to the sync endpoint and are kept in order per order
+     * id; other events go to the async endpoint, in order per customer (or device).
+     *
+     * @param string $operation Operation system name, e.g. `Website.SetCart`.
+     * @param array<string, mixed> $body Mindbox-shaped request body, normalised as for call().
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options `transactionId` (your own GUID), `endpoint`, `orderingKey`, and
+     *     `deviceUUID` / `customerIp` captured now for the later delivery.
+     * @return string The transactionId (a GUID v4 unless you gave one).
+     * @throws MindboxInvalidArgumentException The operation, body or options cannot be sent.
+     * @throws MindboxOutboxException The outbox cannot be opened or written: the event was NOT accepted.
+     */
+    public function send(string $operation, array $body, ?array $options = null): string {}
+
+    /**
+     * A new order (Bitrix `OnSaleOrderSaved` with `IS_NEW`). {@see send()} with the configured operation (default `Website.CreateOrder`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function createOrder(array $body, ?array $options = null): string {}
+
+    /**
+     * A change of an order: status, lines, prices. {@see send()} with the configured operation (default `Website.UpdateOrder`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function updateOrder(array $body, ?array $options = null): string {}
+
+    /**
+     * A new customer (`OnAfterUserRegister` / `OnAfterUserAdd`). {@see send()} with the configured operation (default `Website.Register`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function registerCustomer(array $body, ?array $options = null): string {}
+
+    /**
+     * A profile change (`OnAfterUserUpdate`). {@see send()} with the configured operation (default `Website.UpdateProfile`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function updateCustomer(array $body, ?array $options = null): string {}
+
+    /**
+     * The whole cart, replacing the one Mindbox holds. {@see send()} with the configured operation (default `Website.SetCart`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function setCart(array $body, ?array $options = null): string {}
+
+    /**
+     * An e-mail subscription. {@see send()} with the configured operation (default `Website.SubscribeEmail`).
+     *
+     * @param array<string, mixed> $body
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @return string The transactionId.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function subscribeEmail(array $body, ?array $options = null): string {}
+
+    /**
+     * Delivers what is due now from the calling thread, for a Bitrix agent or a cron job, waiting
+     * at most `$seconds`. Items in backoff stay for later.
+     *
+     * @return array{sent: int, retrying: int, failed: int, pending: int} What this call delivered,
+     *     rescheduled and parked, and how many items are still pending.
+     * @throws MindboxInvalidArgumentException A negative or non-finite `$seconds`.
+     * @throws MindboxOutboxException
+     */
+    public function flush(float $seconds = 10.0): array {}
+
+    /**
+     * The outbox of this client's endpoint.
+     *
+     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null}
+     *     `oldestPendingAge` in seconds, null when nothing is pending.
+     * @throws MindboxOutboxException
+     */
+    public function outboxStats(): array {}
+
+    /**
+     * Items parked as failed (a ValidationError, another 4xx, or maxAttempts reached), oldest first.
+     *
+     * @param int $limit 1 to 10000.
+     * @return list<array{id: int, operation: string, transactionId: string, attempts: int, httpStatus: int, status: string|null, errorId: string|null, message: string}>
+     *     `status` is Mindbox's status (`ValidationError`, `ProtocolError`, `InternalServerError`) when known.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function failedItems(int $limit = 100): array {}
+
+    /**
+     * Moves parked items back to pending with a fresh attempt budget (same transactionId).
+     *
+     * @param list<int>|null $ids Item ids from failedItems(); null retries them all.
+     * @return int How many items were moved.
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function retryFailed(?array $ids = null): int {}
+}
+
+/**
+ * Base class of every exception the extension throws.
+ */
+class MindboxException extends RuntimeException
+{
+}
+
+/**
+ * Mindbox answered HTTP 200 with status `ValidationError`: the data is wrong, retrying won't help.
+ */
+class MindboxValidationException extends MindboxException
+{
+    /** @var list<array{message: string, location: string|null}>|null */
+    protected $validationMessages = null;
+
+    /**
+     * @return list<array{message: string, location: string|null}> `location` is an xpath such as
+     *     `/customer/email`, or null when the message concerns the whole request.
+     */
+    public function getValidationMessages(): array {}
+}
+
+/**
+ * Mindbox refused the request: 400, 401, 403, 404, 429 (`ProtocolError`).
+ */
+class MindboxProtocolException extends MindboxException
+{
+    /** @var int */
+    protected $httpStatus = 0;
+
+    /** @var string|null */
+    protected $errorId = null;
+
+    /** @var int|null */
+    protected $retryAfter = null;
+
+    public function getHttpStatus(): int {}
+
+    /** Mindbox's `errorId`, to quote to Mindbox support. */
+    public function getErrorId(): ?string {}
+
+    /** Seconds from the `Retry-After` header of a 429; null otherwise. */
+    public function getRetryAfter(): ?int {}
+}
+
+/**
+ * No usable answer: 5xx, a timeout, a refused or reset connection, a TLS failure, an unreadable
+ * or oversize answer. Safe to retry with the same transactionId.
+ */
+class MindboxUnavailableException extends MindboxException
+{
+    /** @var int */
+    protected $httpStatus = 0;
+
+    /** The HTTP status, or 0 when no response arrived. */
+    public function getHttpStatus(): int {}
+}
+
+/**
+ * A bad argument or configuration; nothing was sent.
+ */
+class MindboxInvalidArgumentException extends MindboxException
+{
+    /** @var string|null */
+    protected $path = null;
+
+    /** The path of the bad value, e.g. `body.order.lines[1].quantity` or `config.baseUrl`. */
+    public function getPath(): ?string {}
+}
+
+/**
+ * The outbox could not be opened or written: the event was NOT accepted.
+ */
+class MindboxOutboxException extends MindboxException
+{
+    /** @var string|null */
+    protected $path = null;
+
+    /** The outbox file's path. */
+    public function getPath(): ?string {}
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Runs every check and test of the project; installs what is missing (Debian 12, as root).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+
+ensure_build_deps phpunit php8.2-fpm php8.2-sqlite3
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy (warnings denied)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "php -l over every PHP file"
+find . -name '*.php' -not -path './target/*' -not -path './.git/*' -print0 \
+    | xargs -0 -n1 -P2 php -l >/dev/null
+
+step "cargo test (core and emulator)"
+cargo test --workspace --quiet
+
+step "build the extension and the emulator"
+cargo build --workspace --quiet
+export MINDBOX_EXTENSION="$PWD/target/debug/libmindbox.so"
+export MINDBOX_EMULATOR_BIN="$PWD/target/debug/mindbox-emulator"
+
+step "PHPUnit without the extension: a shop mocking the interface from php-stubs/"
+phpunit --bootstrap tests/stubs-only/bootstrap.php tests/stubs-only
+
+step "PHPUnit: the Bitrix module on a PHP without the extension (it must degrade, not break)"
+phpunit --bootstrap tests/bitrix/bootstrap.php --filter SafetyTest tests/bitrix
+
+step "PHPUnit: the Bitrix module with the extension, end to end through the emulator"
+php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" --bootstrap tests/bitrix/bootstrap.php tests/bitrix
+
+step "PHPUnit: the extension against the emulator"
+php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml

@@ -1,0 +1,387 @@
+//! Background delivery of the outbox.
+//!
+//! Each process that sends starts, on first use, a few worker threads per outbox and Mindbox
+//! endpoint. Processes coordinate through the file: one process at a time holds the endpoint's
+//! lease and delivers (so pacing and ordering need no cross-process chatter); the others wait and
+//! take over when the lease runs out, e.g. after the holder was killed. Each item is claimed by
+//! one sender at a time, and a claim left by a dead process expires after the same lease.
+
+use super::client::Client;
+use super::error::Error;
+use super::outbox::store::{Claim, Failure, Item, Scope, Store, pacing_key};
+use super::outbox::{backoff, now_ms, scope};
+use super::process::PerProcess;
+use super::request::Target;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant};
+
+/// How often the leading worker looks for new items sent by other processes.
+const POLL: Duration = Duration::from_millis(100);
+/// The other workers mostly sleep; a claim by any worker wakes them all.
+const SLOW_POLL: Duration = Duration::from_secs(1);
+/// Workers that found nothing to do for this long end; the next send starts them again.
+const IDLE_EXIT: Duration = Duration::from_secs(30);
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Report {
+    pub sent: u64,
+    pub retrying: u64,
+    pub failed: u64,
+}
+
+impl Report {
+    fn add(&mut self, other: Report) {
+        self.sent += other.sent;
+        self.retrying += other.retrying;
+        self.failed += other.failed;
+    }
+}
+
+enum Step {
+    Delivered(Report),
+    Wait(Duration),
+    NotHolder(Duration),
+    Idle,
+}
+
+pub struct Deliverer {
+    scope: Scope,
+    path: PathBuf,
+    /// The newest configuration a client of this process gave for this endpoint.
+    client: RwLock<Arc<Client>>,
+    workers: Mutex<usize>,
+    wake: Condvar,
+    stop: AtomicBool,
+    /// After a failure that says Mindbox itself is unwell (no answer, 5xx, 429), every worker
+    /// holds off, longer after each consecutive one: a refused connection would otherwise be
+    /// retried as fast as the workers can spin, item after item.
+    trouble: Mutex<Trouble>,
+}
+
+#[derive(Default)]
+struct Trouble {
+    consecutive: u32,
+    until: Option<Instant>,
+}
+
+static DELIVERERS: PerProcess<HashMap<(PathBuf, Scope), Arc<Deliverer>>> = PerProcess::new();
+/// Who holds a lease: the process id alone could be reused by a later process.
+static HOLDER: PerProcess<String> = PerProcess::new();
+
+fn holder() -> String {
+    HOLDER.with(
+        || format!("{}:{:016x}", std::process::id(), fastrand::u64(..)),
+        |h| h.clone(),
+    )
+}
+
+/// The deliverer of this process for the client's outbox and endpoint.
+pub fn deliverer(client: &Arc<Client>, path: &Path) -> Arc<Deliverer> {
+    let scope = scope(client.config());
+    DELIVERERS.with(HashMap::new, |map| {
+        let d = map
+            .entry((path.to_path_buf(), scope.clone()))
+            .or_insert_with(|| {
+                Arc::new(Deliverer {
+                    scope,
+                    path: path.to_path_buf(),
+                    client: RwLock::new(client.clone()),
+                    workers: Mutex::new(0),
+                    wake: Condvar::new(),
+                    stop: AtomicBool::new(false),
+                    trouble: Mutex::new(Trouble::default()),
+                })
+            })
+            .clone();
+        *d.client.write().unwrap_or_else(|p| p.into_inner()) = client.clone();
+        d
+    })
+}
+
+/// Stops this process's workers at module shutdown, waiting a little for them to finish the
+/// request in hand (what they leave claimed is taken over after the lease).
+pub fn shutdown(wait: Duration) {
+    let all: Vec<Arc<Deliverer>> = DELIVERERS
+        .with_existing(|map| map.values().cloned().collect())
+        .unwrap_or_default();
+    for d in &all {
+        d.stop.store(true, Ordering::SeqCst);
+        d.wake.notify_all();
+    }
+    let deadline = Instant::now() + wait;
+    for d in &all {
+        let mut workers = d.workers.lock().unwrap_or_else(|p| p.into_inner());
+        while *workers > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                break;
+            }
+            workers = d
+                .wake
+                .wait_timeout(workers, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+}
+
+impl Deliverer {
+    fn client(&self) -> Arc<Client> {
+        self.client
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Called after each send: make sure workers run, and wake them.
+    pub fn notify(self: &Arc<Self>) {
+        if self.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let wanted = self.client().config().concurrency;
+        let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        while *workers < wanted {
+            let me = self.clone();
+            let index = *workers;
+            let spawned = std::thread::Builder::new()
+                .name(format!("mindbox-deliver-{index}"))
+                .spawn(move || me.work(index));
+            if spawned.is_err() {
+                // The items are safe in the outbox; a later send or flush() tries again.
+                break;
+            }
+            *workers += 1;
+        }
+        drop(workers);
+        self.wake.notify_all();
+    }
+
+    fn work(self: Arc<Self>, index: usize) {
+        let poll = if index == 0 { POLL } else { SLOW_POLL };
+        let mut store = Store::open(&self.path, self.client().config().synchronous);
+        let mut last_work = Instant::now();
+        while !self.stop.load(Ordering::SeqCst) {
+            let pause = match store
+                .as_mut()
+                .map_err(|e| e.clone())
+                .and_then(|s| self.step(s))
+            {
+                Ok(Step::Delivered(_)) => {
+                    last_work = Instant::now();
+                    self.wake.notify_all();
+                    continue;
+                }
+                Ok(Step::Wait(d)) => d.min(poll),
+                Ok(Step::NotHolder(d)) => {
+                    // Only the leading worker watches another process's lease.
+                    if index == 0 {
+                        d.min(SLOW_POLL)
+                    } else {
+                        SLOW_POLL * 5
+                    }
+                }
+                Ok(Step::Idle) if last_work.elapsed() > IDLE_EXIT => break,
+                Ok(Step::Idle) => poll,
+                Err(_) => {
+                    // Busy or broken file: retry the open later rather than spin.
+                    if store.is_err() {
+                        store = Store::open(&self.path, self.client().config().synchronous);
+                    }
+                    SLOW_POLL
+                }
+            };
+            let workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+            let _ = self.wake.wait_timeout(workers, pause);
+        }
+        let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        *workers -= 1;
+        if *workers == 0
+            && let Ok(store) = store.as_mut()
+        {
+            let _ = store.release_lease(&self.scope, &holder());
+        }
+        drop(workers);
+        self.wake.notify_all();
+    }
+
+    fn step(&self, store: &mut Store) -> Result<Step, Error> {
+        if let Some(until) = self.trouble.lock().unwrap_or_else(|p| p.into_inner()).until {
+            let left = until.saturating_duration_since(Instant::now());
+            if !left.is_zero() {
+                return Ok(Step::Wait(left));
+            }
+        }
+        let client = self.client();
+        let config = client.config();
+        let now = now_ms();
+        let pace_ms = if config.rate_limit == 0 {
+            0
+        } else {
+            (60_000 / u64::from(config.rate_limit)).max(1)
+        };
+        let lease_ms = config.lease.as_millis() as u64;
+        let until = |t: u64| Duration::from_millis(t.saturating_sub(now_ms()));
+        Ok(
+            match store.claim(&self.scope, &holder(), lease_ms, pace_ms, now)? {
+                Claim::Item(item) => Step::Delivered(self.deliver(store, &client, item)?),
+                Claim::Wait(t) => Step::Wait(until(t)),
+                Claim::NotHolder(t) => Step::NotHolder(until(t) + Duration::from_millis(10)),
+                Claim::Idle => Step::Idle,
+            },
+        )
+    }
+
+    fn deliver(&self, store: &mut Store, client: &Client, item: Item) -> Result<Report, Error> {
+        let config = client.config();
+        let target = Target {
+            operation: &item.operation,
+            endpoint: item.endpoint,
+            device_uuid: item.device_uuid.as_deref(),
+            customer_ip: item.customer_ip.as_deref(),
+            transaction_id: Some(&item.transaction_id),
+        };
+        let attempt = item.attempts + 1;
+        let result = client.execute(&target, None, item.body.clone(), "outbox", Some(attempt));
+        let retry_after = match &result {
+            Err(Error::Protocol {
+                retry_after: Some(s),
+                ..
+            }) => Some(Duration::from_secs(*s)),
+            _ => None,
+        };
+        {
+            let mut trouble = self.trouble.lock().unwrap_or_else(|p| p.into_inner());
+            if result.as_ref().is_err_and(Error::is_retryable) {
+                trouble.consecutive += 1;
+                let pause = backoff::delay(
+                    trouble.consecutive,
+                    config.retry_base_delay,
+                    config.retry_max_delay,
+                    retry_after,
+                );
+                trouble.until = Some(Instant::now() + pause);
+            } else {
+                *trouble = Trouble::default();
+            }
+        }
+        let error = match result {
+            Ok(_) => {
+                store.complete(item.id)?;
+                return Ok(Report {
+                    sent: 1,
+                    ..Report::default()
+                });
+            }
+            Err(e) => e,
+        };
+        let now = now_ms();
+        let failure = failure_of(&error);
+        if error.is_retryable() && attempt < config.max_attempts {
+            let delay = backoff::delay(
+                attempt,
+                config.retry_base_delay,
+                config.retry_max_delay,
+                retry_after,
+            );
+            let hold = retry_after.map(|d| {
+                (
+                    pacing_key(&self.scope, &item.operation, item.endpoint),
+                    now + d.as_millis() as u64,
+                )
+            });
+            store.reschedule(
+                item.id,
+                attempt,
+                now + delay.as_millis() as u64,
+                &failure,
+                hold,
+                now,
+            )?;
+            Ok(Report {
+                retrying: 1,
+                ..Report::default()
+            })
+        } else {
+            store.park(item.id, attempt, &failure, now)?;
+            Ok(Report {
+                failed: 1,
+                ..Report::default()
+            })
+        }
+    }
+
+    /// Delivers what is due now from the calling thread (with `concurrency` helpers), waiting for
+    /// items another sender has in hand, until nothing deliverable is left or the deadline.
+    pub fn flush(self: &Arc<Self>, deadline: Instant) -> Result<Report, Error> {
+        let client = self.client();
+        let concurrency = client.config().concurrency;
+        let mut total = Report::default();
+        let mut check = Store::open(&self.path, client.config().synchronous)?;
+        loop {
+            let reports: Vec<Result<Report, Error>> = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..concurrency)
+                    .map(|_| s.spawn(|| self.flush_worker(deadline)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|_| Ok(Report::default())))
+                    .collect()
+            });
+            for r in reports {
+                total.add(r?);
+            }
+            if Instant::now() >= deadline || check.deliverable(&self.scope, now_ms())? == 0 {
+                break;
+            }
+            std::thread::sleep(
+                Duration::from_millis(20).min(deadline.saturating_duration_since(Instant::now())),
+            );
+        }
+        // Without workers of its own, this process must not keep other processes waiting.
+        if *self.workers.lock().unwrap_or_else(|p| p.into_inner()) == 0 {
+            check.release_lease(&self.scope, &holder())?;
+        }
+        Ok(total)
+    }
+
+    fn flush_worker(&self, deadline: Instant) -> Result<Report, Error> {
+        let config = self.client().config().clone();
+        let mut store = Store::open(&self.path, config.synchronous)?;
+        // Waiting for the rate limit's next slot is part of delivering what is due; waiting for
+        // an item's backoff is not.
+        let pacing = Duration::from_millis(60_000 / u64::from(config.rate_limit.max(1)));
+        let worth_waiting = pacing.max(Duration::from_millis(50)) + Duration::from_millis(10);
+        let mut report = Report::default();
+        while Instant::now() < deadline {
+            match self.step(&mut store)? {
+                Step::Delivered(r) => report.add(r),
+                Step::Wait(d) if d <= worth_waiting => {
+                    std::thread::sleep(d.min(deadline.saturating_duration_since(Instant::now())));
+                }
+                _ => break,
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn failure_of(error: &Error) -> Failure {
+    let (mindbox_status, error_id) = match error {
+        Error::Validation { .. } => (Some("ValidationError"), None),
+        Error::Protocol { error_id, .. } => (Some("ProtocolError"), error_id.clone()),
+        Error::Unavailable {
+            http_status: 500 | 503,
+            ..
+        } => (Some("InternalServerError"), None),
+        _ => (None, None),
+    };
+    Failure {
+        http_status: error.http_status(),
+        mindbox_status: mindbox_status.map(str::to_string),
+        error_id,
+        message: error.to_string(),
+    }
+}

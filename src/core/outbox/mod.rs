@@ -1,0 +1,53 @@
+//! The durable outbox: a SQLite file that holds every sent event until Mindbox has it.
+
+pub mod backoff;
+pub mod route;
+mod schema;
+pub mod store;
+
+use super::config::Config;
+use super::error::Result;
+use super::process::PerProcess;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+use store::{Scope, Store};
+
+/// Milliseconds since the epoch: shared by every process using the file, so wall-clock time.
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+pub fn scope(config: &Config) -> Scope {
+    Scope {
+        endpoint_id: config.endpoint_id.clone(),
+        base_url: config.base_url.clone(),
+    }
+}
+
+/// This process's connection to each outbox file, for the calling (PHP) thread. Opening one
+/// costs far more than an insert, so it is kept; a failed open is not, so it is retried.
+static CONNECTIONS: PerProcess<HashMap<PathBuf, Arc<Mutex<Store>>>> = PerProcess::new();
+
+pub fn with_store<R>(
+    config: &Config,
+    path: &Path,
+    f: impl FnOnce(&mut Store) -> Result<R>,
+) -> Result<R> {
+    let cached = CONNECTIONS.with(HashMap::new, |map| map.get(path).cloned());
+    let store = match cached {
+        Some(store) => store,
+        None => {
+            let store = Arc::new(Mutex::new(Store::open(path, config.synchronous)?));
+            CONNECTIONS.with(HashMap::new, |map| {
+                map.entry(path.to_path_buf()).or_insert(store).clone()
+            })
+        }
+    };
+    let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
+    f(&mut guard)
+}

@@ -1,0 +1,120 @@
+//! Opening the outbox file: pragmas, and the schema with its version.
+
+use crate::core::config::Synchronous;
+use crate::core::error::{Error, Result};
+use rusqlite::Connection;
+use std::path::Path;
+use std::time::Duration;
+
+/// Bumped with every change of the tables below; older files are migrated step by step.
+pub const VERSION: i64 = 1;
+
+const V1: &str = "
+CREATE TABLE items (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    endpoint_id      TEXT    NOT NULL,
+    base_url         TEXT    NOT NULL,
+    operation        TEXT    NOT NULL,
+    endpoint         TEXT    NOT NULL,
+    body             BLOB    NOT NULL,
+    transaction_id   TEXT    NOT NULL,
+    device_uuid      TEXT,
+    customer_ip      TEXT,
+    ordering_key     TEXT,
+    status           TEXT    NOT NULL DEFAULT 'pending',
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    created_at       INTEGER NOT NULL,
+    next_attempt_at  INTEGER NOT NULL,
+    claimed_by       TEXT,
+    claim_expires_at INTEGER,
+    http_status      INTEGER,
+    mindbox_status   TEXT,
+    error_id         TEXT,
+    last_error       TEXT,
+    updated_at       INTEGER NOT NULL
+);
+CREATE INDEX items_due ON items (endpoint_id, base_url, status, next_attempt_at, id);
+CREATE INDEX items_key ON items (ordering_key, id) WHERE ordering_key IS NOT NULL;
+CREATE INDEX items_claimed ON items (claim_expires_at) WHERE claimed_by IS NOT NULL;
+CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    holder     TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE pacing (
+    key          TEXT PRIMARY KEY,
+    next_slot_at INTEGER NOT NULL
+);
+";
+
+/// SQLite's own busy timeout sleeps in steps of up to 100 ms, which would make a `send()` that
+/// meets a deliverer's short write wait far longer than the write itself. This retries every
+/// 50 µs at first, then every millisecond, for about ten seconds in all.
+fn wait_for_lock(attempt: i32) -> bool {
+    let pause = if attempt < 200 {
+        Duration::from_micros(50)
+    } else {
+        Duration::from_millis(1)
+    };
+    std::thread::sleep(pause);
+    attempt < 10_000
+}
+
+pub fn open(path: &Path, synchronous: Synchronous) -> Result<Connection> {
+    let shown = path.display().to_string();
+    let fail = |e: &dyn std::fmt::Display| Error::outbox(&shown, e);
+    if path.is_dir() {
+        return Err(fail(&"is a directory, not a file"));
+    }
+    let mut conn = Connection::open(path).map_err(|e| fail(&e))?;
+    conn.busy_handler(Some(wait_for_lock))
+        .map_err(|e| fail(&e))?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(|e| fail(&e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(fail(&format!("cannot use WAL mode (got {mode})")));
+    }
+    let sync = match synchronous {
+        Synchronous::Normal => "NORMAL",
+        Synchronous::Full => "FULL",
+    };
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = {sync}; PRAGMA foreign_keys = ON;"
+    ))
+    .map_err(|e| fail(&e))?;
+    migrate(&conn).map_err(|e| fail(&e))?;
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection) -> std::result::Result<(), String> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if version > VERSION {
+        return Err(format!(
+            "was written by a newer version of the extension (schema {version}, this one knows {VERSION})"
+        ));
+    }
+    if version == VERSION {
+        return Ok(());
+    }
+    // Several processes may open a new file at once: the first to get the write lock migrates,
+    // the others see the new version.
+    conn.execute_batch("BEGIN IMMEDIATE")
+        .map_err(|e| e.to_string())?;
+    let result = (|| -> rusqlite::Result<()> {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version < 1 {
+            conn.execute_batch(V1)?;
+        }
+        conn.execute_batch(&format!("PRAGMA user_version = {VERSION}"))
+    })();
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT").map_err(|e| e.to_string()),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e.to_string())
+        }
+    }
+}

@@ -1,0 +1,482 @@
+//! The outbox table and every query on it. One `Store` is one SQLite connection, used by one
+//! thread at a time; processes coordinate through the file (WAL mode, `BEGIN IMMEDIATE`).
+
+use super::schema;
+use crate::core::config::Synchronous;
+use crate::core::error::{Error, Result};
+use crate::core::request::Endpoint;
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Which Mindbox endpoint a deliverer serves: an outbox may be shared by several sites.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Scope {
+    pub endpoint_id: String,
+    pub base_url: String,
+}
+
+impl Scope {
+    fn lease_name(&self) -> String {
+        format!("deliver:{}@{}", self.endpoint_id, self.base_url)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewItem<'a> {
+    pub operation: &'a str,
+    pub endpoint: Endpoint,
+    pub body: &'a [u8],
+    pub transaction_id: &'a str,
+    pub device_uuid: Option<&'a str>,
+    pub customer_ip: Option<&'a str>,
+    pub ordering_key: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: i64,
+    pub operation: String,
+    pub endpoint: Endpoint,
+    pub body: Vec<u8>,
+    pub transaction_id: String,
+    pub device_uuid: Option<String>,
+    pub customer_ip: Option<String>,
+    pub attempts: u32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claim {
+    Item(Item),
+    /// Nothing may be sent before this time (ms): backoff, pacing, or a claim to expire.
+    Wait(u64),
+    /// Another process delivers for this scope; its lease runs out at this time (ms).
+    NotHolder(u64),
+    /// No pending item at all.
+    Idle,
+}
+
+/// Why an attempt did not deliver, as stored with the item.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Failure {
+    pub http_status: u16,
+    pub mindbox_status: Option<String>,
+    pub error_id: Option<String>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    pub pending: i64,
+    pub failed: i64,
+    pub oldest_pending_at: Option<u64>,
+    pub last_error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailedItem {
+    pub id: i64,
+    pub operation: String,
+    pub transaction_id: String,
+    pub attempts: u32,
+    pub failure: Failure,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// Candidates looked at per claim; more are behind the ones that cannot go yet.
+const CANDIDATES: i64 = 64;
+
+impl Store {
+    pub fn open(path: &Path, synchronous: Synchronous) -> Result<Store> {
+        Ok(Store {
+            conn: schema::open(path, synchronous)?,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn fail(&self, e: rusqlite::Error) -> Error {
+        Error::outbox(self.path.display().to_string(), e)
+    }
+
+    fn write(&mut self) -> Result<Transaction<'_>> {
+        let path = self.path.display().to_string();
+        self.conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| Error::outbox(path, e))
+    }
+
+    pub fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
+        let result = self.conn.execute(
+            "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
+                device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)",
+            params![
+                scope.endpoint_id,
+                scope.base_url,
+                item.operation,
+                item.endpoint.as_str(),
+                item.body,
+                item.transaction_id,
+                item.device_uuid,
+                item.customer_ip,
+                item.ordering_key,
+                now as i64
+            ],
+        );
+        result.map_err(|e| self.fail(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Takes the next item this process may send now, if it holds (or can take) the scope's
+    /// lease. Items wait for earlier pending items of their ordering key; `pace_ms` spaces the
+    /// sends of one operation and endpoint (0: no limit).
+    pub fn claim(
+        &mut self,
+        scope: &Scope,
+        holder: &str,
+        lease_ms: u64,
+        pace_ms: u64,
+        now: u64,
+    ) -> Result<Claim> {
+        let path = self.path.display().to_string();
+        let tx = self.write()?;
+        let claim = claim_in(&tx, scope, holder, lease_ms, pace_ms, now)
+            .map_err(|e| Error::outbox(&path, e))?;
+        tx.commit().map_err(|e| Error::outbox(&path, e))?;
+        Ok(claim)
+    }
+
+    pub fn complete(&mut self, id: i64) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM items WHERE id = ?1", [id])
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Back to pending after a failed attempt; `hold_operation_until` also keeps the whole
+    /// operation quiet (a 429 concerns every item of it).
+    pub fn reschedule(
+        &mut self,
+        id: i64,
+        attempts: u32,
+        next_attempt_at: u64,
+        failure: &Failure,
+        hold_operation_until: Option<(String, u64)>,
+        now: u64,
+    ) -> Result<()> {
+        let path = self.path.display().to_string();
+        let tx = self.write()?;
+        let run = || -> rusqlite::Result<()> {
+            record(&tx, id, "pending", attempts, next_attempt_at, failure, now)?;
+            if let Some((key, until)) = hold_operation_until {
+                tx.execute(
+                    "INSERT INTO pacing (key, next_slot_at) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET next_slot_at = max(next_slot_at, excluded.next_slot_at)",
+                    params![key, until as i64],
+                )?;
+            }
+            Ok(())
+        };
+        run().map_err(|e| Error::outbox(&path, e))?;
+        tx.commit().map_err(|e| Error::outbox(&path, e))
+    }
+
+    /// Parked: kept with its reason until someone retries it.
+    pub fn park(&mut self, id: i64, attempts: u32, failure: &Failure, now: u64) -> Result<()> {
+        record(&self.conn, id, "failed", attempts, now, failure, now).map_err(|e| self.fail(e))
+    }
+
+    pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
+                params![scope.lease_name(), holder],
+            )
+            .map(drop)
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Items that are due and first in their ordering key, claimed or not: what a flush waits for.
+    pub fn deliverable(&self, scope: &Scope, now: u64) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT COUNT(*) FROM items i
+                 WHERE i.endpoint_id = ?1 AND i.base_url = ?2 AND i.status = 'pending'
+                   AND i.next_attempt_at <= ?3
+                   AND NOT EXISTS (SELECT 1 FROM items e WHERE e.ordering_key = i.ordering_key
+                                   AND e.id < i.id AND e.status = 'pending')",
+                params![scope.endpoint_id, scope.base_url, now as i64],
+                |r| r.get(0),
+            )
+            .map_err(|e| self.fail(e))
+    }
+
+    pub fn stats(&self, scope: &Scope) -> Result<Stats> {
+        let run = || -> rusqlite::Result<Stats> {
+            let (pending, failed, oldest): (i64, i64, Option<i64>) = self.conn.query_row(
+                "SELECT COUNT(*) FILTER (WHERE status = 'pending'),
+                        COUNT(*) FILTER (WHERE status = 'failed'),
+                        MIN(created_at) FILTER (WHERE status = 'pending')
+                 FROM items WHERE endpoint_id = ?1 AND base_url = ?2",
+                params![scope.endpoint_id, scope.base_url],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?;
+            let last_error = self
+                .conn
+                .query_row(
+                    "SELECT last_error FROM items
+                     WHERE endpoint_id = ?1 AND base_url = ?2 AND last_error IS NOT NULL
+                     ORDER BY updated_at DESC, id DESC LIMIT 1",
+                    params![scope.endpoint_id, scope.base_url],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            Ok(Stats {
+                pending,
+                failed,
+                oldest_pending_at: oldest.map(|t| t as u64),
+                last_error,
+            })
+        };
+        run().map_err(|e| self.fail(e))
+    }
+
+    pub fn failed(&self, scope: &Scope, limit: u32) -> Result<Vec<FailedItem>> {
+        let run = || -> rusqlite::Result<Vec<FailedItem>> {
+            let mut stmt = self.conn.prepare(
+                "SELECT id, operation, transaction_id, attempts, http_status, mindbox_status,
+                        error_id, last_error
+                 FROM items WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'failed'
+                 ORDER BY id LIMIT ?3",
+            )?;
+            let rows = stmt.query_map(params![scope.endpoint_id, scope.base_url, limit], |r| {
+                Ok(FailedItem {
+                    id: r.get(0)?,
+                    operation: r.get(1)?,
+                    transaction_id: r.get(2)?,
+                    attempts: r.get(3)?,
+                    failure: Failure {
+                        http_status: r.get::<_, Option<u16>>(4)?.unwrap_or(0),
+                        mindbox_status: r.get(5)?,
+                        error_id: r.get(6)?,
+                        message: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
+                    },
+                })
+            })?;
+            rows.collect()
+        };
+        run().map_err(|e| self.fail(e))
+    }
+
+    /// Parked items back to pending with a fresh attempt budget; `None` retries them all.
+    pub fn retry_failed(&mut self, scope: &Scope, ids: Option<&[i64]>, now: u64) -> Result<usize> {
+        let path = self.path.display().to_string();
+        let tx = self.write()?;
+        let run = || -> rusqlite::Result<usize> {
+            let sql = "UPDATE items SET status = 'pending', attempts = 0, next_attempt_at = ?3,
+                           claimed_by = NULL, claim_expires_at = NULL, updated_at = ?3
+                       WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'failed'";
+            match ids {
+                None => tx.execute(sql, params![scope.endpoint_id, scope.base_url, now as i64]),
+                Some(ids) => {
+                    let mut stmt = tx.prepare(&format!("{sql} AND id = ?4"))?;
+                    let mut changed = 0;
+                    for id in ids {
+                        changed += stmt.execute(params![
+                            scope.endpoint_id,
+                            scope.base_url,
+                            now as i64,
+                            id
+                        ])?;
+                    }
+                    Ok(changed)
+                }
+            }
+        };
+        let changed = run().map_err(|e| Error::outbox(&path, e))?;
+        tx.commit().map_err(|e| Error::outbox(&path, e))?;
+        Ok(changed)
+    }
+}
+
+fn record(
+    conn: &Connection,
+    id: i64,
+    status: &str,
+    attempts: u32,
+    next_attempt_at: u64,
+    f: &Failure,
+    now: u64,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "UPDATE items SET status = ?2, attempts = ?3, next_attempt_at = ?4, claimed_by = NULL,
+             claim_expires_at = NULL, http_status = ?5, mindbox_status = ?6, error_id = ?7,
+             last_error = ?8, updated_at = ?9
+         WHERE id = ?1",
+        params![
+            id,
+            status,
+            attempts,
+            next_attempt_at as i64,
+            f.http_status,
+            f.mindbox_status,
+            f.error_id,
+            f.message,
+            now as i64
+        ],
+    )
+    .map(drop)
+}
+
+pub fn pacing_key(scope: &Scope, operation: &str, endpoint: Endpoint) -> String {
+    format!("{}|{}|{}", scope.endpoint_id, operation, endpoint.as_str())
+}
+
+fn claim_in(
+    tx: &Transaction<'_>,
+    scope: &Scope,
+    holder: &str,
+    lease_ms: u64,
+    pace_ms: u64,
+    now: u64,
+) -> rusqlite::Result<Claim> {
+    let lease_name = scope.lease_name();
+    let lease: Option<(String, i64)> = tx
+        .query_row(
+            "SELECT holder, expires_at FROM leases WHERE name = ?1",
+            [&lease_name],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let holds = matches!(&lease, Some((h, _)) if h == holder);
+    let expires = lease.as_ref().map_or(0, |(_, e)| *e as u64);
+    if !holds && expires > now {
+        return Ok(Claim::NotHolder(expires));
+    }
+    // Renewed when a third of it is used, not on every claim: each renewal is a write.
+    if !holds || expires < now + lease_ms * 2 / 3 {
+        tx.execute(
+            "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at",
+            params![lease_name, holder, (now + lease_ms) as i64],
+        )?;
+    }
+
+    let mut stmt = tx.prepare_cached(
+        "SELECT i.id, i.operation, i.endpoint FROM items i
+         WHERE i.endpoint_id = ?1 AND i.base_url = ?2 AND i.status = 'pending'
+           AND i.next_attempt_at <= ?3
+           AND (i.claim_expires_at IS NULL OR i.claim_expires_at <= ?3)
+           AND NOT EXISTS (SELECT 1 FROM items e WHERE e.ordering_key = i.ordering_key
+                           AND e.id < i.id AND e.status = 'pending')
+         ORDER BY i.next_attempt_at, i.id LIMIT ?4",
+    )?;
+    let candidates: Vec<(i64, String, String)> = stmt
+        .query_map(
+            params![scope.endpoint_id, scope.base_url, now as i64, CANDIDATES],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    drop(stmt);
+
+    let mut slots: HashMap<String, u64> = HashMap::new();
+    let mut wait_until: Option<u64> = None;
+    for (id, operation, endpoint) in candidates {
+        let endpoint = Endpoint::parse(&endpoint).unwrap_or(Endpoint::Async);
+        let key = pacing_key(scope, &operation, endpoint);
+        let next_slot = match slots.get(&key) {
+            Some(s) => *s,
+            None => {
+                let s: Option<i64> = tx
+                    .query_row(
+                        "SELECT next_slot_at FROM pacing WHERE key = ?1",
+                        [&key],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                let s = s.map(|s| s as u64).unwrap_or(0);
+                slots.insert(key.clone(), s);
+                s
+            }
+        };
+        if next_slot > now {
+            wait_until = Some(wait_until.map_or(next_slot, |w| w.min(next_slot)));
+            continue;
+        }
+        if pace_ms > 0 {
+            // Keep the grid when slightly late; after a quiet spell start a new one from now.
+            let next = if next_slot + pace_ms >= now {
+                next_slot + pace_ms
+            } else {
+                now + pace_ms
+            };
+            tx.execute(
+                "INSERT INTO pacing (key, next_slot_at) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET next_slot_at = excluded.next_slot_at",
+                params![key, next as i64],
+            )?;
+        }
+        tx.execute(
+            "UPDATE items SET claimed_by = ?2, claim_expires_at = ?3 WHERE id = ?1",
+            params![id, holder, (now + lease_ms) as i64],
+        )?;
+        let item = tx.query_row(
+            "SELECT id, operation, endpoint, body, transaction_id, device_uuid, customer_ip, attempts
+             FROM items WHERE id = ?1",
+            [id],
+            |r| {
+                Ok(Item {
+                    id: r.get(0)?,
+                    operation: r.get(1)?,
+                    endpoint: Endpoint::parse(&r.get::<_, String>(2)?).unwrap_or(Endpoint::Async),
+                    body: r.get(3)?,
+                    transaction_id: r.get(4)?,
+                    device_uuid: r.get(5)?,
+                    customer_ip: r.get(6)?,
+                    attempts: r.get(7)?,
+                })
+            },
+        )?;
+        return Ok(Claim::Item(item));
+    }
+
+    // Both minimums come straight from an index: this runs whenever a worker finds nothing.
+    let next_due: Option<i64> = tx.query_row(
+        "SELECT MIN(next_attempt_at) FROM items
+         WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'pending' AND next_attempt_at > ?3",
+        params![scope.endpoint_id, scope.base_url, now as i64],
+        |r| r.get(0),
+    )?;
+    let next_expiry: Option<i64> = tx.query_row(
+        "SELECT MIN(claim_expires_at) FROM items WHERE claimed_by IS NOT NULL AND claim_expires_at > ?1",
+        [now as i64],
+        |r| r.get(0),
+    )?;
+    let next_event = match (next_due, next_expiry) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    let until = match (wait_until, next_event.map(|t| t as u64)) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    if let Some(until) = until {
+        return Ok(Claim::Wait(until));
+    }
+    let any: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM items
+                        WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'pending')",
+        params![scope.endpoint_id, scope.base_url],
+        |r| r.get(0),
+    )?;
+    // Pending and due, but each behind an earlier item of its key that is in flight: poll.
+    Ok(if any {
+        Claim::Wait(now + 100)
+    } else {
+        Claim::Idle
+    })
+}

@@ -1,0 +1,65 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MindboxTests\Bitrix;
+
+use Bitrix\Main\Config\Option;
+use Rustbox\Mindbox\Admin\OptionsForm;
+use Rustbox\Mindbox\Admin\OutboxPage;
+
+/** The settings page's form and the outbox page's actions. */
+final class AdminTest extends ModuleTestCase
+{
+    public function testTheSharedScopeSavesEveryFieldAndKeepsTheSecretWhenLeftEmpty(): void
+    {
+        $errors = (new OptionsForm(''))->save([
+            'endpoint_id' => ' new-endpoint ',
+            'secret_key' => '',
+            'api_url' => 'https://api.mindbox.cloud',
+            'enabled_events' => ['set_cart', 'register', 'bogus'],
+            'tracker_enabled' => 'N',
+            'status_map' => '{"N": "CheckedOut"}',
+        ]);
+
+        $this->assertSame([], $errors);
+        $this->assertSame('new-endpoint', Option::get('rustbox.mindbox', 'endpoint_id'));
+        $this->assertSame('test-secret', Option::get('rustbox.mindbox', 'secret_key'));
+        $this->assertSame('register,set_cart', Option::get('rustbox.mindbox', 'enabled_events'));
+        $this->assertSame('N', Option::get('rustbox.mindbox', 'tracker_enabled'));
+        $this->assertSame('', (new OptionsForm(''))->values()['secret_key'], 'the key is never shown');
+    }
+
+    public function testASiteStoresOnlyWhatDiffersFromTheSharedValues(): void
+    {
+        (new OptionsForm('s2'))->save(['endpoint_id' => 'outlet', 'op_set_cart' => 'Website.SetCart', 'timeout' => '']);
+
+        $this->assertSame(['endpoint_id' => 'outlet'], Option::fakeAll()['rustbox.mindbox']['s2']);
+        $this->assertSame('outlet', (new OptionsForm('s2'))->values()['endpoint_id']);
+        $this->assertSame('shop-website', (new OptionsForm('s1'))->values()['endpoint_id']);
+    }
+
+    public function testInvalidValuesAreRefusedWithAMessageAndLeftAlone(): void
+    {
+        $errors = (new OptionsForm(''))->save(['status_map' => '{not json', 'timeout' => '-1', 'api_url' => 'ftp://x', 'product_id_source' => 'CODE']);
+
+        $this->assertCount(4, $errors);
+        $this->assertContains('"Order status mapping" was not saved: a JSON object is needed', $errors);
+        $this->assertSame(json_encode(self::STATUS_MAP), Option::get('rustbox.mindbox', 'status_map'));
+        $this->assertSame('5', Option::get('rustbox.mindbox', 'timeout'));
+    }
+
+    public function testTheOutboxPageShowsEachSetupAndRetries(): void
+    {
+        $this->shop->configure(['endpoint_id' => 'outlet'], 's2');
+
+        $blocks = OutboxPage::overview();
+        $this->assertSame(['', 's2'], array_column($blocks, 'siteId'));
+        $this->assertSame(['pending' => 0, 'failed' => 0, 'oldestPendingAge' => 0.0, 'lastError' => null], $blocks[0]['stats']);
+
+        OutboxPage::retry('s2', ['3', 'x', '7']);
+        OutboxPage::retry('', null);
+        $retries = array_values(array_filter($this->calls, static fn ($c) => $c['method'] === 'retryFailed'));
+        $this->assertSame([['s2', [[3, 7]]], ['', [null]]], array_map(static fn ($c) => [$c['site'], $c['args']], $retries));
+    }
+}

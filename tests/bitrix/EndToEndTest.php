@@ -1,0 +1,145 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MindboxTests\Bitrix;
+
+use Bitrix\Sender\ContactTable;
+use Bitrix\Sender\MailingSubscriptionTable;
+
+/**
+ * Every handler end to end: the module installed in the fake core, the event fired the way the core fires it, the
+ * real extension's outbox flushed, and the exact operation, query and body the emulator received.
+ */
+final class EndToEndTest extends EndToEndTestCase
+{
+    private const DEVICE = '5d2c1b0a-9f8e-4d7c-8b6a-5f4e3d2c1b0a';
+
+    public function testOnSaleOrderSavedCreatesTheOrder(): void
+    {
+        $this->shop->fillCart([[10, 'SKU-10', 2, 1000.0, 100.0]]);
+        $order = $this->shop->placeOrder(5, 'anna@example.com', '+7 900 123-45-67', 300.0);
+
+        $entry = $this->onlyDelivered();
+        $this->assertSame('Website.CreateOrder', $entry['operation']);
+        $this->assertSame('sync', $entry['endpoint'], 'order operations keep their order on the sync endpoint');
+        $this->assertArrayNotHasKey('deviceUUID', $entry['query']);
+        self::assertBody([
+            'customer' => ['ids' => ['websiteID' => '5'], 'email' => 'anna@example.com', 'mobilePhone' => '79001234567'],
+            'order' => [
+                'ids' => ['websiteID' => (string)$order->getId()],
+                'email' => 'anna@example.com',
+                'mobilePhone' => '79001234567',
+                'deliveryCost' => 300.0,
+                'totalPrice' => 2100.0,
+                'lines' => [[
+                    'lineNumber' => 1,
+                    'lineId' => '1',
+                    'product' => ['ids' => ['websiteID' => 'SKU-10']],
+                    'quantity' => 2.0,
+                    'basePricePerItem' => 1000.0,
+                    'discounts' => [[
+                        'type' => 'externalPromoAction',
+                        'externalPromoAction' => ['ids' => ['externalId' => 'bitrix-discount']],
+                        'amount' => 200.0,
+                    ]],
+                ]],
+            ],
+        ], $entry['body']);
+    }
+
+    public function testOnSaleOrderSavedSendsAStatusChange(): void
+    {
+        $order = $this->shop->placeOrder(5, 'anna@example.com', '');
+        $this->shop->visit([], '10.0.0.5', 's1', true);
+        $order->setField('STATUS_ID', 'P');
+        $order->save();
+
+        $entries = $this->delivered();
+        $this->assertSame(['Website.CreateOrder', 'Website.UpdateOrder'], array_column($entries, 'operation'));
+        $this->assertSame(['orderLinesStatus' => 'Paid', 'order' => ['ids' => ['websiteID' => (string)$order->getId()]]], $entries[1]['body']);
+    }
+
+    public function testOnSaleBasketSavedSetsTheCartWithTheDevice(): void
+    {
+        $this->shop->visit(['mindboxDeviceUUID' => self::DEVICE]);
+        $this->shop->fillCart([[11, 'SKU-11', 3, 49.99, 0.0]]);
+
+        $entry = $this->onlyDelivered();
+        $this->assertSame('Website.SetCart', $entry['operation']);
+        $this->assertSame(self::DEVICE, $entry['query']['deviceUUID']);
+        $this->assertSame('198.51.100.7', $entry['headers']['x-customer-ip']);
+        self::assertBody(['productList' => [['product' => ['ids' => ['websiteID' => 'SKU-11']], 'count' => 3.0, 'pricePerItem' => 49.99]]], $entry['body']);
+    }
+
+    public function testOnAfterUserRegisterAndAddRegisterOnce(): void
+    {
+        $this->shop->visit(['mindboxDeviceUUID' => self::DEVICE]);
+        (new \CUser())->Register('anna', 'Anna', 'Petrova', 'secret1', 'secret1', 'anna@example.com', 's1', '', 0, false, '+7 (900) 123-45-67');
+
+        $entry = $this->onlyDelivered();
+        $this->assertSame('Website.Register', $entry['operation']);
+        $this->assertSame(self::DEVICE, $entry['query']['deviceUUID']);
+        self::assertBody(['customer' => [
+            'ids' => ['websiteID' => '1'],
+            'email' => 'anna@example.com',
+            'firstName' => 'Anna',
+            'lastName' => 'Petrova',
+            'mobilePhone' => '79001234567',
+        ]], $entry['body']);
+    }
+
+    public function testOnAfterUserUpdateUpdatesTheProfile(): void
+    {
+        $user = new \CUser();
+        $id = $user->Add(['LOGIN' => 'anna', 'EMAIL' => 'anna@example.com']);
+        $this->delivered();
+        self::$emulator->reset();
+
+        $user->Update($id, ['LAST_NAME' => 'Ivanova']);
+
+        $entry = $this->onlyDelivered();
+        $this->assertSame('Website.UpdateProfile', $entry['operation']);
+        $this->assertSame(['customer' => ['ids' => ['websiteID' => (string)$id], 'lastName' => 'Ivanova']], $entry['body']);
+    }
+
+    public function testOnAfterUserAuthorizeSendsTheAuthorizeOperationWithTheDevice(): void
+    {
+        $id = (new \CUser())->Add(['LOGIN' => 'anna', 'EMAIL' => 'anna@example.com']);
+        $this->delivered();
+        self::$emulator->reset();
+        $this->shop->visit(['mindboxDeviceUUID' => self::DEVICE]);
+
+        $this->shop->logIn($id);
+
+        $entry = $this->onlyDelivered();
+        $this->assertSame('Website.AuthorizeCustomer', $entry['operation']);
+        $this->assertSame(self::DEVICE, $entry['query']['deviceUUID']);
+        $this->assertSame(['customer' => ['ids' => ['websiteID' => (string)$id]]], $entry['body']);
+    }
+
+    public function testSubscriptionsFromTheSubscribeAndSenderModules(): void
+    {
+        (new \CSubscription())->Add(['EMAIL' => 'reader@example.com', 'ACTIVE' => 'Y'], 's1');
+        $contact = ContactTable::add(['CODE' => 'fan@example.com', 'TYPE_ID' => 1])->getData()['ID'];
+        MailingSubscriptionTable::addSubscription(['MAILING_ID' => 1, 'CONTACT_ID' => $contact]);
+
+        $entries = $this->delivered();
+        $this->assertSame(['Website.SubscribeEmail', 'Website.SubscribeEmail'], array_column($entries, 'operation'));
+        $this->assertSame(
+            ['reader@example.com', 'fan@example.com'],
+            array_map(static fn (array $e) => $e['body']['customer']['email'], $entries)
+        );
+        $this->assertSame([['pointOfContact' => 'Email', 'isSubscribed' => true]], $entries[0]['body']['customer']['subscriptions']);
+    }
+
+    public function testTheQueryCarriesTheEndpointAndTheTransactionId(): void
+    {
+        $this->shop->placeOrder(5, 'anna@example.com', '');
+
+        $entry = $this->onlyDelivered();
+        $this->assertSame(self::$emulator->endpointId(), $entry['query']['endpointId']);
+        $this->assertSame('Website.CreateOrder', $entry['query']['operation']);
+        $this->assertMatchesRegularExpression('/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/', $entry['query']['transactionId']);
+    }
+}

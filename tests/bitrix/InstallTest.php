@@ -1,0 +1,114 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MindboxTests\Bitrix;
+
+use Bitrix\Main\Config\Option;
+use Bitrix\Main\EventManager;
+use Bitrix\Main\ModuleManager;
+use MindboxTests\Bitrix\Fakes\FakeShop;
+use PHPUnit\Framework\TestCase;
+use Rustbox\Mindbox\Agent;
+
+/** install/index.php: what DoInstall adds to the core, and that DoUninstall takes all of it away. */
+final class InstallTest extends TestCase
+{
+    private FakeShop $shop;
+
+    protected function setUp(): void
+    {
+        $this->shop = FakeShop::open();
+    }
+
+    protected function tearDown(): void
+    {
+        $this->shop->close();
+    }
+
+    private function snapshot(): array
+    {
+        return [
+            'handlers' => EventManager::getInstance()->fakeRows(),
+            'agents' => \CAgent::fakeRows(),
+            'modules' => ModuleManager::getInstalledModules(),
+            'options' => Option::fakeAll(),
+            'notices' => \CAdminNotify::fakeRows(),
+            'admin files' => glob($this->shop->documentRoot . '/bitrix/admin/*'),
+        ];
+    }
+
+    public function testInstallRegistersTheModuleItsHandlersInTheRightFormAndTheFlushAgent(): void
+    {
+        $this->shop->installModule();
+
+        $this->assertTrue(ModuleManager::isModuleInstalled('rustbox.mindbox'));
+        $handlers = [];
+        foreach (EventManager::getInstance()->fakeRows() as $row) {
+            $this->assertSame('rustbox.mindbox', $row['TO_MODULE_ID']);
+            $handlers[$row['FROM_MODULE_ID'] . ':' . $row['MESSAGE_ID']] = $row['VERSION'];
+        }
+        $this->assertSame([
+            'sale:OnSaleOrderSaved' => 2,
+            'sale:OnSaleBasketSaved' => 2,
+            'main:OnAfterUserRegister' => 1,
+            'main:OnAfterUserAdd' => 1,
+            'main:OnAfterUserUpdate' => 1,
+            'main:OnAfterUserAuthorize' => 1,
+            'main:OnProlog' => 1,
+            'subscribe:OnBeforeSubscriptionAdd' => 1,
+            'sender:MailingSubscriptionOnAfterAdd' => 2,
+            'sender:MailingSubscriptionOnAfterUpdate' => 2,
+        ], $handlers);
+        $agents = array_values(\CAgent::fakeRows());
+        $this->assertCount(1, $agents);
+        $this->assertSame(Agent::CALL, $agents[0]['NAME']);
+        $this->assertSame('rustbox.mindbox', $agents[0]['MODULE_ID']);
+        $this->assertFileExists($this->shop->documentRoot . '/bitrix/admin/rustbox_mindbox_outbox.php');
+    }
+
+    public function testInstallThenUninstallLeavesTheCoreExactlyAsBefore(): void
+    {
+        $before = $this->snapshot();
+
+        $this->shop->installModule();
+        $this->shop->configure(['endpoint_id' => 'shop-website', 'secret_key' => 'k']);
+        $this->shop->configure(['endpoint_id' => 'outlet'], 's1');
+        \Rustbox\Mindbox\Notices::unmappedStatus('s1', 'X');
+        $this->assertNotSame($before, $this->snapshot());
+        $this->shop->uninstallModule();
+
+        $this->assertSame($before, $this->snapshot());
+    }
+
+    public function testInstallAndUninstallAreIdempotent(): void
+    {
+        $this->shop->installModule();
+        $once = $this->snapshot();
+        $this->shop->installModule();
+        $this->assertSame($once, $this->snapshot(), 'a second install adds nothing');
+
+        $this->shop->uninstallModule();
+        $gone = $this->snapshot();
+        $this->shop->uninstallModule();
+        $this->assertSame($gone, $this->snapshot(), 'a second uninstall changes nothing');
+    }
+
+    public function testHandlersOfTheModuleDoNothingOnceItIsUninstalled(): void
+    {
+        $this->shop->installModule();
+        $this->shop->uninstallModule();
+        $this->assertSame([], EventManager::getInstance()->findEventHandlers('sale', 'OnSaleOrderSaved'));
+    }
+
+    public function testWithoutTheExtensionTheAdminIsToldSo(): void
+    {
+        if (extension_loaded('mindbox')) {
+            $this->shop->installModule();
+            $this->assertSame([], \CAdminNotify::fakeRows(), 'no notice while the extension is there');
+            return;
+        }
+        $this->shop->installModule();
+        $this->assertStringContainsString('extension mindbox is not loaded', implode("\n", array_column(\CAdminNotify::fakeRows(), 'MESSAGE')));
+    }
+}

@@ -1,0 +1,55 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MindboxTests\Bitrix;
+
+use PHPUnit\Framework\TestCase;
+
+/** Every message the module uses exists in Russian and in English. */
+final class LangTest extends TestCase
+{
+    private const MODULE = __DIR__ . '/../../bitrix-module';
+
+    private static function messages(string $file): array
+    {
+        $MESS = [];
+        include $file;
+        return $MESS;
+    }
+
+    public function testRussianAndEnglishHaveTheSameFilesAndKeys(): void
+    {
+        $files = static fn (string $lang) => array_map(
+            static fn (string $f) => substr($f, strlen(self::MODULE . "/lang/$lang/")),
+            glob(self::MODULE . "/lang/$lang/{,*/,*/*/}*.php", GLOB_BRACE)
+        );
+        $this->assertSame($files('ru'), $files('en'));
+        foreach ($files('ru') as $file) {
+            $this->assertSame(
+                array_keys(self::messages(self::MODULE . "/lang/ru/$file")),
+                array_keys(self::messages(self::MODULE . "/lang/en/$file")),
+                $file
+            );
+        }
+    }
+
+    public function testEveryMessageCodeUsedIsDefinedNextToItsFile(): void
+    {
+        $iterator = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator(self::MODULE . '/lib'));
+        $sources = array_merge(
+            [self::MODULE . '/install/index.php', self::MODULE . '/options.php', self::MODULE . '/admin/menu.php', self::MODULE . '/admin/outbox.php'],
+            array_keys(iterator_to_array(new \RegexIterator($iterator, '/\.php$/')))
+        );
+        $defined = [];
+        foreach (glob(self::MODULE . '/lang/en/{,*/,*/*/}*.php', GLOB_BRACE) as $file) {
+            $defined += self::messages($file);
+        }
+        foreach ($sources as $source) {
+            preg_match_all("/getMessage\\('(RUSTBOX_MINDBOX_[A-Z_]+)'[,)]/", file_get_contents($source), $matches);
+            foreach ($matches[1] as $code) {
+                $this->assertArrayHasKey($code, $defined, "$code used in $source");
+            }
+        }
+    }
+}

@@ -1,0 +1,129 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MindboxTests\Bitrix;
+
+use MindboxTests\Bitrix\Fakes\FakeShop;
+use PHPUnit\Framework\TestCase;
+use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Settings;
+
+/**
+ * A shop on the fake core with the module installed and configured, whose Mindbox clients are recording doubles of
+ * MindboxClientInterface: what the handlers hand to the client is in sent().
+ */
+abstract class ModuleTestCase extends TestCase
+{
+    /** Every method the module may call on a client (DESIGN.md, "The PHP contract of MindboxClient"). */
+    private const CLIENT_METHODS = [
+        'call', 'send', 'createOrder', 'updateOrder', 'registerCustomer', 'updateCustomer', 'setCart',
+        'subscribeEmail', 'getCustomerBalance', 'getBalances', 'flush', 'outboxStats', 'failedItems', 'retryFailed',
+    ];
+
+    protected const STATUS_MAP = ['N' => 'CheckedOut', 'P' => 'Paid', 'F' => 'Delivered', 'CANCELED' => 'Cancelled'];
+
+    protected FakeShop $shop;
+
+    /** @var list<array{site: string, method: string, args: array}> */
+    protected array $calls = [];
+
+    /** @var list<array> the client configs the facade was asked for */
+    protected array $configs = [];
+
+    /** When set, every client method throws it. */
+    protected ?\Throwable $clientFailure = null;
+
+    protected function setUp(): void
+    {
+        $this->shop = FakeShop::open(['s1' => 'Shop', 's2' => 'Outlet']);
+        $this->shop->installModule();
+        $this->shop->configure([
+            'endpoint_id' => 'shop-website',
+            'secret_key' => 'test-secret',
+            'status_map' => json_encode(self::STATUS_MAP),
+        ]);
+        Mindbox::setClientFactory(function (array $config, Settings $settings): \MindboxClientInterface {
+            $this->configs[] = $config;
+            return $this->recordingClient($settings->siteId());
+        });
+    }
+
+    protected function tearDown(): void
+    {
+        $this->shop->close();
+    }
+
+    /**
+     * What reached the clients, as [operation, body, options]: the helper's name for helpers, the operation name
+     * for send().
+     *
+     * @return list<array{0: string, 1: array, 2: array}>
+     */
+    protected function sent(): array
+    {
+        $sent = [];
+        foreach ($this->calls as $call) {
+            if ($call['method'] === 'send') {
+                $sent[] = [$call['args'][0], $call['args'][1], $call['args'][2] ?? []];
+            } elseif (in_array($call['method'], ['createOrder', 'updateOrder', 'registerCustomer', 'updateCustomer', 'setCart', 'subscribeEmail'], true)) {
+                $sent[] = [$call['method'], $call['args'][0], $call['args'][1] ?? []];
+            }
+        }
+        return $sent;
+    }
+
+    /** @return list<array{0: string, 1: array, 2: array}> what was sent with one operation */
+    protected function sentOf(string $operation): array
+    {
+        return array_values(array_filter($this->sent(), static fn (array $s) => $s[0] === $operation));
+    }
+
+    /** @return list<string> the operations sent, in order */
+    protected function sentOperations(): array
+    {
+        return array_column($this->sent(), 0);
+    }
+
+    protected function eventLogDescriptions(): array
+    {
+        return array_column(\CEventLog::fakeEntries(), 'DESCRIPTION');
+    }
+
+    private function recordingClient(string $siteId): \MindboxClientInterface
+    {
+        // The interface grows while the extension is built (send() and the outbox come after call()); methods it
+        // does not declare yet are added to the double.
+        $interface = new \ReflectionClass(\MindboxClientInterface::class);
+        $declared = array_map(static fn (\ReflectionMethod $m) => $m->getName(), $interface->getMethods());
+        $builder = $this->getMockBuilder(\MindboxClientInterface::class)->onlyMethods($declared);
+        $missing = array_values(array_diff(self::CLIENT_METHODS, $declared));
+        if ($missing !== []) {
+            $builder->addMethods($missing);
+        }
+        $client = $builder->getMock();
+        foreach (self::CLIENT_METHODS as $method) {
+            $client->method($method)->willReturnCallback(function (...$args) use ($siteId, $method) {
+                if ($this->clientFailure !== null) {
+                    throw $this->clientFailure;
+                }
+                $this->calls[] = ['site' => $siteId, 'method' => $method, 'args' => $args];
+                return self::answer($method, count($this->calls));
+            });
+        }
+        return $client;
+    }
+
+    private static function answer(string $method, int $n): mixed
+    {
+        return match ($method) {
+            'call' => ['status' => 'Success'],
+            'getCustomerBalance' => 0.0,
+            'getBalances', 'failedItems' => [],
+            'flush' => ['sent' => 0, 'retrying' => 0, 'failed' => 0, 'pending' => 0],
+            'outboxStats' => ['pending' => 0, 'failed' => 0, 'oldestPendingAge' => 0.0, 'lastError' => null],
+            'retryFailed' => 0,
+            default => sprintf('00000000-0000-4000-8000-%012d', $n),
+        };
+    }
+}

@@ -1,0 +1,365 @@
+<?php
+// Fakes of the old-kernel globals (bitrix.md sections 1.1, 2.1, 3.3, 4.4, 4.6, 4.7, 4.9).
+
+use Bitrix\Main\EventManager;
+use Bitrix\Main\Loader;
+use Bitrix\Main\ModuleManager;
+
+class CDBResult
+{
+    public function __construct(private array $rows = [])
+    {
+    }
+
+    public function Fetch()
+    {
+        return array_shift($this->rows) ?? false;
+    }
+
+    public function SelectedRowsCount()
+    {
+        return count($this->rows);
+    }
+}
+
+class CModule
+{
+    public $MODULE_NAME;
+    public $MODULE_DESCRIPTION;
+    public $MODULE_VERSION;
+    public $MODULE_VERSION_DATE;
+    public $MODULE_ID;
+    public $MODULE_SORT = 10000;
+    public $SHOW_SUPER_ADMIN_GROUP_RIGHTS;
+    public $MODULE_GROUP_RIGHTS;
+    public $PARTNER_NAME;
+    public $PARTNER_URI;
+
+    public function InstallDB()
+    {
+        return true;
+    }
+
+    public function UnInstallDB()
+    {
+        return true;
+    }
+
+    public function InstallEvents()
+    {
+        return true;
+    }
+
+    public function UnInstallEvents()
+    {
+        return true;
+    }
+
+    public function InstallFiles()
+    {
+        return true;
+    }
+
+    public function UnInstallFiles()
+    {
+        return true;
+    }
+
+    public function DoInstall()
+    {
+    }
+
+    public function DoUninstall()
+    {
+    }
+
+    public function IsInstalled()
+    {
+        return ModuleManager::isModuleInstalled($this->MODULE_ID);
+    }
+}
+
+/** Old-kernel dispatch: positional values whatever the VERSION, references kept (e.g. [&$arFields]). */
+function GetModuleEvents($MODULE_ID, $MESSAGE_ID, $bReturnArray = false)
+{
+    $handlers = EventManager::getInstance()->findEventHandlers($MODULE_ID, $MESSAGE_ID);
+    return $bReturnArray ? $handlers : new CDBResult($handlers);
+}
+
+function ExecuteModuleEventEx($arEvent, $arParams = [])
+{
+    return EventManager::fakeCall($arEvent, $arParams);
+}
+
+function RegisterModule($id)
+{
+    ModuleManager::registerModule($id);
+}
+
+function UnRegisterModule($id)
+{
+    ModuleManager::unRegisterModule($id);
+}
+
+function RegisterModuleDependences($FROM_MODULE_ID, $MESSAGE_ID, $TO_MODULE_ID, $TO_CLASS = '', $TO_METHOD = '', $SORT = 100, $TO_PATH = '', $TO_METHOD_ARG = [])
+{
+    EventManager::getInstance()->registerEventHandlerCompatible($FROM_MODULE_ID, $MESSAGE_ID, $TO_MODULE_ID, $TO_CLASS, $TO_METHOD, $SORT, $TO_PATH, $TO_METHOD_ARG);
+}
+
+function UnRegisterModuleDependences($FROM_MODULE_ID, $MESSAGE_ID, $TO_MODULE_ID, $TO_CLASS = '', $TO_METHOD = '', $TO_PATH = '', $TO_METHOD_ARG = [])
+{
+    EventManager::getInstance()->unRegisterEventHandler($FROM_MODULE_ID, $MESSAGE_ID, $TO_MODULE_ID, $TO_CLASS, $TO_METHOD, $TO_PATH, $TO_METHOD_ARG);
+}
+
+function AddEventHandler($FROM_MODULE_ID, $MESSAGE_ID, $CALLBACK, $SORT = 100, $FULL_PATH = false)
+{
+    return EventManager::getInstance()->addEventHandlerCompatible($FROM_MODULE_ID, $MESSAGE_ID, $CALLBACK, $FULL_PATH, $SORT);
+}
+
+function htmlspecialcharsbx($string, $flags = ENT_COMPAT, $doubleEncode = true)
+{
+    return htmlspecialchars((string)$string, $flags, 'UTF-8', $doubleEncode);
+}
+
+class COption
+{
+    public static function GetOptionString($module_id, $name, $def = '', $site = false, $bExactSite = false)
+    {
+        return \Bitrix\Main\Config\Option::get($module_id, $name, $def, $site);
+    }
+
+    public static function SetOptionString($module_id, $name, $value = '', $desc = false, $site = '')
+    {
+        \Bitrix\Main\Config\Option::set($module_id, $name, $value, $site);
+        return true;
+    }
+
+    public static function RemoveOption($module_id, $name = '', $site = false)
+    {
+        $filter = $name !== '' ? ['name' => $name] : [];
+        if ($site !== false) {
+            $filter['site_id'] = $site;
+        }
+        \Bitrix\Main\Config\Option::delete($module_id, $filter);
+    }
+}
+
+/** b_agent, and the runner of due agents (fakeRunAll), which sets $USER to null like the core's. */
+class CAgent
+{
+    private static array $agents = [];
+    private static int $nextId = 1;
+
+    public static function fakeReset(): void
+    {
+        self::$agents = [];
+        self::$nextId = 1;
+    }
+
+    public static function fakeRows(): array
+    {
+        return self::$agents;
+    }
+
+    public static function AddAgent($name, $module = '', $period = 'N', $interval = 86400, $datecheck = '', $active = 'Y', $next_exec = '', $sort = 100, $user_id = false, $existError = true)
+    {
+        foreach (self::$agents as $agent) {
+            if ($agent['NAME'] === $name && $agent['MODULE_ID'] === $module) {
+                return false;
+            }
+        }
+        $id = self::$nextId++;
+        self::$agents[$id] = [
+            'ID' => (string)$id,
+            'NAME' => $name,
+            'MODULE_ID' => $module,
+            'IS_PERIOD' => $period,
+            'AGENT_INTERVAL' => (int)$interval,
+            'ACTIVE' => $active,
+            'SORT' => (int)$sort,
+            'USER_ID' => $user_id === false ? null : $user_id,
+        ];
+        return $id;
+    }
+
+    public static function RemoveAgent($name, $module = '', $user_id = false)
+    {
+        foreach (self::$agents as $id => $agent) {
+            if ($agent['NAME'] === $name && ($module === '' || $agent['MODULE_ID'] === $module)) {
+                unset(self::$agents[$id]);
+            }
+        }
+    }
+
+    public static function RemoveModuleAgents($module)
+    {
+        foreach (self::$agents as $id => $agent) {
+            if ($agent['MODULE_ID'] === $module) {
+                unset(self::$agents[$id]);
+            }
+        }
+    }
+
+    public static function Delete($id)
+    {
+        unset(self::$agents[(int)$id]);
+        return true;
+    }
+
+    public static function GetList($arOrder = ['ID' => 'DESC'], $arFilter = [])
+    {
+        $rows = array_filter(self::$agents, static function (array $agent) use ($arFilter): bool {
+            foreach ($arFilter as $key => $value) {
+                if ((string)($agent[$key] ?? '') !== (string)$value) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        return new CDBResult(array_values($rows));
+    }
+
+    /** Runs every active agent once: the module is included, $USER is null, the returned string is the next NAME. */
+    public static function fakeRunAll(): void
+    {
+        foreach (self::$agents as $id => $agent) {
+            if ($agent['ACTIVE'] !== 'Y' || ($agent['MODULE_ID'] !== '' && !Loader::includeModule($agent['MODULE_ID']))) {
+                continue;
+            }
+            $saved = $GLOBALS['USER'] ?? null;
+            $GLOBALS['USER'] = null;
+            try {
+                $eval_result = '';
+                eval('$eval_result = ' . $agent['NAME']);
+            } finally {
+                $GLOBALS['USER'] = $saved;
+            }
+            if (is_string($eval_result) && $eval_result !== '') {
+                self::$agents[$id]['NAME'] = $eval_result;
+            } else {
+                unset(self::$agents[$id]);
+            }
+        }
+    }
+}
+
+class CEventLog
+{
+    public const SEVERITY_SECURITY = 1;
+    public const SEVERITY_ERROR = 2;
+    public const SEVERITY_WARNING = 3;
+    public const SEVERITY_INFO = 4;
+    public const SEVERITY_DEBUG = 5;
+
+    private static array $entries = [];
+
+    public static function fakeReset(): void
+    {
+        self::$entries = [];
+    }
+
+    public static function fakeEntries(): array
+    {
+        return self::$entries;
+    }
+
+    public static function Add(array $arFields)
+    {
+        self::$entries[] = $arFields;
+        return count(self::$entries);
+    }
+
+    public static function Log($SEVERITY, $AUDIT_TYPE_ID, $MODULE_ID, $ITEM_ID, $DESCRIPTION = false, $SITE_ID = false)
+    {
+        return self::Add(compact('SEVERITY', 'AUDIT_TYPE_ID', 'MODULE_ID', 'ITEM_ID', 'DESCRIPTION', 'SITE_ID'));
+    }
+}
+
+/** b_admin_notify: one notice per TAG (adding a tag again replaces it). */
+class CAdminNotify
+{
+    public const TYPE_NORMAL = 'M';
+    public const TYPE_ERROR = 'E';
+
+    private static array $notices = [];
+
+    public static function fakeReset(): void
+    {
+        self::$notices = [];
+    }
+
+    public static function fakeRows(): array
+    {
+        return self::$notices;
+    }
+
+    public static function Add($arFields)
+    {
+        $tag = (string)($arFields['TAG'] ?? '');
+        if ($tag === '') {
+            self::$notices[] = $arFields;
+        } else {
+            self::$notices[$tag] = $arFields;
+        }
+        return true;
+    }
+
+    public static function DeleteByTag($tagId)
+    {
+        unset(self::$notices[$tagId]);
+        return true;
+    }
+
+    public static function DeleteByModule($moduleId)
+    {
+        foreach (self::$notices as $key => $notice) {
+            if (($notice['MODULE_ID'] ?? '') === $moduleId) {
+                unset(self::$notices[$key]);
+            }
+        }
+        return true;
+    }
+
+    public static function GetList($arSort = [], $arFilter = [])
+    {
+        $rows = array_filter(self::$notices, static fn (array $n) => !isset($arFilter['TAG']) || ($n['TAG'] ?? '') === $arFilter['TAG']);
+        return new CDBResult(array_values($rows));
+    }
+}
+
+class CApplicationException
+{
+    public function __construct(private $msg, private $id = false)
+    {
+    }
+
+    public function GetString()
+    {
+        return $this->msg;
+    }
+
+    public function GetID()
+    {
+        return $this->id;
+    }
+}
+
+class CMain
+{
+    private ?CApplicationException $exception = null;
+
+    public function ThrowException($msg, $id = false)
+    {
+        $this->exception = $msg instanceof CApplicationException ? $msg : new CApplicationException($msg, $id);
+    }
+
+    public function GetException()
+    {
+        return $this->exception;
+    }
+
+    public function ResetException()
+    {
+        $this->exception = null;
+    }
+}

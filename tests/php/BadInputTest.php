@@ -1,0 +1,118 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MindboxTests;
+
+use ArrayObject;
+use JsonSerializable;
+use MindboxInvalidArgumentException;
+use MindboxTests\Support\EmulatorTestCase;
+
+/**
+ * Whatever a shop passes, the worker survives and learns what was wrong.
+ */
+final class BadInputTest extends EmulatorTestCase
+{
+    /**
+     * @dataProvider badBodies
+     */
+    public function testBadBodiesAreRefusedByPath(callable $makeBody, string $path): void
+    {
+        try {
+            $this->client()->call('Website.Ping', $makeBody());
+            self::fail('no exception');
+        } catch (MindboxInvalidArgumentException $e) {
+            self::assertSame($path, $e->getPath(), $e->getMessage());
+        }
+        self::assertSame([], self::emulator()->journal());
+    }
+
+    /** @return array<string, array{callable, string}> */
+    public function badBodies(): array
+    {
+        return [
+            'non-UTF-8 string' => [fn () => ['customer' => ['firstName' => "\xC0\xAF"]], 'body.customer.firstName'],
+            'NAN' => [fn () => ['order' => ['totalPrice' => NAN]], 'body.order.totalPrice'],
+            'INF' => [fn () => ['x' => INF], 'body.x'],
+            'object' => [fn () => ['customer' => new ArrayObject([1])], 'body.customer'],
+            'closure' => [fn () => ['x' => static fn () => 1], 'body.x'],
+            'resource' => [fn () => ['file' => fopen('php://memory', 'rb')], 'body.file'],
+            'list as body' => [fn () => [1, 2, 3], 'body'],
+            'bad quantity' => [fn () => ['order' => ['lines' => [['quantity' => 1], ['quantity' => 'two']]]], 'body.order.lines[1].quantity'],
+            'negative price' => [fn () => ['order' => ['lines' => [['basePricePerItem' => -5]]]], 'body.order.lines[0].basePricePerItem'],
+            'bad phone' => [fn () => ['customer' => ['mobilePhone' => 'call me']], 'body.customer.mobilePhone'],
+            'huge body' => [fn () => ['blob' => str_repeat('x', 9 * 1024 * 1024)], 'body'],
+        ];
+    }
+
+    public function testDeepAndRecursiveArraysAreRefused(): void
+    {
+        $deep = ['leaf' => 1];
+        for ($i = 0; $i < 100; $i++) {
+            $deep = ['n' => $deep];
+        }
+        $recursive = ['a' => 1];
+        $recursive['self'] = &$recursive;
+        foreach ([$deep, $recursive] as $body) {
+            try {
+                $this->client()->call('Website.Ping', $body);
+                self::fail('no exception');
+            } catch (MindboxInvalidArgumentException $e) {
+                self::assertStringContainsString('nested more than', $e->getMessage());
+            }
+        }
+    }
+
+    public function testWrongArgumentTypesAreTypeErrors(): void
+    {
+        $client = $this->client();
+        $this->expectException(\TypeError::class);
+        /** @phpstan-ignore-next-line */
+        $client->call('Website.Ping', 'not an array');
+    }
+
+    public function testStdClassAndJsonSerializableAreAccepted(): void
+    {
+        $serializable = new class () implements JsonSerializable {
+            public function jsonSerialize(): mixed
+            {
+                return ['ids' => ['websiteID' => '7']];
+            }
+        };
+        $this->client()->call('Website.Ping', [
+            'customer' => $serializable,
+            'extra' => json_decode('{"a": {"b": [1, 2]}}'),
+        ]);
+        [$request] = self::emulator()->journal();
+        self::assertSame(['ids' => ['websiteID' => '7']], $request['body']['customer']);
+        self::assertSame(['a' => ['b' => [1, 2]]], $request['body']['extra']);
+    }
+
+    public function testNormalisationOfKnownFields(): void
+    {
+        $this->client()->call('Website.Ping', [
+            'customer' => ['mobilePhone' => '+7 (900) 123-45-67', 'email' => '  ivan@example.ru '],
+            'order' => ['totalPrice' => '1999.999', 'lines' => [
+                ['quantity' => 1.23456, 'basePricePerItem' => 10.005],
+                ['quantity' => 2, 'basePricePerItem' => 5],
+            ]],
+        ]);
+        [$request] = self::emulator()->journal();
+        $body = $request['body'];
+        self::assertSame('79001234567', $body['customer']['mobilePhone']);
+        self::assertSame('ivan@example.ru', $body['customer']['email']);
+        self::assertSame(2000, $body['order']['totalPrice']);
+        self::assertSame(1.235, $body['order']['lines'][0]['quantity']);
+        self::assertSame(10.01, $body['order']['lines'][0]['basePricePerItem']);
+        self::assertSame([1, 2], array_column($body['order']['lines'], 'lineNumber'));
+    }
+
+    public function testARustPanicWouldNotKillTheProcess(): void
+    {
+        // No public method panics by design; what this guards is the build setting that makes a
+        // panic an exception instead of an abort (panic = "abort" must never appear).
+        $manifest = (string) file_get_contents(__DIR__ . '/../../Cargo.toml');
+        self::assertDoesNotMatchRegularExpression('~panic\s*=\s*"abort"~', $manifest);
+    }
+}

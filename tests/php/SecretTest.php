@@ -1,0 +1,57 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MindboxTests;
+
+use MindboxException;
+use MindboxTests\Support\EmulatorTestCase;
+
+/**
+ * The secret key never shows, whatever a developer does with the client.
+ */
+final class SecretTest extends EmulatorTestCase
+{
+    private const SECRET = 'sk-VERY-SECRET-4f2a';
+
+    public function testDumpsAndEncodingsDoNotShowTheSecret(): void
+    {
+        $client = $this->client(['secretKey' => self::SECRET]);
+        ob_start();
+        var_dump($client);
+        print_r($client);
+        var_export($client);
+        echo json_encode($client);
+        $out = (string) ob_get_clean() . print_r((array) $client, true) . print_r(get_object_vars($client), true);
+        self::assertStringNotContainsString(self::SECRET, $out);
+    }
+
+    public function testAClientIsNotSerializable(): void
+    {
+        $this->expectException(\Exception::class);
+        $this->expectExceptionMessageMatches('~not allowed~');
+        serialize($this->client(['secretKey' => self::SECRET]));
+    }
+
+    public function testExceptionsDoNotShowTheSecret(): void
+    {
+        $messages = [];
+        foreach ([
+            ['kind' => 'status', 'status' => 403],
+            ['kind' => 'status', 'status' => 500],
+            ['kind' => 'validation'],
+            ['kind' => 'raw', 'status' => 200, 'rawBody' => 'garbage'],
+        ] as $rule) {
+            self::emulator()->faults(['rules' => [$rule]]);
+            try {
+                $this->client(['secretKey' => self::SECRET])->call('Website.Ping', ['a' => 1]);
+            } catch (MindboxException $e) {
+                $messages[] = $e->getMessage() . $e->getTraceAsString() . $e;
+            }
+        }
+        self::assertCount(4, $messages);
+        foreach ($messages as $message) {
+            self::assertStringNotContainsString(self::SECRET, $message);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MindboxTests;
+
+use PHPUnit\Framework\TestCase;
+
+/**
+ * php-stubs/mindbox.php declares exactly what the loaded extension exports.
+ */
+final class StubsTest extends TestCase
+{
+    public function testStubsMatchTheLoadedExtension(): void
+    {
+        $script = dirname(__DIR__) . '/stubs/signature.php';
+        $extension = self::runPhp([PHP_BINARY, '-d', 'extension=' . self::extension(), $script]);
+        // A PHP without the extension: only the stubs declare the classes.
+        $stubs = self::runPhp([PHP_BINARY, $script, '--stubs']);
+        self::assertNotEmpty(json_decode($extension, true));
+        self::assertSame($extension, $stubs, 'php-stubs/mindbox.php differs from the extension');
+    }
+
+    /** @param list<string> $command */
+    private static function runPhp(array $command): string
+    {
+        $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+        $out = (string) stream_get_contents($pipes[1]);
+        $err = (string) stream_get_contents($pipes[2]);
+        self::assertSame(0, proc_close($process), $err);
+        return $out;
+    }
+
+    private static function extension(): string
+    {
+        $path = getenv('MINDBOX_EXTENSION');
+        return is_string($path) && $path !== '' ? $path : dirname(__DIR__, 2) . '/target/debug/libmindbox.so';
+    }
+}
