@@ -23,7 +23,7 @@ use crate::contract::Accounts;
 use crate::state::Emulator;
 
 const USAGE: &str = "usage: mindbox-emulator [--listen 127.0.0.1:0] [--endpoint-id ID]... \
-[--secret-key KEY]... [--latency-ms N] [--port-file PATH] [--exit-with-stdin]";
+[--secret-key KEY]... [--latency-ms N] [--port-file PATH] [--state-file PATH] [--exit-with-stdin]";
 
 #[derive(Debug, PartialEq)]
 struct Args {
@@ -32,6 +32,8 @@ struct Args {
     secret_keys: Vec<String>,
     latency_ms: u64,
     port_file: Option<PathBuf>,
+    /// Processed transaction ids, kept across restarts (see `State`).
+    state_file: Option<PathBuf>,
     /// Exit when stdin reaches EOF: a parent that dies without stopping us still takes us along.
     exit_with_stdin: bool,
 }
@@ -47,6 +49,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Command, String>
     let mut secret_keys = Vec::new();
     let mut latency_ms = 0;
     let mut port_file = None;
+    let mut state_file = None;
     let mut exit_with_stdin = false;
     while let Some(arg) = argv.next() {
         let (flag, inline) = match arg.split_once('=') {
@@ -70,6 +73,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Command, String>
                 })?;
             }
             "--port-file" => port_file = Some(PathBuf::from(value()?)),
+            "--state-file" => state_file = Some(PathBuf::from(value()?)),
             "--exit-with-stdin" => exit_with_stdin = true,
             "-h" | "--help" => return Ok(Command::Help),
             other => return Err(format!("unknown argument '{other}'")),
@@ -87,6 +91,7 @@ fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Command, String>
         secret_keys,
         latency_ms,
         port_file,
+        state_file,
         exit_with_stdin,
     }))
 }
@@ -182,13 +187,20 @@ async fn run(args: Args) -> ExitCode {
         let _ = out.flush();
     }
 
-    let emulator = Emulator::new(
+    let emulator = match Emulator::new(
         Accounts {
             endpoint_ids: args.endpoint_ids,
             secret_keys: args.secret_keys,
         },
         args.latency_ms,
-    );
+        args.state_file.as_deref(),
+    ) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("mindbox-emulator: cannot use --state-file: {e}");
+            return ExitCode::from(1);
+        }
+    };
     if args.exit_with_stdin {
         watch_stdin(emulator.clone());
     }

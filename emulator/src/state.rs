@@ -5,6 +5,9 @@
 //! journal's order is the order in which calls were processed.
 
 use std::collections::HashSet;
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -53,26 +56,52 @@ pub struct State {
     connections_accepted: u64,
     /// Bumped by each reset, so a connection knows whether it was already counted since.
     epoch: u64,
+    /// With `--state-file`, processed transactions outlive a restart, as they do at Mindbox:
+    /// a client that retries across the restart gets `TransactionAlreadyProcessed`.
+    transactions_file: Option<File>,
 }
 
 impl Emulator {
-    pub fn new(accounts: Accounts, cli_latency_ms: u64) -> Arc<Emulator> {
-        Arc::new(Emulator {
+    pub fn new(
+        accounts: Accounts,
+        cli_latency_ms: u64,
+        state_file: Option<&Path>,
+    ) -> std::io::Result<Arc<Emulator>> {
+        let mut processed_transactions = HashSet::new();
+        let transactions_file = match state_file {
+            None => None,
+            Some(path) => {
+                let file = OpenOptions::new()
+                    .create(true)
+                    .read(true)
+                    .append(true)
+                    .open(path)?;
+                for line in BufReader::new(&file).lines() {
+                    let line = line?;
+                    if !line.is_empty() {
+                        processed_transactions.insert(line);
+                    }
+                }
+                Some(file)
+            }
+        };
+        Ok(Arc::new(Emulator {
             accounts,
             cli_latency_ms,
             next_connection_id: AtomicU64::new(1),
             connections_open: AtomicU64::new(0),
             state: Mutex::new(State {
                 journal: Journal::default(),
-                processed_transactions: HashSet::new(),
+                processed_transactions,
                 faults: Faults::none(cli_latency_ms),
                 scripts: Scripts::default(),
                 counters: Counters::default(),
                 connections_accepted: 0,
                 epoch: 0,
+                transactions_file,
             }),
             shutdown: Notify::new(),
-        })
+        }))
     }
 
     /// A panic while holding the lock leaves the state usable: every mutation is a single step.
@@ -114,6 +143,9 @@ impl Emulator {
         let mut state = self.lock();
         state.journal.clear();
         state.processed_transactions = HashSet::new();
+        if let Some(file) = &state.transactions_file {
+            let _ = file.set_len(0);
+        }
         state.faults = Faults::none(self.cli_latency_ms);
         state.scripts.clear();
         state.counters = Counters::default();
@@ -163,7 +195,11 @@ impl State {
         if entry.outcome == Outcome::Processed
             && let Some(tx) = &entry.transaction_id
         {
-            self.processed_transactions.insert(tx.to_ascii_lowercase());
+            let tx = tx.to_ascii_lowercase();
+            if let Some(file) = &mut self.transactions_file {
+                let _ = writeln!(file, "{tx}");
+            }
+            self.processed_transactions.insert(tx);
         }
         self.journal.record(entry)
     }

@@ -385,3 +385,149 @@ fn failure_of(error: &Error) -> Failure {
         message: error.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::config::Config;
+    use crate::core::request::CallOptions;
+    use serde_json::json;
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::sync::mpsc;
+
+    /// A one-answer-per-connection HTTP server; reports each request line it saw.
+    fn server(status: &'static str, body: &'static str) -> (String, mpsc::Receiver<String>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (seen, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream);
+                let mut request_line = String::new();
+                let _ = reader.read_line(&mut request_line);
+                let mut length = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        length = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut buf = vec![0; length];
+                let _ = reader.read_exact(&mut buf);
+                let _ = seen.send(request_line);
+                let _ = write!(
+                    reader.get_mut(),
+                    "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        (url, rx)
+    }
+
+    fn client(url: &str, name: &str) -> Arc<Client> {
+        let outbox = std::env::temp_dir().join(format!(
+            "mindbox-delivery-{name}-{}.sqlite",
+            std::process::id()
+        ));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", outbox.display()));
+        }
+        let config = Config::from_value(
+            &json!({"endpointId": "shop", "secretKey": "k", "baseUrl": url,
+                "outbox": outbox.display().to_string(), "retryDelay": 0.01, "retryMaxDelay": 0.05,
+                "timeout": 1}),
+            None,
+        )
+        .unwrap();
+        Arc::new(Client::new(config))
+    }
+
+    fn cart(n: u32) -> serde_json::Value {
+        json!({"customer": {"ids": {"websiteID": n.to_string()}}, "productList": []})
+    }
+
+    #[test]
+    fn sent_items_are_delivered_with_their_transaction_ids() {
+        let (url, seen) = server("200 OK", r#"{"status":"Success"}"#);
+        let client = client(&url, "ok");
+        let ids: Vec<String> = (0..5)
+            .map(|n| {
+                client
+                    .send("Website.SetCart", cart(n), &CallOptions::default())
+                    .unwrap()
+            })
+            .collect();
+        let (_, stats) = client.flush(10.0).unwrap();
+        assert_eq!(stats.pending, 0);
+        let lines: Vec<String> = seen.try_iter().collect();
+        assert_eq!(lines.len(), 5);
+        for id in ids {
+            assert!(
+                lines
+                    .iter()
+                    .any(|l| l.contains(&format!("transactionId={id}")))
+            );
+            assert!(
+                lines
+                    .iter()
+                    .all(|l| l.starts_with("POST /v3/operations/async?"))
+            );
+        }
+    }
+
+    #[test]
+    fn refusals_are_parked_at_once_with_their_reason() {
+        let (url, seen) = server(
+            "400 Bad Request",
+            r#"{"status":"ProtocolError","errorMessage":"nope","errorId":"e-1"}"#,
+        );
+        let client = client(&url, "refused");
+        client
+            .send("Website.SetCart", cart(1), &CallOptions::default())
+            .unwrap();
+        let (_, stats) = client.flush(10.0).unwrap();
+        assert_eq!((stats.pending, stats.failed), (0, 1));
+        assert_eq!(seen.try_iter().count(), 1);
+        let failed = client.failed_items(10).unwrap();
+        assert_eq!(failed[0].failure.http_status, 400);
+        assert_eq!(failed[0].failure.error_id.as_deref(), Some("e-1"));
+        assert_eq!(failed[0].attempts, 1);
+    }
+
+    #[test]
+    fn unavailability_is_retried_until_max_attempts() {
+        let (url, seen) = server("503 Service Unavailable", "");
+        let client = client(&url, "down");
+        client
+            .send("Website.SetCart", cart(1), &CallOptions::default())
+            .unwrap();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while client.stats().unwrap().failed == 0 && Instant::now() < deadline {
+            client.flush(1.0).unwrap();
+        }
+        let failed = client.failed_items(10).unwrap();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].attempts, client.config().max_attempts);
+        assert_eq!(
+            failed[0].failure.mindbox_status.as_deref(),
+            Some("InternalServerError")
+        );
+        assert_eq!(seen.try_iter().count() as u32, client.config().max_attempts);
+    }
+
+    #[test]
+    fn failures_are_described_for_the_outbox() {
+        let f = failure_of(&Error::Validation { messages: vec![] });
+        assert_eq!(
+            (f.http_status, f.mindbox_status.as_deref()),
+            (200, Some("ValidationError"))
+        );
+        let f = failure_of(&Error::unavailable(0, "reset"));
+        assert_eq!((f.http_status, f.mindbox_status), (0, None));
+    }
+}

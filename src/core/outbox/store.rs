@@ -480,3 +480,234 @@ fn claim_in(
         Claim::Idle
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_store(name: &str) -> (Store, PathBuf) {
+        let path = std::env::temp_dir().join(format!(
+            "mindbox-store-{name}-{}.sqlite",
+            std::process::id()
+        ));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        (Store::open(&path, Synchronous::Normal).unwrap(), path)
+    }
+
+    fn scope() -> Scope {
+        Scope {
+            endpoint_id: "shop".into(),
+            base_url: "http://127.0.0.1:1".into(),
+        }
+    }
+
+    fn add(store: &mut Store, operation: &str, key: Option<&str>, now: u64) -> i64 {
+        let tx = format!("tx-{operation}-{now}-{}", fastrand::u32(..));
+        store
+            .enqueue(
+                &scope(),
+                &NewItem {
+                    operation,
+                    endpoint: Endpoint::Async,
+                    body: b"{}",
+                    transaction_id: &tx,
+                    device_uuid: None,
+                    customer_ip: None,
+                    ordering_key: key,
+                },
+                now,
+            )
+            .unwrap()
+    }
+
+    fn claimed(claim: Claim) -> Item {
+        match claim {
+            Claim::Item(item) => item,
+            other => panic!("expected an item, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn items_of_one_key_go_one_at_a_time_in_order() {
+        let (mut store, _) = temp_store("order");
+        let a1 = add(&mut store, "A", Some("k"), 1000);
+        let a2 = add(&mut store, "A", Some("k"), 1000);
+        let b1 = add(&mut store, "A", Some("other"), 1000);
+        assert_eq!(
+            claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap()).id,
+            a1
+        );
+        // a2 waits for a1, which is in flight; the other key does not.
+        assert_eq!(
+            claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap()).id,
+            b1
+        );
+        assert!(matches!(
+            store.claim(&scope(), "me", 60_000, 0, 1000).unwrap(),
+            Claim::Wait(_)
+        ));
+        store.complete(a1).unwrap();
+        assert_eq!(
+            claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap()).id,
+            a2
+        );
+    }
+
+    #[test]
+    fn a_retried_item_still_holds_back_its_successors() {
+        let (mut store, _) = temp_store("retry");
+        let first = add(&mut store, "A", Some("k"), 1000);
+        add(&mut store, "A", Some("k"), 1000);
+        claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap());
+        store
+            .reschedule(first, 1, 5000, &Failure::default(), None, 1000)
+            .unwrap();
+        assert_eq!(
+            store.claim(&scope(), "me", 60_000, 0, 1000).unwrap(),
+            Claim::Wait(5000)
+        );
+        assert_eq!(
+            claimed(store.claim(&scope(), "me", 60_000, 0, 5000).unwrap()).id,
+            first
+        );
+    }
+
+    #[test]
+    fn parked_items_do_not_block_and_can_be_retried() {
+        let (mut store, _) = temp_store("park");
+        let first = add(&mut store, "A", Some("k"), 1000);
+        let second = add(&mut store, "A", Some("k"), 1000);
+        claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap());
+        let failure = Failure {
+            http_status: 400,
+            mindbox_status: Some("ProtocolError".into()),
+            error_id: Some("e".into()),
+            message: "bad".into(),
+        };
+        store.park(first, 1, &failure, 1000).unwrap();
+        assert_eq!(
+            claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap()).id,
+            second
+        );
+        let failed = store.failed(&scope(), 10).unwrap();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].failure, failure);
+        let stats = store.stats(&scope()).unwrap();
+        assert_eq!((stats.pending, stats.failed), (1, 1));
+        assert_eq!(stats.last_error.as_deref(), Some("bad"));
+        assert_eq!(store.retry_failed(&scope(), Some(&[999]), 2000).unwrap(), 0);
+        assert_eq!(
+            store.retry_failed(&scope(), Some(&[first]), 2000).unwrap(),
+            1
+        );
+        assert_eq!(store.stats(&scope()).unwrap().failed, 0);
+    }
+
+    #[test]
+    fn another_process_lease_is_respected_until_it_expires() {
+        let (mut store, path) = temp_store("lease");
+        let mut other = Store::open(&path, Synchronous::Normal).unwrap();
+        add(&mut store, "A", None, 1000);
+        add(&mut store, "A", None, 1000);
+        claimed(store.claim(&scope(), "first", 3000, 0, 1000).unwrap());
+        assert_eq!(
+            other.claim(&scope(), "second", 3000, 0, 1500).unwrap(),
+            Claim::NotHolder(4000)
+        );
+        // The first holder dies: after the lease both its lease and its claim are taken over.
+        let item = claimed(other.claim(&scope(), "second", 3000, 0, 4000).unwrap());
+        assert_eq!(item.attempts, 0);
+        claimed(other.claim(&scope(), "second", 3000, 0, 4000).unwrap());
+        store.release_lease(&scope(), "first").unwrap();
+        assert!(matches!(
+            store.claim(&scope(), "first", 3000, 0, 4001).unwrap(),
+            Claim::NotHolder(_)
+        ));
+        other.release_lease(&scope(), "second").unwrap();
+        assert!(matches!(
+            store.claim(&scope(), "first", 3000, 0, 4001).unwrap(),
+            Claim::Wait(_)
+        ));
+    }
+
+    #[test]
+    fn sends_of_one_operation_are_paced() {
+        let (mut store, _) = temp_store("pace");
+        for _ in 0..3 {
+            add(&mut store, "A", None, 1000);
+        }
+        add(&mut store, "B", None, 1000);
+        claimed(store.claim(&scope(), "me", 60_000, 100, 1000).unwrap());
+        // A's next slot is at 1100; B has its own.
+        assert_eq!(
+            claimed(store.claim(&scope(), "me", 60_000, 100, 1000).unwrap()).operation,
+            "B"
+        );
+        assert_eq!(
+            store.claim(&scope(), "me", 60_000, 100, 1050).unwrap(),
+            Claim::Wait(1100)
+        );
+        claimed(store.claim(&scope(), "me", 60_000, 100, 1105).unwrap());
+        assert_eq!(
+            store.claim(&scope(), "me", 60_000, 100, 1150).unwrap(),
+            Claim::Wait(1200)
+        );
+    }
+
+    #[test]
+    fn a_429_holds_the_whole_operation() {
+        let (mut store, _) = temp_store("hold");
+        let first = add(&mut store, "A", None, 1000);
+        add(&mut store, "A", None, 1000);
+        claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap());
+        let key = pacing_key(&scope(), "A", Endpoint::Async);
+        store
+            .reschedule(first, 1, 3000, &Failure::default(), Some((key, 3000)), 1000)
+            .unwrap();
+        assert_eq!(
+            store.claim(&scope(), "me", 60_000, 0, 2000).unwrap(),
+            Claim::Wait(3000)
+        );
+    }
+
+    #[test]
+    fn scopes_are_separate_and_idle_is_reported() {
+        let (mut store, _) = temp_store("scope");
+        assert_eq!(
+            store.claim(&scope(), "me", 60_000, 0, 1000).unwrap(),
+            Claim::Idle
+        );
+        add(&mut store, "A", None, 1000);
+        let other = Scope {
+            endpoint_id: "other-site".into(),
+            base_url: scope().base_url,
+        };
+        assert_eq!(
+            store.claim(&other, "me", 60_000, 0, 1000).unwrap(),
+            Claim::Idle
+        );
+        assert_eq!(store.deliverable(&scope(), 1000).unwrap(), 1);
+        assert_eq!(store.deliverable(&other, 1000).unwrap(), 0);
+    }
+
+    #[test]
+    fn bad_files_are_outbox_errors() {
+        let dir = std::env::temp_dir();
+        assert!(matches!(
+            Store::open(&dir, Synchronous::Normal),
+            Err(Error::Outbox { .. })
+        ));
+        let corrupt = dir.join(format!("mindbox-corrupt-{}.sqlite", std::process::id()));
+        std::fs::write(&corrupt, vec![b'x'; 8192]).unwrap();
+        match Store::open(&corrupt, Synchronous::Normal) {
+            Err(Error::Outbox { path, message }) => {
+                assert_eq!(path, corrupt.display().to_string());
+                assert!(message.contains("not a database"), "{message}");
+            }
+            other => panic!("{:?}", other.err()),
+        }
+        let _ = std::fs::remove_file(corrupt);
+    }
+}
