@@ -10,7 +10,7 @@ step "cargo fmt --check"
 cargo fmt --all --check
 
 step "cargo clippy (warnings denied)"
-cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
 
 step "php -l over every PHP file"
 find . -name '*.php' -not -path './target/*' -not -path './.git/*' -print0 \
@@ -19,8 +19,8 @@ find . -name '*.php' -not -path './target/*' -not -path './.git/*' -print0 \
 step "cargo test (core and emulator)"
 cargo test --workspace --quiet
 
-step "build the extension and the emulator"
-cargo build --workspace --quiet
+step "build the extension (with its test hooks) and the emulator"
+cargo build --workspace --features mindbox/test-hooks --quiet
 export MINDBOX_EXTENSION="$PWD/target/debug/libmindbox.so"
 export MINDBOX_EMULATOR_BIN="$PWD/target/debug/mindbox-emulator"
 

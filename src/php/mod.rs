@@ -49,9 +49,17 @@ fn keep_loaded() {
     }
 }
 
+#[cfg(feature = "test-hooks")]
+#[php_function]
+pub fn mindbox_test_panic() {
+    panic!("a deliberate panic from mindbox_test_panic()");
+}
+
 #[php_module]
 #[php(startup = "startup")]
 pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
+    #[cfg(feature = "test-hooks")]
+    let module = module.function(wrap_function!(mindbox_test_panic));
     module
         .name("mindbox")
         .shutdown_function(shutdown)

@@ -12,9 +12,14 @@ if (in_array('--stubs', $argv, true)) {
         exit(2);
     }
     require __DIR__ . '/../../php-stubs/mindbox.php';
+    $stubFile = realpath(__DIR__ . '/../../php-stubs/mindbox.php');
     $classes = array_values(array_filter(
         array_merge(get_declared_classes(), get_declared_interfaces()),
-        static fn (string $c): bool => (new ReflectionClass($c))->getFileName() === realpath(__DIR__ . '/../../php-stubs/mindbox.php'),
+        static fn (string $c): bool => (new ReflectionClass($c))->getFileName() === $stubFile,
+    ));
+    $functions = array_values(array_filter(
+        get_defined_functions()['user'],
+        static fn (string $f): bool => (new ReflectionFunction($f))->getFileName() === $stubFile,
     ));
 } else {
     if (!extension_loaded('mindbox')) {
@@ -22,7 +27,13 @@ if (in_array('--stubs', $argv, true)) {
         exit(2);
     }
     $classes = array_keys((new ReflectionExtension('mindbox'))->getClasses());
+    // Test hooks exist only in builds made for the tests.
+    $functions = array_values(array_filter(
+        array_keys((new ReflectionExtension('mindbox'))->getFunctions()),
+        static fn (string $f): bool => !str_starts_with($f, 'mindbox_test_'),
+    ));
 }
+sort($functions);
 
 $type = static fn (?ReflectionType $t): ?string => $t === null ? null : (string) $t;
 
@@ -74,4 +85,5 @@ foreach ($classes as $name) {
     ];
 }
 ksort($model);
+$model['functions()'] = $functions;
 echo json_encode($model, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES), "\n";

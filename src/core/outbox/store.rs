@@ -693,6 +693,37 @@ mod tests {
     }
 
     #[test]
+    fn a_full_disk_is_an_outbox_error() {
+        let (mut store, path) = temp_store("full");
+        // SQLite reports a capped file exactly as it reports a full disk.
+        store
+            .conn
+            .execute_batch("PRAGMA max_page_count = 12")
+            .unwrap();
+        let body = vec![b'x'; 4096];
+        let result = (0..100).try_for_each(|n| {
+            let tx = format!("tx-{n}");
+            let item = NewItem {
+                operation: "A",
+                endpoint: Endpoint::Async,
+                body: &body,
+                transaction_id: &tx,
+                device_uuid: None,
+                customer_ip: None,
+                ordering_key: None,
+            };
+            store.enqueue(&scope(), &item, 1000).map(drop)
+        });
+        match result {
+            Err(Error::Outbox { path: p, message }) => {
+                assert_eq!(p, path.display().to_string());
+                assert!(message.contains("full"), "{message}");
+            }
+            other => panic!("expected an outbox error, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn bad_files_are_outbox_errors() {
         let dir = std::env::temp_dir();
         assert!(matches!(
