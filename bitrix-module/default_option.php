@@ -26,5 +26,8 @@ $rustbox_mindbox_default_option = [
     'test_prefix' => 'test-',
     'tracker_enabled' => 'Y',
     'loyalty_enabled' => 'N',
+    'loyalty_mode' => 'standard',
     'balance_type' => '',
+    'balance_timeout' => '2',
+    'points_decimals' => '2',
 ];

@@ -88,7 +88,7 @@ $action = $APPLICATION->GetCurPage() . '?mid=rustbox.mindbox&lang=' . LANGUAGE_I
                         <input type="checkbox" id="rm_<?= $e($name) ?>" name="<?= $e($name) ?>" value="Y"<?= $value === 'Y' ? ' checked' : '' ?>>
                     <?php elseif ($field['type'] === 'select'): ?>
                         <select id="rm_<?= $e($name) ?>" name="<?= $e($name) ?>">
-                            <?php foreach (OptionsForm::CHOICES[$name] as $choice => $label): ?>
+                            <?php foreach (OptionsForm::choices($name) as $choice => $label): ?>
                                 <option value="<?= $e($choice) ?>"<?= (string)$choice === $value ? ' selected' : '' ?>><?= $e($label) ?></option>
                             <?php endforeach; ?>
                         </select>

@@ -75,7 +75,10 @@ class rustbox_mindbox extends CModule
         return true;
     }
 
-    /** Copies the admin page proxies to /bitrix/admin/, where admin URLs point. */
+    /**
+     * Copies the admin page proxies to /bitrix/admin/, where admin URLs point, and the components to
+     * /bitrix/components/, where $APPLICATION->IncludeComponent() finds them.
+     */
     public function InstallFiles()
     {
         $target = self::adminDir();
@@ -85,15 +88,45 @@ class rustbox_mindbox extends CModule
         foreach (self::adminProxies() as $proxy) {
             copy($proxy, $target . '/' . basename($proxy));
         }
+        $files = new RecursiveIteratorIterator(
+            new RecursiveDirectoryIterator(__DIR__ . '/components', FilesystemIterator::SKIP_DOTS),
+            RecursiveIteratorIterator::SELF_FIRST
+        );
+        foreach ($files as $file) {
+            $installed = self::componentsDir() . substr($file->getPathname(), strlen(__DIR__ . '/components'));
+            if ($file->isDir() && !is_dir($installed)) {
+                mkdir($installed, 0755, true);
+            } elseif ($file->isFile()) {
+                copy($file->getPathname(), $installed);
+            }
+        }
         return true;
     }
 
+    /** Removes what InstallFiles() copied; a vendor folder of components goes too once nothing else is in it. */
     public function UnInstallFiles()
     {
         foreach (self::adminProxies() as $proxy) {
             $installed = self::adminDir() . '/' . basename($proxy);
             if (is_file($installed)) {
                 unlink($installed);
+            }
+        }
+        foreach (glob(__DIR__ . '/components/*/*', GLOB_ONLYDIR) ?: [] as $component) {
+            $installed = self::componentsDir() . substr($component, strlen(__DIR__ . '/components'));
+            if (!is_dir($installed)) {
+                continue;
+            }
+            $files = new RecursiveIteratorIterator(
+                new RecursiveDirectoryIterator($installed, FilesystemIterator::SKIP_DOTS),
+                RecursiveIteratorIterator::CHILD_FIRST
+            );
+            foreach ($files as $file) {
+                $file->isDir() ? rmdir($file->getPathname()) : unlink($file->getPathname());
+            }
+            rmdir($installed);
+            if (scandir(dirname($installed)) === ['.', '..']) {
+                rmdir(dirname($installed));
             }
         }
         return true;
@@ -107,5 +140,10 @@ class rustbox_mindbox extends CModule
     private static function adminDir(): string
     {
         return Application::getDocumentRoot() . '/bitrix/admin';
+    }
+
+    private static function componentsDir(): string
+    {
+        return Application::getDocumentRoot() . '/bitrix/components';
     }
 }

@@ -17,6 +17,9 @@ final class Installer
     private const HANDLERS = [
         ['sale', 'OnSaleOrderSaved', Handlers\Order::class, 'onSaleOrderSaved', false],
         ['sale', 'OnSaleBasketSaved', Handlers\Basket::class, 'onSaleBasketSaved', false],
+        // The checkout component fires these the old way (GetModuleEvents + ExecuteModuleEventEx), arrays by reference.
+        ['sale', 'OnSaleComponentOrderCreated', Handlers\Checkout::class, 'onSaleComponentOrderCreated', true],
+        ['sale', 'OnSaleComponentOrderResultPrepared', Handlers\Checkout::class, 'onSaleComponentOrderResultPrepared', true],
         ['main', 'OnAfterUserRegister', Handlers\User::class, 'onAfterUserRegister', true],
         ['main', 'OnAfterUserAdd', Handlers\User::class, 'onAfterUserAdd', true],
         ['main', 'OnAfterUserUpdate', Handlers\User::class, 'onAfterUserUpdate', true],

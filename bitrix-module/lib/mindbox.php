@@ -17,6 +17,9 @@ final class Mindbox
     /** @var array<string, \MindboxClientInterface> */
     private static array $clients = [];
 
+    /** @var array<string, \MindboxClientInterface> */
+    private static array $balanceClients = [];
+
     /** @var null|callable(array, Settings): \MindboxClientInterface */
     private static $factory = null;
 
@@ -27,7 +30,19 @@ final class Mindbox
     public static function client(?string $siteId = null): \MindboxClientInterface
     {
         $settings = self::settings($siteId);
-        return self::$clients[$settings->siteId()] ??= self::create($settings);
+        return self::$clients[$settings->siteId()] ??= self::create($settings, $settings->clientConfig());
+    }
+
+    /**
+     * The client for the calls a shopper waits on, such as the balance at checkout: the site's setup with the short
+     * `balance_timeout` instead of `timeout`.
+     *
+     * @throws ConfigurationException as client()
+     */
+    public static function balanceClient(?string $siteId = null): \MindboxClientInterface
+    {
+        $settings = self::settings($siteId);
+        return self::$balanceClients[$settings->siteId()] ??= self::create($settings, $settings->balanceClientConfig());
     }
 
     public static function settings(?string $siteId = null): Settings
@@ -44,13 +59,14 @@ final class Mindbox
     public static function setClientFactory(?callable $factory): void
     {
         self::$factory = $factory;
-        self::$clients = [];
+        self::reset();
     }
 
     /** Forgets the clients made so far, for long-running scripts whose settings changed. */
     public static function reset(): void
     {
         self::$clients = [];
+        self::$balanceClients = [];
     }
 
     public static function isExtensionLoaded(): bool
@@ -73,7 +89,7 @@ final class Mindbox
         return defined('SITE_ID') && !(defined('ADMIN_SECTION') && ADMIN_SECTION === true) ? (string)SITE_ID : '';
     }
 
-    private static function create(Settings $settings): \MindboxClientInterface
+    private static function create(Settings $settings, array $config): \MindboxClientInterface
     {
         if (!$settings->isConfigured()) {
             throw new ConfigurationException(sprintf(
@@ -82,11 +98,11 @@ final class Mindbox
             ));
         }
         if (self::$factory !== null) {
-            return (self::$factory)($settings->clientConfig(), $settings);
+            return (self::$factory)($config, $settings);
         }
         if (!self::isExtensionLoaded()) {
             throw new ConfigurationException('The PHP extension "mindbox" is not loaded: nothing is sent to Mindbox');
         }
-        return new \MindboxClient($settings->clientConfig());
+        return new \MindboxClient($config);
     }
 }

@@ -22,6 +22,9 @@ final class Settings
         'getCustomerBalance' => 'op_get_balance',
     ];
 
+    /** Seconds the shopper may wait for the balance when `balance_timeout` holds no usable number. */
+    private const BALANCE_TIMEOUT = 2.0;
+
     private array $cache = [];
 
     private function __construct(private readonly string $siteId)
@@ -101,6 +104,42 @@ final class Settings
             $config['authScheme'] = $this->get('auth_scheme');
         }
         return $config;
+    }
+
+    /**
+     * The client config for the calls a shopper waits on (the balance at checkout): the site's setup with the short
+     * `balance_timeout`, so that a slow Mindbox costs the checkout seconds, not the full request timeout.
+     */
+    public function balanceClientConfig(): array
+    {
+        $timeout = $this->get('balance_timeout');
+        return ['timeout' => is_numeric($timeout) && (float)$timeout > 0 ? (float)$timeout : self::BALANCE_TIMEOUT] + $this->clientConfig();
+    }
+
+    public function isLoyaltyEnabled(): bool
+    {
+        return $this->isConfigured() && $this->get('loyalty_enabled') === 'Y';
+    }
+
+    /**
+     * How the points spent reach Mindbox: `processing` (Mindbox runs the loyalty programme: the order carries
+     * `bonusPoints`) or `standard` (the shop does: the lines carry a `balance` discount).
+     */
+    public function loyaltyMode(): string
+    {
+        return $this->get('loyalty_mode') === 'processing' ? 'processing' : 'standard';
+    }
+
+    /** The balance's `systemName`, or null for the extension's choice (the only balance, or `Main`). */
+    public function balanceType(): ?string
+    {
+        return $this->get('balance_type') !== '' ? $this->get('balance_type') : null;
+    }
+
+    /** Decimal places a customer may spend points in: 0 for whole points, at most 2 (kopecks). */
+    public function pointsDecimals(): int
+    {
+        return max(0, min(2, (int)$this->get('points_decimals')));
     }
 
     public function customerIds(int|string $userId): array

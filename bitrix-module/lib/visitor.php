@@ -30,6 +30,13 @@ final class Visitor
         return preg_match('/^[A-Za-z0-9-]{1,64}$/', $value) === 1 ? $value : null;
     }
 
+    /** The logged-in user's id, 0 for a guest (or where there is no visitor). */
+    public function userId(): int
+    {
+        global $USER;
+        return $this->request !== null && is_object($USER) && $USER->IsAuthorized() ? (int)$USER->GetID() : 0;
+    }
+
     public function ip(): ?string
     {
         $ip = (string)$this->request?->getRemoteAddress();

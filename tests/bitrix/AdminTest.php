@@ -49,6 +49,28 @@ final class AdminTest extends ModuleTestCase
         $this->assertSame('5', Option::get('rustbox.mindbox', 'timeout'));
     }
 
+    public function testTheLoyaltyOptionsAreCheckedWhenSavedAndEveryChoiceHasALabel(): void
+    {
+        $this->assertSame([], (new OptionsForm(''))->save(['loyalty_mode' => 'processing', 'balance_timeout' => '1.5', 'points_decimals' => '0']));
+        $this->assertSame(['processing', '1.5', '0'], [
+            Option::get('rustbox.mindbox', 'loyalty_mode'),
+            Option::get('rustbox.mindbox', 'balance_timeout'),
+            Option::get('rustbox.mindbox', 'points_decimals'),
+        ]);
+
+        $errors = (new OptionsForm(''))->save(['loyalty_mode' => 'magic', 'balance_timeout' => '0', 'points_decimals' => '3']);
+        $this->assertCount(3, $errors);
+        $this->assertSame('processing', Option::get('rustbox.mindbox', 'loyalty_mode'));
+
+        foreach (OptionsForm::fields() as $name => $field) {
+            $this->assertNotSame('', $field['title'], $name);
+            foreach ($field['type'] === 'select' ? OptionsForm::choices($name) : [] as $value => $label) {
+                $this->assertNotSame('', $label, "$name = $value");
+            }
+        }
+        $this->assertSame(['standard', 'processing'], array_keys(OptionsForm::choices('loyalty_mode')));
+    }
+
     public function testTheOutboxPageShowsEachSetupAndRetries(): void
     {
         $this->shop->configure(['endpoint_id' => 'outlet'], 's2');

@@ -136,10 +136,14 @@ final class EndToEndTest extends EndToEndTestCase
     public function testTheQueryCarriesTheEndpointAndTheTransactionId(): void
     {
         $this->shop->placeOrder(5, 'anna@example.com', '');
+        (new \CUser())->Add(['LOGIN' => 'anna', 'EMAIL' => 'anna@example.com']);
 
-        $entry = $this->onlyDelivered();
-        $this->assertSame(self::$emulator->endpointId(), $entry['query']['endpointId']);
-        $this->assertSame('Website.CreateOrder', $entry['query']['operation']);
-        $this->assertMatchesRegularExpression('/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/', $entry['query']['transactionId']);
+        $entries = array_column($this->delivered(), null, 'operation');
+        [$order, $registration] = [$entries['Website.CreateOrder'], $entries['Website.Register']];
+        $this->assertSame(self::$emulator->endpointId(), $order['query']['endpointId']);
+        $this->assertSame('Website.CreateOrder', $order['query']['operation']);
+        // An order's creation has a name-based GUID (version 5) of its own, so that sending it again is no new order.
+        $this->assertMatchesRegularExpression('/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/', $order['query']['transactionId']);
+        $this->assertMatchesRegularExpression('/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/', $registration['query']['transactionId']);
     }
 }

@@ -143,4 +143,80 @@ final class FakeCoreTest extends TestCase
         $this->assertSame('prefixed', $request->getCookie('mindboxDeviceUUID'));
         $this->assertNull($request->getCookieRaw('missing'));
     }
+
+    public function testALinesPriceMovesItsOrdersTotalAtOnceAndACustomPriceKeepsItsDiscount(): void
+    {
+        $this->shop->fillCart([[1, 'SKU-1', 2, 100.0, 10.0]]);
+        $order = Order::create('s1', 5);
+        $order->setBasket(\Bitrix\Sale\Basket::loadItemsForFUser(\Bitrix\Sale\Fuser::getId(), 's1'));
+        $order->setField('PRICE_DELIVERY', 50.0);
+        $this->assertSame(230.0, $order->getPrice());
+
+        $item = $order->getBasket()->getBasketItems()[0];
+        $item->setField('CUSTOM_PRICE', 'Y');
+        $item->setField('DISCOUNT_PRICE', 25.0);
+        $this->assertSame(90.0, $item->getPrice(), 'a custom price is not recomputed from the discount');
+        $item->setField('PRICE', 75.0);
+        $this->assertSame(200.0, $order->getPrice());
+    }
+
+    public function testEachHitReadsTheCartAfreshAndOrderedItemsLeaveIt(): void
+    {
+        $this->shop->fillCart([[1, 'SKU-1', 1, 100.0, 0.0]]);
+        $fuserId = \Bitrix\Sale\Fuser::getId();
+        $first = \Bitrix\Sale\Basket::loadItemsForFUser($fuserId, 's1');
+        $first->getBasketItems()[0]->setField('PRICE', 1.0);
+        $first->getBasketItems()[0]->getPropertyCollection()->createItem()->setFields(['NAME' => 'Colour', 'CODE' => 'COLOUR', 'VALUE' => 'red']);
+
+        $second = \Bitrix\Sale\Basket::loadItemsForFUser($fuserId, 's1');
+        $this->assertSame(100.0, $second->getBasketItems()[0]->getPrice(), 'an unsaved change is not in the database');
+        $this->assertSame([], $second->getBasketItems()[0]->getPropertyCollection()->getPropertyValues());
+        $this->assertSame(
+            ['COLOUR' => ['CODE' => 'COLOUR', 'ID' => 0, 'VALUE' => 'red', 'SORT' => 100, 'NAME' => 'Colour']],
+            $first->getBasketItems()[0]->getPropertyCollection()->getPropertyValues()
+        );
+
+        $this->shop->placeOrder(5, 'anna@example.com', '');
+        $this->assertTrue(\Bitrix\Sale\Basket::loadItemsForFUser($fuserId, 's1')->isEmpty());
+    }
+
+    public function testTheCheckoutFiresItsEventsTheOldWayWithArraysByReference(): void
+    {
+        ModuleManager::registerModule('test.module');
+        $manager = EventManager::getInstance();
+        $manager->registerEventHandler('sale', 'OnSaleComponentOrderCreated', 'test.module', self::class, 'onOrderCreated');
+        $manager->registerEventHandler('sale', 'OnSaleComponentOrderResultPrepared', 'test.module', self::class, 'onResultPrepared');
+        $this->shop->fillCart([[1, 'SKU-1', 1, 100.0, 0.0]]);
+
+        ['order' => $order, 'result' => $result] = $this->shop->checkout();
+
+        $this->assertSame([[7, true], [5, 100.0]], self::$seen);
+        $this->assertSame('created', $result['SEEN']);
+        $this->assertSame(0, $order->getId(), 'a recalculation saves nothing');
+        $this->assertGreaterThan(0, $this->shop->checkout(true)['order']->getId());
+    }
+
+    public static function onOrderCreated($order, &$userResult, $request, &$params, &$result, &$deliveries, &$paySystems): void
+    {
+        self::$seen[] = [func_num_args(), $order instanceof Order];
+        $result['SEEN'] = 'created';
+    }
+
+    public static function onResultPrepared($order, &$userResult, $request, &$params, &$result): void
+    {
+        self::$seen[] = [func_num_args(), $result['JS_DATA']['TOTAL']['ORDER_TOTAL_PRICE']];
+    }
+
+    public function testAComponentRunsFromBitrixComponentsWithItsTemplate(): void
+    {
+        $this->shop->installModule();
+        $this->shop->configure(['endpoint_id' => 'e', 'secret_key' => 'k', 'loyalty_enabled' => 'Y']);
+        \Rustbox\Mindbox\Mindbox::setClientFactory(fn () => $this->createConfiguredMock(\MindboxClientInterface::class, ['getCustomerBalance' => 7.0]));
+        $user = new \CUser();
+        $user->Authorize($user->Add(['LOGIN' => 'anna']));
+        $this->shop->visit();
+
+        $this->assertSame('Your points: 7.00', trim(strip_tags($this->shop->render('rustbox:mindbox.balance'))));
+        $this->assertSame('', $this->shop->render('rustbox:no.such'));
+    }
 }

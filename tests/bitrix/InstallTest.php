@@ -35,7 +35,24 @@ final class InstallTest extends TestCase
             'options' => Option::fakeAll(),
             'notices' => \CAdminNotify::fakeRows(),
             'admin files' => glob($this->shop->documentRoot . '/bitrix/admin/*'),
+            'component files' => $this->componentFiles(),
         ];
+    }
+
+    /** @return list<string> everything under /bitrix/components/, folders included */
+    private function componentFiles(): array
+    {
+        $root = $this->shop->documentRoot . '/bitrix/components';
+        if (!is_dir($root)) {
+            return [];
+        }
+        $files = [];
+        $iterator = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator($root, \FilesystemIterator::SKIP_DOTS), \RecursiveIteratorIterator::SELF_FIRST);
+        foreach ($iterator as $file) {
+            $files[] = substr($file->getPathname(), strlen($root) + 1);
+        }
+        sort($files);
+        return $files;
     }
 
     public function testInstallRegistersTheModuleItsHandlersInTheRightFormAndTheFlushAgent(): void
@@ -51,6 +68,8 @@ final class InstallTest extends TestCase
         $this->assertSame([
             'sale:OnSaleOrderSaved' => 2,
             'sale:OnSaleBasketSaved' => 2,
+            'sale:OnSaleComponentOrderCreated' => 1,
+            'sale:OnSaleComponentOrderResultPrepared' => 1,
             'main:OnAfterUserRegister' => 1,
             'main:OnAfterUserAdd' => 1,
             'main:OnAfterUserUpdate' => 1,
@@ -65,6 +84,37 @@ final class InstallTest extends TestCase
         $this->assertSame(Agent::CALL, $agents[0]['NAME']);
         $this->assertSame('rustbox.mindbox', $agents[0]['MODULE_ID']);
         $this->assertFileExists($this->shop->documentRoot . '/bitrix/admin/rustbox_mindbox_outbox.php');
+        $this->assertSame([
+            'rustbox',
+            'rustbox/mindbox.balance',
+            'rustbox/mindbox.balance/.description.php',
+            'rustbox/mindbox.balance/class.php',
+            'rustbox/mindbox.balance/lang',
+            'rustbox/mindbox.balance/lang/en',
+            'rustbox/mindbox.balance/lang/en/.description.php',
+            'rustbox/mindbox.balance/lang/ru',
+            'rustbox/mindbox.balance/lang/ru/.description.php',
+            'rustbox/mindbox.balance/templates',
+            'rustbox/mindbox.balance/templates/.default',
+            'rustbox/mindbox.balance/templates/.default/lang',
+            'rustbox/mindbox.balance/templates/.default/lang/en',
+            'rustbox/mindbox.balance/templates/.default/lang/en/template.php',
+            'rustbox/mindbox.balance/templates/.default/lang/ru',
+            'rustbox/mindbox.balance/templates/.default/lang/ru/template.php',
+            'rustbox/mindbox.balance/templates/.default/template.php',
+        ], $this->componentFiles());
+    }
+
+    public function testUninstallLeavesOtherComponentsOfTheSameVendorFolderAlone(): void
+    {
+        $this->shop->installModule();
+        $own = $this->shop->documentRoot . '/bitrix/components/rustbox/site.own/class.php';
+        mkdir(dirname($own), 0755, true);
+        file_put_contents($own, '<?php');
+
+        $this->shop->uninstallModule();
+
+        $this->assertSame(['rustbox', 'rustbox/site.own', 'rustbox/site.own/class.php'], $this->componentFiles());
     }
 
     public function testInstallThenUninstallLeavesTheCoreExactlyAsBefore(): void

@@ -52,4 +52,34 @@ final class LangTest extends TestCase
             }
         }
     }
+
+    /** A component's message files sit next to the file they serve (lang/<id>/…), as the core loads them. */
+    public function testTheComponentsTextsExistInBothLanguagesNextToTheirFiles(): void
+    {
+        $components = self::MODULE . '/install/components';
+        $iterator = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator($components, \FilesystemIterator::SKIP_DOTS));
+        $checked = 0;
+        foreach ($iterator as $file) {
+            $path = $file->getPathname();
+            if ($file->getExtension() !== 'php' || str_contains($path, '/lang/')) {
+                continue;
+            }
+            preg_match_all("/getMessage\\('(RUSTBOX_MINDBOX_[A-Z_]+)'[,)]/", file_get_contents($path), $matches);
+            if ($matches[1] === []) {
+                continue;
+            }
+            $messages = [];
+            foreach (['ru', 'en'] as $lang) {
+                $langFile = dirname($path) . "/lang/$lang/" . basename($path);
+                $this->assertFileExists($langFile);
+                $messages[$lang] = self::messages($langFile);
+            }
+            $this->assertSame(array_keys($messages['ru']), array_keys($messages['en']), $path);
+            foreach ($matches[1] as $code) {
+                $this->assertArrayHasKey($code, $messages['en'], "$code used in $path");
+                $checked++;
+            }
+        }
+        $this->assertGreaterThan(0, $checked);
+    }
 }

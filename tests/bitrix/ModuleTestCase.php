@@ -34,6 +34,12 @@ abstract class ModuleTestCase extends TestCase
     /** When set, every client method throws it. */
     protected ?\Throwable $clientFailure = null;
 
+    /** Failures of single client methods, by method name: e.g. only getCustomerBalance times out. */
+    protected array $methodFailures = [];
+
+    /** What getCustomerBalance answers. */
+    protected float $balance = 0.0;
+
     protected function setUp(): void
     {
         $this->shop = FakeShop::open(['s1' => 'Shop', 's2' => 'Outlet']);
@@ -85,6 +91,12 @@ abstract class ModuleTestCase extends TestCase
         return array_column($this->sent(), 0);
     }
 
+    /** @return list<array> the arguments of each call of one client method */
+    protected function callsOf(string $method): array
+    {
+        return array_column(array_values(array_filter($this->calls, static fn (array $c) => $c['method'] === $method)), 'args');
+    }
+
     protected function eventLogDescriptions(): array
     {
         return array_column(\CEventLog::fakeEntries(), 'DESCRIPTION');
@@ -104,21 +116,22 @@ abstract class ModuleTestCase extends TestCase
         $client = $builder->getMock();
         foreach (self::CLIENT_METHODS as $method) {
             $client->method($method)->willReturnCallback(function (...$args) use ($siteId, $method) {
-                if ($this->clientFailure !== null) {
-                    throw $this->clientFailure;
+                $failure = $this->methodFailures[$method] ?? $this->clientFailure;
+                if ($failure !== null) {
+                    throw $failure;
                 }
                 $this->calls[] = ['site' => $siteId, 'method' => $method, 'args' => $args];
-                return self::answer($method, count($this->calls));
+                return $this->answer($method, count($this->calls));
             });
         }
         return $client;
     }
 
-    private static function answer(string $method, int $n): mixed
+    private function answer(string $method, int $n): mixed
     {
         return match ($method) {
             'call' => ['status' => 'Success'],
-            'getCustomerBalance' => 0.0,
+            'getCustomerBalance' => $this->balance,
             'getBalances', 'failedItems' => [],
             'flush' => ['sent' => 0, 'retrying' => 0, 'failed' => 0, 'pending' => 0],
             'outboxStats' => ['pending' => 0, 'failed' => 0, 'oldestPendingAge' => 0.0, 'lastError' => null],

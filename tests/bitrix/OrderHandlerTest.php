@@ -58,8 +58,27 @@ final class OrderHandlerTest extends ModuleTestCase
                 ],
             ],
             // An order may be saved from a manager's browser: never the visitor's device on orders.
-            ['customerIp' => '198.51.100.7'],
+            ['customerIp' => '198.51.100.7', 'transactionId' => $this->sentOf('createOrder')[0][2]['transactionId']],
         ]], $this->sentOf('createOrder'));
+    }
+
+    public function testTheCreationsTransactionIdIsTheOrdersOwnSoSendingItAgainIsNoNewOrder(): void
+    {
+        $order = $this->order();
+        $again = new \Bitrix\Main\Event('sale', 'OnSaleOrderSaved', ['ENTITY' => $order, 'IS_NEW' => true, 'IS_CHANGED' => true, 'VALUES' => []]);
+        $again->send();
+        $this->shop->fillCart([[10, 'SKU-10', 1, 10.0, 0.0]]);
+        $this->shop->placeOrder(5, 'anna@example.com', '');
+        $this->shop->configure(['endpoint_id' => 'other-website']);
+        \Rustbox\Mindbox\Mindbox::reset();
+        $again->send();
+
+        $ids = array_map(static fn (array $s) => $s[2]['transactionId'], $this->sentOf('createOrder'));
+        $this->assertCount(4, $ids);
+        $this->assertMatchesRegularExpression('/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/', $ids[0]);
+        $this->assertSame($ids[0], $ids[1], 'the same order, the same transaction');
+        $this->assertNotSame($ids[0], $ids[2], 'another order, another transaction');
+        $this->assertNotSame($ids[0], $ids[3], 'another endpoint, another transaction');
     }
 
     public function testAStatusChangeSendsTheMappedMindboxStatus(): void

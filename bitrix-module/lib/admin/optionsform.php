@@ -44,12 +44,18 @@ final class OptionsForm
         'tracker_enabled' => ['yesno', 'mode'],
         'op_identify' => ['text', 'mode'],
         'loyalty_enabled' => ['yesno', 'mode'],
+        'loyalty_mode' => ['select', 'mode'],
         'balance_type' => ['text', 'mode'],
+        'balance_timeout' => ['number', 'mode'],
+        'points_decimals' => ['select', 'mode'],
     ];
 
-    public const CHOICES = [
+    /** value => label; a null label is translated (RUSTBOX_MINDBOX_OPT_CHOICE_<FIELD>_<VALUE>). */
+    private const CHOICES = [
         'auth_scheme' => ['' => 'SecretKey', 'legacy' => 'Mindbox secretKey="…"'],
         'product_id_source' => ['XML_ID' => 'XML_ID', 'ID' => 'ID'],
+        'loyalty_mode' => ['standard' => null, 'processing' => null],
+        'points_decimals' => ['2' => null, '0' => null],
     ];
 
     public const API_URLS = ['https://api.mindbox.ru', 'https://api.mindbox.cloud'];
@@ -70,6 +76,16 @@ final class OptionsForm
             ];
         }
         return $fields;
+    }
+
+    /** @return array<string, string> the choices of a select field, value => label */
+    public static function choices(string $name): array
+    {
+        $choices = [];
+        foreach (self::CHOICES[$name] ?? [] as $value => $label) {
+            $choices[(string)$value] = $label ?? (string)Loc::getMessage('RUSTBOX_MINDBOX_OPT_CHOICE_' . strtoupper($name . '_' . $value));
+        }
+        return $choices;
     }
 
     /** The values the form shows: what is in force for the scope; the secret key is never shown. */

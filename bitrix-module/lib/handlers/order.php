@@ -33,6 +33,7 @@ final class Order
             $mapper = new OrderMapper($settings);
             $options = Visitor::current()->optionsFor(Operation::CreateOrder);
             if ($event->getParameter('IS_NEW')) {
+                $options['transactionId'] = $mapper->creationTransactionId($order);
                 Dispatcher::send(Operation::CreateOrder, $settings, $mapper->order($order), $options);
                 return;
             }

@@ -4,9 +4,17 @@ namespace Rustbox\Mindbox\Mappers;
 
 use Bitrix\Sale\BasketItem;
 use Bitrix\Sale\Order;
+use Rustbox\Mindbox\Guid;
+use Rustbox\Mindbox\Loyalty\Kopecks;
+use Rustbox\Mindbox\Loyalty\PointsDiscount;
+use Rustbox\Mindbox\Operation;
 use Rustbox\Mindbox\Settings;
 
-/** A Bitrix order → the Mindbox bodies of its creation, its update and its status change. */
+/**
+ * A Bitrix order → the Mindbox bodies of its creation, its update and its status change. Points spent at checkout
+ * are told apart from the shop's own discounts: with loyalty processing they are the order's `bonusPoints`,
+ * without it a `balance` discount on each line they were spent on.
+ */
 final class OrderMapper
 {
     /** Bitrix discounts cannot be named as Mindbox promo actions, so every line discount is reported under this one. */
@@ -30,7 +38,25 @@ final class OrderMapper
         $body['order']['deliveryCost'] = self::money($order->getDeliveryPrice());
         $body['order']['totalPrice'] = self::money($order->getPrice());
         $body['order']['lines'] = $this->lines($order);
+        $points = array_sum(array_map(PointsDiscount::spentOn(...), $this->items($order)));
+        if ($points > 0 && $this->settings->loyaltyMode() === 'processing') {
+            $body['order']['bonusPoints'] = [['amount' => Kopecks::toMoney($points)]];
+        }
         return $body;
+    }
+
+    /**
+     * The transactionId of the order's creation, derived from the endpoint and the order's Mindbox id rather than
+     * drawn: whatever sends the creation again (the event fired twice, a manual resend) is the same transaction to
+     * Mindbox, which answers TransactionAlreadyProcessed instead of spending the points a second time.
+     */
+    public function creationTransactionId(Order $order): string
+    {
+        return Guid::nameBased(implode('|', [
+            $this->settings->get('endpoint_id'),
+            Operation::CreateOrder->value,
+            json_encode($this->settings->orderIds($order->getId())),
+        ]));
     }
 
     /** The body of a status change: every line of the order moves to the Mindbox status. */
@@ -60,10 +86,20 @@ final class OrderMapper
     private function lines(Order $order): array
     {
         $lines = [];
-        foreach ($order->getBasket()?->getOrderableItems() ?? [] as $item) {
+        foreach ($this->items($order) as $item) {
             $lines[] = $this->line($item, count($lines) + 1);
         }
         return $lines;
+    }
+
+    /** @return list<BasketItem> */
+    private function items(Order $order): array
+    {
+        $items = [];
+        foreach ($order->getBasket()?->getOrderableItems() ?? [] as $item) {
+            $items[] = $item;
+        }
+        return $items;
     }
 
     private function line(BasketItem $item, int $lineNumber): array
@@ -76,15 +112,30 @@ final class OrderMapper
             'quantity' => $quantity,
             'basePricePerItem' => self::money($item->getBasePrice()),
         ];
-        $discount = self::money(($item->getBasePrice() - $item->getPrice()) * $quantity);
-        if ($discount > 0) {
-            $line['discounts'] = [[
+        $points = PointsDiscount::spentOn($item);
+        $shopDiscount = Kopecks::fromMoney(($item->getBasePrice() - $item->getPrice()) * $quantity) - $points;
+        $discounts = [];
+        if ($shopDiscount > 0) {
+            $discounts[] = [
                 'type' => 'externalPromoAction',
                 'externalPromoAction' => ['ids' => ['externalId' => self::DISCOUNT_ACTION]],
-                'amount' => $discount,
-            ]];
+                'amount' => Kopecks::toMoney($shopDiscount),
+            ];
+        }
+        if ($points > 0 && $this->settings->loyaltyMode() === 'standard') {
+            $discounts[] = ['type' => 'balance', 'amount' => Kopecks::toMoney($points)] + $this->balanceType();
+        }
+        if ($discounts !== []) {
+            $line['discounts'] = $discounts;
         }
         return $line;
+    }
+
+    /** Without a configured balance type Mindbox takes the programme's default balance. */
+    private function balanceType(): array
+    {
+        $type = $this->settings->balanceType();
+        return $type === null ? [] : ['balanceType' => ['ids' => ['systemName' => $type]]];
     }
 
     private static function money(float|int|string|null $value): float

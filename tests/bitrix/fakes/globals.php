@@ -344,9 +344,94 @@ class CApplicationException
     }
 }
 
+/**
+ * A component (bitrix.md 1.9; core main/classes/general/component.php): arParams and arResult, a template found in
+ * the component's templates/<name or .default>/template.php with its lang file loaded, and $arResult, $arParams,
+ * $component and $templateFolder in the template's scope.
+ */
+class CBitrixComponent
+{
+    public $arParams = [];
+    public $arResult = [];
+    private string $fakeName = '';
+    private string $fakeTemplateName = '';
+    private string $fakePath = '';
+
+    public function fakeInit(string $name, string $templateName, string $path): void
+    {
+        $this->fakeName = $name;
+        $this->fakeTemplateName = $templateName;
+        $this->fakePath = $path;
+    }
+
+    public function onPrepareComponentParams($arParams)
+    {
+        return $arParams;
+    }
+
+    public function executeComponent()
+    {
+        $this->includeComponentTemplate();
+    }
+
+    public function includeComponentTemplate($templatePage = '')
+    {
+        $templateName = $this->fakeTemplateName !== '' ? $this->fakeTemplateName : '.default';
+        $templateFolder = $this->fakePath . '/templates/' . $templateName;
+        $file = $templateFolder . '/' . ($templatePage !== '' ? $templatePage : 'template') . '.php';
+        \Bitrix\Main\Localization\Loc::loadMessages($file);
+        (static function (string $file, array $arParams, array $arResult, CBitrixComponent $component, string $templateFolder): void {
+            include $file;
+        })($file, $this->arParams, $this->arResult, $this, $templateFolder);
+    }
+
+    public function getName()
+    {
+        return $this->fakeName;
+    }
+
+    public function getTemplateName()
+    {
+        return $this->fakeTemplateName;
+    }
+
+    public function getPath()
+    {
+        return $this->fakePath;
+    }
+}
+
 class CMain
 {
     private ?CApplicationException $exception = null;
+    /**
+     * Component name => its class. A class is declared once per process, while every fake shop has its own document
+     * root holding a copy of the same class.php.
+     *
+     * @var array<string, string>
+     */
+    private static array $componentClasses = [];
+
+    /** Finds "<namespace>:<name>" under local/components, then bitrix/components, and runs it. */
+    public function IncludeComponent($componentName, $componentTemplate, $arParams = [], $parentComponent = null, $arFunctionParams = [], $returnResult = false)
+    {
+        [$namespace, $name] = explode(':', (string)$componentName, 2);
+        $path = \Bitrix\Main\Loader::getLocal('components/' . $namespace . '/' . $name);
+        if ($path === false) {
+            return null;
+        }
+        if (!isset(self::$componentClasses[$componentName])) {
+            $before = get_declared_classes();
+            require_once $path . '/class.php';
+            $declared = array_filter(array_diff(get_declared_classes(), $before), static fn ($c) => is_subclass_of($c, CBitrixComponent::class));
+            self::$componentClasses[$componentName] = (string)reset($declared);
+        }
+        $component = new (self::$componentClasses[$componentName])();
+        $component->fakeInit((string)$componentName, (string)$componentTemplate, $path);
+        $component->arParams = $component->onPrepareComponentParams((array)$arParams);
+        $result = $component->executeComponent();
+        return $returnResult ? $component->arResult : $result;
+    }
 
     public function ThrowException($msg, $id = false)
     {

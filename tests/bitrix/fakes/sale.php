@@ -1,7 +1,9 @@
 <?php
 // Fakes of the sale module's D7 order model (bitrix.md sections 3.1, 3.2, 4.1-4.3): OnSaleOrderSaved with ENTITY,
 // IS_NEW, VALUES (original values of the fields changed in this save, and only those) and IS_CHANGED unless the
-// fake plays an older core; OnSaleBasketSaved only for baskets saved without an order.
+// fake plays an older core; OnSaleBasketSaved only for baskets saved without an order. A change of a line's PRICE or
+// QUANTITY recomputes the order's PRICE at once (OrderBase::onBasketModify → refreshOrderPrice), and a basket loaded
+// for a shopper is a fresh copy of what is stored, as every hit reads it from the database again.
 
 namespace Bitrix\Sale {
 
@@ -73,11 +75,119 @@ namespace Bitrix\Sale {
         }
     }
 
+    /** A row of b_sale_basket_props: NAME, CODE, VALUE, SORT. */
+    class BasketPropertyItem
+    {
+        private array $fields = ['ID' => 0, 'NAME' => '', 'CODE' => '', 'VALUE' => '', 'SORT' => 100];
+
+        public function __construct(private BasketPropertiesCollection $collection)
+        {
+        }
+
+        public function getId()
+        {
+            return (int)$this->fields['ID'];
+        }
+
+        public function getField($name)
+        {
+            return $this->fields[$name] ?? null;
+        }
+
+        public function getFieldValues()
+        {
+            return $this->fields;
+        }
+
+        public function setField($name, $value)
+        {
+            $this->fields[$name] = $value;
+            return new Result();
+        }
+
+        public function setFields(array $values)
+        {
+            foreach ($values as $name => $value) {
+                $this->setField($name, $value);
+            }
+            return new Result();
+        }
+
+        public function delete()
+        {
+            $this->collection->fakeRemove($this);
+            return new Result();
+        }
+
+        public function fakeCopy(BasketPropertiesCollection $collection): self
+        {
+            $copy = new self($collection);
+            $copy->fields = $this->fields;
+            return $copy;
+        }
+    }
+
+    /**
+     * A basket item's properties (BasketPropertiesCollectionBase). getPropertyValues() keys them by CODE (NAME when
+     * there is no code), each as CODE, ID, VALUE, SORT, NAME.
+     */
+    class BasketPropertiesCollection implements \IteratorAggregate, \Countable
+    {
+        /** @var BasketPropertyItem[] */
+        private array $items = [];
+
+        public function createItem()
+        {
+            return $this->items[] = new BasketPropertyItem($this);
+        }
+
+        public function getPropertyValues()
+        {
+            $values = [];
+            foreach ($this->items as $item) {
+                $code = (string)$item->getField('CODE') !== '' ? (string)$item->getField('CODE') : (string)$item->getField('NAME');
+                if ($code !== '') {
+                    $values[$code] = [
+                        'CODE' => $code,
+                        'ID' => $item->getId(),
+                        'VALUE' => $item->getField('VALUE'),
+                        'SORT' => $item->getField('SORT'),
+                        'NAME' => $item->getField('NAME'),
+                    ];
+                }
+            }
+            return $values;
+        }
+
+        public function getIterator(): \ArrayIterator
+        {
+            return new \ArrayIterator($this->items);
+        }
+
+        public function count(): int
+        {
+            return count($this->items);
+        }
+
+        public function fakeRemove(BasketPropertyItem $item): void
+        {
+            $this->items = array_values(array_filter($this->items, static fn ($i) => $i !== $item));
+        }
+
+        public function fakeCopy(): self
+        {
+            $copy = new self();
+            $copy->items = array_map(static fn (BasketPropertyItem $i) => $i->fakeCopy($copy), $this->items);
+            return $copy;
+        }
+    }
+
     class BasketItem
     {
         private static int $nextId = 1;
         private array $fields;
         private ?Basket $basket = null;
+        private ?BasketPropertiesCollection $properties = null;
 
         public function __construct(string $moduleId, $productId, ?string $basketCode = null)
         {
@@ -116,12 +226,30 @@ namespace Bitrix\Sale {
             $this->basket = $basket;
         }
 
-        /** Setting BASE_PRICE or DISCOUNT_PRICE on a non-custom price recomputes PRICE = BASE_PRICE - DISCOUNT_PRICE. */
+        /** The same row read again from the database, for another basket object. */
+        public function fakeCopy(Basket $basket): self
+        {
+            $copy = clone $this;
+            $copy->basket = $basket;
+            $copy->properties = $this->properties?->fakeCopy();
+            return $copy;
+        }
+
+        /**
+         * Setting BASE_PRICE or DISCOUNT_PRICE on a non-custom price recomputes PRICE = BASE_PRICE - DISCOUNT_PRICE.
+         * A changed PRICE or QUANTITY is reported to the basket's order, which recomputes its own PRICE.
+         */
         public function setField($name, $value)
         {
+            $before = ['PRICE' => $this->fields['PRICE'], 'QUANTITY' => $this->fields['QUANTITY']];
             $this->fields[$name] = $value;
             if (in_array($name, ['BASE_PRICE', 'DISCOUNT_PRICE'], true) && $this->fields['CUSTOM_PRICE'] !== 'Y') {
                 $this->fields['PRICE'] = (float)$this->fields['BASE_PRICE'] - (float)$this->fields['DISCOUNT_PRICE'];
+            }
+            foreach ($before as $field => $old) {
+                if ((float)$old !== (float)$this->fields[$field]) {
+                    $this->basket?->getOrder()?->onBasketModify('UPDATE', $this, $field, $old, $this->fields[$field]);
+                }
             }
             return new Result();
         }
@@ -139,8 +267,12 @@ namespace Bitrix\Sale {
             if ($custom) {
                 $this->fields['CUSTOM_PRICE'] = 'Y';
             }
-            $this->fields['PRICE'] = (float)$value;
-            return new Result();
+            return $this->setField('PRICE', (float)$value);
+        }
+
+        public function getPropertyCollection()
+        {
+            return $this->properties ??= new BasketPropertiesCollection();
         }
 
         public function getField($name)
@@ -251,8 +383,11 @@ namespace Bitrix\Sale {
 
         public static function loadItemsForFUser($fUserId, $siteId)
         {
-            $basket = self::$stored[$fUserId . '|' . $siteId] ?? static::create($siteId);
+            $basket = static::create($siteId);
             $basket->fuserId = (int)$fUserId;
+            foreach ((self::$stored[$fUserId . '|' . $siteId] ?? null)?->items ?? [] as $item) {
+                $basket->items[] = $item->fakeCopy($basket);
+            }
             return $basket;
         }
 
@@ -342,15 +477,23 @@ namespace Bitrix\Sale {
             return null;
         }
 
-        /** Saves the items; only a basket with no order fires OnSaleBasketSaved (the order's save covers the rest). */
+        /**
+         * Saves the items; only a basket with no order fires OnSaleBasketSaved (the order's save covers the rest).
+         * Items saved with an order get its ORDER_ID and so leave the shopper's cart.
+         */
         public function save()
         {
             foreach ($this->items as $item) {
                 $item->fakeAssignId();
             }
+            $key = $this->getFUserId() . '|' . $this->siteId;
             if ($this->order === null) {
-                self::$stored[$this->getFUserId() . '|' . $this->siteId] = $this;
+                self::$stored[$key] = $this;
                 (new Event('sale', 'OnSaleBasketSaved', ['ENTITY' => $this]))->send();
+            } elseif (isset(self::$stored[$key])) {
+                $ordered = array_map(static fn (BasketItem $i) => $i->getId(), $this->items);
+                $cart = self::$stored[$key];
+                $cart->items = array_values(array_filter($cart->items, static fn (BasketItem $i) => !in_array($i->getId(), $ordered, true)));
             }
             return new Result();
         }
@@ -572,7 +715,18 @@ namespace Bitrix\Sale {
         {
             $this->basket = $basket;
             $basket->fakeSetOrder($this);
-            return new Result();
+            return $this->refreshOrderPrice();
+        }
+
+        /** What the core does when a line of the order's basket changes: PRICE and QUANTITY move the order's PRICE. */
+        public function onBasketModify($action, BasketItem $basketItem, $name = null, $oldValue = null, $value = null)
+        {
+            return in_array($name, ['PRICE', 'QUANTITY'], true) ? $this->refreshOrderPrice() : new Result();
+        }
+
+        private function refreshOrderPrice()
+        {
+            return $this->setField('PRICE', round((float)$this->basket?->getPrice() + $this->getDeliveryPrice(), 2));
         }
 
         public function getBasket()
@@ -590,7 +744,7 @@ namespace Bitrix\Sale {
             return $this->payments;
         }
 
-        /** A field set back to its original value is no longer "changed". */
+        /** A field set back to its original value is no longer "changed"; a new delivery price moves PRICE. */
         public function setField($name, $value)
         {
             if (!array_key_exists($name, $this->original)) {
@@ -600,7 +754,7 @@ namespace Bitrix\Sale {
             if ($this->original[$name] === $value) {
                 unset($this->original[$name]);
             }
-            return new Result();
+            return $name === 'PRICE_DELIVERY' ? $this->refreshOrderPrice() : new Result();
         }
 
         public function setFields(array $values)

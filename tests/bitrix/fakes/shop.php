@@ -87,10 +87,14 @@ final class FakeShop
         }
     }
 
-    /** A new hit: the request of a browser (its cookies and address) on a public page, or on an admin page. */
-    public function visit(array $cookies = [], string $ip = '198.51.100.7', string $siteId = 's1', bool $admin = false): void
+    /**
+     * A new hit: the request of a browser (its cookies and address) on a public page, or on an admin page; with $post,
+     * a form posted to it.
+     */
+    public function visit(array $cookies = [], string $ip = '198.51.100.7', string $siteId = 's1', bool $admin = false, array $post = []): void
     {
-        $request = new HttpRequest([], [], $cookies, ['REMOTE_ADDR' => $ip, 'REQUEST_METHOD' => 'GET', 'REQUEST_URI' => $admin ? '/bitrix/admin/' : '/'], $admin);
+        $server = ['REMOTE_ADDR' => $ip, 'REQUEST_METHOD' => $post === [] ? 'GET' : 'POST', 'REQUEST_URI' => $admin ? '/bitrix/admin/' : '/'];
+        $request = new HttpRequest([], $post, $cookies, $server, $admin);
         $context = new Context($request);
         $context->setSite($admin ? null : $siteId);
         Application::getInstance()->setContext($context);
@@ -133,6 +137,61 @@ final class FakeShop
         $properties->createItem(['ID' => 2, 'CODE' => 'PHONE', 'NAME' => 'Phone', 'IS_PHONE' => 'Y'])->setValue($phone);
         $order->save();
         return $order;
+    }
+
+    /**
+     * What bitrix:sale.order.ajax does within the current hit (bitrix.md 3.7; core class.php): it builds an unsaved
+     * order of the visitor's cart for the logged-in user, fires OnSaleComponentOrderCreated, and then either saves
+     * the order (the "place order" action) or prepares $arResult, whose JS_DATA totals the page shows are read from
+     * the order, and fires OnSaleComponentOrderResultPrepared. The checkout page's AJAX posts its form as order[…].
+     *
+     * @return array{order: Sale\Order, result: array}
+     */
+    public function checkout(bool $placeOrder = false, float $delivery = 0.0, string $siteId = 's1'): array
+    {
+        $user = $GLOBALS['USER'];
+        $request = Context::getCurrent()->getRequest();
+        $order = Sale\Order::create($siteId, (int)$user->GetID());
+        $order->setBasket(Sale\Basket::loadItemsForFUser(Sale\Fuser::getId(), $siteId));
+        $order->setField('PRICE_DELIVERY', $delivery);
+        $order->getPropertyCollection()->createItem(['ID' => 1, 'CODE' => 'EMAIL', 'NAME' => 'E-mail', 'IS_EMAIL' => 'Y'])->setValue($user->GetEmail());
+
+        $userResult = [];
+        $params = ['ACTION_VARIABLE' => 'soa-action'];
+        $result = ['ERROR' => [], 'JS_DATA' => []];
+        $deliveries = [];
+        $paySystems = [];
+        foreach (GetModuleEvents('sale', 'OnSaleComponentOrderCreated', true) as $event) {
+            ExecuteModuleEventEx($event, [$order, &$userResult, $request, &$params, &$result, &$deliveries, &$paySystems]);
+        }
+        if ($placeOrder) {
+            $order->save();
+            return ['order' => $order, 'result' => $result];
+        }
+        $basket = $order->getBasket();
+        $result['JS_DATA']['TOTAL'] = [
+            'PRICE_WITHOUT_DISCOUNT_VALUE' => $basket->getBasePrice(),
+            'ORDER_PRICE' => $basket->getPrice(),
+            'DISCOUNT_PRICE' => round($basket->getBasePrice() - $basket->getPrice(), 2),
+            'DELIVERY_PRICE' => $order->getDeliveryPrice(),
+            'ORDER_TOTAL_PRICE' => $order->getPrice(),
+        ];
+        foreach (GetModuleEvents('sale', 'OnSaleComponentOrderResultPrepared', true) as $event) {
+            ExecuteModuleEventEx($event, [$order, &$userResult, $request, &$params, &$result]);
+        }
+        return ['order' => $order, 'result' => $result];
+    }
+
+    /** A component on the page of the current hit, as $APPLICATION->IncludeComponent() shows it: its HTML. */
+    public function render(string $component, string $template = '', array $params = []): string
+    {
+        ob_start();
+        try {
+            $GLOBALS['APPLICATION']->IncludeComponent($component, $template, $params);
+        } finally {
+            $html = (string)ob_get_clean();
+        }
+        return $html;
     }
 
     private function installer(): \CModule

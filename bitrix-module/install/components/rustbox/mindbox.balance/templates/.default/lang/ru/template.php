@@ -1,0 +1,3 @@
+<?php
+$MESS['RUSTBOX_MINDBOX_BALANCE_AMOUNT'] = 'Ваши баллы: #BALANCE#';
+$MESS['RUSTBOX_MINDBOX_BALANCE_UNAVAILABLE'] = 'Баллы сейчас недоступны';

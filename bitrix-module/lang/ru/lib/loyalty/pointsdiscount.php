@@ -1,0 +1,2 @@
+<?php
+$MESS['RUSTBOX_MINDBOX_POINTS_PROPERTY'] = 'Оплачено баллами';
