@@ -220,7 +220,7 @@ final class MindboxClient implements MindboxClientInterface
      * } $config `baseUrl` defaults to https://api.mindbox.ru (plain http only to loopback),
      *     `timeout` to 5 s, `connectTimeout` to 2 s, `outbox` to ini `mindbox.outbox` or a file in
      *     the temp dir, `maxAttempts` to 12, `rateLimit` to 8000 a minute per operation
-     *     (0: no limit), `concurrency` to 8 requests in flight, `retryDelay` to 2 s (doubling
+     *     (0: no limit), `concurrency` to 16 requests in flight, `retryDelay` to 2 s (doubling
      *     up to `retryMaxDelay`, 1800 s), `lease` to 60 s (after which the work of a killed
      *     process is taken over), `synchronous` to NORMAL.
      * @throws MindboxInvalidArgumentException An unknown key or a bad value, named by its path.

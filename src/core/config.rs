@@ -183,7 +183,7 @@ impl Config {
         }
         let max_attempts = integer(map, "maxAttempts", 12, 1, 1000)? as u32;
         let rate_limit = integer(map, "rateLimit", 8000, 0, 1_000_000)? as u32;
-        let concurrency = integer(map, "concurrency", 8, 1, 64)? as usize;
+        let concurrency = integer(map, "concurrency", 16, 1, 64)? as usize;
         let log_file = optional_string(map, "logFile")?.map(PathBuf::from);
         let log_level = match optional_string(map, "logLevel")?.as_deref() {
             None | Some("info") => LogLevel::Info,

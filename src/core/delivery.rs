@@ -1,10 +1,11 @@
 //! Background delivery of the outbox.
 //!
-//! Each process that sends starts, on first use, a few worker threads per outbox and Mindbox
-//! endpoint. Processes coordinate through the file: one process at a time holds the endpoint's
-//! lease and delivers (so pacing and ordering need no cross-process chatter); the others wait and
-//! take over when the lease runs out, e.g. after the holder was killed. Each item is claimed by
-//! one sender at a time, and a claim left by a dead process expires after the same lease.
+//! Each process that sends starts, on first use, a worker thread per outbox and Mindbox endpoint,
+//! and more (up to `concurrency`) while there is a backlog. Processes coordinate through the file:
+//! one process at a time holds the endpoint's lease and delivers (so pacing and ordering need no
+//! cross-process chatter); the others wait and take over when the lease runs out, e.g. after the
+//! holder was killed. Each item is claimed by one sender at a time, and a claim left by a dead
+//! process expires after the same lease.
 
 use super::client::Client;
 use super::error::Error;
@@ -18,12 +19,17 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-/// How often the leading worker looks for new items sent by other processes.
+/// How often the leading worker looks for items sent by other processes.
 const POLL: Duration = Duration::from_millis(100);
-/// The other workers mostly sleep; a claim by any worker wakes them all.
+/// Helpers sleep longer: a send or a claim wakes one of them when there is work.
 const SLOW_POLL: Duration = Duration::from_secs(1);
-/// Workers that found nothing to do for this long end; the next send starts them again.
+/// The leader ends after this long without work; the next send starts it again.
 const IDLE_EXIT: Duration = Duration::from_secs(30);
+/// Helpers, started for a backlog, end sooner.
+const HELPER_IDLE_EXIT: Duration = Duration::from_secs(2);
+/// However long Mindbox has been failing, it is probed at least this often, so that delivery
+/// resumes soon after it is back.
+const MAX_PROBE_INTERVAL: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Report {
@@ -52,6 +58,10 @@ pub struct Deliverer {
     path: PathBuf,
     /// The newest configuration a client of this process gave for this endpoint.
     client: RwLock<Arc<Client>>,
+    /// One connection for all of this process's workers: the file takes one writer at a time
+    /// anyway, and a shared connection keeps its page cache, which a connection per thread
+    /// would re-read from the WAL after every other thread's write. Never held across a request.
+    store: Mutex<Option<Store>>,
     workers: Mutex<usize>,
     wake: Condvar,
     stop: AtomicBool,
@@ -66,6 +76,11 @@ struct Trouble {
     consecutive: u32,
     until: Option<Instant>,
 }
+
+/// Items delivered but not yet deleted: the deletion rides along with the worker's next claim,
+/// halving the writes per event. If the process dies first, the items are sent again after the
+/// lease and Mindbox answers `TransactionAlreadyProcessed`.
+type Done = Vec<i64>;
 
 static DELIVERERS: PerProcess<HashMap<(PathBuf, Scope), Arc<Deliverer>>> = PerProcess::new();
 /// Who holds a lease: the process id alone could be reused by a later process.
@@ -89,6 +104,7 @@ pub fn deliverer(client: &Arc<Client>, path: &Path) -> Arc<Deliverer> {
                     scope,
                     path: path.to_path_buf(),
                     client: RwLock::new(client.clone()),
+                    store: Mutex::new(None),
                     workers: Mutex::new(0),
                     wake: Condvar::new(),
                     stop: AtomicBool::new(false),
@@ -136,78 +152,90 @@ impl Deliverer {
             .clone()
     }
 
-    /// Called after each send: make sure workers run, and wake them.
+    /// Runs `f` on the shared connection, opening it first if needed (a failed open is retried
+    /// on the next call).
+    fn with_store<R>(&self, f: impl FnOnce(&mut Store) -> Result<R, Error>) -> Result<R, Error> {
+        let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
+        let store = match guard.as_mut() {
+            Some(store) => store,
+            None => guard.insert(Store::open(&self.path, self.client().config().synchronous)?),
+        };
+        f(store)
+    }
+
+    /// Called after each send: make sure a worker runs, and wake one. Waking them all would
+    /// make every send pay for a herd of threads on the shop's cores.
     pub fn notify(self: &Arc<Self>) {
         if self.stop.load(Ordering::SeqCst) {
             return;
         }
-        let wanted = self.client().config().concurrency;
         let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
-        while *workers < wanted {
-            let me = self.clone();
-            let index = *workers;
-            let spawned = std::thread::Builder::new()
-                .name(format!("mindbox-deliver-{index}"))
-                .spawn(move || me.work(index));
-            if spawned.is_err() {
-                // The items are safe in the outbox; a later send or flush() tries again.
-                break;
-            }
-            *workers += 1;
+        if *workers == 0 {
+            self.spawn(&mut workers, true);
         }
         drop(workers);
-        self.wake.notify_all();
+        self.wake.notify_one();
     }
 
-    fn work(self: Arc<Self>, index: usize) {
-        let poll = if index == 0 { POLL } else { SLOW_POLL };
-        let mut store = Store::open(&self.path, self.client().config().synchronous);
+    /// One more worker while a backlog lasts, up to `concurrency`.
+    fn grow(self: &Arc<Self>) {
+        let wanted = self.client().config().concurrency;
+        let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
+        if *workers < wanted {
+            self.spawn(&mut workers, false);
+        }
+    }
+
+    fn spawn(self: &Arc<Self>, workers: &mut usize, leader: bool) {
+        let me = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("mindbox-deliver".into())
+            .spawn(move || me.work(leader));
+        // If the system refuses a thread, the items stay safe in the outbox for a later send
+        // or flush().
+        if spawned.is_ok() {
+            *workers += 1;
+        }
+    }
+
+    fn work(self: Arc<Self>, leader: bool) {
+        let (poll, idle_exit) = if leader {
+            (POLL, IDLE_EXIT)
+        } else {
+            (SLOW_POLL, HELPER_IDLE_EXIT)
+        };
+        let mut done = Done::new();
         let mut last_work = Instant::now();
         while !self.stop.load(Ordering::SeqCst) {
-            let pause = match store
-                .as_mut()
-                .map_err(|e| e.clone())
-                .and_then(|s| self.step(s))
-            {
+            let pause = match self.step(&mut done) {
                 Ok(Step::Delivered(_)) => {
                     last_work = Instant::now();
-                    self.wake.notify_all();
+                    self.grow();
+                    self.wake.notify_one();
                     continue;
                 }
+                Ok(Step::Wait(_)) if !leader && last_work.elapsed() > idle_exit => break,
                 Ok(Step::Wait(d)) => d.min(poll),
-                Ok(Step::NotHolder(d)) => {
-                    // Only the leading worker watches another process's lease.
-                    if index == 0 {
-                        d.min(SLOW_POLL)
-                    } else {
-                        SLOW_POLL * 5
-                    }
-                }
-                Ok(Step::Idle) if last_work.elapsed() > IDLE_EXIT => break,
+                Ok(Step::NotHolder(_) | Step::Idle) if last_work.elapsed() > idle_exit => break,
+                Ok(Step::NotHolder(d)) => d.min(SLOW_POLL),
                 Ok(Step::Idle) => poll,
-                Err(_) => {
-                    // Busy or broken file: retry the open later rather than spin.
-                    if store.is_err() {
-                        store = Store::open(&self.path, self.client().config().synchronous);
-                    }
-                    SLOW_POLL
-                }
+                // A busy or broken file: try again later rather than spin.
+                Err(_) => SLOW_POLL,
             };
             let workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
             let _ = self.wake.wait_timeout(workers, pause);
         }
+        let _ = self.with_store(|store| store.complete(&done));
         let mut workers = self.workers.lock().unwrap_or_else(|p| p.into_inner());
         *workers -= 1;
-        if *workers == 0
-            && let Ok(store) = store.as_mut()
-        {
-            let _ = store.release_lease(&self.scope, &holder());
+        if *workers == 0 {
+            let _ = self.with_store(|store| store.release_lease(&self.scope, &holder()));
         }
         drop(workers);
         self.wake.notify_all();
     }
 
-    fn step(&self, store: &mut Store) -> Result<Step, Error> {
+    fn step(&self, done: &mut Done) -> Result<Step, Error> {
         if let Some(until) = self.trouble.lock().unwrap_or_else(|p| p.into_inner()).until {
             let left = until.saturating_duration_since(Instant::now());
             if !left.is_zero() {
@@ -217,24 +245,26 @@ impl Deliverer {
         let client = self.client();
         let config = client.config();
         let now = now_ms();
-        let pace_ms = if config.rate_limit == 0 {
-            0
-        } else {
-            (60_000 / u64::from(config.rate_limit)).max(1)
+        // Microseconds: 8,000 a minute is 7.5 ms apart, and rounding to 7 would overshoot.
+        let pace_us = match config.rate_limit {
+            0 => 0,
+            limit => 60_000_000 / u64::from(limit),
         };
         let lease_ms = config.lease.as_millis() as u64;
         let until = |t: u64| Duration::from_millis(t.saturating_sub(now_ms()));
-        Ok(
-            match store.claim(&self.scope, &holder(), lease_ms, pace_ms, now)? {
-                Claim::Item(item) => Step::Delivered(self.deliver(store, &client, item)?),
-                Claim::Wait(t) => Step::Wait(until(t)),
-                Claim::NotHolder(t) => Step::NotHolder(until(t) + Duration::from_millis(10)),
-                Claim::Idle => Step::Idle,
-            },
-        )
+        let claim = self.with_store(|store| {
+            store.claim(&self.scope, &holder(), lease_ms, pace_us, now, done)
+        })?;
+        done.clear();
+        Ok(match claim {
+            Claim::Item(item) => Step::Delivered(self.deliver(&client, item, done)?),
+            Claim::Wait(t) => Step::Wait(until(t)),
+            Claim::NotHolder(t) => Step::NotHolder(until(t) + Duration::from_millis(10)),
+            Claim::Idle => Step::Idle,
+        })
     }
 
-    fn deliver(&self, store: &mut Store, client: &Client, item: Item) -> Result<Report, Error> {
+    fn deliver(&self, client: &Client, item: Item, done: &mut Done) -> Result<Report, Error> {
         let config = client.config();
         let target = Target {
             operation: &item.operation,
@@ -252,24 +282,31 @@ impl Deliverer {
             }) => Some(Duration::from_secs(*s)),
             _ => None,
         };
-        {
+        let recovered = {
             let mut trouble = self.trouble.lock().unwrap_or_else(|p| p.into_inner());
             if result.as_ref().is_err_and(Error::is_retryable) {
                 trouble.consecutive += 1;
+                let cap = config.retry_max_delay.min(MAX_PROBE_INTERVAL);
                 let pause = backoff::delay(
                     trouble.consecutive,
                     config.retry_base_delay,
-                    config.retry_max_delay,
+                    cap,
                     retry_after,
                 );
                 trouble.until = Some(Instant::now() + pause);
+                false
             } else {
-                *trouble = Trouble::default();
+                std::mem::take(&mut *trouble).consecutive > 0
             }
-        }
+        };
         let error = match result {
             Ok(_) => {
-                store.complete(item.id)?;
+                done.push(item.id);
+                if recovered {
+                    // Mindbox is back: what waited out the outage in backoff goes now, at the
+                    // pace of the rate limit, instead of each at its own late retry time.
+                    self.with_store(|store| store.release_backoff(&self.scope, now_ms()))?;
+                }
                 return Ok(Report {
                     sent: 1,
                     ..Report::default()
@@ -292,20 +329,22 @@ impl Deliverer {
                     now + d.as_millis() as u64,
                 )
             });
-            store.reschedule(
-                item.id,
-                attempt,
-                now + delay.as_millis() as u64,
-                &failure,
-                hold,
-                now,
-            )?;
+            self.with_store(|store| {
+                store.reschedule(
+                    item.id,
+                    attempt,
+                    now + delay.as_millis() as u64,
+                    &failure,
+                    hold,
+                    now,
+                )
+            })?;
             Ok(Report {
                 retrying: 1,
                 ..Report::default()
             })
         } else {
-            store.park(item.id, attempt, &failure, now)?;
+            self.with_store(|store| store.park(item.id, attempt, &failure, now))?;
             Ok(Report {
                 failed: 1,
                 ..Report::default()
@@ -319,7 +358,6 @@ impl Deliverer {
         let client = self.client();
         let concurrency = client.config().concurrency;
         let mut total = Report::default();
-        let mut check = Store::open(&self.path, client.config().synchronous)?;
         loop {
             let reports: Vec<Result<Report, Error>> = std::thread::scope(|s| {
                 let handles: Vec<_> = (0..concurrency)
@@ -333,7 +371,9 @@ impl Deliverer {
             for r in reports {
                 total.add(r?);
             }
-            if Instant::now() >= deadline || check.deliverable(&self.scope, now_ms())? == 0 {
+            if Instant::now() >= deadline
+                || self.with_store(|store| store.deliverable(&self.scope, now_ms()))? == 0
+            {
                 break;
             }
             std::thread::sleep(
@@ -342,29 +382,35 @@ impl Deliverer {
         }
         // Without workers of its own, this process must not keep other processes waiting.
         if *self.workers.lock().unwrap_or_else(|p| p.into_inner()) == 0 {
-            check.release_lease(&self.scope, &holder())?;
+            self.with_store(|store| store.release_lease(&self.scope, &holder()))?;
         }
         Ok(total)
     }
 
     fn flush_worker(&self, deadline: Instant) -> Result<Report, Error> {
         let config = self.client().config().clone();
-        let mut store = Store::open(&self.path, config.synchronous)?;
         // Waiting for the rate limit's next slot is part of delivering what is due; waiting for
         // an item's backoff is not.
-        let pacing = Duration::from_millis(60_000 / u64::from(config.rate_limit.max(1)));
+        let pacing = Duration::from_micros(60_000_000 / u64::from(config.rate_limit.max(1)));
         let worth_waiting = pacing.max(Duration::from_millis(50)) + Duration::from_millis(10);
         let mut report = Report::default();
-        while Instant::now() < deadline {
-            match self.step(&mut store)? {
-                Step::Delivered(r) => report.add(r),
-                Step::Wait(d) if d <= worth_waiting => {
-                    std::thread::sleep(d.min(deadline.saturating_duration_since(Instant::now())));
+        let mut done = Done::new();
+        let result = (|| {
+            while Instant::now() < deadline {
+                match self.step(&mut done)? {
+                    Step::Delivered(r) => report.add(r),
+                    Step::Wait(d) if d <= worth_waiting => {
+                        std::thread::sleep(
+                            d.min(deadline.saturating_duration_since(Instant::now())),
+                        );
+                    }
+                    _ => break,
                 }
-                _ => break,
             }
-        }
-        Ok(report)
+            Ok::<(), Error>(())
+        })();
+        self.with_store(|store| store.complete(&done))?;
+        result.map(|()| report)
     }
 }
 

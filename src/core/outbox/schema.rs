@@ -43,7 +43,7 @@ CREATE TABLE leases (
 );
 CREATE TABLE pacing (
     key          TEXT PRIMARY KEY,
-    next_slot_at INTEGER NOT NULL
+    next_slot_us INTEGER NOT NULL
 );
 ";
 
@@ -69,6 +69,7 @@ pub fn open(path: &Path, synchronous: Synchronous) -> Result<Connection> {
     let mut conn = Connection::open(path).map_err(|e| fail(&e))?;
     conn.busy_handler(Some(wait_for_lock))
         .map_err(|e| fail(&e))?;
+    conn.set_prepared_statement_cache_capacity(32);
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(|e| fail(&e))?;

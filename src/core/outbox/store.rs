@@ -110,7 +110,8 @@ impl Store {
     }
 
     pub fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
-        let result = self.conn.execute(
+        let result = exec(
+            &self.conn,
             "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
                 device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)",
@@ -131,30 +132,49 @@ impl Store {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Takes the next item this process may send now, if it holds (or can take) the scope's
-    /// lease. Items wait for earlier pending items of their ordering key; `pace_ms` spaces the
-    /// sends of one operation and endpoint (0: no limit).
+    /// Deletes the delivered items `done`, then takes the next item this process may send now,
+    /// if it holds (or can take) the scope's lease: one write for both. Items wait for earlier
+    /// pending items of their ordering key; `pace_us` spaces the sends of one operation and
+    /// endpoint (0: no limit).
     pub fn claim(
         &mut self,
         scope: &Scope,
         holder: &str,
         lease_ms: u64,
-        pace_ms: u64,
+        pace_us: u64,
         now: u64,
+        done: &[i64],
     ) -> Result<Claim> {
         let path = self.path.display().to_string();
         let tx = self.write()?;
-        let claim = claim_in(&tx, scope, holder, lease_ms, pace_ms, now)
+        let claim = delete(&tx, done)
+            .and_then(|()| claim_in(&tx, scope, holder, lease_ms, pace_us, now))
             .map_err(|e| Error::outbox(&path, e))?;
         tx.commit().map_err(|e| Error::outbox(&path, e))?;
         Ok(claim)
     }
 
-    pub fn complete(&mut self, id: i64) -> Result<()> {
-        self.conn
-            .execute("DELETE FROM items WHERE id = ?1", [id])
-            .map(drop)
-            .map_err(|e| self.fail(e))
+    pub fn complete(&mut self, ids: &[i64]) -> Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let path = self.path.display().to_string();
+        let tx = self.write()?;
+        delete(&tx, ids).map_err(|e| Error::outbox(&path, e))?;
+        tx.commit().map_err(|e| Error::outbox(&path, e))
+    }
+
+    /// After an outage: items waiting out their backoff become due now.
+    pub fn release_backoff(&mut self, scope: &Scope, now: u64) -> Result<()> {
+        exec(
+            &self.conn,
+            "UPDATE items SET next_attempt_at = ?3
+                 WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'pending'
+                   AND next_attempt_at > ?3",
+            params![scope.endpoint_id, scope.base_url, now as i64],
+        )
+        .map(drop)
+        .map_err(|e| self.fail(e))
     }
 
     /// Back to pending after a failed attempt; `hold_operation_until` also keeps the whole
@@ -173,10 +193,10 @@ impl Store {
         let run = || -> rusqlite::Result<()> {
             record(&tx, id, "pending", attempts, next_attempt_at, failure, now)?;
             if let Some((key, until)) = hold_operation_until {
-                tx.execute(
-                    "INSERT INTO pacing (key, next_slot_at) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET next_slot_at = max(next_slot_at, excluded.next_slot_at)",
-                    params![key, until as i64],
+                exec(&tx,
+                    "INSERT INTO pacing (key, next_slot_us) VALUES (?1, ?2)
+                     ON CONFLICT (key) DO UPDATE SET next_slot_us = max(next_slot_us, excluded.next_slot_us)",
+                    params![key, (until * 1000) as i64],
                 )?;
             }
             Ok(())
@@ -191,33 +211,34 @@ impl Store {
     }
 
     pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
-        self.conn
-            .execute(
-                "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
-                params![scope.lease_name(), holder],
-            )
-            .map(drop)
-            .map_err(|e| self.fail(e))
+        exec(
+            &self.conn,
+            "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
+            params![scope.lease_name(), holder],
+        )
+        .map(drop)
+        .map_err(|e| self.fail(e))
     }
 
     /// Items that are due and first in their ordering key, claimed or not: what a flush waits for.
     pub fn deliverable(&self, scope: &Scope, now: u64) -> Result<i64> {
-        self.conn
-            .query_row(
-                "SELECT COUNT(*) FROM items i
+        one(
+            &self.conn,
+            "SELECT COUNT(*) FROM items i
                  WHERE i.endpoint_id = ?1 AND i.base_url = ?2 AND i.status = 'pending'
                    AND i.next_attempt_at <= ?3
                    AND NOT EXISTS (SELECT 1 FROM items e WHERE e.ordering_key = i.ordering_key
                                    AND e.id < i.id AND e.status = 'pending')",
-                params![scope.endpoint_id, scope.base_url, now as i64],
-                |r| r.get(0),
-            )
-            .map_err(|e| self.fail(e))
+            params![scope.endpoint_id, scope.base_url, now as i64],
+            |r| r.get(0),
+        )
+        .map_err(|e| self.fail(e))
     }
 
     pub fn stats(&self, scope: &Scope) -> Result<Stats> {
         let run = || -> rusqlite::Result<Stats> {
-            let (pending, failed, oldest): (i64, i64, Option<i64>) = self.conn.query_row(
+            let (pending, failed, oldest): (i64, i64, Option<i64>) = one(
+                &self.conn,
                 "SELECT COUNT(*) FILTER (WHERE status = 'pending'),
                         COUNT(*) FILTER (WHERE status = 'failed'),
                         MIN(created_at) FILTER (WHERE status = 'pending')
@@ -225,16 +246,15 @@ impl Store {
                 params![scope.endpoint_id, scope.base_url],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )?;
-            let last_error = self
-                .conn
-                .query_row(
-                    "SELECT last_error FROM items
+            let last_error = one(
+                &self.conn,
+                "SELECT last_error FROM items
                      WHERE endpoint_id = ?1 AND base_url = ?2 AND last_error IS NOT NULL
                      ORDER BY updated_at DESC, id DESC LIMIT 1",
-                    params![scope.endpoint_id, scope.base_url],
-                    |r| r.get(0),
-                )
-                .optional()?;
+                params![scope.endpoint_id, scope.base_url],
+                |r| r.get(0),
+            )
+            .optional()?;
             Ok(Stats {
                 pending,
                 failed,
@@ -281,7 +301,11 @@ impl Store {
                            claimed_by = NULL, claim_expires_at = NULL, updated_at = ?3
                        WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'failed'";
             match ids {
-                None => tx.execute(sql, params![scope.endpoint_id, scope.base_url, now as i64]),
+                None => exec(
+                    &tx,
+                    sql,
+                    params![scope.endpoint_id, scope.base_url, now as i64],
+                ),
                 Some(ids) => {
                     let mut stmt = tx.prepare(&format!("{sql} AND id = ?4"))?;
                     let mut changed = 0;
@@ -303,6 +327,29 @@ impl Store {
     }
 }
 
+/// Every statement of the outbox runs thousands of times a second under load: parsed and
+/// planned once per connection, not per call.
+fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+fn one<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, row)
+}
+
+fn delete(conn: &Connection, ids: &[i64]) -> rusqlite::Result<()> {
+    let mut stmt = conn.prepare_cached("DELETE FROM items WHERE id = ?1")?;
+    for id in ids {
+        stmt.execute([id])?;
+    }
+    Ok(())
+}
+
 fn record(
     conn: &Connection,
     id: i64,
@@ -312,7 +359,8 @@ fn record(
     f: &Failure,
     now: u64,
 ) -> rusqlite::Result<()> {
-    conn.execute(
+    exec(
+        conn,
         "UPDATE items SET status = ?2, attempts = ?3, next_attempt_at = ?4, claimed_by = NULL,
              claim_expires_at = NULL, http_status = ?5, mindbox_status = ?6, error_id = ?7,
              last_error = ?8, updated_at = ?9
@@ -341,17 +389,17 @@ fn claim_in(
     scope: &Scope,
     holder: &str,
     lease_ms: u64,
-    pace_ms: u64,
+    pace_us: u64,
     now: u64,
 ) -> rusqlite::Result<Claim> {
     let lease_name = scope.lease_name();
-    let lease: Option<(String, i64)> = tx
-        .query_row(
-            "SELECT holder, expires_at FROM leases WHERE name = ?1",
-            [&lease_name],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let lease: Option<(String, i64)> = one(
+        tx,
+        "SELECT holder, expires_at FROM leases WHERE name = ?1",
+        [&lease_name],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()?;
     let holds = matches!(&lease, Some((h, _)) if h == holder);
     let expires = lease.as_ref().map_or(0, |(_, e)| *e as u64);
     if !holds && expires > now {
@@ -359,7 +407,7 @@ fn claim_in(
     }
     // Renewed when a third of it is used, not on every claim: each renewal is a write.
     if !holds || expires < now + lease_ms * 2 / 3 {
-        tx.execute(
+        exec(tx,
             "INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?3)
              ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at",
             params![lease_name, holder, (now + lease_ms) as i64],
@@ -391,40 +439,44 @@ fn claim_in(
         let next_slot = match slots.get(&key) {
             Some(s) => *s,
             None => {
-                let s: Option<i64> = tx
-                    .query_row(
-                        "SELECT next_slot_at FROM pacing WHERE key = ?1",
-                        [&key],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
+                let s: Option<i64> = one(
+                    tx,
+                    "SELECT next_slot_us FROM pacing WHERE key = ?1",
+                    [&key],
+                    |r| r.get(0),
+                )
+                .optional()?;
                 let s = s.map(|s| s as u64).unwrap_or(0);
                 slots.insert(key.clone(), s);
                 s
             }
         };
-        if next_slot > now {
-            wait_until = Some(wait_until.map_or(next_slot, |w| w.min(next_slot)));
+        let now_us = now * 1000;
+        if next_slot > now_us {
+            let slot_ms = next_slot.div_ceil(1000);
+            wait_until = Some(wait_until.map_or(slot_ms, |w| w.min(slot_ms)));
             continue;
         }
-        if pace_ms > 0 {
+        if pace_us > 0 {
             // Keep the grid when slightly late; after a quiet spell start a new one from now.
-            let next = if next_slot + pace_ms >= now {
-                next_slot + pace_ms
+            let next = if next_slot + pace_us >= now_us {
+                next_slot + pace_us
             } else {
-                now + pace_ms
+                now_us + pace_us
             };
-            tx.execute(
-                "INSERT INTO pacing (key, next_slot_at) VALUES (?1, ?2)
-                 ON CONFLICT (key) DO UPDATE SET next_slot_at = excluded.next_slot_at",
+            exec(
+                tx,
+                "INSERT INTO pacing (key, next_slot_us) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET next_slot_us = excluded.next_slot_us",
                 params![key, next as i64],
             )?;
         }
-        tx.execute(
+        exec(
+            tx,
             "UPDATE items SET claimed_by = ?2, claim_expires_at = ?3 WHERE id = ?1",
             params![id, holder, (now + lease_ms) as i64],
         )?;
-        let item = tx.query_row(
+        let item = one(tx,
             "SELECT id, operation, endpoint, body, transaction_id, device_uuid, customer_ip, attempts
              FROM items WHERE id = ?1",
             [id],
@@ -445,13 +497,15 @@ fn claim_in(
     }
 
     // Both minimums come straight from an index: this runs whenever a worker finds nothing.
-    let next_due: Option<i64> = tx.query_row(
+    let next_due: Option<i64> = one(
+        tx,
         "SELECT MIN(next_attempt_at) FROM items
          WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'pending' AND next_attempt_at > ?3",
         params![scope.endpoint_id, scope.base_url, now as i64],
         |r| r.get(0),
     )?;
-    let next_expiry: Option<i64> = tx.query_row(
+    let next_expiry: Option<i64> = one(
+        tx,
         "SELECT MIN(claim_expires_at) FROM items WHERE claimed_by IS NOT NULL AND claim_expires_at > ?1",
         [now as i64],
         |r| r.get(0),
@@ -467,7 +521,8 @@ fn claim_in(
     if let Some(until) = until {
         return Ok(Claim::Wait(until));
     }
-    let any: bool = tx.query_row(
+    let any: bool = one(
+        tx,
         "SELECT EXISTS (SELECT 1 FROM items
                         WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'pending')",
         params![scope.endpoint_id, scope.base_url],
@@ -536,21 +591,21 @@ mod tests {
         let a2 = add(&mut store, "A", Some("k"), 1000);
         let b1 = add(&mut store, "A", Some("other"), 1000);
         assert_eq!(
-            claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap()).id,
+            claimed(store.claim(&scope(), "me", 60_000, 0, 1000, &[]).unwrap()).id,
             a1
         );
         // a2 waits for a1, which is in flight; the other key does not.
         assert_eq!(
-            claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap()).id,
+            claimed(store.claim(&scope(), "me", 60_000, 0, 1000, &[]).unwrap()).id,
             b1
         );
         assert!(matches!(
-            store.claim(&scope(), "me", 60_000, 0, 1000).unwrap(),
+            store.claim(&scope(), "me", 60_000, 0, 1000, &[]).unwrap(),
             Claim::Wait(_)
         ));
-        store.complete(a1).unwrap();
+        store.complete(&[a1]).unwrap();
         assert_eq!(
-            claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap()).id,
+            claimed(store.claim(&scope(), "me", 60_000, 0, 1000, &[]).unwrap()).id,
             a2
         );
     }
@@ -560,17 +615,40 @@ mod tests {
         let (mut store, _) = temp_store("retry");
         let first = add(&mut store, "A", Some("k"), 1000);
         add(&mut store, "A", Some("k"), 1000);
-        claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap());
+        claimed(store.claim(&scope(), "me", 60_000, 0, 1000, &[]).unwrap());
         store
             .reschedule(first, 1, 5000, &Failure::default(), None, 1000)
             .unwrap();
         assert_eq!(
-            store.claim(&scope(), "me", 60_000, 0, 1000).unwrap(),
+            store.claim(&scope(), "me", 60_000, 0, 1000, &[]).unwrap(),
             Claim::Wait(5000)
         );
         assert_eq!(
-            claimed(store.claim(&scope(), "me", 60_000, 0, 5000).unwrap()).id,
+            claimed(store.claim(&scope(), "me", 60_000, 0, 5000, &[]).unwrap()).id,
             first
+        );
+    }
+
+    #[test]
+    fn a_claim_deletes_what_was_delivered_and_a_recovery_ends_backoffs() {
+        let (mut store, _) = temp_store("recover");
+        let first = add(&mut store, "A", None, 1000);
+        let second = add(&mut store, "A", None, 1000);
+        claimed(store.claim(&scope(), "me", 60_000, 0, 1000, &[]).unwrap());
+        store
+            .reschedule(second, 3, 900_000, &Failure::default(), None, 1000)
+            .unwrap();
+        assert_eq!(
+            store
+                .claim(&scope(), "me", 60_000, 0, 1000, &[first])
+                .unwrap(),
+            Claim::Wait(900_000)
+        );
+        assert_eq!(store.stats(&scope()).unwrap().pending, 1);
+        store.release_backoff(&scope(), 2000).unwrap();
+        assert_eq!(
+            claimed(store.claim(&scope(), "me", 60_000, 0, 2000, &[]).unwrap()).id,
+            second
         );
     }
 
@@ -579,7 +657,7 @@ mod tests {
         let (mut store, _) = temp_store("park");
         let first = add(&mut store, "A", Some("k"), 1000);
         let second = add(&mut store, "A", Some("k"), 1000);
-        claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap());
+        claimed(store.claim(&scope(), "me", 60_000, 0, 1000, &[]).unwrap());
         let failure = Failure {
             http_status: 400,
             mindbox_status: Some("ProtocolError".into()),
@@ -588,7 +666,7 @@ mod tests {
         };
         store.park(first, 1, &failure, 1000).unwrap();
         assert_eq!(
-            claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap()).id,
+            claimed(store.claim(&scope(), "me", 60_000, 0, 1000, &[]).unwrap()).id,
             second
         );
         let failed = store.failed(&scope(), 10).unwrap();
@@ -611,23 +689,23 @@ mod tests {
         let mut other = Store::open(&path, Synchronous::Normal).unwrap();
         add(&mut store, "A", None, 1000);
         add(&mut store, "A", None, 1000);
-        claimed(store.claim(&scope(), "first", 3000, 0, 1000).unwrap());
+        claimed(store.claim(&scope(), "first", 3000, 0, 1000, &[]).unwrap());
         assert_eq!(
-            other.claim(&scope(), "second", 3000, 0, 1500).unwrap(),
+            other.claim(&scope(), "second", 3000, 0, 1500, &[]).unwrap(),
             Claim::NotHolder(4000)
         );
         // The first holder dies: after the lease both its lease and its claim are taken over.
-        let item = claimed(other.claim(&scope(), "second", 3000, 0, 4000).unwrap());
+        let item = claimed(other.claim(&scope(), "second", 3000, 0, 4000, &[]).unwrap());
         assert_eq!(item.attempts, 0);
-        claimed(other.claim(&scope(), "second", 3000, 0, 4000).unwrap());
+        claimed(other.claim(&scope(), "second", 3000, 0, 4000, &[]).unwrap());
         store.release_lease(&scope(), "first").unwrap();
         assert!(matches!(
-            store.claim(&scope(), "first", 3000, 0, 4001).unwrap(),
+            store.claim(&scope(), "first", 3000, 0, 4001, &[]).unwrap(),
             Claim::NotHolder(_)
         ));
         other.release_lease(&scope(), "second").unwrap();
         assert!(matches!(
-            store.claim(&scope(), "first", 3000, 0, 4001).unwrap(),
+            store.claim(&scope(), "first", 3000, 0, 4001, &[]).unwrap(),
             Claim::Wait(_)
         ));
     }
@@ -639,19 +717,36 @@ mod tests {
             add(&mut store, "A", None, 1000);
         }
         add(&mut store, "B", None, 1000);
-        claimed(store.claim(&scope(), "me", 60_000, 100, 1000).unwrap());
+        claimed(
+            store
+                .claim(&scope(), "me", 60_000, 100000, 1000, &[])
+                .unwrap(),
+        );
         // A's next slot is at 1100; B has its own.
         assert_eq!(
-            claimed(store.claim(&scope(), "me", 60_000, 100, 1000).unwrap()).operation,
+            claimed(
+                store
+                    .claim(&scope(), "me", 60_000, 100000, 1000, &[])
+                    .unwrap()
+            )
+            .operation,
             "B"
         );
         assert_eq!(
-            store.claim(&scope(), "me", 60_000, 100, 1050).unwrap(),
+            store
+                .claim(&scope(), "me", 60_000, 100000, 1050, &[])
+                .unwrap(),
             Claim::Wait(1100)
         );
-        claimed(store.claim(&scope(), "me", 60_000, 100, 1105).unwrap());
+        claimed(
+            store
+                .claim(&scope(), "me", 60_000, 100000, 1105, &[])
+                .unwrap(),
+        );
         assert_eq!(
-            store.claim(&scope(), "me", 60_000, 100, 1150).unwrap(),
+            store
+                .claim(&scope(), "me", 60_000, 100000, 1150, &[])
+                .unwrap(),
             Claim::Wait(1200)
         );
     }
@@ -661,13 +756,13 @@ mod tests {
         let (mut store, _) = temp_store("hold");
         let first = add(&mut store, "A", None, 1000);
         add(&mut store, "A", None, 1000);
-        claimed(store.claim(&scope(), "me", 60_000, 0, 1000).unwrap());
+        claimed(store.claim(&scope(), "me", 60_000, 0, 1000, &[]).unwrap());
         let key = pacing_key(&scope(), "A", Endpoint::Async);
         store
             .reschedule(first, 1, 3000, &Failure::default(), Some((key, 3000)), 1000)
             .unwrap();
         assert_eq!(
-            store.claim(&scope(), "me", 60_000, 0, 2000).unwrap(),
+            store.claim(&scope(), "me", 60_000, 0, 2000, &[]).unwrap(),
             Claim::Wait(3000)
         );
     }
@@ -676,7 +771,7 @@ mod tests {
     fn scopes_are_separate_and_idle_is_reported() {
         let (mut store, _) = temp_store("scope");
         assert_eq!(
-            store.claim(&scope(), "me", 60_000, 0, 1000).unwrap(),
+            store.claim(&scope(), "me", 60_000, 0, 1000, &[]).unwrap(),
             Claim::Idle
         );
         add(&mut store, "A", None, 1000);
@@ -685,7 +780,7 @@ mod tests {
             base_url: scope().base_url,
         };
         assert_eq!(
-            store.claim(&other, "me", 60_000, 0, 1000).unwrap(),
+            store.claim(&other, "me", 60_000, 0, 1000, &[]).unwrap(),
             Claim::Idle
         );
         assert_eq!(store.deliverable(&scope(), 1000).unwrap(), 1);
