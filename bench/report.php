@@ -1,0 +1,440 @@
+<?php
+
+declare(strict_types=1);
+
+/**
+ * The aggregator: turns bench/run.php's JSON into one table (median, p99, the ratio to the PHP
+ * way, the target and whether it is met), prints it, writes it as markdown, and optionally puts
+ * it into the README's Benchmarks section (between the bench:start and bench:end markers).
+ *
+ *     php bench/report.php results.json bench/results.md [--readme README.md]
+ */
+
+require __DIR__ . '/lib.php';
+
+[$in, $md] = [$argv[1] ?? '', $argv[2] ?? ''];
+$readme = null;
+if (($argv[3] ?? '') === '--readme') {
+    $readme = $argv[4] ?? null;
+}
+$data = json_decode((string)@file_get_contents($in), true);
+if (!is_array($data) || $md === '') {
+    bench_fail('usage: php bench/report.php results.json results.md [--readme README.md]');
+}
+$sc = $data['scenarios'];
+$cfg = $data['config'];
+$get = static function (string $key, string ...$path) use ($sc): mixed {
+    $v = $sc[$key] ?? null;
+    foreach ($path as $p) {
+        if (!is_array($v) || !array_key_exists($p, $v)) {
+            return null;
+        }
+        $v = $v[$p];
+    }
+    return $v;
+};
+
+function ms(?float $v): string
+{
+    if ($v === null) {
+        return '—';
+    }
+    if ($v < 0.1) {
+        return sprintf('%.4f ms', $v);
+    }
+    if ($v < 10) {
+        return sprintf('%.3f ms', $v);
+    }
+    return sprintf('%.1f ms', $v);
+}
+
+function rate(?float $v): string
+{
+    return $v === null ? '—' : number_format($v, $v < 1000 ? 1 : 0) . ' /s';
+}
+
+function secs(?float $v): string
+{
+    return $v === null ? '—' : sprintf('%.1f s', $v);
+}
+
+function mb(?float $kib): string
+{
+    return $kib === null ? '—' : sprintf('%.1f MB', $kib * 1024 / 1e6);
+}
+
+function times(?float $v): string
+{
+    if ($v === null || !is_finite($v)) {
+        return '—';
+    }
+    return ($v >= 100 ? number_format($v, 0) : sprintf($v < 1 ? '%.2f' : '%.1f', $v)) . '×';
+}
+
+/** "3.2× faster" when the ratio is at least 1, else "1.5× slower": never "0.7× faster". */
+function compare(?float $ratio, string $better, string $worse): string
+{
+    if ($ratio === null || !is_finite($ratio) || $ratio <= 0) {
+        return '—';
+    }
+    return $ratio >= 1 ? times($ratio) . " $better" : times(1 / $ratio) . " $worse";
+}
+
+/**
+ * A target's verdict: "met" or "**missed**" with by how much.
+ */
+function verdict(bool $met, string $by = ''): string
+{
+    return $met ? 'met' : '**missed**' . ($by !== '' ? " ($by)" : '');
+}
+
+$rows = [];
+$verdicts = [];
+$row = static function (string $what, string $latency, string $median, string $p99, string $vs, string $target = '', string $status = '') use (&$rows, &$verdicts): void {
+    $rows[] = [count($rows) + 1, $what, $latency, $median, $p99, $vs, $target, $status];
+    if ($status !== '') {
+        $verdicts[] = [count($rows), $what . ($latency !== '' ? " ($latency)" : ''), $target, $status];
+    }
+};
+
+$php = [0 => $get('phpway:0', 'median'), 50 => $get('phpway:50', 'median')];
+$phpRate = array_map(static fn ($m) => $m ? 1000 / $m : null, $php);
+$less = static fn (?float $phpMs, ?float $ms): string => ($phpMs && $ms) ? compare($phpMs / $ms, 'less wait', 'more wait') : '—';
+
+// 1. The shop's request: how long it waits per event.
+foreach ([0, 50] as $l) {
+    if ($get("phpway:$l") !== null) {
+        $row("PHP way: curl, new connection per call, sync (spec's order body, legacy auth)", "$l ms", ms($get("phpway:$l", 'median')), ms($get("phpway:$l", 'p99')), '1×');
+    }
+}
+foreach ([0, 50] as $l) {
+    if ($get("floor:$l") !== null) {
+        $row("the emulator's own latency: curl with one kept-alive connection (the floor; not a shop's way)", "$l ms", ms($get("floor:$l", 'median')), ms($get("floor:$l", 'p99')), '—');
+    }
+}
+foreach ([0, 50] as $l) {
+    $m = $get("call:$l", 'median');
+    if ($m === null) {
+        continue;
+    }
+    // "Above the emulator's own latency": what the cheapest client measures, not the nominal
+    // setting (a 50 ms sleep in the emulator's runtime takes a little longer than 50 ms).
+    $floor = $get("floor:$l", 'median') ?? (float)$l;
+    $limit = $floor + 0.2;
+    $target = sprintf('median ≤ floor + 0.2 ms = %s', ms($limit)) . ($l === 0 ? '; faster than the PHP way' : '');
+    $ok = $m <= $limit && ($l !== 0 || ($php[0] !== null && $m < $php[0]));
+    $by = $m > $limit ? sprintf('%s above the floor', ms($m - $floor)) : (($l === 0 && $php[0] !== null && $m >= $php[0]) ? 'slower than the PHP way' : '');
+    $row('MindboxClient::call(), sync, pooled connection', "$l ms", ms($m), ms($get("call:$l", 'p99')), $php[$l] ? compare($php[$l] / $m, 'faster', 'slower') : '—', $target, verdict($ok, $by));
+}
+$sendTarget = static function (?float $median, ?float $p99, ?float $phpMs, bool $ratio) use ($cfg): array {
+    $misses = [];
+    if ($median > 0.05) {
+        $misses[] = sprintf('median %.1f× the target', $median / 0.05);
+    }
+    if ($p99 > 0.5) {
+        $misses[] = sprintf('p99 %.1f× the target', $p99 / 0.5);
+    }
+    $target = 'median ≤ 0.05 ms, p99 ≤ 0.5 ms';
+    if ($ratio) {
+        $target .= '; ≥ 1,000× less wait than the PHP way';
+        if ($phpMs !== null && $median > 0 && $phpMs / $median < 1000) {
+            $misses[] = sprintf('only %s less', times($phpMs / $median));
+        }
+    }
+    return [$target, verdict($misses === [], implode('; ', $misses))];
+};
+foreach ([0, 50] as $l) {
+    $m = $get("send:$l", 'median');
+    if ($m === null) {
+        continue;
+    }
+    [$target, $status] = $sendTarget($m, $get("send:$l", 'p99'), $php[$l], $l === 50);
+    $row(sprintf('createOrder(), %s back to back: the shop\'s wait (outbox, default limit)', number_format($cfg['sends'])), "$l ms", ms($m), ms($get("send:$l", 'p99')), $less($php[$l], $m), $target, $status);
+}
+foreach ([0, 50] as $l) {
+    $m = $get("paced:$l", 'median');
+    if ($m === null) {
+        continue;
+    }
+    [$target, $status] = $sendTarget($m, $get("paced:$l", 'p99'), $php[$l], $l === 50);
+    $row(sprintf('send() of the operation mix at a steady %d/s: the shop\'s wait', $cfg['pacedRate']), "$l ms", ms($m), ms($get("paced:$l", 'p99')), $less($php[$l], $m), $target, $status);
+}
+if ($get('deliver:0:1') !== null) {
+    $m = $get('deliver:0:1', 'send', 'median');
+    $row('send() while the same process delivers at full speed (limit lifted)', '0 ms', ms($m), ms($get('deliver:0:1', 'send', 'p99')), $less($php[0], $m));
+}
+if ($get('cold:0') !== null) {
+    $m = $get('cold:0', 'median');
+    $row('new MindboxClient + first createOrder() of a new PHP process (opens the outbox)', '0 ms', ms($m), ms($get('cold:0', 'p99')), $less($php[0], $m));
+}
+
+// 2. Delivery.
+$busiest = static function (?array $operations): array {
+    if (!$operations) {
+        return [null, null];
+    }
+    $best = null;
+    $name = null;
+    foreach ($operations as $op => $o) {
+        if ($best === null || $o['count'] > $operations[$best]['count']) {
+            $best = $op;
+        }
+    }
+    return [$best, $operations[$best]['rate'] ?? null];
+};
+foreach ([0, 50] as $l) {
+    foreach ([1, (int)$cfg['procs']] as $p) {
+        $k = "deliver:$l:$p";
+        if ($get($k) === null) {
+            continue;
+        }
+        $overall = $get($k, 'overall');
+        [$op, $opRate] = $busiest($get($k, 'operations'));
+        if ($l === 0) {
+            $target = 'overall ≥ 2,000 /s';
+            $status = verdict($overall >= 2000, sprintf('%.0f%% short', 100 * (1 - $overall / 2000)));
+        } else {
+            $target = "≥ 130 /s per operation (busiest, $op: " . rate($opRate) . ')';
+            $status = verdict($opRate >= 130, sprintf('%.0f%% short', 100 * (1 - $opRate / 130)));
+        }
+        $row(
+            sprintf('delivery, limit lifted, %d sending process%s, %s events of the mix: overall %s', $p, $p > 1 ? 'es' : '', number_format($get($k, 'events')), rate($overall)),
+            "$l ms",
+            rate($get($k, 'windowMedian')),
+            rate($get($k, 'windowP99')),
+            $phpRate[$l] ? times($overall / $phpRate[$l]) . ' the PHP way\'s rate' : '—',
+            $target,
+            $status
+        );
+    }
+}
+foreach ([0, 50] as $l) {
+    $k = "drain:$l";
+    if ($get($k) === null) {
+        continue;
+    }
+    $overall = $get($k, 'overall');
+    [$op, $opRate] = $busiest($get($k, 'operations'));
+    if ($l === 0) {
+        $target = 'overall ≥ 2,000 /s';
+        $status = verdict($overall >= 2000, sprintf('%.0f%% short', 100 * (1 - $overall / 2000)));
+    } else {
+        $target = "≥ 130 /s per operation (busiest, $op: " . rate($opRate) . ')';
+        $status = verdict($opRate >= 130, sprintf('%.0f%% short', 100 * (1 - $opRate / 130)));
+    }
+    $row(
+        sprintf(
+            'backlog of %s events drained by flush(), limit lifted: overall %s in %s (flush() returned after %s)',
+            number_format($get($k, 'events')),
+            rate($overall),
+            secs($get($k, 'secondsFromStart')),
+            secs($get($k, 'flushSeconds'))
+        ),
+        "$l ms",
+        rate($get($k, 'windowMedian')),
+        rate($get($k, 'windowP99')),
+        $phpRate[$l] ? times($overall / $phpRate[$l]) . ' the PHP way\'s rate' : '—',
+        $target,
+        $status
+    );
+}
+if ($get('oneop:50') !== null) {
+    $overall = $get('oneop:50', 'overall');
+    $limitRate = BENCH_DEFAULT_RATE_LIMIT / 60;
+    $row(
+        sprintf('one operation (Website.CreateOrder), default limit (%s), backlog of %s: overall %s', rate($limitRate), number_format($get('oneop:50', 'events')), rate($overall)),
+        '50 ms',
+        rate($get('oneop:50', 'windowMedian')),
+        rate($get('oneop:50', 'windowP99')),
+        $phpRate[50] ? times($overall / $phpRate[50]) . ' the PHP way\'s rate' : '—',
+        '≥ 130 /s per operation',
+        verdict($overall >= 130, sprintf('%.0f%% short', 100 * (1 - $overall / 130)))
+            . ($overall > $limitRate * 1.005 ? sprintf('; above the limit of %.1f /s', $limitRate) : '')
+    );
+}
+$maxPerMinute = 0;
+foreach ([0, 50] as $l) {
+    $k = "outage:$l";
+    if ($get($k) === null) {
+        continue;
+    }
+    $drain = $get($k, 'drainSeconds');
+    $allowed = $get($k, 'allowedSeconds');
+    [$op, $opRate] = $busiest($get($k, 'operations'));
+    $maxPerMinute = max($maxPerMinute, (int)$get($k, 'maxPerMinute'));
+    $row(
+        sprintf(
+            'outage backlog, %s events of the mix, default limit: drain time (busiest, %s: %s)',
+            number_format($get($k, 'events')),
+            $op,
+            rate($opRate)
+        ),
+        "$l ms",
+        secs($drain),
+        '—',
+        '—',
+        sprintf('≤ %s (the limit allows %s, +10%%)', secs($allowed * 1.1), secs($allowed)),
+        verdict($drain <= $allowed * 1.1, sprintf('%+.0f%% over the allowed time', 100 * ($drain / $allowed - 1)))
+    );
+}
+if ($maxPerMinute > 0) {
+    $row(
+        'most requests of one operation in any 60 s window during those drains',
+        '',
+        number_format($maxPerMinute),
+        '—',
+        '—',
+        sprintf('≤ %s (Mindbox\'s limit)', number_format(BENCH_DEFAULT_RATE_LIMIT)),
+        $maxPerMinute <= BENCH_DEFAULT_RATE_LIMIT ? 'met' : sprintf('**over the limit** by %s', number_format($maxPerMinute - BENCH_DEFAULT_RATE_LIMIT))
+    );
+}
+if ($get('recovery:50') !== null) {
+    $r = $sc['recovery:50'];
+    $first = $r['firstDeliveryAfterRecovery'];
+    $drained = $r['drainedAfterRecovery'];
+    $row(
+        sprintf(
+            'real-time outage of %d s at %d events/s from %d processes, then Mindbox is back: first delivery after / backlog (%s events) gone after',
+            (int)$r['outageSeconds'],
+            (int)$r['rate'],
+            (int)($r['processes'] ?? 1),
+            number_format((int)$r['backlogAtRecovery'])
+        ),
+        '50 ms',
+        ($first === null ? 'never' : secs($first)) . ' / ' . ($drained === null ? 'never' : secs($drained)),
+        '—',
+        '—',
+        sprintf('backlog gone ≤ %s (the limit allows %s, +10%%)', secs($r['allowedSeconds'] * 1.1), secs($r['allowedSeconds'])),
+        $drained === null
+            ? sprintf('**missed** (not drained within %s)', secs((float)$r['outageSeconds'] * 2 + 300))
+            : verdict($drained <= $r['allowedSeconds'] * 1.1, sprintf('%+.0f%% over', 100 * ($drained / $r['allowedSeconds'] - 1)))
+    );
+}
+
+// 3. Cost.
+$phpCpu = $get('phpway:0', 'cpuMsPerEvent');
+if ($phpCpu !== null) {
+    $row('CPU per event: the PHP way (PHP process: json_encode, curl, connect)', '0 ms', ms($phpCpu), '—', '1×');
+}
+foreach ([50, 0] as $l) {
+    $c = $get("paced:$l", 'cpuMsPerEvent');
+    if ($c !== null) {
+        $row(sprintf('CPU per event: send() at %d/s + background delivery (whole process)', $cfg['pacedRate']), "$l ms", ms($c), '—', $phpCpu ? compare($phpCpu / $c, 'less CPU', 'more CPU') : '—');
+    }
+}
+if ($get('send:50') !== null) {
+    $c = $get('send:50', 'threadCpuMsPerEvent');
+    $row('CPU per event: createOrder() back to back, the shop\'s thread only', '50 ms', ms($c), '—', $phpCpu ? compare($phpCpu / $c, 'less CPU', 'more CPU') : '—');
+}
+if ($get('memory:0') !== null) {
+    $m = $sc['memory:0'];
+    $c = $m['cpuMsPerEvent'];
+    $lastSends = end($m['ext']['checkpoints'])['sends'];
+    $row(sprintf('CPU per event: %s sends back to back + delivery, limit lifted (whole process)', number_format($lastSends)), '0 ms', ms($c), '—', $phpCpu ? compare($phpCpu / $c, 'less CPU', 'more CPU') : '—');
+    $row('resident memory: PHP without the extension, same script', '', mb($m['baselineKiB']), '—', '—');
+    $row('resident memory: PHP with the extension loaded, idle', '', mb($m['loadedKiB']), '—', '—');
+    $series = implode(', ', array_map(static fn ($c) => number_format($c['sends']) . ': ' . mb($c['rssKiB']) . " ({$c['threads']} threads)", $m['ext']['checkpoints']));
+    $row("resident memory with the extension, after n sends, delivered ($series)", '0 ms', mb($m['lastKiB']), '—', '—', '≤ +5 MB over PHP without it', verdict($m['addedKiB'] <= 5 * 1000 * 1000 / 1024, sprintf('+%s', mb($m['addedKiB']))));
+    // A leak grows in proportion to the sends; caches warming up grow less with each step.
+    // Judged on the last half of the sends (50,000 → 100,000 by default).
+    $cps = $m['ext']['checkpoints'];
+    $mid = $cps[max(0, count($cps) - 2)];
+    $growthTail = end($cps)['rssKiB'] - $mid['rssKiB'];
+    $steps = [];
+    for ($i = 1; $i < count($cps); $i++) {
+        $steps[] = sprintf('%+.1f', ($cps[$i]['rssKiB'] - $cps[$i - 1]['rssKiB']) * 1024 / 1e6);
+    }
+    $row(
+        sprintf(
+            'memory growth with sends: %s → %s sends (steps between the checkpoints above: %s MB); over the last %s sends',
+            number_format($cps[0]['sends']),
+            number_format(end($cps)['sends']),
+            implode(', ', $steps),
+            number_format(end($cps)['sends'] - $mid['sends'])
+        ),
+        '',
+        sprintf('%+.1f MB; %+.1f MB', $m['growthKiB'] * 1024 / 1e6, $growthTail * 1024 / 1e6),
+        '—',
+        '—',
+        sprintf('no growth with the number of sends (≤ 0.5 MB over the last %s)', number_format(end($cps)['sends'] - $mid['sends'])),
+        verdict($growthTail * 1024 <= 0.5e6, 'grows ' . mb($growthTail) . ' over the last half')
+    );
+}
+if ($get('disk:0') !== null) {
+    $d = $sc['disk:0'];
+    $row(
+        sprintf('outbox on disk per 100,000 pending events (db %s + WAL %s + shm, %s events)', mb($d['bytes']['db'] / 1024), mb($d['bytes']['wal'] / 1024), number_format($d['events'])),
+        '',
+        sprintf('%.1f MB', $d['bytesPer100k'] / 1e6),
+        '—',
+        '—'
+    );
+}
+
+// Output.
+$m = $data['machine'];
+$machine = sprintf(
+    '%d CPUs (%s), %.0f GiB memory; %s, kernel %s; PHP %s, curl %s; %s; commit %s',
+    $m['nproc'],
+    $m['cpu'],
+    $m['memoryGiB'],
+    $m['os'],
+    $m['kernel'],
+    $m['php'],
+    $m['curl'],
+    $m['rustc'],
+    $m['commit']
+);
+$mix = implode(', ', array_map(static fn ($h, $p) => BENCH_OPERATION_NAMES[$h] . " $p %", array_keys(BENCH_OPERATION_MIX), BENCH_OPERATION_MIX));
+$lines = [];
+$lines[] = "Run of {$data['startedAt']} on $machine.";
+$lines[] = '';
+$lines[] = sprintf(
+    'Scale %s (BENCH_SCALE), outage backlog %s events (BENCH_OUTAGE_SCALE %s of 10 min × 50/s = 30,000), real-time outage %d s (BENCH_OUTAGE_SECONDS; 600 is the full ten minutes). Operation mix: %s.',
+    $cfg['scale'],
+    number_format($cfg['outageEvents']),
+    $cfg['outageScale'],
+    (int)$cfg['outageSeconds'],
+    $mix
+);
+$lines[] = '';
+$lines[] = '| # | measurement | emulator latency | median | p99 | vs the PHP way | target | |';
+$lines[] = '| ---: | --- | --- | ---: | ---: | --- | --- | --- |';
+foreach ($rows as $r) {
+    $lines[] = '| ' . implode(' | ', array_map(static fn ($c) => str_replace('|', '\\|', (string)$c), $r)) . ' |';
+}
+$lines[] = '';
+$lines[] = 'Throughput rows: "median" and "p99" are over 0.5 s (0 ms) or 1 s (50 ms) windows of the delivery; the p99 column is the slow tail (the rate 99 % of the windows reach). Drain and memory rows have one value.';
+$disturbed = [];
+foreach ($sc as $key => $s) {
+    if (($s['foreignCpuShare'] ?? 0) > 0.15) {
+        $disturbed[] = sprintf('%s (%.0f%% of a core)', $key, 100 * $s['foreignCpuShare']);
+    }
+}
+if ($disturbed !== []) {
+    $lines[] = '';
+    $lines[] = 'Other processes used the CPUs during: ' . implode(', ', $disturbed) . '; those rows may be pessimistic.';
+}
+$met = count(array_filter($verdicts, static fn ($v) => $v[3] === 'met'));
+$lines[] = '';
+$lines[] = sprintf('Targets: %d of %d met.', $met, count($verdicts));
+$table = implode("\n", $lines) . "\n";
+
+echo $table;
+file_put_contents($md, "# Benchmark results\n\nWritten by `bash scripts/bench.sh` (bench/run.php, bench/report.php).\n\n" . $table);
+fwrite(STDERR, "written: $md\n");
+
+if ($readme !== null) {
+    $text = (string)file_get_contents($readme);
+    $start = '<!-- bench:start -->';
+    $end = '<!-- bench:end -->';
+    $a = strpos($text, $start);
+    $b = strpos($text, $end);
+    if ($a === false || $b === false || $b < $a) {
+        fwrite(STDERR, "$readme has no $start … $end section: left alone\n");
+    } else {
+        $text = substr($text, 0, $a + strlen($start)) . "\n" . $table . substr($text, $b);
+        file_put_contents($readme, $text);
+        fwrite(STDERR, "updated: $readme\n");
+    }
+}

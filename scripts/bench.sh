@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The benchmarks (not part of the tests): what the integration costs a shop, against the PHP way,
+# side by side in one run on this machine. Builds in release mode, starts the Mindbox emulator on
+# 127.0.0.1 twice (0 ms and 50 ms of added latency), runs bench/run.php, prints the table and
+# writes it to bench/results.md (and the README's Benchmarks section).
+# Installs what is missing (Debian 12, as root).
+#
+#   bash scripts/bench.sh                       # the full run, about 12 minutes on 2 cores
+#   BENCH_SCALE=0.1 bash scripts/bench.sh       # a quick look: every count a tenth
+#   BENCH_OUTAGE_SECONDS=600 bash scripts/bench.sh   # the real-time outage at its full ten minutes
+#   BENCH_README=0 bash scripts/bench.sh        # leave README.md alone
+#   BENCH_ONLY=send,call bash scripts/bench.sh  # only these measurements (keys: phpway, call, send,
+#                                               # paced, cold, deliver, drain, oneop, outage, disk,
+#                                               # memory, recovery)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/setup.sh
+
+ensure_build_deps
+
+step "building the extension and the emulator (release)"
+cargo build --workspace --release --quiet
+
+work="$(mktemp -d)"
+pids=()
+cleanup() {
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+export BENCH_ENDPOINT=bench-shop BENCH_SECRET=bench-secret
+for latency in 0 50; do
+    target/release/mindbox-emulator --listen 127.0.0.1:0 --endpoint-id "$BENCH_ENDPOINT" \
+        --secret-key "$BENCH_SECRET" --latency-ms "$latency" --port-file "$work/port$latency" \
+        >"$work/emulator$latency.log" 2>&1 &
+    pids+=("$!")
+    export "BENCH_PID_$latency=$!"
+done
+for latency in 0 50; do
+    for _ in $(seq 100); do [ -s "$work/port$latency" ] && break; sleep 0.1; done
+    [ -s "$work/port$latency" ] || { cat "$work/emulator$latency.log" >&2; echo "the emulator did not start" >&2; exit 1; }
+    export "BENCH_URL_$latency=http://127.0.0.1:$(cat "$work/port$latency")"
+done
+
+export BENCH_EXTENSION="$PWD/target/release/libmindbox.so" BENCH_WORK="$work"
+mkdir -p "$work/out"
+step "measuring (emulators at $BENCH_URL_0 and $BENCH_URL_50)"
+php bench/run.php "$work/out/results.json"
+
+step "results"
+if [ -n "${BENCH_ONLY:-}" ]; then
+    # A partial run: print it, but keep the committed table and the README as they are.
+    php bench/report.php "$work/out/results.json" "$work/out/results.md"
+    cp "$work/out/results.json" "${TMPDIR:-/tmp}/mindbox-bench-partial.json"
+    echo "raw results of this partial run: ${TMPDIR:-/tmp}/mindbox-bench-partial.json"
+else
+    readme=()
+    [ "${BENCH_README:-1}" = "1" ] && readme=(--readme README.md)
+    php bench/report.php "$work/out/results.json" bench/results.md "${readme[@]}"
+    cp "$work/out/results.json" bench/results.json
+fi
