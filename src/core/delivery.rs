@@ -47,7 +47,8 @@ impl Report {
 }
 
 enum Step {
-    Delivered(Report),
+    /// Delivered one; `true` when more were waiting.
+    Delivered(Report, bool),
     Wait(Duration),
     NotHolder(Duration),
     Idle,
@@ -208,10 +209,12 @@ impl Deliverer {
         let mut last_work = Instant::now();
         while !self.stop.load(Ordering::SeqCst) {
             let pause = match self.step(&mut done) {
-                Ok(Step::Delivered(_)) => {
+                Ok(Step::Delivered(_, backlog)) => {
                     last_work = Instant::now();
-                    self.grow();
-                    self.wake.notify_one();
+                    if backlog {
+                        self.grow();
+                        self.wake.notify_one();
+                    }
                     continue;
                 }
                 Ok(Step::Wait(_)) if !leader && last_work.elapsed() > idle_exit => break,
@@ -257,7 +260,9 @@ impl Deliverer {
         })?;
         done.clear();
         Ok(match claim {
-            Claim::Item(item) => Step::Delivered(self.deliver(&client, item, done)?),
+            Claim::Item(item, backlog) => {
+                Step::Delivered(self.deliver(&client, item, done)?, backlog)
+            }
             Claim::Wait(t) => Step::Wait(until(t)),
             Claim::NotHolder(t) => Step::NotHolder(until(t) + Duration::from_millis(10)),
             Claim::Idle => Step::Idle,
@@ -398,7 +403,7 @@ impl Deliverer {
         let result = (|| {
             while Instant::now() < deadline {
                 match self.step(&mut done)? {
-                    Step::Delivered(r) => report.add(r),
+                    Step::Delivered(r, _) => report.add(r),
                     Step::Wait(d) if d <= worth_waiting => {
                         std::thread::sleep(
                             d.min(deadline.saturating_duration_since(Instant::now())),

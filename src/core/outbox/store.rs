@@ -47,7 +47,9 @@ pub struct Item {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Claim {
-    Item(Item),
+    /// An item to send, and whether others were waiting behind it (a backlog worth more
+    /// workers).
+    Item(Item, bool),
     /// Nothing may be sent before this time (ms): backoff, pacing, or a claim to expire.
     Wait(u64),
     /// Another process delivers for this scope; its lease runs out at this time (ms).
@@ -433,6 +435,7 @@ fn claim_in(
 
     let mut slots: HashMap<String, u64> = HashMap::new();
     let mut wait_until: Option<u64> = None;
+    let backlog = candidates.len() > 1;
     for (id, operation, endpoint) in candidates {
         let endpoint = Endpoint::parse(&endpoint).unwrap_or(Endpoint::Async);
         let key = pacing_key(scope, &operation, endpoint);
@@ -493,7 +496,7 @@ fn claim_in(
                 })
             },
         )?;
-        return Ok(Claim::Item(item));
+        return Ok(Claim::Item(item, backlog));
     }
 
     // Both minimums come straight from an index: this runs whenever a worker finds nothing.
@@ -579,7 +582,7 @@ mod tests {
 
     fn claimed(claim: Claim) -> Item {
         match claim {
-            Claim::Item(item) => item,
+            Claim::Item(item, _) => item,
             other => panic!("expected an item, got {other:?}"),
         }
     }
