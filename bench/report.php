@@ -304,7 +304,8 @@ if ($get('recovery:50') !== null) {
         ($first === null ? 'never' : secs($first)) . ' / ' . ($drained === null ? 'never' : secs($drained)),
         '—',
         '—',
-        sprintf('backlog gone ≤ %s (the limit allows %s, +10%%)', secs($r['allowedSeconds'] * 1.1), secs($r['allowedSeconds'])),
+        sprintf('backlog gone ≤ %s (the limit allows %s, +10%%)', secs($r['allowedSeconds'] * 1.1), secs($r['allowedSeconds']))
+            . ((float)$r['outageSeconds'] < 600 ? '; the target is set for 600 s: the wait for the next probe of Mindbox does not shrink with a shorter outage' : ''),
         $drained === null
             ? sprintf('**missed** (not drained within %s)', secs((float)$r['outageSeconds'] * 2 + 300))
             : verdict($drained <= $r['allowedSeconds'] * 1.1, sprintf('%+.0f%% over', 100 * ($drained / $r['allowedSeconds'] - 1)))

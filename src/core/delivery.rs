@@ -9,7 +9,7 @@
 
 use super::client::Client;
 use super::error::Error;
-use super::outbox::store::{Claim, Failure, Item, Scope, Store, pacing_key};
+use super::outbox::store::{Claim, Failure, Item, Role, Scope, Store, pacing_key};
 use super::outbox::{backoff, now_ms, scope};
 use super::process::PerProcess;
 use super::request::Target;
@@ -29,7 +29,7 @@ const IDLE_EXIT: Duration = Duration::from_secs(30);
 const HELPER_IDLE_EXIT: Duration = Duration::from_secs(2);
 /// However long Mindbox has been failing, it is probed at least this often, so that delivery
 /// resumes soon after it is back.
-const MAX_PROBE_INTERVAL: Duration = Duration::from_secs(30);
+const MAX_PROBE_INTERVAL: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Report {
@@ -159,7 +159,11 @@ impl Deliverer {
         let mut guard = self.store.lock().unwrap_or_else(|p| p.into_inner());
         let store = match guard.as_mut() {
             Some(store) => store,
-            None => guard.insert(Store::open(&self.path, self.client().config().synchronous)?),
+            None => guard.insert(Store::open(
+                &self.path,
+                self.client().config().synchronous,
+                Role::Deliverer,
+            )?),
         };
         f(store)
     }
@@ -396,7 +400,10 @@ impl Deliverer {
         let config = self.client().config().clone();
         // Waiting for the rate limit's next slot is part of delivering what is due; waiting for
         // an item's backoff is not.
-        let pacing = Duration::from_micros(60_000_000 / u64::from(config.rate_limit.max(1)));
+        let pacing = match config.rate_limit {
+            0 => Duration::ZERO,
+            limit => Duration::from_micros(60_000_000 / u64::from(limit)),
+        };
         let worth_waiting = pacing.max(Duration::from_millis(50)) + Duration::from_millis(10);
         let mut report = Report::default();
         let mut done = Done::new();

@@ -318,6 +318,26 @@ final class OutboxTest extends EmulatorTestCase
         self::assertSame('alive', $alive);
     }
 
+    public function testManyProcessesSendingToANewOutboxAtOnceAllSucceed(): void
+    {
+        $outbox = $this->tempPath('fresh.sqlite');
+        $config = var_export(['endpointId' => 'e', 'secretKey' => 'k', 'baseUrl' => 'http://127.0.0.1:1', 'outbox' => $outbox], true);
+        $startAt = microtime(true) + 1.0;
+        // All start their first send at the same moment, as PHP-FPM workers do on a fresh install.
+        $code = "time_sleep_until($startAt); try { (new MindboxClient($config))->setCart(['productList' => []]); echo 'ok'; }"
+            . ' catch (Throwable $e) { echo get_class($e), ": ", $e->getMessage(); }';
+        $processes = [];
+        for ($i = 0; $i < 16; $i++) {
+            $processes[] = proc_open([PHP_BINARY, '-d', 'extension=' . self::extensionPath(), '-r', $code], [1 => ['pipe', 'w']], $pipes);
+            $outputs[] = $pipes[1];
+        }
+        foreach ($processes as $i => $process) {
+            self::assertSame('ok', stream_get_contents($outputs[$i]));
+            proc_close($process);
+        }
+        self::assertSame(16, (new MindboxClient(['endpointId' => 'e', 'secretKey' => 'k', 'baseUrl' => 'http://127.0.0.1:1', 'outbox' => $outbox]))->outboxStats()['pending']);
+    }
+
     public function testBadSendArgumentsAreRefusedBeforeTheOutbox(): void
     {
         $client = $this->outboxClient();

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
-use store::{Scope, Store};
+use store::{Role, Scope, Store};
 
 /// Milliseconds since the epoch: shared by every process using the file, so wall-clock time.
 pub fn now_ms() -> u64 {
@@ -42,7 +42,11 @@ pub fn with_store<R>(
     let store = match cached {
         Some(store) => store,
         None => {
-            let store = Arc::new(Mutex::new(Store::open(path, config.synchronous)?));
+            let store = Arc::new(Mutex::new(Store::open(
+                path,
+                config.synchronous,
+                Role::Sender,
+            )?));
             CONNECTIONS.with(HashMap::new, |map| {
                 map.entry(path.to_path_buf()).or_insert(store).clone()
             })

@@ -2,10 +2,11 @@
 //! thread at a time; processes coordinate through the file (WAL mode, `BEGIN IMMEDIATE`).
 
 use super::schema;
+pub use super::schema::Role;
 use crate::core::config::Synchronous;
 use crate::core::error::{Error, Result};
 use crate::core::request::Endpoint;
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -93,9 +94,9 @@ pub struct Store {
 const CANDIDATES: i64 = 64;
 
 impl Store {
-    pub fn open(path: &Path, synchronous: Synchronous) -> Result<Store> {
+    pub fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<Store> {
         Ok(Store {
-            conn: schema::open(path, synchronous)?,
+            conn: schema::open(path, synchronous, role)?,
             path: path.to_path_buf(),
         })
     }
@@ -104,11 +105,18 @@ impl Store {
         Error::outbox(self.path.display().to_string(), e)
     }
 
-    fn write(&mut self) -> Result<Transaction<'_>> {
-        let path = self.path.display().to_string();
-        self.conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| Error::outbox(path, e))
+    /// Runs `f` in a write transaction taken at once (`BEGIN IMMEDIATE`), so that two
+    /// processes never both read and then fail to upgrade. BEGIN and COMMIT are cached
+    /// statements like the rest.
+    fn write<R>(&mut self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> Result<R> {
+        exec(&self.conn, "BEGIN IMMEDIATE", []).map_err(|e| self.fail(e))?;
+        match f(&self.conn).and_then(|r| exec(&self.conn, "COMMIT", []).map(|_| r)) {
+            Ok(r) => Ok(r),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(self.fail(e))
+            }
+        }
     }
 
     pub fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
@@ -147,23 +155,17 @@ impl Store {
         now: u64,
         done: &[i64],
     ) -> Result<Claim> {
-        let path = self.path.display().to_string();
-        let tx = self.write()?;
-        let claim = delete(&tx, done)
-            .and_then(|()| claim_in(&tx, scope, holder, lease_ms, pace_us, now))
-            .map_err(|e| Error::outbox(&path, e))?;
-        tx.commit().map_err(|e| Error::outbox(&path, e))?;
-        Ok(claim)
+        self.write(|tx| {
+            delete(tx, done)?;
+            claim_in(tx, scope, holder, lease_ms, pace_us, now)
+        })
     }
 
     pub fn complete(&mut self, ids: &[i64]) -> Result<()> {
         if ids.is_empty() {
             return Ok(());
         }
-        let path = self.path.display().to_string();
-        let tx = self.write()?;
-        delete(&tx, ids).map_err(|e| Error::outbox(&path, e))?;
-        tx.commit().map_err(|e| Error::outbox(&path, e))
+        self.write(|tx| delete(tx, ids))
     }
 
     /// After an outage: items waiting out their backoff become due now.
@@ -190,21 +192,17 @@ impl Store {
         hold_operation_until: Option<(String, u64)>,
         now: u64,
     ) -> Result<()> {
-        let path = self.path.display().to_string();
-        let tx = self.write()?;
-        let run = || -> rusqlite::Result<()> {
-            record(&tx, id, "pending", attempts, next_attempt_at, failure, now)?;
+        self.write(|tx| {
+            record(tx, id, "pending", attempts, next_attempt_at, failure, now)?;
             if let Some((key, until)) = hold_operation_until {
-                exec(&tx,
+                exec(tx,
                     "INSERT INTO pacing (key, next_slot_us) VALUES (?1, ?2)
                      ON CONFLICT (key) DO UPDATE SET next_slot_us = max(next_slot_us, excluded.next_slot_us)",
                     params![key, (until * 1000) as i64],
                 )?;
             }
             Ok(())
-        };
-        run().map_err(|e| Error::outbox(&path, e))?;
-        tx.commit().map_err(|e| Error::outbox(&path, e))
+        })
     }
 
     /// Parked: kept with its reason until someone retries it.
@@ -296,15 +294,13 @@ impl Store {
 
     /// Parked items back to pending with a fresh attempt budget; `None` retries them all.
     pub fn retry_failed(&mut self, scope: &Scope, ids: Option<&[i64]>, now: u64) -> Result<usize> {
-        let path = self.path.display().to_string();
-        let tx = self.write()?;
-        let run = || -> rusqlite::Result<usize> {
+        self.write(|tx| {
             let sql = "UPDATE items SET status = 'pending', attempts = 0, next_attempt_at = ?3,
                            claimed_by = NULL, claim_expires_at = NULL, updated_at = ?3
                        WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'failed'";
             match ids {
                 None => exec(
-                    &tx,
+                    tx,
                     sql,
                     params![scope.endpoint_id, scope.base_url, now as i64],
                 ),
@@ -322,10 +318,7 @@ impl Store {
                     Ok(changed)
                 }
             }
-        };
-        let changed = run().map_err(|e| Error::outbox(&path, e))?;
-        tx.commit().map_err(|e| Error::outbox(&path, e))?;
-        Ok(changed)
+        })
     }
 }
 
@@ -387,7 +380,7 @@ pub fn pacing_key(scope: &Scope, operation: &str, endpoint: Endpoint) -> String 
 }
 
 fn claim_in(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     scope: &Scope,
     holder: &str,
     lease_ms: u64,
@@ -551,7 +544,10 @@ mod tests {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
         }
-        (Store::open(&path, Synchronous::Normal).unwrap(), path)
+        (
+            Store::open(&path, Synchronous::Normal, Role::Deliverer).unwrap(),
+            path,
+        )
     }
 
     fn scope() -> Scope {
@@ -689,7 +685,7 @@ mod tests {
     #[test]
     fn another_process_lease_is_respected_until_it_expires() {
         let (mut store, path) = temp_store("lease");
-        let mut other = Store::open(&path, Synchronous::Normal).unwrap();
+        let mut other = Store::open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
         add(&mut store, "A", None, 1000);
         add(&mut store, "A", None, 1000);
         claimed(store.claim(&scope(), "first", 3000, 0, 1000, &[]).unwrap());
@@ -825,12 +821,12 @@ mod tests {
     fn bad_files_are_outbox_errors() {
         let dir = std::env::temp_dir();
         assert!(matches!(
-            Store::open(&dir, Synchronous::Normal),
+            Store::open(&dir, Synchronous::Normal, Role::Deliverer),
             Err(Error::Outbox { .. })
         ));
         let corrupt = dir.join(format!("mindbox-corrupt-{}.sqlite", std::process::id()));
         std::fs::write(&corrupt, vec![b'x'; 8192]).unwrap();
-        match Store::open(&corrupt, Synchronous::Normal) {
+        match Store::open(&corrupt, Synchronous::Normal, Role::Deliverer) {
             Err(Error::Outbox { path, message }) => {
                 assert_eq!(path, corrupt.display().to_string());
                 assert!(message.contains("not a database"), "{message}");
