@@ -40,6 +40,12 @@ fn new_agent() -> Agent {
         .proxy(None)
         .max_idle_connections(64)
         .max_idle_connections_per_host(32)
+        // Mindbox's requests and answers are a few kilobytes; ureq's default 128 KiB each way
+        // per pooled connection would cost a shop's PHP process megabytes for nothing. Larger
+        // bodies still stream through.
+        .input_buffer_size(16 * 1024)
+        .max_response_header_size(16 * 1024)
+        .output_buffer_size(16 * 1024)
         .user_agent(super::request::USER_AGENT)
         .build()
         .into()
