@@ -62,8 +62,10 @@ fn wait_for_lock(attempt: i32) -> bool {
     attempt < 10_000
 }
 
-/// How a connection is used: the shop's thread only inserts, and must not pay for a WAL
-/// checkpoint (with its fsync) in the middle of a request; the deliverers checkpoint instead.
+/// How a connection is used: the shop's thread only inserts, and should not pay for a WAL
+/// checkpoint (with its fsync) in the middle of a request, so the deliverers checkpoint early
+/// and the sender only late, as a safety net for when no delivery runs (Mindbox down, say)
+/// and the WAL would otherwise grow without bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
     Sender,
@@ -88,13 +90,15 @@ pub fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<Connect
         Synchronous::Normal => "NORMAL",
         Synchronous::Full => "FULL",
     };
-    let checkpoint = match role {
-        Role::Sender => 0,
+    let checkpoint_pages = match role {
+        Role::Sender => 8000,
         Role::Deliverer => 1000,
     };
-    // A queue's working set is small: 1 MiB of page cache, not SQLite's default 2 MiB.
+    // A queue's working set is small: 1 MiB of page cache, not SQLite's default 2 MiB. After a
+    // checkpoint the WAL file is cut back to 64 MiB at most.
     conn.execute_batch(&format!(
-        "PRAGMA synchronous = {sync}; PRAGMA wal_autocheckpoint = {checkpoint}; PRAGMA cache_size = -1024;"
+        "PRAGMA synchronous = {sync}; PRAGMA wal_autocheckpoint = {checkpoint_pages};
+         PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -1024;"
     ))
     .map_err(|e| fail(&e))?;
     migrate(&conn).map_err(|e| fail(&e))?;

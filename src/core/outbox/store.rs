@@ -818,6 +818,31 @@ mod tests {
     }
 
     #[test]
+    fn the_wal_stays_bounded_when_only_the_sender_writes() {
+        let (_, path) = temp_store("wal");
+        let mut sender = Store::open(&path, Synchronous::Normal, Role::Sender).unwrap();
+        let body = vec![b'x'; 16 * 1024];
+        for n in 0..3000 {
+            let tx = format!("tx-{n}");
+            let item = NewItem {
+                operation: "A",
+                endpoint: Endpoint::Async,
+                body: &body,
+                transaction_id: &tx,
+                device_uuid: None,
+                customer_ip: None,
+                ordering_key: None,
+            };
+            sender.enqueue(&scope(), &item, 1000).unwrap();
+        }
+        // Some 70 MB went through the WAL; without checkpoints it would hold all of it.
+        let wal = std::fs::metadata(format!("{}-wal", path.display()))
+            .unwrap()
+            .len();
+        assert!(wal < 48 * 1024 * 1024, "WAL of {wal} bytes");
+    }
+
+    #[test]
     fn bad_files_are_outbox_errors() {
         let dir = std::env::temp_dir();
         assert!(matches!(
