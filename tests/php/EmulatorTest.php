@@ -4,36 +4,16 @@ declare(strict_types=1);
 
 namespace MindboxTests;
 
-use MindboxTests\Support\Emulator;
-use PHPUnit\Framework\TestCase;
+use MindboxTests\Support\EmulatorTestCase;
 
 /**
  * The emulator itself, driven with plain curl: it needs no extension, so that a broken
  * extension cannot hide a broken emulator (or the other way round).
  *
- * Run alone with: phpunit --bootstrap tests/php/Support/Emulator.php tests/php/EmulatorTest.php
  */
-final class EmulatorTest extends TestCase
+final class EmulatorTest extends EmulatorTestCase
 {
     private const TX = '0f8fad5b-d9cb-469f-a165-70867728950e';
-
-    private static ?Emulator $emulator = null;
-
-    public static function setUpBeforeClass(): void
-    {
-        self::$emulator = Emulator::start();
-    }
-
-    public static function tearDownAfterClass(): void
-    {
-        self::$emulator?->stop();
-        self::$emulator = null;
-    }
-
-    protected function setUp(): void
-    {
-        self::$emulator->reset();
-    }
 
     public function testAProcessedCallIsJournaledWithTheSecretMasked(): void
     {
