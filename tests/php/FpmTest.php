@@ -15,7 +15,7 @@ use PHPUnit\Framework\TestCase;
 final class FpmTest extends TestCase
 {
     private const CLIENTS = 4;
-    private const REQUESTS_PER_CLIENT = 60;
+    private const REQUESTS_PER_CLIENT = 100;
 
     private string $dir;
     private ?Emulator $emulator = null;
