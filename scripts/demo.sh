@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 
-ensure_build_deps php8.2-sqlite3
+ensure_build_deps
 
 step "building the extension and the emulator (release)"
 cargo build --workspace --release --quiet
