@@ -17,9 +17,7 @@ declare(strict_types=1);
 
 require __DIR__ . '/lib.php';
 
-if (!extension_loaded('mindbox')) {
-    bench_fail('the mindbox extension is not loaded');
-}
+bench_require_extension();
 $args = bench_args();
 $mode = (string)$args['mode'];
 $client = bench_client($args, isset($args['rateLimit']) ? ['rateLimit' => (int)$args['rateLimit']] : []);

@@ -71,6 +71,14 @@ function bench_fail(string $message): never
     exit(1);
 }
 
+/** Stops the script unless the extension under measurement is loaded. */
+function bench_require_extension(): void
+{
+    if (!extension_loaded('mindbox')) {
+        bench_fail('the mindbox extension is not loaded');
+    }
+}
+
 /** Milliseconds, monotonic. */
 function bench_ms(): float
 {

@@ -182,6 +182,16 @@ $busiest = static function (?array $operations): array {
     }
     return [$best, $operations[$best]['rate'] ?? null];
 };
+// Against the 0 ms emulator the whole delivery rate counts; at 50 ms, the busiest operation's.
+$deliveryTarget = static function (int $latency, float $overall, ?string $op, ?float $opRate): array {
+    if ($latency === 0) {
+        return ['overall ≥ 2,000 /s', verdict($overall >= 2000, sprintf('%.0f%% short', 100 * (1 - $overall / 2000)))];
+    }
+    return [
+        "≥ 130 /s per operation (busiest, $op: " . rate($opRate) . ')',
+        verdict($opRate >= 130, sprintf('%.0f%% short', 100 * (1 - $opRate / 130))),
+    ];
+};
 foreach ([0, 50] as $l) {
     foreach ([1, (int)$cfg['procs']] as $p) {
         $k = "deliver:$l:$p";
@@ -190,13 +200,7 @@ foreach ([0, 50] as $l) {
         }
         $overall = $get($k, 'overall');
         [$op, $opRate] = $busiest($get($k, 'operations'));
-        if ($l === 0) {
-            $target = 'overall ≥ 2,000 /s';
-            $status = verdict($overall >= 2000, sprintf('%.0f%% short', 100 * (1 - $overall / 2000)));
-        } else {
-            $target = "≥ 130 /s per operation (busiest, $op: " . rate($opRate) . ')';
-            $status = verdict($opRate >= 130, sprintf('%.0f%% short', 100 * (1 - $opRate / 130)));
-        }
+        [$target, $status] = $deliveryTarget($l, $overall, $op, $opRate);
         $row(
             sprintf('delivery, limit lifted, %d sending process%s, %s events of the mix: overall %s', $p, $p > 1 ? 'es' : '', number_format($get($k, 'events')), rate($overall)),
             "$l ms",
@@ -215,13 +219,7 @@ foreach ([0, 50] as $l) {
     }
     $overall = $get($k, 'overall');
     [$op, $opRate] = $busiest($get($k, 'operations'));
-    if ($l === 0) {
-        $target = 'overall ≥ 2,000 /s';
-        $status = verdict($overall >= 2000, sprintf('%.0f%% short', 100 * (1 - $overall / 2000)));
-    } else {
-        $target = "≥ 130 /s per operation (busiest, $op: " . rate($opRate) . ')';
-        $status = verdict($opRate >= 130, sprintf('%.0f%% short', 100 * (1 - $opRate / 130)));
-    }
+    [$target, $status] = $deliveryTarget($l, $overall, $op, $opRate);
     $row(
         sprintf(
             'backlog of %s events drained by flush(), limit lifted: overall %s in %s (flush() returned after %s)',

@@ -119,9 +119,8 @@ fn object_to_json(object: &ZendObject, path: &str, depth: usize) -> Result<Value
             .map_err(|_| Error::invalid(path, "stdClass properties could not be read"))?;
         return table_to_json(props, path, depth + 1, true);
     }
-    if object.get_class_entry().name().is_some()
-        && ext_php_rs::zend::ClassEntry::try_find("JsonSerializable")
-            .is_some_and(|iface| object.instance_of(iface))
+    if ext_php_rs::zend::ClassEntry::try_find("JsonSerializable")
+        .is_some_and(|iface| object.instance_of(iface))
     {
         let serialized = object
             .try_call_method("jsonSerialize", vec![])
