@@ -58,10 +58,7 @@ step("an anonymous visitor (deviceUUID $device) puts two products in the cart");
 $user = new CUser();
 $registration = $user->Register('anna', 'Anna', 'Petrova', 'Secret-2026', 'Secret-2026', 'anna@example.com', 's1', '', 0, false, '+7 (900) 123-45-67');
 $userId = (int)$registration['ID'];
-step("she registers (user $userId)");
-
-$shop->logIn($userId);
-step('she logs in');
+step("she registers (user $userId) and is logged in");
 
 $order = $shop->placeOrder($userId, 'anna@example.com', '+7 (900) 123-45-67', 300.0);
 step('she places order ' . $order->getId() . ' (' . $order->getPrice() . ' RUB with delivery)');

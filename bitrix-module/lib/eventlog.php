@@ -2,6 +2,10 @@
 
 namespace Rustbox\Mindbox;
 
+use Bitrix\Main\Localization\Loc;
+
+Loc::loadMessages(__FILE__);
+
 /**
  * Writes to the Bitrix event log (Settings → Tools → Event log). Only exception classes and messages are written:
  * bodies hold customers' personal data and the extension's messages never hold the secret key.
@@ -9,6 +13,17 @@ namespace Rustbox\Mindbox;
 final class EventLog
 {
     public const AUDIT_TYPE = 'RUSTBOX_MINDBOX';
+
+    /**
+     * main:OnEventLogGetAuditTypes (called without arguments): names the module's entries in the event log's type
+     * filter; the "[TYPE] " prefix is what the core's own types carry and the log's list strips.
+     *
+     * @return array<string, string>
+     */
+    public static function onEventLogGetAuditTypes(): array
+    {
+        return [self::AUDIT_TYPE => '[' . self::AUDIT_TYPE . '] ' . Loc::getMessage('RUSTBOX_MINDBOX_AUDIT_TYPE')];
+    }
 
     public static function failure(string $source, \Throwable $e): void
     {

@@ -16,16 +16,26 @@ final class Installer
      */
     private const HANDLERS = [
         ['sale', 'OnSaleOrderSaved', Handlers\Order::class, 'onSaleOrderSaved', false],
+        ['sale', 'OnSaleBeforeOrderDelete', Handlers\Order::class, 'onSaleBeforeOrderDelete', false],
+        ['sale', 'OnSaleOrderDeleted', Handlers\Order::class, 'onSaleOrderDeleted', false],
+        ['sale', 'OnSaleBasketItemEntitySaved', Handlers\Basket::class, 'onSaleBasketItemEntitySaved', false],
+        ['sale', 'OnSaleBasketItemEntityDeleted', Handlers\Basket::class, 'onSaleBasketItemEntityDeleted', false],
         ['sale', 'OnSaleBasketSaved', Handlers\Basket::class, 'onSaleBasketSaved', false],
         // The checkout component fires these the old way (GetModuleEvents + ExecuteModuleEventEx), arrays by reference.
         ['sale', 'OnSaleComponentOrderCreated', Handlers\Checkout::class, 'onSaleComponentOrderCreated', true],
         ['sale', 'OnSaleComponentOrderResultPrepared', Handlers\Checkout::class, 'onSaleComponentOrderResultPrepared', true],
         ['main', 'OnAfterUserRegister', Handlers\User::class, 'onAfterUserRegister', true],
         ['main', 'OnAfterUserAdd', Handlers\User::class, 'onAfterUserAdd', true],
+        ['main', 'OnBeforeUserUpdate', Handlers\User::class, 'onBeforeUserUpdate', true],
         ['main', 'OnAfterUserUpdate', Handlers\User::class, 'onAfterUserUpdate', true],
         ['main', 'OnAfterUserAuthorize', Handlers\User::class, 'onAfterUserAuthorize', true],
         ['main', 'OnProlog', Tracker::class, 'onProlog', true],
+        ['main', 'OnEpilog', PageView::class, 'onEpilog', true],
+        ['main', 'OnEventLogGetAuditTypes', EventLog::class, 'onEventLogGetAuditTypes', true],
         ['subscribe', 'OnBeforeSubscriptionAdd', Handlers\Subscription::class, 'onBeforeSubscriptionAdd', true],
+        ['subscribe', 'OnBeforeSubscriptionUpdate', Handlers\Subscription::class, 'onBeforeSubscriptionUpdate', true],
+        ['subscribe', 'OnBeforeSubscriptionDelete', Handlers\Subscription::class, 'onBeforeSubscriptionDelete', true],
+        ['subscribe', 'OnAfterSubscriptionDelete', Handlers\Subscription::class, 'onAfterSubscriptionDelete', true],
         // ORM events of \Bitrix\Sender\MailingSubscriptionTable, under the entity's un-namespaced event names.
         ['sender', 'MailingSubscriptionOnAfterAdd', Handlers\Subscription::class, 'onSenderSubscriptionSaved', false],
         ['sender', 'MailingSubscriptionOnAfterUpdate', Handlers\Subscription::class, 'onSenderSubscriptionSaved', false],

@@ -3,8 +3,9 @@
 namespace Rustbox\Mindbox;
 
 /**
- * The Mindbox operations the module sends. The value is the operation's key in the `enabled_events` option and the
- * suffix of its `op_<value>` option holding the Mindbox operation name.
+ * The Mindbox operations the module sends, from the server or through the tracker on the page (the views). The value
+ * is the operation's key in the `enabled_events` option and the suffix of its `op_<value>` option holding the
+ * Mindbox operation name.
  */
 enum Operation: string
 {
@@ -15,6 +16,9 @@ enum Operation: string
     case SetCart = 'set_cart';
     case SubscribeEmail = 'subscribe_email';
     case Authorize = 'authorize';
+    case SetWishList = 'set_wishlist';
+    case ViewProduct = 'view_product';
+    case ViewCategory = 'view_category';
 
     /**
      * The client's helper for the operation, or null when the client has none and `send()` is called with the
@@ -29,8 +33,14 @@ enum Operation: string
             self::UpdateProfile => 'updateCustomer',
             self::SetCart => 'setCart',
             self::SubscribeEmail => 'subscribeEmail',
-            self::Authorize => null,
+            self::Authorize, self::SetWishList, self::ViewProduct, self::ViewCategory => null,
         };
+    }
+
+    /** Whether the browser sends it, through the tracker, rather than the server. */
+    public function isTracked(): bool
+    {
+        return $this === self::ViewProduct || $this === self::ViewCategory;
     }
 
     public function optionName(): string

@@ -72,9 +72,13 @@ final class Settings
         return $this->get('endpoint_id') !== '' && $this->get('secret_key') !== '';
     }
 
+    /** Server operations need the endpoint and its key; the tracker's need only the endpoint and the tracker. */
     public function isEnabled(Operation $operation): bool
     {
-        return $this->isConfigured() && in_array($operation->value, $this->listOption('enabled_events'), true);
+        $ready = $operation->isTracked()
+            ? $this->isTrackerEnabled() && $this->get('endpoint_id') !== ''
+            : $this->isConfigured();
+        return $ready && in_array($operation->value, $this->listOption('enabled_events'), true);
     }
 
     public function operationName(Operation $operation): string

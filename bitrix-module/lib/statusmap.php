@@ -4,11 +4,13 @@ namespace Rustbox\Mindbox;
 
 /**
  * Bitrix order status id → Mindbox order line status, from the `status_map` option (a JSON object). The key
- * `CANCELED` stands for the order's cancel flag, which Bitrix keeps apart from its status.
+ * `CANCELED` stands for the order's cancel flag, which Bitrix keeps apart from its status, and `DELETED` for the
+ * order's deletion.
  */
 final class StatusMap
 {
     public const CANCELED = 'CANCELED';
+    public const DELETED = 'DELETED';
 
     private function __construct(private readonly array $map)
     {

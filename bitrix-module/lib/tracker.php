@@ -29,6 +29,7 @@ final class Tracker
             }
             global $USER;
             $userId = is_object($USER) && $USER->IsAuthorized() ? (int)$USER->GetID() : 0;
+            $userId = Customers::isCustomerId($userId) ? $userId : 0;
             Asset::getInstance()->addString(self::snippet($settings, $userId), true, AssetLocation::AFTER_JS_KERNEL);
         });
     }

@@ -20,7 +20,7 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    fn new(http_status: u16, message: impl Into<String>) -> Self {
+    pub fn new(http_status: u16, message: impl Into<String>) -> Self {
         Rejection {
             http_status,
             message: message.into(),
@@ -107,16 +107,7 @@ impl Accounts {
     /// Runs the checks in the order Mindbox reports them: address, credentials, idempotency
     /// key, body. The first failure wins.
     pub fn check(&self, call: &Call<'_>) -> Result<(), Rejection> {
-        match call.endpoint_id {
-            None | Some("") => return Err(Rejection::new(400, "endpointId is required")),
-            Some(id) if !self.endpoint_ids.iter().any(|e| e == id) => {
-                return Err(Rejection::new(400, format!("Unknown endpointId '{id}'")));
-            }
-            Some(_) => {}
-        }
-        if call.operation.is_none_or(|op| op.trim().is_empty()) {
-            return Err(Rejection::new(400, "operation is required"));
-        }
+        self.check_address(call.endpoint_id, call.operation)?;
         match call.authorization.map(parse_authorization) {
             None => return Err(Rejection::new(401, "Authorization header is required")),
             Some(None) => {
@@ -138,20 +129,46 @@ impl Accounts {
         if !call.content_type.is_some_and(is_json_media_type) {
             return Err(Rejection::new(400, "Content-Type must be application/json"));
         }
-        match call.body {
-            Body::Json(raw) if raw.get().starts_with('{') => Ok(()),
-            Body::Json(_) => Err(Rejection::new(400, "Request body must be a JSON object")),
-            Body::NotJson(raw) if raw.trim().is_empty() => {
-                Err(Rejection::new(400, "Request body is empty"))
+        check_body(call.body)
+    }
+
+    /// The query part every caller must get right, the browser tracker included.
+    pub fn check_address(
+        &self,
+        endpoint_id: Option<&str>,
+        operation: Option<&str>,
+    ) -> Result<(), Rejection> {
+        match endpoint_id {
+            None | Some("") => return Err(Rejection::new(400, "endpointId is required")),
+            Some(id) if !self.endpoint_ids.iter().any(|e| e == id) => {
+                return Err(Rejection::new(400, format!("Unknown endpointId '{id}'")));
             }
-            Body::NotJson(_) => Err(Rejection::new(400, "Request body is not valid JSON")),
+            Some(_) => {}
         }
+        if operation.is_none_or(|op| op.trim().is_empty()) {
+            return Err(Rejection::new(400, "operation is required"));
+        }
+        Ok(())
     }
 }
 
+pub fn check_body(body: &Body) -> Result<(), Rejection> {
+    match body {
+        Body::Json(raw) if raw.get().starts_with('{') => Ok(()),
+        Body::Json(_) => Err(Rejection::new(400, "Request body must be a JSON object")),
+        Body::NotJson(raw) if raw.trim().is_empty() => {
+            Err(Rejection::new(400, "Request body is empty"))
+        }
+        Body::NotJson(_) => Err(Rejection::new(400, "Request body is not valid JSON")),
+    }
+}
+
+pub fn media_type(value: &str) -> &str {
+    value.split(';').next().unwrap_or("").trim()
+}
+
 fn is_json_media_type(value: &str) -> bool {
-    let media = value.split(';').next().unwrap_or("").trim();
-    media.eq_ignore_ascii_case("application/json")
+    media_type(value).eq_ignore_ascii_case("application/json")
 }
 
 /// The 8-4-4-4-12 hexadecimal form Mindbox requires for `transactionId`.

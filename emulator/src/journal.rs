@@ -39,6 +39,7 @@ pub struct Entry {
     pub seq: u64,
     pub received_at: f64,
     pub connection_id: u64,
+    /// `sync` or `async` for server calls, `tracker` or `tracker-sync` for the browser's.
     pub endpoint: &'static str,
     pub operation: Option<String>,
     pub endpoint_id: Option<String>,

@@ -1,6 +1,13 @@
-//! mindbox-emulator: a local stand-in for the Mindbox v3 API, for the demo, the tests and the
-//! benchmarks. This file holds the command line and the start-up; see the other modules for
-//! the contract, the faults, the journal and the control API.
+//! mindbox-emulator: a local stand-in for the Mindbox v3 API and its browser tracker, for the
+//! demo, the tests and the benchmarks. This file holds the command line and the start-up; see
+//! the other modules for the contract, the faults, the journal and the control API.
+//!
+//! What it answers:
+//! - `POST /v3/operations/{sync,async}`: server calls, with the secret key (`mindbox.rs`);
+//! - `GET|HEAD /scripts/v1/tracker.js`: a stand-in for Mindbox's JavaScript tracker, which
+//!   sends a page's `mindbox(…)` calls to `POST /tracker/v3/operations/{async,sync}`: keyless,
+//!   CORS-open, journaled as endpoint `tracker` / `tracker-sync` (`tracker.rs`);
+//! - `/__emulator/…`: the control API, the journal included (`control.rs`).
 
 mod connection;
 mod contract;
@@ -12,6 +19,7 @@ mod reply;
 mod scripts;
 mod server;
 mod state;
+mod tracker;
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};

@@ -1,5 +1,5 @@
-//! A call to `/v3/operations/{sync,async}`: read it, apply latency and faults, check it against
-//! the contract, answer it and journal it.
+//! A call to `/v3/operations/{sync,async}` (or the tracker's `/tracker/v3/operations/…`): read
+//! it, apply latency and faults, check it against the contract, answer it and journal it.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -19,10 +19,21 @@ use crate::state::Emulator;
 /// Bodies above this are refused rather than buffered; real order bodies are a few KiB.
 const MAX_BODY: usize = 32 * 1024 * 1024;
 
+/// Who makes the call, which decides how it is authorised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// A shop's backend, with the secret key.
+    Server,
+    /// The JavaScript tracker in a visitor's browser, which has no key: Mindbox trusts the
+    /// site's domain instead, and the emulator trusts loopback.
+    Browser,
+}
+
 pub async fn handle(
     emulator: &Emulator,
     connection: &Connection,
     endpoint: &'static str,
+    caller: Caller,
     request: Request<Incoming>,
 ) -> Reply {
     let received_at = unix_seconds();
@@ -47,7 +58,7 @@ pub async fn handle(
         http_status: 0,
         mindbox_status: None,
         outcome: Outcome::Rejected,
-        auth_ok: emulator.accounts.auth_ok(authorization),
+        auth_ok: caller == Caller::Browser || emulator.accounts.auth_ok(authorization),
         fault: None,
         error_message: None,
     };
@@ -88,14 +99,20 @@ pub async fn handle(
             http_status: 400,
             message: format!("Request body exceeds {MAX_BODY} bytes"),
         }),
-        Some(body) => emulator.accounts.check(&Call {
-            endpoint_id: entry.endpoint_id.as_deref(),
-            operation: entry.operation.as_deref(),
-            authorization,
-            transaction_id: entry.transaction_id.as_deref(),
-            content_type: header_str(&parts.headers, "content-type"),
-            body,
-        }),
+        Some(body) => {
+            let call = Call {
+                endpoint_id: entry.endpoint_id.as_deref(),
+                operation: entry.operation.as_deref(),
+                authorization,
+                transaction_id: entry.transaction_id.as_deref(),
+                content_type: header_str(&parts.headers, "content-type"),
+                body,
+            };
+            match caller {
+                Caller::Server => emulator.accounts.check(&call),
+                Caller::Browser => crate::tracker::check(&emulator.accounts, &call),
+            }
+        }
     };
     entry.query = query;
     match body {

@@ -9,8 +9,10 @@ use hyper::body::Incoming;
 use tokio::net::{TcpListener, TcpSocket};
 
 use crate::connection::{self, Connection};
+use crate::mindbox::Caller;
 use crate::reply::{self, Reply};
 use crate::state::Emulator;
+use crate::tracker;
 
 /// Binds with SO_REUSEADDR so that a restarted emulator gets its old port back even while
 /// connections of the previous process linger in TIME_WAIT.
@@ -53,10 +55,17 @@ pub async fn route(
     connection.saw_request(emulator, is_control);
     match request.uri().path() {
         "/v3/operations/sync" => {
-            crate::mindbox::handle(emulator, connection, "sync", request).await
+            crate::mindbox::handle(emulator, connection, "sync", Caller::Server, request).await
         }
         "/v3/operations/async" => {
-            crate::mindbox::handle(emulator, connection, "async", request).await
+            crate::mindbox::handle(emulator, connection, "async", Caller::Server, request).await
+        }
+        tracker::SCRIPT_PATH => tracker::script(request.method()),
+        "/tracker/v3/operations/sync" => {
+            tracker::handle(emulator, connection, "tracker-sync", request).await
+        }
+        "/tracker/v3/operations/async" => {
+            tracker::handle(emulator, connection, "tracker", request).await
         }
         path if path.starts_with("/__emulator/") => crate::control::handle(emulator, request).await,
         _ => reply::empty(404),

@@ -18,14 +18,14 @@ final class EndToEndTest extends EndToEndTestCase
     public function testOnSaleOrderSavedCreatesTheOrder(): void
     {
         $this->shop->fillCart([[10, 'SKU-10', 2, 1000.0, 100.0]]);
-        $order = $this->shop->placeOrder(5, 'anna@example.com', '+7 900 123-45-67', 300.0);
+        $order = $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '+7 900 123-45-67', 300.0);
 
         $entry = $this->onlyDelivered();
         $this->assertSame('Website.CreateOrder', $entry['operation']);
         $this->assertSame('sync', $entry['endpoint'], 'order operations keep their order on the sync endpoint');
         $this->assertArrayNotHasKey('deviceUUID', $entry['query']);
         self::assertBody([
-            'customer' => ['ids' => ['websiteID' => '5'], 'email' => 'anna@example.com', 'mobilePhone' => '79001234567'],
+            'customer' => ['ids' => ['websiteID' => '1'], 'email' => 'anna@example.com', 'mobilePhone' => '79001234567'],
             'order' => [
                 'ids' => ['websiteID' => (string)$order->getId()],
                 'email' => 'anna@example.com',
@@ -50,7 +50,7 @@ final class EndToEndTest extends EndToEndTestCase
 
     public function testOnSaleOrderSavedSendsAStatusChange(): void
     {
-        $order = $this->shop->placeOrder(5, 'anna@example.com', '');
+        $order = $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '');
         $this->shop->visit([], '10.0.0.5', 's1', true);
         $order->setField('STATUS_ID', 'P');
         $order->save();
@@ -77,8 +77,10 @@ final class EndToEndTest extends EndToEndTestCase
         $this->shop->visit(['mindboxDeviceUUID' => self::DEVICE]);
         (new \CUser())->Register('anna', 'Anna', 'Petrova', 'secret1', 'secret1', 'anna@example.com', 's1', '', 0, false, '+7 (900) 123-45-67');
 
-        $entry = $this->onlyDelivered();
-        $this->assertSame('Website.Register', $entry['operation']);
+        // Register() logs the new customer in, which is an authorization of its own.
+        $entries = $this->delivered();
+        $this->assertSame(['Website.Register', 'Website.AuthorizeCustomer'], array_column($entries, 'operation'));
+        $entry = $entries[0];
         $this->assertSame(self::DEVICE, $entry['query']['deviceUUID']);
         self::assertBody(['customer' => [
             'ids' => ['websiteID' => '1'],
@@ -135,8 +137,8 @@ final class EndToEndTest extends EndToEndTestCase
 
     public function testTheQueryCarriesTheEndpointAndTheTransactionId(): void
     {
-        $this->shop->placeOrder(5, 'anna@example.com', '');
-        (new \CUser())->Add(['LOGIN' => 'anna', 'EMAIL' => 'anna@example.com']);
+        $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '');
+        (new \CUser())->Add(['LOGIN' => 'boris', 'EMAIL' => 'boris@example.com']);
 
         $entries = array_column($this->delivered(), null, 'operation');
         [$order, $registration] = [$entries['Website.CreateOrder'], $entries['Website.Register']];

@@ -72,7 +72,7 @@ final class ExtensionPointsTest extends ModuleTestCase
             return new EventResult(EventResult::SUCCESS, ['body' => $body, 'options' => ['transactionId' => 'f47ac10b-58cc-4372-a567-0e02b2c3d479']]);
         });
 
-        $this->shop->placeOrder(5, 'anna@example.com', '');
+        $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '');
 
         $this->assertSame([['create_order', 's1']], $seen);
         [[, $body, $options]] = $this->sent();
@@ -85,7 +85,7 @@ final class ExtensionPointsTest extends ModuleTestCase
         EventManager::getInstance()->addEventHandler('rustbox.mindbox', 'OnBeforeSend', static function ($event) {
             return $event->getParameter('operation') === 'create_order' ? new EventResult(EventResult::ERROR) : null;
         });
-        $order = $this->shop->placeOrder(5, 'anna@example.com', '');
+        $order = $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '');
         $order->setField('STATUS_ID', 'P');
         $order->save();
 

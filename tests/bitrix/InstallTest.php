@@ -10,6 +10,7 @@ use Bitrix\Main\ModuleManager;
 use MindboxTests\Bitrix\Fakes\FakeShop;
 use PHPUnit\Framework\TestCase;
 use Rustbox\Mindbox\Agent;
+use Rustbox\Mindbox\EventLog;
 
 /** install/index.php: what DoInstall adds to the core, and that DoUninstall takes all of it away. */
 final class InstallTest extends TestCase
@@ -67,15 +68,25 @@ final class InstallTest extends TestCase
         }
         $this->assertSame([
             'sale:OnSaleOrderSaved' => 2,
+            'sale:OnSaleBeforeOrderDelete' => 2,
+            'sale:OnSaleOrderDeleted' => 2,
+            'sale:OnSaleBasketItemEntitySaved' => 2,
+            'sale:OnSaleBasketItemEntityDeleted' => 2,
             'sale:OnSaleBasketSaved' => 2,
             'sale:OnSaleComponentOrderCreated' => 1,
             'sale:OnSaleComponentOrderResultPrepared' => 1,
             'main:OnAfterUserRegister' => 1,
             'main:OnAfterUserAdd' => 1,
+            'main:OnBeforeUserUpdate' => 1,
             'main:OnAfterUserUpdate' => 1,
             'main:OnAfterUserAuthorize' => 1,
             'main:OnProlog' => 1,
+            'main:OnEpilog' => 1,
+            'main:OnEventLogGetAuditTypes' => 1,
             'subscribe:OnBeforeSubscriptionAdd' => 1,
+            'subscribe:OnBeforeSubscriptionUpdate' => 1,
+            'subscribe:OnBeforeSubscriptionDelete' => 1,
+            'subscribe:OnAfterSubscriptionDelete' => 1,
             'sender:MailingSubscriptionOnAfterAdd' => 2,
             'sender:MailingSubscriptionOnAfterUpdate' => 2,
         ], $handlers);
@@ -160,5 +171,14 @@ final class InstallTest extends TestCase
         }
         $this->shop->installModule();
         $this->assertStringContainsString('extension mindbox is not loaded', implode("\n", array_column(\CAdminNotify::fakeRows(), 'MESSAGE')));
+    }
+
+    public function testTheEventLogFilterNamesTheModulesEntries(): void
+    {
+        $this->shop->installModule();
+        $this->assertStringContainsString('Mindbox', \CEventLog::GetEventTypes()[EventLog::AUDIT_TYPE] ?? '');
+
+        $this->shop->uninstallModule();
+        $this->assertArrayNotHasKey(EventLog::AUDIT_TYPE, \CEventLog::GetEventTypes());
     }
 }

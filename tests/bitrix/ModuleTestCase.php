@@ -21,7 +21,7 @@ abstract class ModuleTestCase extends TestCase
         'subscribeEmail', 'getCustomerBalance', 'getBalances', 'flush', 'outboxStats', 'failedItems', 'retryFailed',
     ];
 
-    protected const STATUS_MAP = ['N' => 'CheckedOut', 'P' => 'Paid', 'F' => 'Delivered', 'CANCELED' => 'Cancelled'];
+    protected const STATUS_MAP = ['N' => 'CheckedOut', 'P' => 'Paid', 'F' => 'Delivered', 'CANCELED' => 'Cancelled', 'DELETED' => 'Removed'];
 
     protected FakeShop $shop;
 

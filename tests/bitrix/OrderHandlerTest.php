@@ -13,11 +13,12 @@ final class OrderHandlerTest extends ModuleTestCase
 {
     private function order(): Order
     {
+        $userId = $this->shop->existingCustomer();
         $this->shop->fillCart([
             [10, 'SKU-10', 2, 1000.0, 100.0],
             [11, 'SKU-11', 1, 499.9, 0.0],
         ]);
-        return $this->shop->placeOrder(5, 'anna@example.com', '+7 (900) 123-45-67', 300.0);
+        return $this->shop->placeOrder($userId, 'anna@example.com', '+7 (900) 123-45-67', 300.0);
     }
 
     public function testANewOrderIsSentWholeWithCreateOrder(): void
@@ -27,7 +28,7 @@ final class OrderHandlerTest extends ModuleTestCase
         $this->assertSame([[
             'createOrder',
             [
-                'customer' => ['ids' => ['websiteID' => '5'], 'email' => 'anna@example.com', 'mobilePhone' => '+7 (900) 123-45-67'],
+                'customer' => ['ids' => ['websiteID' => '1'], 'email' => 'anna@example.com', 'mobilePhone' => '+7 (900) 123-45-67'],
                 'order' => [
                     'ids' => ['websiteID' => (string)$order->getId()],
                     'email' => 'anna@example.com',
@@ -68,7 +69,7 @@ final class OrderHandlerTest extends ModuleTestCase
         $again = new \Bitrix\Main\Event('sale', 'OnSaleOrderSaved', ['ENTITY' => $order, 'IS_NEW' => true, 'IS_CHANGED' => true, 'VALUES' => []]);
         $again->send();
         $this->shop->fillCart([[10, 'SKU-10', 1, 10.0, 0.0]]);
-        $this->shop->placeOrder(5, 'anna@example.com', '');
+        $this->shop->placeOrder(1, 'anna@example.com', '');
         $this->shop->configure(['endpoint_id' => 'other-website']);
         \Rustbox\Mindbox\Mindbox::reset();
         $again->send();
@@ -106,6 +107,42 @@ final class OrderHandlerTest extends ModuleTestCase
         $order->save();
 
         $this->assertSame('Cancelled', $this->sent()[0][1]['orderLinesStatus']);
+    }
+
+    public function testUndoingACancellationSendsTheOrdersStatusAgain(): void
+    {
+        $order = $this->order();
+        $order->setField('CANCELED', 'Y');
+        $order->save();
+        $this->calls = [];
+
+        $order->setField('CANCELED', 'N');
+        $order->save();
+
+        $this->assertSame(['CheckedOut'], array_column(array_column($this->sent(), 1), 'orderLinesStatus'));
+    }
+
+    public function testDeletingAnOrderCancelsItThenSendsTheDeletedStatus(): void
+    {
+        $order = $this->order();
+        $this->calls = [];
+
+        $this->assertTrue(Order::delete($order->getId())->isSuccess());
+
+        $this->assertSame(['Cancelled', 'Removed'], array_column(array_column($this->sent(), 1), 'orderLinesStatus'));
+        $this->assertSame(['websiteID' => (string)$order->getId()], $this->sent()[1][1]['order']['ids']);
+    }
+
+    public function testAGuestsOrderNamesTheBuyerByEmailAndPhoneNeverTheSharedAnonymousBuyer(): void
+    {
+        $this->shop->fillCart([[10, 'SKU-10', 1, 10.0, 0.0]]);
+        $order = $this->shop->placeOrder(0, 'guest@example.com', '+7 900 111-22-33');
+        $this->assertSame((int)\CSaleUser::GetAnonymousUserID(), (int)$order->getUserId());
+
+        $this->assertSame(['createOrder'], $this->sentOperations(), 'the anonymous buyer is not registered');
+        $body = $this->sentOf('createOrder')[0][1];
+        $this->assertSame(['email' => 'guest@example.com', 'mobilePhone' => '+7 900 111-22-33'], $body['customer']);
+        $this->assertStringNotContainsString('anonymous_', json_encode($this->sent()));
     }
 
     public function testAnUnmappedStatusIsReportedInTheAdminAndTheEventLogNotDropped(): void
@@ -194,7 +231,7 @@ final class OrderHandlerTest extends ModuleTestCase
         $order = $this->order();
         $body = $this->sentOf('createOrder')[0][1];
 
-        $this->assertSame(['bitrixId' => 'stage-5'], $body['customer']['ids']);
+        $this->assertSame(['bitrixId' => 'stage-1'], $body['customer']['ids']);
         $this->assertSame(['shopOrderId' => 'stage-' . $order->getId()], $body['order']['ids']);
         $this->assertSame(['websiteID' => 'SKU-10'], $body['order']['lines'][0]['product']['ids']);
     }
@@ -203,7 +240,7 @@ final class OrderHandlerTest extends ModuleTestCase
     {
         $this->shop->configure(['endpoint_id' => 'outlet-website', 'order_id_key' => 'outletOrderId'], 's2');
         $this->shop->fillCart([[10, 'SKU-10', 1, 10.0, 0.0]], 's2');
-        $order = $this->shop->placeOrder(5, 'anna@example.com', '', 0.0, 's2');
+        $order = $this->shop->placeOrder(1, 'anna@example.com', '', 0.0, 's2');
 
         $create = array_values(array_filter($this->calls, static fn ($c) => $c['method'] === 'createOrder'));
         $this->assertSame('s2', $create[0]['site']);

@@ -53,7 +53,7 @@ final class SafetyTest extends ModuleTestCase
         Mindbox::setClientFactory(null);
 
         $this->shop->fillCart([[10, 'SKU-10', 1, 10.0, 0.0]]);
-        $order = $this->shop->placeOrder(5, 'anna@example.com', '');
+        $order = $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '');
 
         $this->assertGreaterThan(0, $order->getId());
         $this->assertStringContainsString('The PHP extension "mindbox" is not loaded', implode("\n", $this->eventLogDescriptions()));
@@ -64,7 +64,7 @@ final class SafetyTest extends ModuleTestCase
         $this->shop->configure(['endpoint_id' => ''], 's2');
         \Bitrix\Main\Config\Option::set('rustbox.mindbox', 'endpoint_id', '');
         $this->shop->fillCart([[10, 'SKU-10', 1, 10.0, 0.0]], 's2');
-        $this->shop->placeOrder(5, 'anna@example.com', '', 0.0, 's2');
+        $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '', 0.0, 's2');
 
         $this->assertSame([], $this->sent());
         $this->assertSame([], $this->eventLogDescriptions());
@@ -75,7 +75,7 @@ final class SafetyTest extends ModuleTestCase
         EventManager::getInstance()->addEventHandler('rustbox.mindbox', 'OnBeforeSend', static function (): void {
             throw new \RuntimeException('site code failed');
         });
-        $this->shop->placeOrder(5, 'anna@example.com', '');
+        $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '');
 
         $this->assertSame(['RuntimeException: site code failed'], $this->eventLogDescriptions());
     }

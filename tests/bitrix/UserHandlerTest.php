@@ -14,6 +14,7 @@ final class UserHandlerTest extends ModuleTestCase
         $this->shop->visit(['mindboxDeviceUUID' => self::DEVICE]);
         (new \CUser())->Register('anna', 'Anna', 'Petrova', 'secret1', 'secret1', 'anna@example.com', 's1', '', 0, false, '+79001234567');
 
+        // Register() logs an active user in before OnAfterUserRegister, hence the authorize after the registration.
         $this->assertSame([[
             'registerCustomer',
             ['customer' => [
@@ -23,6 +24,45 @@ final class UserHandlerTest extends ModuleTestCase
                 'lastName' => 'Petrova',
                 'mobilePhone' => '+79001234567',
             ]],
+            ['deviceUUID' => self::DEVICE, 'customerIp' => '198.51.100.7'],
+        ], [
+            'Website.AuthorizeCustomer',
+            ['customer' => ['ids' => ['websiteID' => '1']]],
+            ['deviceUUID' => self::DEVICE, 'customerIp' => '198.51.100.7'],
+        ]], $this->sent());
+    }
+
+    public function testTechnicalInactiveAndAnonymousUsersNeverReachMindboxAsCustomers(): void
+    {
+        $user = new \CUser();
+        $bot = $user->Add(['LOGIN' => 'bot-1', 'EMAIL' => 'bot@example.com', 'EXTERNAL_AUTH_ID' => 'bot']);
+        $mailbox = $user->Add(['LOGIN' => 'imap-1', 'EMAIL' => 'imap@example.com', 'EXTERNAL_AUTH_ID' => 'email']);
+        $inactive = $user->Add(['LOGIN' => 'later', 'EMAIL' => 'later@example.com', 'ACTIVE' => 'N']);
+        $anonymous = (int)\CSaleUser::GetAnonymousUserID();
+        $this->assertGreaterThan(0, $anonymous);
+        foreach ([$bot, $mailbox, $inactive, $anonymous] as $id) {
+            $user->Update($id, ['NAME' => 'Changed', 'PERSONAL_PHONE' => '+7 900 000-00-00']);
+        }
+        $user->Authorize($bot);
+
+        $this->assertSame([], $this->sent());
+    }
+
+    public function testAUserWhoConfirmsTheirEmailIsRegisteredOnActivation(): void
+    {
+        \Bitrix\Main\Config\Option::set('main', 'new_user_registration_email_confirmation', 'Y');
+        $this->shop->visit(['mindboxDeviceUUID' => self::DEVICE]);
+        $registration = (new \CUser())->Register('anna', 'Anna', 'Petrova', 'secret1', 'secret1', 'anna@example.com', 's1');
+        $id = (int)$registration['ID'];
+        $this->assertSame([], $this->sent(), 'an account waiting for confirmation is no customer yet');
+
+        // What bitrix:system.auth.confirmation does with the link from the e-mail.
+        (new \CUser())->Update($id, ['ACTIVE' => 'Y', 'CONFIRM_CODE' => '']);
+        (new \CUser())->Update($id, ['ACTIVE' => 'Y']);
+
+        $this->assertSame([[
+            'registerCustomer',
+            ['customer' => ['ids' => ['websiteID' => (string)$id], 'email' => 'anna@example.com', 'firstName' => 'Anna', 'lastName' => 'Petrova']],
             ['deviceUUID' => self::DEVICE, 'customerIp' => '198.51.100.7'],
         ]], $this->sent());
     }

@@ -4,17 +4,47 @@ namespace Rustbox\Mindbox\Handlers;
 
 use Bitrix\Main\Event;
 use Bitrix\Sale\Basket as SaleBasket;
+use Bitrix\Sale\BasketItem;
 use Bitrix\Sale\Fuser;
+use Rustbox\Mindbox\CartChanges;
+use Rustbox\Mindbox\Customers;
 use Rustbox\Mindbox\Dispatcher;
 use Rustbox\Mindbox\Guard;
 use Rustbox\Mindbox\Mappers\CartMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Operation;
+use Rustbox\Mindbox\Settings;
 use Rustbox\Mindbox\Visitor;
 
-/** sale:OnSaleBasketSaved (registered with registerEventHandler): the shopper's cart, saved without an order. */
+/**
+ * The shopper's basket, saved without an order (sale D7 events, registered with registerEventHandler). The lines'
+ * events say what changed; OnSaleBasketSaved, which ends every save, sends the lists that changed, and nothing when
+ * nothing did.
+ */
 final class Basket
 {
+    /** sale:OnSaleBasketItemEntitySaved: a line was written; VALUES holds the old values of what changed. */
+    public static function onSaleBasketItemEntitySaved(Event $event): void
+    {
+        Guard::run('sale:OnSaleBasketItemEntitySaved', static function () use ($event): void {
+            $item = $event->getParameter('ENTITY');
+            if ($item instanceof BasketItem) {
+                CartChanges::saved($item, (array)($event->getParameter('VALUES') ?? []));
+            }
+        });
+    }
+
+    /** sale:OnSaleBasketItemEntityDeleted: a line was removed; the basket's save deletes its row. */
+    public static function onSaleBasketItemEntityDeleted(Event $event): void
+    {
+        Guard::run('sale:OnSaleBasketItemEntityDeleted', static function () use ($event): void {
+            $item = $event->getParameter('ENTITY');
+            if ($item instanceof BasketItem) {
+                CartChanges::deleted($item);
+            }
+        });
+    }
+
     public static function onSaleBasketSaved(Event $event): void
     {
         Guard::run('sale:OnSaleBasketSaved', static function () use ($event): void {
@@ -23,16 +53,31 @@ final class Basket
                 return;
             }
             $fuserId = (int)$basket->getFUserId(true);
-            $userId = $fuserId > 0 ? (int)Fuser::getUserIdById($fuserId) : 0;
-            $options = Visitor::current()->optionsFor(Operation::SetCart);
-            if ($userId <= 0 && !isset($options['deviceUUID'])) {
-                return; // a guest whose tracker cookie is missing cannot be told apart by Mindbox
+            $changes = CartChanges::take($fuserId);
+            if (!$changes['cart'] && !$changes['wishList']) {
+                return;
             }
-            // SetCart replaces the whole list, so the saves of one basket must arrive in the order they happened.
-            $options['orderingKey'] = 'cart-' . $fuserId;
+            $userId = $fuserId > 0 ? (int)Fuser::getUserIdById($fuserId) : 0;
+            $customerId = Customers::isCustomerId($userId) ? $userId : null;
             $settings = Mindbox::settings((string)$basket->getSiteId());
-            $body = (new CartMapper($settings))->cart($basket, $userId > 0 ? $userId : null);
-            Dispatcher::send(Operation::SetCart, $settings, $body, $options);
+            $mapper = new CartMapper($settings);
+            if ($changes['cart']) {
+                self::send(Operation::SetCart, $settings, $mapper->cart($basket, $customerId), $customerId, 'cart-' . $fuserId);
+            }
+            if ($changes['wishList']) {
+                self::send(Operation::SetWishList, $settings, $mapper->wishList($basket, $customerId), $customerId, 'wishlist-' . $fuserId);
+            }
         });
+    }
+
+    private static function send(Operation $operation, Settings $settings, array $body, ?int $customerId, string $orderingKey): void
+    {
+        $options = Visitor::current()->optionsFor($operation);
+        if ($customerId === null && !isset($options['deviceUUID'])) {
+            return; // a guest whose tracker cookie is missing cannot be told apart by Mindbox
+        }
+        // Each list operation replaces the whole list, so the saves of one basket must arrive in the order they happened.
+        $options['orderingKey'] = $orderingKey;
+        Dispatcher::send($operation, $settings, $body, $options);
     }
 }

@@ -15,11 +15,22 @@ use Rustbox\Mindbox\Settings;
 use Rustbox\Mindbox\StatusMap;
 use Rustbox\Mindbox\Visitor;
 
-/** sale:OnSaleOrderSaved (registered with registerEventHandler, so it gets the Event). */
+/**
+ * The sale module's order events (registered with registerEventHandler, so they get the Event): creation, changes,
+ * cancellation and deletion.
+ */
 final class Order
 {
     /** Order fields whose change means the order's content (lines, prices, delivery) changed. */
     private const CONTENT_FIELDS = ['PRICE', 'PRICE_DELIVERY', 'DISCOUNT_VALUE', 'CURRENCY'];
+
+    /**
+     * Orders being deleted in this process. Order::delete() cancels and saves the order, removes its lines and saves
+     * it again: that last save is no change of content Mindbox should hear of, the deletion is.
+     *
+     * @var array<int, true>
+     */
+    private static array $deleting = [];
 
     public static function onSaleOrderSaved(Event $event): void
     {
@@ -43,19 +54,49 @@ final class Order
             if ($status !== null) {
                 self::sendStatus($settings, $mapper, $order, $status, $options);
             }
-            if (array_intersect(self::CONTENT_FIELDS, array_keys($changed)) !== []) {
+            if (!isset(self::$deleting[$order->getId()]) && array_intersect(self::CONTENT_FIELDS, array_keys($changed)) !== []) {
                 Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->order($order), $options);
             }
         });
     }
 
-    /** The Bitrix status the order moved to in this save (StatusMap::CANCELED for a cancellation), or null. */
+    /** sale:OnSaleBeforeOrderDelete (ENTITY): the deletion's saves follow. */
+    public static function onSaleBeforeOrderDelete(Event $event): void
+    {
+        Guard::run('sale:OnSaleBeforeOrderDelete', static function () use ($event): void {
+            $order = $event->getParameter('ENTITY');
+            if ($order instanceof SaleOrder) {
+                self::$deleting[$order->getId()] = true;
+            }
+        });
+    }
+
+    /** sale:OnSaleOrderDeleted (ENTITY: the order, still readable; VALUE: whether it was deleted). */
+    public static function onSaleOrderDeleted(Event $event): void
+    {
+        Guard::run('sale:OnSaleOrderDeleted', static function () use ($event): void {
+            $order = $event->getParameter('ENTITY');
+            if (!$order instanceof SaleOrder) {
+                return;
+            }
+            unset(self::$deleting[$order->getId()]);
+            if ($event->getParameter('VALUE') === true) {
+                $settings = Mindbox::settings((string)$order->getSiteId());
+                self::sendStatus($settings, new OrderMapper($settings), $order, StatusMap::DELETED, Visitor::current()->optionsFor(Operation::UpdateOrder));
+            }
+        });
+    }
+
+    /**
+     * The Bitrix status the order moved to in this save (StatusMap::CANCELED for a cancellation, its own status
+     * again when a cancellation is undone), or null.
+     */
     private static function changedStatus(SaleOrder $order, array $changed): ?string
     {
         if (array_key_exists('CANCELED', $changed) && $order->isCanceled()) {
             return StatusMap::CANCELED;
         }
-        return array_key_exists('STATUS_ID', $changed) ? (string)$order->getField('STATUS_ID') : null;
+        return array_key_exists('STATUS_ID', $changed) || array_key_exists('CANCELED', $changed) ? (string)$order->getField('STATUS_ID') : null;
     }
 
     private static function sendStatus(Settings $settings, OrderMapper $mapper, SaleOrder $order, string $status, array $options): void

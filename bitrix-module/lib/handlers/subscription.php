@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox\Handlers;
 
 use Bitrix\Main\Event;
+use Rustbox\Mindbox\Customers;
 use Rustbox\Mindbox\Dispatcher;
 use Rustbox\Mindbox\Guard;
 use Rustbox\Mindbox\Mindbox;
@@ -13,13 +14,18 @@ use Rustbox\Mindbox\Visitor;
 /**
  * E-mail subscriptions. Bitrix has no "subscribed" event (the OnSubscribeSubscribe of old write-ups does not
  * exist), so two real sources are used:
- * - the subscribe module: OnBeforeSubscriptionAdd(&$arFields, $SITE_ID), the last event before the row is written;
- * - the sender module: the ORM events of its MailingSubscriptionTable (MailingSubscriptionOnAfterAdd/Update).
+ * - the subscribe module: OnBeforeSubscriptionAdd/Update(&$arFields, $SITE_ID), the last events before the row is
+ *   written (an unsubscription is an update of ACTIVE to "N"), and OnBefore/OnAfterSubscriptionDelete($ID);
+ * - the sender module: the ORM events of its MailingSubscriptionTable (MailingSubscriptionOnAfterAdd/Update), which
+ *   every subscription and unsubscription goes through, the unsubscribe link of a mailing included.
  */
 final class Subscription
 {
     /** The sender module's contact type for e-mail addresses (\Bitrix\Sender\Recipient\Type::EMAIL). */
     private const SENDER_EMAIL_TYPE = 1;
+
+    /** @var array<int, array> active subscriptions about to be deleted, by id: the row is gone once they are */
+    private static array $deleting = [];
 
     /** Must never return false: that would veto the subscription. */
     public static function onBeforeSubscriptionAdd(array &$arFields, $siteId = false): void
@@ -31,6 +37,46 @@ final class Subscription
             }
             $site = is_string($siteId) && $siteId !== '' ? $siteId : null;
             self::send(Mindbox::settings($site), (string)($fields['EMAIL'] ?? ''), (int)($fields['USER_ID'] ?? 0), true);
+        });
+    }
+
+    /**
+     * An update carries only the fields passed in plus ID: ACTIVE alone for subscribe.edit's "unsubscribe" and
+     * "activate", so the address comes from the stored row. Only a change of ACTIVE is sent.
+     */
+    public static function onBeforeSubscriptionUpdate(array &$arFields, $siteId = false): void
+    {
+        $fields = $arFields;
+        Guard::run('subscribe:OnBeforeSubscriptionUpdate', static function () use ($fields, $siteId): void {
+            $stored = \CSubscription::GetByID((int)($fields['ID'] ?? 0))->Fetch();
+            if (!is_array($stored) || !array_key_exists('ACTIVE', $fields) || ($fields['ACTIVE'] === 'Y') === ($stored['ACTIVE'] === 'Y')) {
+                return;
+            }
+            $site = is_string($siteId) && $siteId !== '' ? $siteId : null;
+            $email = (string)($fields['EMAIL'] ?? $stored['EMAIL'] ?? '');
+            self::send(Mindbox::settings($site), $email, (int)($fields['USER_ID'] ?? $stored['USER_ID'] ?? 0), $fields['ACTIVE'] === 'Y');
+        });
+    }
+
+    public static function onBeforeSubscriptionDelete($id): void
+    {
+        Guard::run('subscribe:OnBeforeSubscriptionDelete', static function () use ($id): void {
+            $stored = \CSubscription::GetByID((int)$id)->Fetch();
+            if (is_array($stored) && ($stored['ACTIVE'] ?? 'N') === 'Y') {
+                self::$deleting[(int)$id] = $stored;
+            }
+        });
+    }
+
+    /** After the row is gone: a vetoed deletion never gets here. */
+    public static function onAfterSubscriptionDelete($id): void
+    {
+        Guard::run('subscribe:OnAfterSubscriptionDelete', static function () use ($id): void {
+            $stored = self::$deleting[(int)$id] ?? null;
+            unset(self::$deleting[(int)$id]);
+            if ($stored !== null) {
+                self::send(Mindbox::settings(), (string)$stored['EMAIL'], (int)($stored['USER_ID'] ?? 0), false);
+            }
         });
     }
 
@@ -60,7 +106,7 @@ final class Subscription
         if (filter_var($email, FILTER_VALIDATE_EMAIL) === false) {
             return;
         }
-        $customer = $userId > 0 ? ['ids' => $settings->customerIds($userId)] : [];
+        $customer = Customers::isCustomerId($userId) ? ['ids' => $settings->customerIds($userId)] : [];
         $customer['email'] = $email;
         $customer['subscriptions'] = [['pointOfContact' => 'Email', 'isSubscribed' => $isSubscribed]];
         Dispatcher::send(Operation::SubscribeEmail, $settings, ['customer' => $customer], Visitor::current()->optionsFor(Operation::SubscribeEmail));

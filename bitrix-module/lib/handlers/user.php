@@ -2,6 +2,7 @@
 
 namespace Rustbox\Mindbox\Handlers;
 
+use Rustbox\Mindbox\Customers;
 use Rustbox\Mindbox\Dispatcher;
 use Rustbox\Mindbox\Guard;
 use Rustbox\Mindbox\Mappers\CustomerMapper;
@@ -9,7 +10,11 @@ use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Operation;
 use Rustbox\Mindbox\Visitor;
 
-/** main's user events (old-kernel events: the handler gets the positional values, the fields by reference). */
+/**
+ * main's user events (old-kernel events: the handler gets the positional values, the fields by reference). Only the
+ * shop's customers reach Mindbox (see Customers): a user made inactive, waiting for their e-mail's confirmation, is
+ * registered when the account is activated.
+ */
 final class User
 {
     /**
@@ -20,15 +25,15 @@ final class User
      */
     private static array $registered = [];
 
+    /** @var array<int, string> ACTIVE of users being updated with an ACTIVE field, before the update */
+    private static array $activeBefore = [];
+
     /** Fires at the end of CUser::Register() even when it failed; USER_ID is set only on success. */
     public static function onAfterUserRegister(array &$arFields): void
     {
         $fields = $arFields;
         Guard::run('main:OnAfterUserRegister', static function () use ($fields): void {
-            $userId = (int)($fields['USER_ID'] ?? 0);
-            if ($userId > 0) {
-                self::register($userId, $fields);
-            }
+            self::register((int)($fields['USER_ID'] ?? 0), $fields);
         });
     }
 
@@ -37,9 +42,20 @@ final class User
     {
         $fields = $arFields;
         Guard::run('main:OnAfterUserAdd', static function () use ($fields): void {
+            if (!empty($fields['RESULT'])) {
+                self::register((int)($fields['ID'] ?? 0), $fields);
+            }
+        });
+    }
+
+    /** Remembers whether the user was active, because OnAfterUserUpdate carries only the fields passed in. */
+    public static function onBeforeUserUpdate(array &$arFields): void
+    {
+        $fields = $arFields;
+        Guard::run('main:OnBeforeUserUpdate', static function () use ($fields): void {
             $userId = (int)($fields['ID'] ?? 0);
-            if (!empty($fields['RESULT']) && $userId > 0) {
-                self::register($userId, $fields);
+            if (array_key_exists('ACTIVE', $fields) && $userId > 0) {
+                self::$activeBefore[$userId] = (string)(Customers::user($userId)['ACTIVE'] ?? '');
             }
         });
     }
@@ -50,7 +66,14 @@ final class User
         $fields = $arFields;
         Guard::run('main:OnAfterUserUpdate', static function () use ($fields): void {
             $userId = (int)($fields['ID'] ?? 0);
-            if (empty($fields['RESULT']) || $userId <= 0) {
+            $wasActive = self::$activeBefore[$userId] ?? null;
+            unset(self::$activeBefore[$userId]);
+            $user = Customers::user($userId);
+            if (empty($fields['RESULT']) || !Customers::isCustomer($user)) {
+                return;
+            }
+            if ($wasActive === 'N') {
+                self::register($userId, $user); // activated: the confirmation of the e-mail, or an administrator
                 return;
             }
             $settings = Mindbox::settings(self::siteOf($fields));
@@ -69,19 +92,19 @@ final class User
     public static function onAfterUserAuthorize($arParams): void
     {
         Guard::run('main:OnAfterUserAuthorize', static function () use ($arParams): void {
-            $userId = (int)($arParams['user_fields']['ID'] ?? 0);
-            if ($userId <= 0) {
+            $user = is_array($arParams['user_fields'] ?? null) ? $arParams['user_fields'] : null;
+            if (!Customers::isCustomer($user)) {
                 return;
             }
             $settings = Mindbox::settings();
-            $body = ['customer' => ['ids' => $settings->customerIds($userId)]];
+            $body = ['customer' => ['ids' => $settings->customerIds((int)$user['ID'])]];
             Dispatcher::send(Operation::Authorize, $settings, $body, Visitor::current()->optionsFor(Operation::Authorize));
         });
     }
 
     private static function register(int $userId, array $fields): void
     {
-        if (isset(self::$registered[$userId])) {
+        if ($userId <= 0 || isset(self::$registered[$userId]) || !Customers::isCustomerId($userId)) {
             return;
         }
         self::$registered[$userId] = true;

@@ -37,19 +37,20 @@ final class Checkout
             $usable = Kopecks::floorTo($balance, $decimals);
             $allowed = Kopecks::floorTo(PointsDiscount::capacity($order->getBasket()), $decimals);
             $spent = min($requested->kopecks, $usable, $allowed);
+            $clamped = $spent !== $requested->kopecks;
+            if ($spent > 0) {
+                $spent = PointsDiscount::apply($order->getBasket(), $spent);
+            }
             $amounts = [
                 '#SPENT#' => Kopecks::format($spent, $decimals),
                 '#BALANCE#' => Kopecks::format($usable, $decimals),
                 '#MAX#' => Kopecks::format($allowed, $decimals),
             ];
             $message = match (true) {
-                $spent === $requested->kopecks => null,
-                $usable <= $allowed => self::message('CLAMPED_BALANCE', $amounts),
+                !$clamped && $spent === $requested->kopecks => null,
+                $clamped && $usable <= $allowed => self::message('CLAMPED_BALANCE', $amounts),
                 default => self::message('CLAMPED_ORDER', $amounts),
             };
-            if ($spent > 0) {
-                PointsDiscount::apply($order->getBasket(), $spent);
-            }
         }
         $result = new CheckoutResult($balance, $requested->raw, $spent, $message, $decimals);
         self::$results ??= new \WeakMap();

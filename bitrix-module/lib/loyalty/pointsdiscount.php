@@ -5,6 +5,7 @@ namespace Rustbox\Mindbox\Loyalty;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Sale\Basket;
 use Bitrix\Sale\BasketItem;
+use Rustbox\Mindbox\Mappers\BasketLines;
 
 Loc::loadMessages(__FILE__);
 
@@ -28,17 +29,24 @@ final class PointsDiscount
 
     /**
      * Spends $points (kopecks, at most capacity()) on the lines in proportion to their totals, each share rounded
-     * down and the rest on the last line, so that the shares add up to exactly $points.
+     * down and the rest on the last line. The core rounds a line's unit price to the shop's precision, so a share
+     * that a line cannot take to the kopeck (quantities above 1) leaves the difference to the next lines.
+     *
+     * @return int the points spent, in kopecks: $points unless the last line could not take its exact share
      */
-    public static function apply(Basket $basket, int $points): void
+    public static function apply(Basket $basket, int $points): int
     {
         $lines = self::lines($basket);
         $totals = array_map(self::lineTotal(...), $lines);
+        $spent = 0;
+        $carry = 0;
         foreach (self::split($totals, $points) as $i => $share) {
-            if ($share > 0) {
-                self::discount($lines[$i], $totals[$i] - $share, $share);
-            }
+            $share = max(0, min($totals[$i], $share + $carry));
+            $taken = $share > 0 ? self::discount($lines[$i], $totals[$i], $share) : 0;
+            $carry = $share - $taken;
+            $spent += $taken;
         }
+        return $spent;
     }
 
     /** The points spent on a line, in kopecks. */
@@ -72,32 +80,31 @@ final class PointsDiscount
     }
 
     /**
-     * Bitrix keeps prices per unit (four decimals in the database) and rounds line totals to kopecks, so a unit
-     * price of (line total − share) / quantity gives back the intended line total.
+     * Sets the unit price that brings the line closest to (total − share); the core rounds it (PriceMaths, sale
+     * option value_precision), so the points the line actually took are read back from the price it kept.
+     *
+     * @return int the kopecks the line took
      */
-    private static function discount(BasketItem $item, int $newTotal, int $share): void
+    private static function discount(BasketItem $item, int $total, int $share): int
     {
         $quantity = (float)$item->getQuantity();
-        $price = round(Kopecks::toMoney($newTotal) / $quantity, 4);
         $item->setField('CUSTOM_PRICE', 'Y');
-        $item->setField('DISCOUNT_PRICE', round((float)$item->getBasePrice() - $price, 4));
-        $item->setField('PRICE', $price);
+        $item->setField('PRICE', Kopecks::toMoney($total - $share) / $quantity);
+        $item->setField('DISCOUNT_PRICE', (float)$item->getBasePrice() - (float)$item->getPrice());
+        $taken = $total - self::lineTotal($item);
         $item->getPropertyCollection()->createItem()->setFields([
             'NAME' => (string)Loc::getMessage('RUSTBOX_MINDBOX_POINTS_PROPERTY'),
             'CODE' => self::PROPERTY_CODE,
-            'VALUE' => number_format(Kopecks::toMoney($share), 2, '.', ''),
+            'VALUE' => number_format(Kopecks::toMoney($taken), 2, '.', ''),
             'SORT' => 1000,
         ]);
+        return $taken;
     }
 
     /** @return list<BasketItem> the lines that are bought: not put aside, available */
     private static function lines(Basket $basket): array
     {
-        $lines = [];
-        foreach ($basket->getOrderableItems() as $item) {
-            $lines[] = $item;
-        }
-        return $lines;
+        return BasketLines::orderable($basket);
     }
 
     private static function lineTotal(BasketItem $item): int

@@ -3,9 +3,13 @@
 namespace Rustbox\Mindbox\Mappers;
 
 use Bitrix\Sale\Basket;
+use Bitrix\Sale\BasketItem;
 use Rustbox\Mindbox\Settings;
 
-/** A shopper's basket → the body of Website.SetCart, which replaces the whole product list in Mindbox. */
+/**
+ * A shopper's basket → the bodies of Website.SetCart (what would be bought) and Website.SetWishList (what was put
+ * aside); each replaces the whole list in Mindbox.
+ */
 final class CartMapper
 {
     private readonly ProductIds $productIds;
@@ -18,13 +22,23 @@ final class CartMapper
     /** @param int|null $userId the basket owner's user id, null for a guest (known to Mindbox by deviceUUID only) */
     public function cart(Basket $basket, ?int $userId): array
     {
+        return $this->productList(BasketLines::orderable($basket), $userId);
+    }
+
+    public function wishList(Basket $basket, ?int $userId): array
+    {
+        return $this->productList(BasketLines::putAside($basket), $userId);
+    }
+
+    /** @param list<BasketItem> $items */
+    private function productList(array $items, ?int $userId): array
+    {
         $body = [];
         if ($userId !== null && $userId > 0) {
             $body['customer'] = ['ids' => $this->settings->customerIds($userId)];
         }
         $body['productList'] = [];
-        // Delayed ("wish list") and unavailable items are not in the cart the shopper would check out.
-        foreach ($basket->getOrderableItems() as $item) {
+        foreach ($items as $item) {
             $body['productList'][] = [
                 'product' => ['ids' => $this->productIds->of($item)],
                 'count' => round((float)$item->getQuantity(), 3),

@@ -4,6 +4,7 @@ namespace Rustbox\Mindbox\Mappers;
 
 use Bitrix\Sale\BasketItem;
 use Bitrix\Sale\Order;
+use Rustbox\Mindbox\Customers;
 use Rustbox\Mindbox\Guid;
 use Rustbox\Mindbox\Loyalty\Kopecks;
 use Rustbox\Mindbox\Loyalty\PointsDiscount;
@@ -68,12 +69,22 @@ final class OrderMapper
         ];
     }
 
+    /**
+     * The buyer: the shop's customer by their id, or, for an order without one (a guest's order belongs to the
+     * shared anonymous buyer, and technical users are no customers), by the order's e-mail and phone alone; never
+     * by a technical user's own placeholder e-mail.
+     */
     private function customer(Order $order): array
     {
-        $customer = ['ids' => $this->settings->customerIds((int)$order->getUserId())];
+        $user = Customers::user((int)$order->getUserId());
+        $isCustomer = Customers::isCustomer($user);
+        $customer = $isCustomer ? ['ids' => $this->settings->customerIds((int)$order->getUserId())] : [];
         $properties = $order->getPropertyCollection();
         $email = trim((string)$properties->getUserEmail()?->getValue());
         $phone = trim((string)$properties->getPhone()?->getValue());
+        if (!$isCustomer && $user !== null && strcasecmp($email, trim((string)($user['EMAIL'] ?? ''))) === 0) {
+            $email = '';
+        }
         if ($email !== '') {
             $customer['email'] = $email;
         }
@@ -95,11 +106,8 @@ final class OrderMapper
     /** @return list<BasketItem> */
     private function items(Order $order): array
     {
-        $items = [];
-        foreach ($order->getBasket()?->getOrderableItems() ?? [] as $item) {
-            $items[] = $item;
-        }
-        return $items;
+        $basket = $order->getBasket();
+        return $basket === null ? [] : BasketLines::orderable($basket);
     }
 
     private function line(BasketItem $item, int $lineNumber): array

@@ -2,20 +2,26 @@
 
 namespace Rustbox\Mindbox\Mappers;
 
+use Bitrix\Iblock\ElementTable;
+use Bitrix\Iblock\SectionTable;
 use Bitrix\Main\Event;
 use Bitrix\Main\EventResult;
+use Bitrix\Main\Loader;
 use Bitrix\Sale\BasketItem;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Settings;
 
 /**
- * A basket item's product as Mindbox ids. The id must equal the one in the product feed, so it is the element's
- * XML_ID or ID (option `product_id_source`), and the module event `rustbox.mindbox:OnGetProductId` (parameters
- * `item`, `productId`, `siteId`; result parameter `productId`) lets a site pick another one.
+ * Products and catalogue sections as Mindbox ids. The id must equal the one in the product feed, so it is the
+ * element's (or section's) XML_ID or ID (option `product_id_source`), under the `product_id_key` name, the same for
+ * the lines the server sends and the views the tracker reports. The module events `rustbox.mindbox:OnGetProductId`
+ * (parameters `item`: the basket line, null for a view; `elementId`; `productId`; `siteId`) and `OnGetCategoryId`
+ * (`sectionId`, `categoryId`, `siteId`) let a site pick other ids (result parameter `productId` / `categoryId`).
  */
 final class ProductIds
 {
     public const EVENT = 'OnGetProductId';
+    public const CATEGORY_EVENT = 'OnGetCategoryId';
 
     public function __construct(private readonly Settings $settings)
     {
@@ -23,23 +29,57 @@ final class ProductIds
 
     public function of(BasketItem $item): array
     {
-        $xmlId = (string)$item->getField('PRODUCT_XML_ID');
-        $productId = $this->settings->productIdSource() === 'XML_ID' && $xmlId !== ''
-            ? $xmlId
-            : (string)$item->getProductId();
+        $productId = $this->chosen((string)$item->getField('PRODUCT_XML_ID'), $item->getProductId());
+        return $this->ids(self::EVENT, 'productId', ['item' => $item, 'elementId' => $item->getProductId()], $productId);
+    }
 
-        $event = new Event(Mindbox::MODULE_ID, self::EVENT, [
-            'item' => $item,
-            'productId' => $productId,
-            'siteId' => $this->settings->siteId(),
-        ]);
+    /** A catalogue element's ids, or null when there is no such element. */
+    public function ofElement(int $elementId): ?array
+    {
+        $row = $this->row(ElementTable::class, $elementId);
+        if ($row === null) {
+            return null;
+        }
+        $productId = $this->chosen((string)($row['XML_ID'] ?? ''), $elementId);
+        return $this->ids(self::EVENT, 'productId', ['item' => null, 'elementId' => $elementId], $productId);
+    }
+
+    /** A catalogue section's ids, or null when there is no such section. */
+    public function ofSection(int $sectionId): ?array
+    {
+        $row = $this->row(SectionTable::class, $sectionId);
+        if ($row === null) {
+            return null;
+        }
+        $categoryId = $this->chosen((string)($row['XML_ID'] ?? ''), $sectionId);
+        return $this->ids(self::CATEGORY_EVENT, 'categoryId', ['sectionId' => $sectionId], $categoryId);
+    }
+
+    private function chosen(string $xmlId, int $id): string
+    {
+        return $this->settings->productIdSource() === 'XML_ID' && $xmlId !== '' ? $xmlId : (string)$id;
+    }
+
+    /** @param class-string $table */
+    private function row(string $table, int $id): ?array
+    {
+        if ($id <= 0 || !Loader::includeModule('iblock')) {
+            return null;
+        }
+        $row = $table::getRow(['select' => ['ID', 'XML_ID'], 'filter' => ['=ID' => $id]]);
+        return is_array($row) ? $row : null;
+    }
+
+    private function ids(string $eventType, string $name, array $parameters, string $id): array
+    {
+        $event = new Event(Mindbox::MODULE_ID, $eventType, $parameters + [$name => $id, 'siteId' => $this->settings->siteId()]);
         $event->send();
         foreach ($event->getResults() as $result) {
-            $changed = $result->getParameters()['productId'] ?? null;
+            $changed = $result->getParameters()[$name] ?? null;
             if ($result->getType() !== EventResult::ERROR && is_scalar($changed) && (string)$changed !== '') {
-                $productId = (string)$changed;
+                $id = (string)$changed;
             }
         }
-        return [$this->settings->productIdKey() => $productId];
+        return [$this->settings->productIdKey() => $id];
     }
 }

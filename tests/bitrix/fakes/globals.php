@@ -134,6 +134,16 @@ class COption
         return true;
     }
 
+    public static function GetOptionInt($module_id, $name, $def = '', $site = false)
+    {
+        return (int)self::GetOptionString($module_id, $name, (string)$def, $site);
+    }
+
+    public static function SetOptionInt($module_id, $name, $value = '', $desc = '', $site = '')
+    {
+        return self::SetOptionString($module_id, $name, (string)(int)$value, $desc, $site);
+    }
+
     public static function RemoveOption($module_id, $name = '', $site = false)
     {
         $filter = $name !== '' ? ['name' => $name] : [];
@@ -263,10 +273,33 @@ class CEventLog
         return self::$entries;
     }
 
+    /** main/classes/general/event_log.php: SEVERITY must be one of the names; anything else is stored as UNKNOWN. */
     public static function Add(array $arFields)
     {
+        if (!in_array($arFields['SEVERITY'] ?? null, ['SECURITY', 'ERROR', 'WARNING', 'INFO', 'DEBUG'], true)) {
+            $arFields['SEVERITY'] = 'UNKNOWN';
+        }
+        foreach (['AUDIT_TYPE_ID', 'MODULE_ID', 'ITEM_ID'] as $name) {
+            if ((string)($arFields[$name] ?? '') === '') {
+                $arFields[$name] = 'UNKNOWN';
+            }
+        }
         self::$entries[] = $arFields;
         return count(self::$entries);
+    }
+
+    /** The audit types the admin's filter lists: each OnEventLogGetAuditTypes handler, called without arguments. */
+    public static function GetEventTypes()
+    {
+        $types = ['USER_AUTHORIZE' => '[USER_AUTHORIZE] Logged in'];
+        foreach (GetModuleEvents('main', 'OnEventLogGetAuditTypes', true) as $arEvent) {
+            $handlerTypes = ExecuteModuleEventEx($arEvent);
+            if (is_array($handlerTypes)) {
+                $types = array_merge($handlerTypes, $types);
+            }
+        }
+        ksort($types);
+        return $types;
     }
 
     public static function Log($SEVERITY, $AUDIT_TYPE_ID, $MODULE_ID, $ITEM_ID, $DESCRIPTION = false, $SITE_ID = false)

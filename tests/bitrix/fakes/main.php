@@ -471,7 +471,6 @@ namespace Bitrix\Main {
             private array $post = [],
             private array $cookies = [],
             private array $server = [],
-            private bool $adminSection = false,
         ) {
         }
 
@@ -527,9 +526,15 @@ namespace Bitrix\Main {
             return $this->server['REQUEST_URI'] ?? '/';
         }
 
+        /**
+         * main/lib/request.php: decided by the requested page's folder (/bitrix/admin/, /bitrix/updates/), or by the
+         * ADMIN_SECTION constant the admin prolog defines (which a test process cannot undefine, hence the path).
+         */
         public function isAdminSection()
         {
-            return $this->adminSection;
+            $path = (string)parse_url($this->getRequestUri(), PHP_URL_PATH);
+            $directory = str_ends_with($path, '/') ? $path : dirname($path) . '/';
+            return str_starts_with($directory, '/bitrix/admin/') || str_starts_with($directory, '/bitrix/updates/');
         }
     }
 
@@ -590,6 +595,15 @@ namespace Bitrix\Main {
     }
 
     /** b_lang: the sites of the installation. */
+    /** main/lib/user.php: the technical kinds of users (a fixed list; no event extends it). */
+    class UserTable
+    {
+        public static function getExternalUserTypes()
+        {
+            return ['bot', 'email', '__controller', 'replica', 'imconnector', 'sale', 'saleanonymous', 'shop', 'call', 'document_editor'];
+        }
+    }
+
     class SiteTable
     {
         private static array $sites = [];

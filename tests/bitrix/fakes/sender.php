@@ -1,7 +1,10 @@
 <?php
-// The sender module's tables (bitrix.md 3.5): subscribing writes a MailingSubscriptionTable row through the ORM,
-// which fires MailingSubscriptionOnAfterAdd/OnAfterUpdate (and the namespaced names) with the row's primary key and
-// the fields written; an update carries only the fields it changed.
+// The sender module (sender/lib/mailing.php, subscription.php; main/lib/orm/data/datamanager.php for the events):
+// subscribing and unsubscribing write MailingSubscriptionTable rows through the ORM, which fires each entity event
+// twice: under the old name (MailingSubscriptionOnAfterAdd: id, fields, object; the table's key is composite, so
+// an add's id is 0) and under the namespaced one (\Bitrix\Sender\MailingSubscription::OnAfterAdd: id, primary,
+// fields, object). An update carries only the fields it changed and fires even when nothing changes. An
+// unsubscription from a mailing's link also fires OnAfterRecipientUnsub, whose only parameter is a positional array.
 
 namespace Bitrix\Sender {
 
@@ -31,6 +34,46 @@ namespace Bitrix\Sender {
         }
     }
 
+    /**
+     * Subscription::onMailEventSubscriptionDisable(), the handler of the unsubscribe link in a mailing: for each
+     * mailing unsubscribed from, OnAfterRecipientUnsub with [$eventData] (the first time only), then always the
+     * IS_UNSUB row.
+     */
+    class Subscription
+    {
+        private static array $unsubscribed = [];
+
+        public static function fakeReset(): void
+        {
+            self::$unsubscribed = [];
+        }
+
+        public static function onMailEventSubscriptionDisable($data)
+        {
+            $contact = ContactTable::getRowById((int)($data['CONTACT_ID'] ?? 0));
+            if ($contact === null) {
+                return true;
+            }
+            foreach ((array)($data['UNSUBSCRIBE_LIST'] ?? []) as $mailingId) {
+                $key = $mailingId . '|' . $contact['ID'];
+                if (!isset(self::$unsubscribed[$key])) {
+                    self::$unsubscribed[$key] = true;
+                    $eventData = [
+                        'ABUSE' => false,
+                        'ABUSE_TEXT' => '',
+                        'MAILING_ID' => (int)$mailingId,
+                        'RECIPIENT_ID' => (int)($data['RECIPIENT_ID'] ?? 0),
+                        'CONTACT_ID' => (int)$contact['ID'],
+                        'EMAIL' => $contact['CODE'],
+                    ];
+                    (new \Bitrix\Main\Event('sender', 'OnAfterRecipientUnsub', [$eventData]))->send();
+                }
+                MailingSubscriptionTable::addUnSubscription(['MAILING_ID' => (int)$mailingId, 'CONTACT_ID' => (int)$contact['ID']]);
+            }
+            return true;
+        }
+    }
+
     class MailingSubscriptionTable
     {
         private static array $rows = [];
@@ -43,29 +86,39 @@ namespace Bitrix\Sender {
         /** Adds the subscription, or re-subscribes an unsubscribed contact with an update of IS_UNSUB. */
         public static function addSubscription(array $parameters = [])
         {
-            $primary = ['MAILING_ID' => (int)$parameters['MAILING_ID'], 'CONTACT_ID' => (int)$parameters['CONTACT_ID']];
-            $key = implode('|', $primary);
-            if (isset(self::$rows[$key])) {
-                return self::update($primary, ['IS_UNSUB' => 'N']);
-            }
-            $fields = $primary + ['IS_UNSUB' => 'N'];
-            self::$rows[$key] = $fields;
-            self::fire('OnAfterAdd', $primary, $fields);
-            return true;
+            return self::write($parameters, 'N');
+        }
+
+        /** Marks the contact unsubscribed from the mailing, adding the row when there is none. */
+        public static function addUnSubscription(array $parameters = [])
+        {
+            return self::write($parameters, 'Y');
         }
 
         public static function update(array $primary, array $data)
         {
             self::$rows[implode('|', $primary)] = $data + self::$rows[implode('|', $primary)];
-            self::fire('OnAfterUpdate', $primary, $data);
+            self::fire('OnAfterUpdate', $primary, $primary, $data);
             return true;
         }
 
-        private static function fire(string $type, array $primary, array $fields): void
+        private static function write(array $parameters, string $unsubscribed): bool
         {
-            $parameters = ['id' => $primary, 'primary' => $primary, 'fields' => $fields];
-            (new Event('sender', 'MailingSubscription' . $type, $parameters))->send();
-            (new Event('sender', '\\Bitrix\\Sender\\MailingSubscription::' . $type, $parameters))->send();
+            $primary = ['MAILING_ID' => (int)$parameters['MAILING_ID'], 'CONTACT_ID' => (int)$parameters['CONTACT_ID']];
+            if (isset(self::$rows[implode('|', $primary)])) {
+                return self::update($primary, ['IS_UNSUB' => $unsubscribed]);
+            }
+            $fields = ['IS_UNSUB' => $unsubscribed] + $primary;
+            self::$rows[implode('|', $primary)] = $fields;
+            self::fire('OnAfterAdd', 0, $primary, $fields);
+            return true;
+        }
+
+        private static function fire(string $type, $id, array $primary, array $fields): void
+        {
+            $object = (object)($fields + $primary);
+            (new Event('sender', 'MailingSubscription' . $type, ['id' => $id, 'fields' => $fields, 'object' => $object]))->send();
+            (new Event('sender', '\\Bitrix\\Sender\\MailingSubscription::' . $type, ['id' => $id, 'primary' => $primary, 'fields' => $fields, 'object' => $object]))->send();
         }
     }
 }

@@ -27,7 +27,7 @@ final class FakeShop
     }
 
     /** @param array<string, string> $sites site id => name */
-    public static function open(array $sites = ['s1' => 'Shop'], array $modules = ['main', 'sale', 'catalog', 'subscribe', 'sender']): self
+    public static function open(array $sites = ['s1' => 'Shop'], array $modules = ['main', 'sale', 'catalog', 'iblock', 'subscribe', 'sender']): self
     {
         $root = sys_get_temp_dir() . '/rustbox-shop-' . getmypid() . '-' . bin2hex(random_bytes(4));
         mkdir($root . '/local/modules', 0755, true);
@@ -48,10 +48,12 @@ final class FakeShop
         \CSubscription::fakeReset();
         \Bitrix\Sender\ContactTable::fakeReset();
         \Bitrix\Sender\MailingSubscriptionTable::fakeReset();
+        \Bitrix\Sender\Subscription::fakeReset();
+        Sale\PriceMaths::fakeReset();
         Sale\Order::fakeReset();
         Sale\Basket::fakeReset();
-        Sale\BasketItem::fakeReset();
         Sale\Fuser::fakeReset();
+        \Bitrix\Iblock\FakeTable::fakeReset();
         self::forgetModuleState();
 
         $GLOBALS['APPLICATION'] = new \CMain();
@@ -89,15 +91,20 @@ final class FakeShop
 
     /**
      * A new hit: the request of a browser (its cookies and address) on a public page, or on an admin page; with $post,
-     * a form posted to it.
+     * a form posted to it. Whether it is the admin section follows from the page's path, as in the core.
      */
-    public function visit(array $cookies = [], string $ip = '198.51.100.7', string $siteId = 's1', bool $admin = false, array $post = []): void
+    public function visit(array $cookies = [], string $ip = '198.51.100.7', string $siteId = 's1', bool $admin = false, array $post = [], string $page = '/'): void
     {
-        $server = ['REMOTE_ADDR' => $ip, 'REQUEST_METHOD' => $post === [] ? 'GET' : 'POST', 'REQUEST_URI' => $admin ? '/bitrix/admin/' : '/'];
-        $request = new HttpRequest([], $post, $cookies, $server, $admin);
+        $uri = $admin ? '/bitrix/admin/sale_order_edit.php' : $page;
+        $server = ['REMOTE_ADDR' => $ip, 'REQUEST_METHOD' => $post === [] ? 'GET' : 'POST', 'REQUEST_URI' => $uri];
+        $request = new HttpRequest([], $post, $cookies, $server);
         $context = new Context($request);
         $context->setSite($admin ? null : $siteId);
         Application::getInstance()->setContext($context);
+        // What a hit starts without: the page's assets and globals, and the module's per-request state.
+        unset($GLOBALS['CATALOG_CURRENT_ELEMENT_ID'], $GLOBALS['CATALOG_CURRENT_SECTION_ID']);
+        Asset::fakeReset();
+        self::forgetModuleState(keepSiteCode: true);
     }
 
     /** A hit run by cron or the agent runner: no request, no site. */
@@ -107,31 +114,46 @@ final class FakeShop
         Application::getInstance()->setContext($context);
     }
 
-    /** What the sale module does on log-in as well: the browser's basket now belongs to the user. */
+    /** A customer of the shop from before the module was installed (an active, ordinary user). */
+    public function existingCustomer(string $login = 'anna', array $fields = []): int
+    {
+        return \CUser::fakeExisting(['LOGIN' => $login, 'EMAIL' => $login . '@example.com'] + $fields);
+    }
+
     public function logIn(int $userId): void
     {
         $GLOBALS['USER']->Authorize($userId);
-        Sale\Fuser::fakeAttachUser((int)Sale\Fuser::getId(), $userId);
     }
 
-    /** The visitor's cart: the products as [product id, XML_ID, quantity, base price, discount per item]. */
+    /**
+     * Adds products to the visitor's cart as the catalogue's "add to cart" does (the basket loaded for the shopper,
+     * a line per product, saved): [product id, XML_ID, quantity, base price, discount per item].
+     */
     public function fillCart(array $products, string $siteId = 's1'): Sale\Basket
     {
-        $basket = Sale\Basket::loadItemsForFUser(Sale\Fuser::getId(), $siteId);
+        $basket = $this->shopperBasket($siteId);
         foreach ($products as [$productId, $xmlId, $quantity, $basePrice, $discount]) {
             $item = $basket->createItem('catalog', $productId);
-            $item->setFields(['PRODUCT_XML_ID' => $xmlId, 'QUANTITY' => $quantity, 'BASE_PRICE' => $basePrice, 'DISCOUNT_PRICE' => $discount, 'NAME' => 'Product ' . $productId]);
+            $item->setFields(['PRODUCT_XML_ID' => $xmlId, 'QUANTITY' => $quantity, 'CURRENCY' => 'RUB', 'BASE_PRICE' => $basePrice, 'DISCOUNT_PRICE' => $discount, 'NAME' => 'Product ' . $productId]);
         }
         $basket->save();
         return $basket;
     }
 
-    /** Checkout: an order of the visitor's cart with e-mail and phone properties and a delivery price. */
+    /** The visitor's cart as this hit loads it from the database. */
+    public function shopperBasket(string $siteId = 's1'): Sale\Basket
+    {
+        return Sale\Basket::loadItemsForFUser(Sale\Fuser::getId(), $siteId);
+    }
+
+    /**
+     * Checkout saving the visitor's cart as an order with e-mail and phone properties and a delivery price, built
+     * as bitrix:sale.order.ajax builds it (see checkout()). A guest's order (user 0) belongs to the shop's shared
+     * anonymous buyer, as the component's saveOrderAjax does it for buyers who do not register.
+     */
     public function placeOrder(int $userId, string $email, string $phone, float $delivery = 0.0, string $siteId = 's1'): Sale\Order
     {
-        $order = Sale\Order::create($siteId, $userId);
-        $order->setBasket(Sale\Basket::loadItemsForFUser(Sale\Fuser::getId(), $siteId));
-        $order->setField('PRICE_DELIVERY', $delivery);
+        $order = $this->buildOrder($userId > 0 ? $userId : (int)\CSaleUser::GetAnonymousUserID(), $delivery, $siteId);
         $properties = $order->getPropertyCollection();
         $properties->createItem(['ID' => 1, 'CODE' => 'EMAIL', 'NAME' => 'E-mail', 'IS_EMAIL' => 'Y'])->setValue($email);
         $properties->createItem(['ID' => 2, 'CODE' => 'PHONE', 'NAME' => 'Phone', 'IS_PHONE' => 'Y'])->setValue($phone);
@@ -140,10 +162,13 @@ final class FakeShop
     }
 
     /**
-     * What bitrix:sale.order.ajax does within the current hit (bitrix.md 3.7; core class.php): it builds an unsaved
-     * order of the visitor's cart for the logged-in user, fires OnSaleComponentOrderCreated, and then either saves
-     * the order (the "place order" action) or prepares $arResult, whose JS_DATA totals the page shows are read from
-     * the order, and fires OnSaleComponentOrderResultPrepared. The checkout page's AJAX posts its form as order[…].
+     * What bitrix:sale.order.ajax does within the current hit (components/bitrix/sale.order.ajax/class.php):
+     * getOrder() builds an unsaved order: initBasket() loads the shopper's basket, refreshes and saves it (so
+     * OnSaleBasketSaved fires on every render and AJAX refresh), and appends its orderable part to the order; then
+     * OnSaleComponentOrderCreated fires; then the order is saved (the "place order" action) or prepareResultArray()
+     * builds $arResult, whose JS_DATA totals the page shows are read from the order, and fires
+     * OnSaleComponentOrderResultPrepared. Guests' orders belong to the shared anonymous buyer. The checkout page's
+     * AJAX posts its form as order[…].
      *
      * @return array{order: Sale\Order, result: array}
      */
@@ -151,9 +176,8 @@ final class FakeShop
     {
         $user = $GLOBALS['USER'];
         $request = Context::getCurrent()->getRequest();
-        $order = Sale\Order::create($siteId, (int)$user->GetID());
-        $order->setBasket(Sale\Basket::loadItemsForFUser(Sale\Fuser::getId(), $siteId));
-        $order->setField('PRICE_DELIVERY', $delivery);
+        $userId = $user->IsAuthorized() ? (int)$user->GetID() : (int)\CSaleUser::GetAnonymousUserID();
+        $order = $this->buildOrder($userId, $delivery, $siteId);
         $order->getPropertyCollection()->createItem(['ID' => 1, 'CODE' => 'EMAIL', 'NAME' => 'E-mail', 'IS_EMAIL' => 'Y'])->setValue($user->GetEmail());
 
         $userResult = [];
@@ -182,6 +206,42 @@ final class FakeShop
         return ['order' => $order, 'result' => $result];
     }
 
+    /**
+     * A public page of the current hit, from prolog to epilog: OnProlog, the page's own work ($content, e.g. a
+     * catalogue component), OnEpilog; what the module added to the page through Asset is returned as HTML.
+     */
+    public function page(?callable $content = null): string
+    {
+        foreach (GetModuleEvents('main', 'OnProlog', true) as $event) {
+            ExecuteModuleEventEx($event);
+        }
+        if ($content !== null) {
+            $content();
+        }
+        foreach (GetModuleEvents('main', 'OnEpilog', true) as $event) {
+            ExecuteModuleEventEx($event);
+        }
+        return implode("\n", array_column(Asset::getInstance()->fakeStrings(), 'string'));
+    }
+
+    /**
+     * The product page of the complex bitrix:catalog component (templates/.default/element.php): catalog.element
+     * returns the element's id, which the template keeps in $GLOBALS['CATALOG_CURRENT_ELEMENT_ID'].
+     */
+    public static function showProduct(int $elementId, int $sectionId = 0): void
+    {
+        $GLOBALS['CATALOG_CURRENT_ELEMENT_ID'] = $elementId;
+        if ($sectionId > 0) {
+            $GLOBALS['CATALOG_CURRENT_SECTION_ID'] = $sectionId;
+        }
+    }
+
+    /** A section page of the complex bitrix:catalog component (section_vertical.php / section_horizontal.php). */
+    public static function showSection(int $sectionId): void
+    {
+        $GLOBALS['CATALOG_CURRENT_SECTION_ID'] = $sectionId;
+    }
+
     /** A component on the page of the current hit, as $APPLICATION->IncludeComponent() shows it: its HTML. */
     public function render(string $component, string $template = '', array $params = []): string
     {
@@ -194,6 +254,19 @@ final class FakeShop
         return $html;
     }
 
+    /** sale.order.ajax's getOrder() → initBasket(): refresh and save the shopper's basket, append the orderable part. */
+    private function buildOrder(int $userId, float $delivery, string $siteId): Sale\Order
+    {
+        $order = Sale\Order::create($siteId, $userId);
+        $basket = $this->shopperBasket($siteId);
+        if ($basket->refresh()->isSuccess()) {
+            $basket->save();
+        }
+        $order->appendBasket($basket->getOrderableItems());
+        $order->setField('PRICE_DELIVERY', $delivery);
+        return $order;
+    }
+
     private function installer(): \CModule
     {
         require_once $this->documentRoot . '/local/modules/' . self::MODULE_ID . '/install/index.php';
@@ -201,16 +274,23 @@ final class FakeShop
     }
 
     /**
-     * The module keeps per-process state (clients, users registered in this hit); a real hit starts without it,
-     * so a new shop must too.
+     * The module keeps per-process state (clients, users registered in this hit, changes of carts waiting for their
+     * save, …); a real hit starts without it, so a new hit and a new shop must too: every static property of the
+     * module's classes goes back to its declared default. Site code runs again on every hit (init.php), so a client
+     * factory it set stays for a new hit of the same shop.
      */
-    private static function forgetModuleState(): void
+    private static function forgetModuleState(bool $keepSiteCode = false): void
     {
-        if (class_exists(\Rustbox\Mindbox\Mindbox::class, false)) {
-            \Rustbox\Mindbox\Mindbox::setClientFactory(null);
-        }
-        if (class_exists(\Rustbox\Mindbox\Handlers\User::class, false)) {
-            (new \ReflectionProperty(\Rustbox\Mindbox\Handlers\User::class, 'registered'))->setValue(null, []);
+        foreach (get_declared_classes() as $class) {
+            if (!str_starts_with($class, 'Rustbox\\Mindbox\\')) {
+                continue;
+            }
+            foreach ((new \ReflectionClass($class))->getProperties(\ReflectionProperty::IS_STATIC) as $property) {
+                $isSiteCode = $class === \Rustbox\Mindbox\Mindbox::class && $property->getName() === 'factory';
+                if ($property->getDeclaringClass()->getName() === $class && $property->hasDefaultValue() && !($keepSiteCode && $isSiteCode)) {
+                    $property->setValue(null, $property->getDefaultValue());
+                }
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 <?php
-// CUser (bitrix.md 3.3, 4.6): the user events with their real argument lists, ids as strings like the database
-// gives them, and the current user kept per fake "session".
+// CUser (main/classes/general/user.php; bitrix.md 3.3, 4.6): the user events with their real argument lists, ids as
+// strings like the database gives them, and the current user kept per fake "session".
 
 class CAllUser extends CDBResult
 {
@@ -27,24 +27,50 @@ class CUser extends CAllUser
         self::$sessionUserId = null;
     }
 
+    /** A customer who registered before the module was installed: a row in b_user, no events now. */
+    public static function fakeExisting(array $fields): int
+    {
+        $id = self::$nextId++;
+        self::$users[$id] = array_map('strval', ['ID' => $id, 'ACTIVE' => 'Y'] + $fields);
+        return $id;
+    }
+
     public static function fakeRow(int $id): ?array
     {
         return self::$users[$id] ?? null;
     }
 
-    /** Fires OnAfterUserAdd after every attempt: RESULT is the new id or false, ID is set on success. */
+    /**
+     * CUser::Add (main/classes/general/user.php): OnBeforeUserAdd sees the fields as given (a false return vetoes);
+     * on success ACTIVE becomes "Y" unless it was given as something else ("N"), and OnAfterUserAdd, which fires
+     * after every attempt, carries ID and RESULT (the new id); on failure RESULT is false with RESULT_MESSAGE.
+     */
     public function Add($arFields)
     {
+        global $APPLICATION;
         $login = trim((string)($arFields['LOGIN'] ?? ''));
-        $taken = in_array($login, array_column(self::$users, 'LOGIN'), true);
-        if ($login === '' || $taken) {
-            $this->LAST_ERROR = $login === '' ? 'Login is empty.' : 'A user with this login already exists.';
+        $errors = [];
+        if ($login === '') {
+            $errors[] = 'Login is empty.';
+        } elseif (in_array($login, array_column(self::$users, 'LOGIN'), true)) {
+            $errors[] = 'A user with this login already exists.';
+        }
+        foreach (GetModuleEvents('main', 'OnBeforeUserAdd', true) as $arEvent) {
+            if (ExecuteModuleEventEx($arEvent, [&$arFields]) === false) {
+                $errors[] = $APPLICATION?->GetException()?->GetString() ?? 'Unknown error.';
+                break;
+            }
+        }
+        $this->LAST_ERROR = implode('<br>', $errors);
+        if ($errors !== []) {
             $arFields['RESULT'] = false;
             $arFields['RESULT_MESSAGE'] = $this->LAST_ERROR;
             $id = false;
         } else {
+            unset($arFields['ID']);
+            $arFields['ACTIVE'] = isset($arFields['ACTIVE']) && $arFields['ACTIVE'] != 'Y' ? 'N' : 'Y';
             $id = self::$nextId++;
-            self::$users[$id] = array_map('strval', ['ID' => $id, 'ACTIVE' => 'Y'] + array_filter($arFields, 'is_scalar'));
+            self::$users[$id] = array_map('strval', ['ID' => $id] + array_filter($arFields, 'is_scalar'));
             $arFields['ID'] = $id;
             $arFields['RESULT'] = $id;
         }
@@ -55,11 +81,14 @@ class CUser extends CAllUser
     }
 
     /**
-     * CUser::Register: Add() (so OnAfterUserAdd first), then OnAfterUserRegister, which fires even on failure;
-     * USER_ID only on success.
+     * CUser::Register: with e-mail confirmation on (main/new_user_registration_email_confirmation) the user is
+     * added inactive with a CONFIRM_CODE and not logged in; an active one is logged in (OnAfterUserAuthorize) before
+     * OnAfterUserRegister, which fires even on failure; USER_ID only on success.
      */
     public function Register($USER_LOGIN, $USER_NAME, $USER_LAST_NAME, $USER_PASSWORD, $USER_CONFIRM_PASSWORD, $USER_EMAIL, $SITE_ID = false, $captcha_word = '', $captcha_sid = 0, $bSkipConfirm = false, $USER_PHONE_NUMBER = '')
     {
+        $confirm = !$bSkipConfirm && COption::GetOptionString('main', 'new_user_registration_email_confirmation', 'N') === 'Y';
+        $site = $SITE_ID === false ? (defined('SITE_ID') ? SITE_ID : 's1') : $SITE_ID;
         $arFields = [
             'LOGIN' => $USER_LOGIN,
             'NAME' => $USER_NAME,
@@ -68,9 +97,10 @@ class CUser extends CAllUser
             'CONFIRM_PASSWORD' => $USER_CONFIRM_PASSWORD,
             'EMAIL' => $USER_EMAIL,
             'PHONE_NUMBER' => $USER_PHONE_NUMBER,
-            'ACTIVE' => 'Y',
-            'SITE_ID' => $SITE_ID === false ? (defined('SITE_ID') ? SITE_ID : 's1') : $SITE_ID,
-            'LID' => $SITE_ID === false ? (defined('SITE_ID') ? SITE_ID : 's1') : $SITE_ID,
+            'ACTIVE' => $confirm ? 'N' : 'Y',
+            'CONFIRM_CODE' => $confirm ? substr(md5($USER_LOGIN), 0, 8) : '',
+            'SITE_ID' => $site,
+            'LID' => $site,
             'USER_IP' => '127.0.0.1',
             'GROUP_ID' => [],
         ];
@@ -78,6 +108,9 @@ class CUser extends CAllUser
         if ($id) {
             $arFields['USER_ID'] = $id;
             $arFields['RESULT_MESSAGE'] = ['MESSAGE' => 'Registered.', 'TYPE' => 'OK', 'ID' => $id];
+            if ($arFields['ACTIVE'] === 'Y') {
+                $this->Authorize($id);
+            }
         } else {
             $arFields['RESULT_MESSAGE'] = ['MESSAGE' => $this->LAST_ERROR ?: 'Passwords do not match.', 'TYPE' => 'ERROR'];
         }
@@ -87,15 +120,35 @@ class CUser extends CAllUser
         return $arFields['RESULT_MESSAGE'];
     }
 
-    /** OnAfterUserUpdate gets ID, RESULT and only the fields passed in. */
+    /**
+     * CUser::Update: OnBeforeUserUpdate gets the fields passed in plus ID (a false return vetoes); OnAfterUserUpdate
+     * gets them with ID, RESULT and, on success, CHECKWORD; never the rest of the user's row.
+     */
     public function Update($ID, $arFields, $authActions = true)
     {
+        global $APPLICATION;
         $ID = (int)$ID;
+        $arFields['ID'] = $ID;
         $result = isset(self::$users[$ID]);
-        if ($result) {
-            self::$users[$ID] = array_merge(self::$users[$ID], array_map('strval', array_filter($arFields, 'is_scalar')));
-        } else {
+        if (!$result) {
             $this->LAST_ERROR = 'User not found.';
+        }
+        foreach (GetModuleEvents('main', 'OnBeforeUserUpdate', true) as $arEvent) {
+            if (ExecuteModuleEventEx($arEvent, [&$arFields]) === false) {
+                $this->LAST_ERROR = $APPLICATION?->GetException()?->GetString() ?? 'Unknown error.';
+                $result = false;
+                break;
+            }
+        }
+        unset($arFields['ID']);
+        if ($result) {
+            if (isset($arFields['ACTIVE'])) {
+                $arFields['ACTIVE'] = $arFields['ACTIVE'] != 'Y' ? 'N' : 'Y';
+            }
+            self::$users[$ID] = array_merge(self::$users[$ID], array_map('strval', array_filter($arFields, 'is_scalar')));
+            $arFields['CHECKWORD'] = '';
+        } else {
+            $arFields['RESULT_MESSAGE'] = $this->LAST_ERROR;
         }
         $arFields['ID'] = $ID;
         $arFields['RESULT'] = $result;
@@ -107,14 +160,19 @@ class CUser extends CAllUser
 
     public function Authorize($id, $bSave = false, $bUpdate = true, $applicationId = null)
     {
+        // Only an active user can be logged in (UpdateSessionData selects ACTIVE = 'Y').
         $row = self::$users[(int)$id] ?? null;
-        if ($row === null) {
+        if ($row === null || $row['ACTIVE'] !== 'Y') {
             return false;
         }
         self::$sessionUserId = $row['ID'];
         $arParams = ['user_fields' => $row, 'save' => $bSave, 'update' => $bUpdate, 'applicationId' => $applicationId];
         foreach (GetModuleEvents('main', 'OnAfterUserAuthorize', true) as $arEvent) {
             ExecuteModuleEventEx($arEvent, [$arParams]);
+        }
+        // The sale module's log-in handler (CSaleUser::OnUserLogin): the browser's basket now belongs to the user.
+        if (class_exists(\Bitrix\Sale\Fuser::class)) {
+            \Bitrix\Sale\Fuser::fakeAttachUser((int)\Bitrix\Sale\Fuser::getId(), (int)$row['ID']);
         }
         return true;
     }

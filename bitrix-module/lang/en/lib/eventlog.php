@@ -1,0 +1,2 @@
+<?php
+$MESS['RUSTBOX_MINDBOX_AUDIT_TYPE'] = 'Mindbox (native client)';

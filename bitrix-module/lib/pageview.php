@@ -1,0 +1,72 @@
+<?php
+
+namespace Rustbox\Mindbox;
+
+use Bitrix\Main\Context;
+use Bitrix\Main\Page\Asset;
+use Bitrix\Main\Page\AssetLocation;
+use Rustbox\Mindbox\Mappers\ProductIds;
+
+/**
+ * Product and category views, reported by the tracker on the page (Website.ViewProduct / Website.ViewCategory, the
+ * options op_view_product / op_view_category) with the ids the server uses for the same products.
+ *
+ * Pages of the standard complex bitrix:catalog component are found by themselves: its templates keep the shown
+ * element and section in $GLOBALS['CATALOG_CURRENT_ELEMENT_ID'] / ['CATALOG_CURRENT_SECTION_ID'], read at
+ * main:OnEpilog. A site's own template reports a view with one call:
+ *
+ *     \Rustbox\Mindbox\PageView::product($arResult['ID']);     // in catalog.element's template
+ *     \Rustbox\Mindbox\PageView::category($arResult['ID']);    // in catalog.section's template
+ */
+final class PageView
+{
+    private const JSON = JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_UNICODE
+        | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR;
+
+    /** @var array<string, true> what this page has reported already */
+    private static array $reported = [];
+
+    public static function product(int|string $elementId): void
+    {
+        Guard::run('PageView::product', static fn () => self::report(Operation::ViewProduct, (int)$elementId));
+    }
+
+    public static function category(int|string $sectionId): void
+    {
+        Guard::run('PageView::category', static fn () => self::report(Operation::ViewCategory, (int)$sectionId));
+    }
+
+    /** main:OnEpilog: the element or section the catalogue component showed; a product page is a product view. */
+    public static function onEpilog(): void
+    {
+        Guard::run('main:OnEpilog', static function (): void {
+            $elementId = (int)($GLOBALS['CATALOG_CURRENT_ELEMENT_ID'] ?? 0);
+            $sectionId = (int)($GLOBALS['CATALOG_CURRENT_SECTION_ID'] ?? 0);
+            if ($elementId > 0) {
+                self::report(Operation::ViewProduct, $elementId);
+            } elseif ($sectionId > 0) {
+                self::report(Operation::ViewCategory, $sectionId);
+            }
+        });
+    }
+
+    private static function report(Operation $operation, int $id): void
+    {
+        $request = Context::getCurrent()?->getRequest();
+        $settings = Mindbox::settings();
+        if ($request === null || $request->isAdminSection() || !$settings->isEnabled($operation) || isset(self::$reported[$operation->value . $id])) {
+            return;
+        }
+        $productIds = new ProductIds($settings);
+        $isProduct = $operation === Operation::ViewProduct;
+        $ids = $isProduct ? $productIds->ofElement($id) : $productIds->ofSection($id);
+        if ($ids === null) {
+            return;
+        }
+        $data = $isProduct ? ['viewProduct' => ['product' => ['ids' => $ids]]] : ['viewProductCategory' => ['productCategory' => ['ids' => $ids]]];
+        self::$reported[$operation->value . $id] = true;
+        $call = "mindbox('async', " . json_encode(['operation' => $settings->operationName($operation), 'data' => $data], self::JSON) . ');';
+        // After the tracker's snippet, which defines the queue that holds calls until tracker.js has loaded.
+        Asset::getInstance()->addString('<script data-skip-moving="true">' . $call . '</script>', true, AssetLocation::AFTER_JS);
+    }
+}

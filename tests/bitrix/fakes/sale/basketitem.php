@@ -1,0 +1,377 @@
+<?php
+// A basket line and its properties, as sale/lib/basketitembase.php, basketitem.php and basketpropertiesbase.php
+// behave where the module can see it: prices rounded by PriceMaths at every set, PRICE recomputed from BASE_PRICE
+// and DISCOUNT_PRICE unless the price is custom (a mark of its own, not the CUSTOM_PRICE field), changes of the
+// order's lines reported to the order, and the save and delete events with VALUES = the old values of the fields
+// changed since the last save.
+
+namespace Bitrix\Sale {
+
+    use Bitrix\Main\Event;
+    use Bitrix\Main\EventResult;
+    use Bitrix\Sale\Internals\Fields;
+
+    /** A row of b_sale_basket_props: NAME, CODE, VALUE, SORT. */
+    class BasketPropertyItem
+    {
+        private array $fields = ['ID' => 0, 'NAME' => '', 'CODE' => '', 'VALUE' => '', 'SORT' => 100];
+
+        public function __construct(private BasketPropertiesCollection $collection, array $fields = [])
+        {
+            $this->fields = $fields + $this->fields;
+        }
+
+        public function getId()
+        {
+            return (int)$this->fields['ID'];
+        }
+
+        public function getField($name)
+        {
+            return $this->fields[$name] ?? null;
+        }
+
+        public function getFieldValues()
+        {
+            return $this->fields;
+        }
+
+        public function setField($name, $value)
+        {
+            if (($this->fields[$name] ?? null) != $value) {
+                $this->collection->fakeMarkChanged();
+            }
+            $this->fields[$name] = $value;
+            return new Result();
+        }
+
+        public function setFields(array $values)
+        {
+            foreach ($values as $name => $value) {
+                $this->setField($name, $value);
+            }
+            return new Result();
+        }
+
+        public function delete()
+        {
+            $this->collection->fakeRemove($this);
+            return new Result();
+        }
+    }
+
+    /**
+     * A basket item's properties (BasketPropertiesCollectionBase). getPropertyValues() keys them by CODE (NAME when
+     * there is no code), each as CODE, ID, VALUE, SORT, NAME.
+     */
+    class BasketPropertiesCollection implements \IteratorAggregate, \Countable
+    {
+        /** @var BasketPropertyItem[] */
+        private array $items = [];
+        private bool $changed = false;
+
+        /** @param list<array> $rows the stored properties */
+        public function __construct(array $rows = [])
+        {
+            foreach ($rows as $row) {
+                $this->items[] = new BasketPropertyItem($this, $row);
+            }
+        }
+
+        public function createItem()
+        {
+            $this->changed = true;
+            return $this->items[] = new BasketPropertyItem($this);
+        }
+
+        public function getPropertyValues()
+        {
+            $values = [];
+            foreach ($this->items as $item) {
+                $code = (string)$item->getField('CODE') !== '' ? (string)$item->getField('CODE') : (string)$item->getField('NAME');
+                if ($code !== '') {
+                    $values[$code] = [
+                        'CODE' => $code,
+                        'ID' => $item->getId(),
+                        'VALUE' => $item->getField('VALUE'),
+                        'SORT' => $item->getField('SORT'),
+                        'NAME' => $item->getField('NAME'),
+                    ];
+                }
+            }
+            return $values;
+        }
+
+        public function isChanged()
+        {
+            return $this->changed;
+        }
+
+        public function getIterator(): \ArrayIterator
+        {
+            return new \ArrayIterator($this->items);
+        }
+
+        public function count(): int
+        {
+            return count($this->items);
+        }
+
+        public function fakeMarkChanged(): void
+        {
+            $this->changed = true;
+        }
+
+        public function fakeRemove(BasketPropertyItem $item): void
+        {
+            $this->changed = true;
+            $this->items = array_values(array_filter($this->items, static fn ($i) => $i !== $item));
+        }
+
+        /** @return list<array> what a save writes */
+        public function fakeRows(): array
+        {
+            $this->changed = false;
+            return array_map(static fn (BasketPropertyItem $i) => $i->getFieldValues(), $this->items);
+        }
+    }
+
+    class BasketItem
+    {
+        private const PRICE_FIELDS = ['BASE_PRICE', 'PRICE', 'DISCOUNT_PRICE'];
+
+        private Fields $fields;
+        private bool $customPrice = false;
+        private ?BasketPropertiesCollection $properties = null;
+        private array $storedProperties = [];
+
+        private function __construct(private ?Basket $basket, array $values)
+        {
+            foreach (self::PRICE_FIELDS as $name) {
+                if (isset($values[$name])) {
+                    $values[$name] = PriceMaths::roundPrecision($values[$name]);
+                }
+            }
+            $this->fields = new Fields($values);
+        }
+
+        /** BasketItemBase::create(): the fields given here are not changes; everything set later is. */
+        public static function create(Basket $basket, $moduleId, $productId, $basketCode = null)
+        {
+            return new static($basket, [
+                'MODULE' => $moduleId,
+                'BASE_PRICE' => 0,
+                'CAN_BUY' => 'Y',
+                'CUSTOM_PRICE' => 'N',
+                'PRODUCT_ID' => (int)$productId,
+                'LID' => $basket->getSiteId(),
+                'BASKET_CODE' => $basketCode,
+            ]);
+        }
+
+        /** A stored row, loaded for a basket: what CustomFieldsTable holds decides whether the price is custom. */
+        public static function fakeLoad(Basket $basket, array $row): self
+        {
+            $item = new static($basket, $row['fields']);
+            $item->customPrice = $row['custom'];
+            $item->storedProperties = $row['props'];
+            return $item;
+        }
+
+        /**
+         * Rounds prices; CUSTOM_PRICE marks the price custom; a changed BASE_PRICE or DISCOUNT_PRICE of a price that
+         * is not custom recomputes PRICE; a change of a line of an order's basket is reported to the order.
+         */
+        public function setField($name, $value)
+        {
+            if (in_array($name, self::PRICE_FIELDS, true)) {
+                $value = PriceMaths::roundPrecision($value);
+            }
+            if ($name === 'CUSTOM_PRICE') {
+                $this->customPrice = $value === 'Y';
+            }
+            $old = $this->fields->get($name);
+            if ($old == $value && !($old === null && $value !== null)) {
+                return new Result();
+            }
+            $this->fields->set($name, $value);
+            $this->basket?->getOrder()?->onBasketModify('UPDATE', $this, $name, $old, $value);
+            if (in_array($name, ['BASE_PRICE', 'DISCOUNT_PRICE'], true) && !$this->customPrice) {
+                $this->setField('PRICE', (float)$this->fields->get('BASE_PRICE') - (float)$this->fields->get('DISCOUNT_PRICE'));
+            }
+            return new Result();
+        }
+
+        public function setFields(array $values)
+        {
+            foreach ($values as $name => $value) {
+                $this->setField($name, $value);
+            }
+            return new Result();
+        }
+
+        /** A change without events or recalculation, still rounded and still recorded. */
+        public function setFieldNoDemand($name, $value)
+        {
+            if (in_array($name, self::PRICE_FIELDS, true)) {
+                $value = PriceMaths::roundPrecision($value);
+            }
+            $this->fields->set($name, $value);
+        }
+
+        /** Marks the price custom (or not) without touching the CUSTOM_PRICE field. */
+        public function setPrice($value, $custom = false)
+        {
+            $this->customPrice = (bool)$custom;
+            return $this->setField('PRICE', $value);
+        }
+
+        public function getPropertyCollection()
+        {
+            return $this->properties ??= new BasketPropertiesCollection($this->storedProperties);
+        }
+
+        public function getField($name)
+        {
+            return $this->fields->get($name);
+        }
+
+        public function getFieldValues()
+        {
+            return $this->fields->getValues();
+        }
+
+        public function getId()
+        {
+            return (int)$this->fields->get('ID');
+        }
+
+        public function getBasketCode()
+        {
+            return $this->getId() > 0 ? (string)$this->getId() : (string)$this->fields->get('BASKET_CODE');
+        }
+
+        public function getProductId()
+        {
+            return (int)$this->fields->get('PRODUCT_ID');
+        }
+
+        public function getQuantity()
+        {
+            return (float)$this->fields->get('QUANTITY');
+        }
+
+        public function getPrice()
+        {
+            return (float)$this->fields->get('PRICE');
+        }
+
+        public function getBasePrice()
+        {
+            return (float)$this->fields->get('BASE_PRICE');
+        }
+
+        public function getDiscountPrice()
+        {
+            return (float)$this->fields->get('DISCOUNT_PRICE');
+        }
+
+        public function getFinalPrice()
+        {
+            return PriceMaths::roundPrecision($this->getPrice() * $this->getQuantity());
+        }
+
+        public function getCurrency()
+        {
+            return $this->fields->get('CURRENCY');
+        }
+
+        public function canBuy()
+        {
+            return $this->fields->get('CAN_BUY') === 'Y';
+        }
+
+        public function isDelay()
+        {
+            return $this->fields->get('DELAY') === 'Y';
+        }
+
+        public function isCustomPrice()
+        {
+            return $this->customPrice;
+        }
+
+        public function isChanged()
+        {
+            return $this->fields->getOriginalValues() !== [] || ($this->properties?->isChanged() ?? false);
+        }
+
+        /** The basket the item is in now: getOrderableItems() moves items into the basket it returns. */
+        public function getCollection()
+        {
+            return $this->basket;
+        }
+
+        public function setCollection(Basket $basket)
+        {
+            $this->basket = $basket;
+        }
+
+        /**
+         * Fires OnBeforeSaleBasketItemEntityDeleted (an ERROR result vetoes), sets QUANTITY to 0, leaves the basket
+         * (the order hears of it), then fires OnSaleBasketItemEntityDeleted; the row goes with the basket's save.
+         */
+        public function delete()
+        {
+            $before = new Event('sale', 'OnBeforeSaleBasketItemEntityDeleted', ['ENTITY' => $this, 'VALUES' => $this->fields->getOriginalValues()]);
+            $before->send();
+            foreach ($before->getResults() as $eventResult) {
+                if ($eventResult->getType() === EventResult::ERROR) {
+                    $result = new Result();
+                    $result->addError(new ResultError('The basket item cannot be deleted'));
+                    return $result;
+                }
+            }
+            $this->fields->set('QUANTITY', 0);
+            $this->basket?->fakeDeleteItem($this);
+            (new Event('sale', 'OnSaleBasketItemEntityDeleted', ['ENTITY' => $this, 'VALUES' => $this->fields->getOriginalValues()]))->send();
+            return new Result();
+        }
+
+        /**
+         * BasketItemBase::save() inside the basket's save: the order id and shopper id filled in, the "before" event
+         * for every item, then, only for a changed item, the write (DATE_UPDATE, and ID for a new one) and the
+         * "saved" events with the old values of what changed.
+         *
+         * @return array{fields: array, custom: bool, props: list<array>}|null the row to store, null when unchanged
+         */
+        public function fakeSave(int $orderId): ?array
+        {
+            if ((int)$this->fields->get('ORDER_ID') <= 0 && $orderId > 0) {
+                $this->fields->set('ORDER_ID', $orderId);
+            }
+            $isNew = $this->getId() === 0;
+            if ($isNew && (int)$this->fields->get('FUSER_ID') <= 0) {
+                $this->fields->set('FUSER_ID', (int)$this->basket->getFUserId(true));
+            }
+            (new Event('sale', 'OnSaleBasketItemBeforeSaved', ['ENTITY' => $this, 'IS_NEW' => $isNew, 'VALUES' => $this->fields->getOriginalValues()]))->send();
+            if (!$this->isChanged()) {
+                return null;
+            }
+            $this->fields->set('DATE_UPDATE', Basket::fakeNow());
+            if ($isNew) {
+                $this->fields->set('ID', Basket::fakeNextItemId());
+            }
+            $parameters = ['ENTITY' => $this, 'IS_NEW' => $isNew, 'VALUES' => $this->fields->getOriginalValues()];
+            (new Event('sale', 'OnSaleBasketItemSaved', $parameters))->send();
+            $row = ['fields' => $this->fields->getValues(), 'custom' => $this->customPrice, 'props' => $this->getPropertyCollection()->fakeRows()];
+            (new Event('sale', 'OnSaleBasketItemEntitySaved', ['ENTITY' => $this, 'VALUES' => $this->fields->getOriginalValues()]))->send();
+            return $row;
+        }
+
+        public function fakeClearChanged(): void
+        {
+            $this->fields->clearChanged();
+        }
+    }
+}

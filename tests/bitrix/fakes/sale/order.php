@@ -1,0 +1,504 @@
+<?php
+// An order, as sale/lib/orderbase.php and order.php behave where the module can see it:
+// - OnSaleOrderSaved carries ENTITY, IS_NEW, IS_CHANGED (not on cores older than it) and VALUES, the old values of
+//   the fields changed in this save and only those, which always include DATE_UPDATE (and VERSION on an update);
+// - a status change and a cancellation queue OnSaleStatusOrderChange / OnSaleOrderCanceled, sent after
+//   OnSaleOrderSaved; OnSaleBeforeOrderCanceled is sent at once, from setField();
+// - Order::delete() cancels and saves the order first, deletes its lines, asks OnSaleBeforeOrderDelete, saves again,
+//   and sends OnSaleOrderDeleted with the order still loaded;
+// - a line added to the order's basket that is not yet saved with the order touches its shipments
+//   (Order::onBasketModify → ShipmentCollection::onBasketModify), which fakeShipmentChanges() counts;
+// - Order::load() reads the order afresh, as another hit would.
+
+namespace Bitrix\Sale {
+
+    use Bitrix\Main\Event;
+    use Bitrix\Main\EventResult;
+    use Bitrix\Sale\Internals\Fields;
+
+    class PropertyValue
+    {
+        private $value = null;
+
+        public function __construct(private array $property, $value = null)
+        {
+            $this->value = $value;
+        }
+
+        public function getValue()
+        {
+            return $this->value;
+        }
+
+        public function setValue($value)
+        {
+            $this->value = $value;
+            return new Result();
+        }
+
+        public function getPropertyId()
+        {
+            return $this->property['ID'] ?? 0;
+        }
+
+        public function getName()
+        {
+            return $this->property['NAME'] ?? '';
+        }
+
+        public function getField($name)
+        {
+            return $this->property[$name] ?? null;
+        }
+
+        public function getProperty()
+        {
+            return $this->property;
+        }
+    }
+
+    class PropertyValueCollection implements \IteratorAggregate
+    {
+        /** @var PropertyValue[] */
+        private array $items = [];
+
+        /** @param array $property the order property: CODE, NAME and flags IS_EMAIL, IS_PHONE, IS_PAYER … */
+        public function createItem(array $property)
+        {
+            return $this->items[] = new PropertyValue($property);
+        }
+
+        public function getIterator(): \ArrayIterator
+        {
+            return new \ArrayIterator($this->items);
+        }
+
+        public function getUserEmail()
+        {
+            return $this->flagged('IS_EMAIL');
+        }
+
+        public function getPhone()
+        {
+            return $this->flagged('IS_PHONE');
+        }
+
+        public function getPayerName()
+        {
+            return $this->flagged('IS_PAYER');
+        }
+
+        public function getItemByOrderPropertyCode(string $propertyCode)
+        {
+            foreach ($this->items as $item) {
+                if ($item->getField('CODE') === $propertyCode) {
+                    return $item;
+                }
+            }
+            return null;
+        }
+
+        /** @return list<array{0: array, 1: mixed}> */
+        public function fakeRows(): array
+        {
+            return array_map(static fn (PropertyValue $v) => [$v->getProperty(), $v->getValue()], $this->items);
+        }
+
+        public static function fakeLoad(array $rows): self
+        {
+            $collection = new self();
+            foreach ($rows as [$property, $value]) {
+                $collection->items[] = new PropertyValue($property, $value);
+            }
+            return $collection;
+        }
+
+        private function flagged(string $flag): ?PropertyValue
+        {
+            foreach ($this->items as $item) {
+                if ($item->getField($flag) === 'Y') {
+                    return $item;
+                }
+            }
+            return null;
+        }
+    }
+
+    class Payment
+    {
+        private array $fields = ['SUM' => 0.0, 'PAID' => 'N'];
+
+        public function __construct(private Order $order, array $fields = [])
+        {
+            $this->fields = $fields + $this->fields;
+        }
+
+        public function setField($name, $value)
+        {
+            $this->fields[$name] = $value;
+            return new Result();
+        }
+
+        public function getField($name)
+        {
+            return $this->fields[$name] ?? null;
+        }
+
+        public function getFieldValues()
+        {
+            return $this->fields;
+        }
+
+        public function getSum()
+        {
+            return (float)$this->fields['SUM'];
+        }
+
+        public function isPaid()
+        {
+            return $this->fields['PAID'] === 'Y';
+        }
+
+        /** Paying changes the order's PAYED flag and SUM_PAID, as the sale core does. */
+        public function setPaid($value)
+        {
+            $this->fields['PAID'] = $value;
+            $this->order->fakePaymentsChanged();
+            return new Result();
+        }
+    }
+
+    class PaymentCollection implements \IteratorAggregate
+    {
+        /** @var Payment[] */
+        private array $items = [];
+
+        public function __construct(private Order $order, array $rows = [])
+        {
+            foreach ($rows as $row) {
+                $this->items[] = new Payment($order, $row);
+            }
+        }
+
+        public function createItem($paySystem = null)
+        {
+            return $this->items[] = new Payment($this->order);
+        }
+
+        public function getIterator(): \ArrayIterator
+        {
+            return new \ArrayIterator($this->items);
+        }
+
+        public function getPaidSum()
+        {
+            return array_sum(array_map(static fn (Payment $p) => $p->isPaid() ? $p->getSum() : 0.0, $this->items));
+        }
+
+        public function fakeRows(): array
+        {
+            return array_map(static fn (Payment $p) => $p->getFieldValues(), $this->items);
+        }
+    }
+
+    class Order
+    {
+        /** b_sale_order and what hangs on it, by id. */
+        private static array $stored = [];
+        private static int $nextId = 1;
+        private static bool $legacyCore = false;
+
+        private Fields $fields;
+        private ?Basket $basket = null;
+        private PropertyValueCollection $properties;
+        private PaymentCollection $payments;
+        /** Events queued by setField(), sent after OnSaleOrderSaved: the first data of each name wins. */
+        private array $delayedEvents = [];
+        private int $shipmentChanges = 0;
+
+        private function __construct(array $values)
+        {
+            $this->fields = new Fields($values);
+            $this->properties = new PropertyValueCollection();
+            $this->payments = new PaymentCollection($this);
+        }
+
+        public static function fakeReset(): void
+        {
+            self::$stored = [];
+            self::$nextId = 1;
+            self::$legacyCore = false;
+        }
+
+        /** Plays a sale module older than IS_CHANGED. */
+        public static function fakeLegacyCore(bool $legacy): void
+        {
+            self::$legacyCore = $legacy;
+        }
+
+        public static function create($siteId, $userId = null, $currency = null)
+        {
+            $order = new static([
+                'ID' => 0,
+                'LID' => (string)$siteId,
+                'USER_ID' => $userId,
+                'CURRENCY' => $currency ?? 'RUB',
+                'PRICE' => 0.0,
+                'PRICE_DELIVERY' => 0.0,
+                'DISCOUNT_VALUE' => 0.0,
+                'PAYED' => 'N',
+                'SUM_PAID' => 0.0,
+                'CANCELED' => 'N',
+                'COMMENTS' => '',
+                'VERSION' => 0,
+            ]);
+            $order->setField('STATUS_ID', 'N');
+            return $order;
+        }
+
+        public static function load($id)
+        {
+            $stored = self::$stored[(int)$id] ?? null;
+            if ($stored === null) {
+                return null;
+            }
+            $order = new static($stored['fields']);
+            $order->properties = PropertyValueCollection::fakeLoad($stored['props']);
+            $order->payments = new PaymentCollection($order, $stored['payments']);
+            $order->basket = Basket::fakeLoadForOrder($order);
+            return $order;
+        }
+
+        /**
+         * Cancels and saves the order, deletes its lines, lets OnSaleBeforeOrderDelete veto, saves again, forgets
+         * the order and sends OnSaleOrderDeleted with the order object (its id still readable).
+         */
+        public static function delete($id)
+        {
+            $result = new Result();
+            $order = static::load($id);
+            if ($order === null) {
+                $result->addError(new ResultError('SALE_ORDER_ENTITY_NOT_FOUND'));
+                return $result;
+            }
+            $order->setField('CANCELED', 'Y');
+            $order->save();
+            foreach ($order->getBasket()->getBasketItems() as $item) {
+                $item->delete();
+            }
+            $before = new Event('sale', 'OnSaleBeforeOrderDelete', ['ENTITY' => $order]);
+            $before->send();
+            foreach ($before->getResults() as $eventResult) {
+                if ($eventResult->getType() === EventResult::ERROR) {
+                    $result->addError(new ResultError('EVENT_ORDER_DELETE_ERROR'));
+                    return $result;
+                }
+            }
+            $order->save();
+            unset(self::$stored[$order->getId()]);
+            (new Event('sale', 'OnSaleOrderDeleted', ['ENTITY' => $order, 'VALUE' => true]))->send();
+            return $result;
+        }
+
+        public function setBasket(Basket $basket)
+        {
+            $this->basket = $basket;
+            $basket->setOrder($this);
+            return $this->refreshOrderPrice();
+        }
+
+        /** How sale.order.ajax attaches the orderable part of the shopper's basket (Order::appendBasket()). */
+        public function appendBasket(Basket $basket)
+        {
+            return $this->setBasket($basket);
+        }
+
+        /**
+         * A line of the order's basket changed, came or went: the order's PRICE follows; a line not yet saved with
+         * this order also changes the shipments.
+         */
+        public function onBasketModify($action, BasketItem $basketItem, $name = null, $oldValue = null, $value = null)
+        {
+            if ($action === 'ADD' && (int)$basketItem->getField('ORDER_ID') <= 0) {
+                $this->shipmentChanges++;
+            }
+            if ($action !== 'UPDATE' || in_array($name, ['PRICE', 'QUANTITY', 'CAN_BUY', 'DELAY'], true)) {
+                return $this->refreshOrderPrice();
+            }
+            return new Result();
+        }
+
+        /** How many times lines were added to the shipments since the order was made or loaded. */
+        public function fakeShipmentChanges(): int
+        {
+            return $this->shipmentChanges;
+        }
+
+        private function refreshOrderPrice()
+        {
+            return $this->setField('PRICE', PriceMaths::roundPrecision((float)$this->basket?->getPrice() + $this->getDeliveryPrice()));
+        }
+
+        public function getBasket()
+        {
+            return $this->basket;
+        }
+
+        public function getPropertyCollection()
+        {
+            return $this->properties;
+        }
+
+        public function getPaymentCollection()
+        {
+            return $this->payments;
+        }
+
+        public function setField($name, $value)
+        {
+            $old = $this->fields->get($name);
+            if ($old == $value && !($old === null && $value !== null)) {
+                return new Result();
+            }
+            if ($name === 'CANCELED') {
+                $before = new Event('sale', 'OnSaleBeforeOrderCanceled', ['ENTITY' => $this]);
+                $before->send();
+                foreach ($before->getResults() as $eventResult) {
+                    if ($eventResult->getType() === EventResult::ERROR) {
+                        $result = new Result();
+                        $result->addError(new ResultError('The order cannot be cancelled'));
+                        return $result;
+                    }
+                }
+            }
+            $this->fields->set($name, $value);
+            if ($name === 'CANCELED') {
+                $this->fields->set('DATE_CANCELED', Basket::fakeNow());
+                $this->delayedEvents['OnSaleOrderCanceled'] ??= ['ENTITY' => $this];
+            } elseif ($name === 'STATUS_ID') {
+                $this->fields->set('DATE_STATUS', Basket::fakeNow());
+                $this->delayedEvents['OnSaleStatusOrderChange'] ??= ['ENTITY' => $this, 'VALUE' => $value, 'OLD_VALUE' => $old];
+            } elseif ($name === 'PRICE_DELIVERY') {
+                return $this->refreshOrderPrice();
+            }
+            return new Result();
+        }
+
+        public function setFields(array $values)
+        {
+            foreach ($values as $name => $value) {
+                $this->setField($name, $value);
+            }
+            return new Result();
+        }
+
+        public function getField($name)
+        {
+            return $this->fields->get($name);
+        }
+
+        public function getFieldValues()
+        {
+            return $this->fields->getValues();
+        }
+
+        public function getId()
+        {
+            return (int)$this->fields->get('ID');
+        }
+
+        public function getUserId()
+        {
+            return $this->fields->get('USER_ID');
+        }
+
+        public function getSiteId()
+        {
+            return $this->fields->get('LID');
+        }
+
+        public function getCurrency()
+        {
+            return $this->fields->get('CURRENCY');
+        }
+
+        public function getPrice()
+        {
+            return (float)$this->fields->get('PRICE');
+        }
+
+        public function getDeliveryPrice()
+        {
+            return (float)$this->fields->get('PRICE_DELIVERY');
+        }
+
+        public function getSumPaid()
+        {
+            return (float)$this->fields->get('SUM_PAID');
+        }
+
+        public function isPaid()
+        {
+            return $this->fields->get('PAYED') === 'Y';
+        }
+
+        public function isCanceled()
+        {
+            return $this->fields->get('CANCELED') === 'Y';
+        }
+
+        public function isNew()
+        {
+            return $this->getId() === 0;
+        }
+
+        public function isChanged()
+        {
+            return $this->fields->getOriginalValues() !== [];
+        }
+
+        public function fakePaymentsChanged(): void
+        {
+            $paid = $this->payments->getPaidSum();
+            $this->setField('SUM_PAID', $paid);
+            $this->setField('PAYED', $paid > 0 && $paid >= $this->getPrice() ? 'Y' : 'N');
+        }
+
+        /**
+         * Writes the order, then its basket (its lines get the order's id), stamps DATE_UPDATE, sends
+         * OnSaleOrderSaved and then the events its changes queued, and forgets the changes.
+         */
+        public function save()
+        {
+            $isNew = $this->isNew();
+            if ($isNew) {
+                $this->fields->set('ID', self::$nextId++);
+                $this->fields->set('ACCOUNT_NUMBER', (string)$this->getId());
+            } else {
+                $this->fields->set('VERSION', (int)$this->fields->get('VERSION') + 1);
+            }
+            $this->basket?->save();
+            $this->fields->set('DATE_UPDATE', Basket::fakeNow());
+            self::$stored[$this->getId()] = [
+                'fields' => $this->fields->getValues(),
+                'props' => $this->properties->fakeRows(),
+                'payments' => $this->payments->fakeRows(),
+            ];
+            $parameters = ['ENTITY' => $this, 'IS_NEW' => $isNew];
+            if (!self::$legacyCore) {
+                $parameters['IS_CHANGED'] = $this->isChanged();
+            }
+            $parameters['VALUES'] = $this->fields->getOriginalValues();
+            (new Event('sale', 'OnSaleOrderSaved', $parameters))->send();
+            $delayed = $this->delayedEvents;
+            $this->delayedEvents = [];
+            foreach ($delayed as $name => $eventParameters) {
+                (new Event('sale', $name, $eventParameters))->send();
+            }
+            $this->fields->clearChanged();
+            $result = new Result();
+            $result->setId($this->getId());
+            return $result;
+        }
+    }
+}
