@@ -4,9 +4,11 @@ declare(strict_types=1);
 
 /**
  * A whole customer journey through the Bitrix module and the extension, on the fake Bitrix core of the tests:
- * an anonymous visitor with a tracker deviceUUID fills a cart, registers, logs in, places an order, the manager
- * marks it paid, and the customer subscribes to e-mail. Then the outbox is flushed and every operation the Mindbox
- * emulator received is printed in order, with its body.
+ * an anonymous visitor browses the catalogue in a real headless Chromium (the module's tracker reports the category
+ * and the product she views, with the deviceUUID the tracker gave her browser), fills a cart, registers (and is
+ * logged in), places an order, the manager marks it paid, and the customer subscribes to e-mail. Then the outbox is
+ * flushed and every operation the Mindbox emulator received, from the browser and from the server, is printed in
+ * order, with its body.
  *
  *     MINDBOX_DEMO_BASE_URL=http://127.0.0.1:PORT MINDBOX_DEMO_ENDPOINT=… MINDBOX_DEMO_SECRET=… \
  *         php -d extension=target/debug/libmindbox.so demo/journey.php
@@ -16,6 +18,8 @@ use MindboxTests\Bitrix\Fakes\FakeShop;
 use Rustbox\Mindbox\Mindbox;
 
 require dirname(__DIR__) . '/tests/bitrix/fakes/core.php';
+require __DIR__ . '/catalogue.php';
+require __DIR__ . '/browser.php';
 
 function demoSetting(string $name): string
 {
@@ -30,6 +34,29 @@ function demoSetting(string $name): string
 function step(string $text): void
 {
     echo "- $text\n";
+}
+
+function journal(string $baseUrl): array
+{
+    $context = stream_context_create(['http' => ['timeout' => 10]]);
+    $journal = json_decode((string)file_get_contents($baseUrl . '/__emulator/journal?outcome=processed', false, $context), true);
+    $entries = $journal['requests'] ?? [];
+    usort($entries, static fn (array $a, array $b) => $a['seq'] <=> $b['seq']);
+    return $entries;
+}
+
+/** PHP's built-in server with the shop's public pages (demo/pages.php) on a free loopback port. */
+function startPages(): array
+{
+    $probe = stream_socket_server('tcp://127.0.0.1:0');
+    $port = (int)substr((string)stream_socket_get_name($probe, false), strrpos((string)stream_socket_get_name($probe, false), ':') + 1);
+    fclose($probe);
+    $env = getenv() + ['PHP_CLI_SERVER_WORKERS' => '2'];
+    $server = proc_open([PHP_BINARY, '-S', "127.0.0.1:$port", __DIR__ . '/pages.php'], [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes, null, $env);
+    for ($i = 0; $i < 100 && @fsockopen('127.0.0.1', $port) === false; $i++) {
+        usleep(50000);
+    }
+    return [$server, "http://127.0.0.1:$port"];
 }
 
 if (!extension_loaded('mindbox')) {
@@ -50,10 +77,29 @@ $shop->configure([
 ]);
 
 echo "The shop:\n";
-$device = '4c3b2a19-8d7e-4f6a-9b5c-1d2e3f4a5b6c';
+[$pages, $shopUrl] = startPages();
+try {
+    $browser = new DemoBrowser();
+    $browser->open($shopUrl . DemoCatalogue::SECTION['path']);
+    $browser->open($shopUrl . DemoCatalogue::PRODUCTS[101][3]);
+} finally {
+    proc_terminate($pages);
+    proc_close($pages);
+}
+$views = array_values(array_filter(journal($baseUrl), static fn (array $e) => $e['endpoint'] === 'tracker'));
+$device = (string)($views[0]['deviceUUID'] ?? '');
+if (count($views) !== 2 || $device === '') {
+    fwrite(STDERR, "the browser's views did not reach Mindbox\n");
+    exit(1);
+}
+step('an anonymous visitor opens the tea section and a tea in Chromium; the tracker gives her browser deviceUUID ' . $device);
+
+DemoCatalogue::stock();
 $shop->visit(['mindboxDeviceUUID' => $device], '203.0.113.25');
-$shop->fillCart([[101, 'TEA-GREEN-100', 2, 450.0, 50.0], [205, 'CUP-WHITE', 1, 890.0, 0.0]]);
-step("an anonymous visitor (deviceUUID $device) puts two products in the cart");
+[$teaXmlId, , $teaPrice] = DemoCatalogue::PRODUCTS[101];
+[$cupXmlId, , $cupPrice] = DemoCatalogue::PRODUCTS[205];
+$shop->fillCart([[101, $teaXmlId, 2, $teaPrice, 50.0], [205, $cupXmlId, 1, $cupPrice, 0.0]]);
+step('she puts two products in the cart');
 
 $user = new CUser();
 $registration = $user->Register('anna', 'Anna', 'Petrova', 'Secret-2026', 'Secret-2026', 'anna@example.com', 's1', '', 0, false, '+7 (900) 123-45-67');
@@ -77,13 +123,9 @@ step('she subscribes to the newsletter');
 
 $failures = array_column(CEventLog::fakeEntries(), 'DESCRIPTION');
 $flushed = Mindbox::client('s1')->flush(10.0);
-$context = stream_context_create(['http' => ['timeout' => 10]]);
-$journal = json_decode((string)file_get_contents($baseUrl . '/__emulator/journal?outcome=processed', false, $context), true);
-$entries = $journal['requests'] ?? [];
-usort($entries, static fn (array $a, array $b) => $a['seq'] <=> $b['seq']);
-
-echo "\nMindbox received, in arrival order (the events of one order, or of one customer, keep their order):\n";
-foreach ($entries as $n => $entry) {
+echo "\nMindbox received, in arrival order (the events of one order, or of one customer, keep their order;\n"
+    . "\"tracker\" marks what the browser sent):\n";
+foreach (journal($baseUrl) as $n => $entry) {
     $device = isset($entry['query']['deviceUUID']) ? ', deviceUUID ' . $entry['query']['deviceUUID'] : '';
     printf("\n%d. %s (%s%s)\n", $n + 1, $entry['operation'], $entry['endpoint'], $device);
     echo json_encode($entry['body'], JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), "\n";

@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 
-ensure_build_deps
+# Chromium is the visitor's browser: the tracker runs in it and reports what she views.
+ensure_build_deps chromium
 
 step "building the extension and the emulator (release)"
 cargo build --workspace --release --quiet

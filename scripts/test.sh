@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 
-ensure_build_deps phpunit php8.2-fpm
+ensure_build_deps phpunit php8.2-fpm chromium
 
 step "cargo fmt --check"
 cargo fmt --all --check

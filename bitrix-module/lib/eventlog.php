@@ -44,6 +44,8 @@ final class EventLog
                 'MODULE_ID' => Mindbox::MODULE_ID,
                 'ITEM_ID' => $source,
                 'DESCRIPTION' => $description,
+                // The core reads SITE_ID unguarded (a warning on PHP 8 without it); false means "the current one".
+                'SITE_ID' => false,
             ]);
         } catch (\Throwable $e) {
             // The event log is the last resort; if even it fails, PHP's own log must do.

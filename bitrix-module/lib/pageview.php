@@ -54,7 +54,7 @@ final class PageView
     {
         $request = Context::getCurrent()?->getRequest();
         $settings = Mindbox::settings();
-        if ($request === null || $request->isAdminSection() || !$settings->isEnabled($operation) || isset(self::$reported[$operation->value . $id])) {
+        if (!Visitor::isPublic($request) || !$settings->isEnabled($operation) || isset(self::$reported[$operation->value . $id])) {
             return;
         }
         $productIds = new ProductIds($settings);

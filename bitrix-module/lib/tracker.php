@@ -20,7 +20,7 @@ final class Tracker
     {
         Guard::run('main:OnProlog', static function (): void {
             $request = Context::getCurrent()?->getRequest();
-            if ($request === null || $request->isAdminSection()) {
+            if (!Visitor::isPublic($request)) {
                 return;
             }
             $settings = Mindbox::settings();

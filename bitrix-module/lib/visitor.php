@@ -20,7 +20,19 @@ final class Visitor
     public static function current(): self
     {
         $request = Context::getCurrent()?->getRequest();
-        return new self($request instanceof HttpRequest && !$request->isAdminSection() ? $request : null);
+        return new self(self::isPublic($request) ? $request : null);
+    }
+
+    /**
+     * Whether a request is a visitor's hit on the public site. The core's isAdminSection() misses /bitrix/admin/
+     * scripts that do not define ADMIN_SECTION (the 1C exchange, pages opened with public=Y) on cores whose path
+     * test lacks the folder's trailing slash (21.400), so the path is checked here as well.
+     */
+    public static function isPublic(mixed $request): bool
+    {
+        return $request instanceof HttpRequest
+            && !$request->isAdminSection()
+            && !str_starts_with((string)parse_url((string)$request->getRequestUri(), PHP_URL_PATH), '/bitrix/admin/');
     }
 
     public function deviceUuid(): ?string

@@ -90,6 +90,7 @@ final class CheckoutPointsTest extends ModuleTestCase
         $this->assertGreaterThan(0, $order->getId());
         $this->assertSame($shown, $order->getPrice());
         $this->assertSame($order->getPrice(), Order::load($order->getId())->getPrice(), 'as saved');
+        $this->assertSame([3200.0], array_map(static fn ($p) => $p->getSum(), iterator_to_array($order->getPaymentCollection())), 'the payment follows the points');
         [[, $body, $options]] = $this->sentOf('createOrder');
         $this->assertSame(3200.0, $body['order']['totalPrice']);
         $this->assertSame(['websiteID' => (string)$userId], $body['customer']['ids']);

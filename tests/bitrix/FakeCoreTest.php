@@ -220,4 +220,138 @@ final class FakeCoreTest extends TestCase
         $this->assertSame('Your points: 7.00', trim(strip_tags($this->shop->render('rustbox:mindbox.balance'))));
         $this->assertSame('', $this->shop->render('rustbox:no.such'));
     }
+
+    private function listen(string $module, array $events): void
+    {
+        ModuleManager::registerModule('test.module');
+        foreach ($events as $event) {
+            EventManager::getInstance()->registerEventHandler($module, $event, 'test.module', self::class, 'recordEvent');
+        }
+    }
+
+    public static function recordEvent(Event $event): void
+    {
+        $parameters = $event->getParameters();
+        unset($parameters['ENTITY'], $parameters['object']);
+        self::$seen[] = [$event->getEventType(), $parameters];
+    }
+
+    /** sale/lib/basketbase.php getOrderableItems(): a new basket, the same items moved into it. */
+    public function testOrderableItemsAreMovedIntoANewBasketAndAnOrdersShipmentsHearOfIt(): void
+    {
+        $this->shop->fillCart([[1, 'SKU-1', 1, 10.0, 0.0], [2, 'SKU-2', 1, 20.0, 0.0]]);
+        $basket = $this->shop->shopperBasket();
+        $basket->getItemById(2)->setField('DELAY', 'Y');
+
+        $orderable = $basket->getOrderableItems();
+        $this->assertNotSame($basket, $orderable);
+        $this->assertSame([1], array_map(static fn ($i) => $i->getId(), $orderable->getBasketItems()));
+        $this->assertSame($orderable, $basket->getItemById(1)->getCollection(), 'the item now belongs to the new basket');
+        $this->assertSame($basket, $basket->getItemById(2)->getCollection());
+
+        $order = Order::create('s1', 1);
+        $order->appendBasket($this->shop->shopperBasket()->getOrderableItems());
+        $this->assertSame(0, $order->fakeShipmentChanges());
+        $order->getBasket()->getOrderableItems();
+        $this->assertSame(2, $order->fakeShipmentChanges(), 'each line moved into the new basket of an unsaved order');
+    }
+
+    /** sale/lib/basketbase.php save(), basketitembase.php save() and delete(). */
+    public function testEverySaveOfACartFiresItsEventsAndOnlyChangedLinesTheirs(): void
+    {
+        $this->listen('sale', ['OnSaleBasketSaved', 'OnSaleBasketItemEntitySaved', 'OnSaleBasketItemEntityDeleted', 'OnSaleBasketItemDeleted']);
+        $this->shop->fillCart([[1, 'SKU-1', 2, 10.0, 0.0]]);
+        $this->shop->shopperBasket()->save();
+        $basket = $this->shop->shopperBasket();
+        $basket->getItemById(1)->setField('QUANTITY', 3);
+        $basket->save();
+        $basket = $this->shop->shopperBasket();
+        $basket->getItemById(1)->delete();
+        $basket->save();
+
+        $names = array_column(self::$seen, 0);
+        $this->assertSame(['OnSaleBasketItemEntitySaved', 'OnSaleBasketSaved', 'OnSaleBasketSaved', 'OnSaleBasketItemEntitySaved', 'OnSaleBasketSaved',
+            'OnSaleBasketItemEntityDeleted', 'OnSaleBasketItemDeleted', 'OnSaleBasketSaved'], $names);
+        $new = self::$seen[0][1]['VALUES'];
+        $this->assertNull($new['ID']);
+        $this->assertNull($new['QUANTITY'], 'a new line: null for each field set after it was made');
+        $this->assertSame(2.0, (float)self::$seen[3][1]['VALUES']['QUANTITY'], 'the old value');
+        $this->assertArrayHasKey('DATE_UPDATE', self::$seen[3][1]['VALUES']);
+        $this->assertSame(['VALUES'], array_keys(self::$seen[6][1]), 'the deleted row alone, no entity');
+        $this->assertSame(3.0, (float)self::$seen[6][1]['VALUES']['QUANTITY']);
+    }
+
+    /** sale/lib/pricemaths.php and basketitembase.php setField(): prices rounded at the value_precision option. */
+    public function testPricesAreRoundedAtTheShopsPrecision(): void
+    {
+        $basket = $this->shop->fillCart([[1, 'SKU-1', 3, 966.6666, 0.0]]);
+        $this->assertSame(966.67, $basket->getItemById(1)->getPrice());
+        $basket->getItemById(1)->setField('PRICE', 1.005);
+        $this->assertSame(1.01, $basket->getItemById(1)->getPrice(), 'half away from zero');
+
+        $shop = FakeShop::open();
+        Option::set('sale', 'value_precision', '4');
+        $this->assertSame(966.6666, $shop->fillCart([[1, 'SKU-1', 3, 966.6666, 0.0]])->getItemById(1)->getPrice());
+        $shop->close();
+        $this->shop = FakeShop::open();
+    }
+
+    /** sale/lib/fuser.php getUserIdById(); sale/general/basket.php GetAnonymousUserID(); main/lib/user.php. */
+    public function testGuestsAreUserZeroAndTheAnonymousBuyerIsATechnicalUser(): void
+    {
+        $this->assertSame(0, \Bitrix\Sale\Fuser::getUserIdById(\Bitrix\Sale\Fuser::getId()));
+        $this->assertSame(0, \Bitrix\Sale\Fuser::getUserIdById(999));
+
+        $id = (int)\CSaleUser::GetAnonymousUserID();
+        $row = \CUser::GetByID($id)->Fetch();
+        $this->assertSame(['N', 'saleanonymous'], [$row['ACTIVE'], $row['EXTERNAL_AUTH_ID']]);
+        $this->assertMatchesRegularExpression('/^anonymous_\w{9}@example\.com$/', $row['EMAIL']);
+        $this->assertSame((string)$id, Option::get('sale', 'anonymous_user_id'));
+        $this->assertSame($id, (int)\CSaleUser::GetAnonymousUserID(), 'made once');
+        $this->assertContains('saleanonymous', \Bitrix\Main\UserTable::getExternalUserTypes());
+        $this->assertSame('Y', \CUser::GetByID((int)(new \CUser())->Add(['LOGIN' => 'plain']))->Fetch()['ACTIVE'], 'active unless told otherwise');
+    }
+
+    /** main/lib/orm/data/datamanager.php: the old-name ORM events carry id, fields, object; sender's own are positional. */
+    public function testTheSenderModulesEventsCarryTheirRealParameters(): void
+    {
+        $this->listen('sender', ['MailingSubscriptionOnAfterAdd', 'MailingSubscriptionOnAfterUpdate', 'OnAfterRecipientUnsub']);
+        $contact = \Bitrix\Sender\ContactTable::add(['CODE' => 'fan@example.com', 'TYPE_ID' => 1])->getData()['ID'];
+        \Bitrix\Sender\MailingSubscriptionTable::addSubscription(['MAILING_ID' => 3, 'CONTACT_ID' => $contact]);
+        \Bitrix\Sender\Subscription::onMailEventSubscriptionDisable(['CONTACT_ID' => $contact, 'UNSUBSCRIBE_LIST' => [3]]);
+
+        [$add, $unsub, $update] = self::$seen;
+        $this->assertSame(['MailingSubscriptionOnAfterAdd', ['id' => 0, 'fields' => ['IS_UNSUB' => 'N', 'MAILING_ID' => 3, 'CONTACT_ID' => $contact]]], $add);
+        $this->assertSame('fan@example.com', $unsub[1][0]['EMAIL'], 'one positional array');
+        $this->assertSame(['id' => ['MAILING_ID' => 3, 'CONTACT_ID' => $contact], 'fields' => ['IS_UNSUB' => 'Y']], $update[1]);
+    }
+
+    /** main/lib/request.php isAdminSection() of 21.400. */
+    public function testTheAdminSectionIsTheAdminPrologOrASubFolderOfBitrixAdmin(): void
+    {
+        $isAdmin = function (bool $prolog, string $page): bool {
+            $this->shop->visit(admin: $prolog, page: $page);
+            return \Bitrix\Main\Context::getCurrent()->getRequest()->isAdminSection();
+        };
+        $this->assertTrue($isAdmin(true, '/'));
+        $this->assertTrue($isAdmin(false, '/bitrix/admin/tools/page.php'));
+        $this->assertFalse($isAdmin(false, '/bitrix/admin/1c_exchange.php'));
+        $this->assertFalse($isAdmin(false, '/catalog/'));
+    }
+
+    /** sale/lib/orderbase.php delete(): cancel and save, lines deleted, veto asked, saved, OnSaleOrderDeleted. */
+    public function testDeletingAnOrderCancelsItFirst(): void
+    {
+        $this->listen('sale', ['OnSaleOrderSaved', 'OnSaleOrderCanceled', 'OnSaleBeforeOrderDelete', 'OnSaleOrderDeleted']);
+        $this->shop->fillCart([[1, 'SKU-1', 1, 10.0, 0.0]]);
+        $order = $this->shop->placeOrder((int)(new \CUser())->Add(['LOGIN' => 'anna']), 'anna@example.com', '');
+        self::$seen = [];
+
+        Order::delete($order->getId());
+
+        $this->assertSame(['OnSaleOrderSaved', 'OnSaleOrderCanceled', 'OnSaleBeforeOrderDelete', 'OnSaleOrderSaved', 'OnSaleOrderDeleted'], array_column(self::$seen, 0));
+        $this->assertSame('N', self::$seen[0][1]['VALUES']['CANCELED']);
+        $this->assertTrue(self::$seen[4][1]['VALUE']);
+        $this->assertNull(Order::load($order->getId()));
+    }
 }

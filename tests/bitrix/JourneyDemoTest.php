@@ -7,7 +7,7 @@ namespace MindboxTests\Bitrix;
 use MindboxTests\Support\Emulator;
 use PHPUnit\Framework\TestCase;
 
-/** demo/journey.php, run as the README runs it, against a fresh emulator. */
+/** demo/journey.php, run as the README runs it (with a real headless Chromium), against a fresh emulator. */
 final class JourneyDemoTest extends TestCase
 {
     public function testTheDemoPrintsEveryOperationOfTheJourney(): void
@@ -33,17 +33,24 @@ final class JourneyDemoTest extends TestCase
         $text = implode("\n", $output);
 
         $this->assertSame(0, $status, $text);
-        preg_match_all('/^\d+\. (\S+) /m', $text, $matches);
-        $operations = $matches[1];
+        preg_match_all('/^\d+\. (\S+) \(([a-z-]+)(?:, deviceUUID ([0-9a-f-]+))?\)$/m', $text, $matches, PREG_SET_ORDER);
+        $operations = array_column($matches, 1);
         sort($operations);
         $this->assertSame([
             'Website.AuthorizeCustomer', 'Website.CreateOrder', 'Website.Register', 'Website.SetCart',
-            'Website.SubscribeEmail', 'Website.UpdateOrder',
+            'Website.SubscribeEmail', 'Website.UpdateOrder', 'Website.ViewCategory', 'Website.ViewProduct',
         ], $operations, $text);
         $this->assertLessThan(strpos($text, '. Website.UpdateOrder'), strpos($text, '. Website.CreateOrder'));
         $this->assertLessThan(strpos($text, '. Website.AuthorizeCustomer'), strpos($text, '. Website.Register'));
         $this->assertStringContainsString('"orderLinesStatus": "Paid"', $text);
-        $this->assertStringContainsString('deviceUUID 4c3b2a19-8d7e-4f6a-9b5c-1d2e3f4a5b6c', $text);
+        $byOperation = array_column($matches, null, 1);
+        // The views come from the browser, through the tracker; the cart from the server, with the tracker's device.
+        $this->assertSame('tracker', $byOperation['Website.ViewProduct'][2]);
+        $this->assertSame('tracker', $byOperation['Website.ViewCategory'][2]);
+        $this->assertStringContainsString('"websiteID": "TEA-GREEN-100"', $text);
+        $device = $byOperation['Website.ViewProduct'][3] ?? '';
+        $this->assertMatchesRegularExpression('/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/', $device);
+        $this->assertSame($device, $byOperation['Website.SetCart'][3] ?? null);
     }
 
     /** The extension this PHP runs with, for the PHP process the test starts. */

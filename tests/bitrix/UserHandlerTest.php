@@ -122,4 +122,15 @@ final class UserHandlerTest extends ModuleTestCase
         ]], $this->sent());
         $this->assertSame('send', end($this->calls)['method']);
     }
+
+    public function testThe1cExchangeUnderBitrixAdminIsNoVisitorThoughTheCoreDoesNotCallItTheAdminSection(): void
+    {
+        $id = $this->shop->existingCustomer();
+        $this->shop->visit(['mindboxDeviceUUID' => 'the-exchange-servers-own'], '10.0.0.9', page: '/bitrix/admin/1c_exchange.php');
+        $this->assertFalse(\Bitrix\Main\Context::getCurrent()->getRequest()->isAdminSection());
+
+        (new \CUser())->Update($id, ['NAME' => 'Anna']);
+
+        $this->assertSame([['updateCustomer', ['customer' => ['ids' => ['websiteID' => (string)$id], 'firstName' => 'Anna']], []]], $this->sent());
+    }
 }

@@ -22,7 +22,7 @@ final class Checkout
 {
     public static function onSaleComponentOrderCreated($order, &$arUserResult, $request, &$arParams, &$arResult = [], &$arDeliveryServiceAll = [], &$arPaySystemServiceAll = []): void
     {
-        Guard::run('sale:OnSaleComponentOrderCreated', static function () use ($order, $request): void {
+        Guard::run('sale:OnSaleComponentOrderCreated', static function () use ($order, $request, &$arUserResult): void {
             if (!$order instanceof SaleOrder) {
                 return;
             }
@@ -32,7 +32,12 @@ final class Checkout
             if (!$settings->isLoyaltyEnabled() || $userId <= 0 || $userId !== (int)$order->getUserId()) {
                 return;
             }
-            LoyaltyCheckout::apply($settings, $order, $userId, self::posted($request));
+            $result = LoyaltyCheckout::apply($settings, $order, $userId, self::posted($request));
+            if ($result->spent > 0) {
+                // The component set the payment's sum before this event; this asks it to set it again from the
+                // order's new total (and to recalculate the delivery), after the event.
+                $arUserResult['CALCULATE_PAYMENT'] = true;
+            }
         });
     }
 

@@ -273,12 +273,17 @@ class CEventLog
         return self::$entries;
     }
 
-    /** main/classes/general/event_log.php: SEVERITY must be one of the names; anything else is stored as UNKNOWN. */
+    /**
+     * main/classes/general/event_log.php: SEVERITY must be one of the names (anything else is stored as UNKNOWN),
+     * empty ids become UNKNOWN.
+     */
     public static function Add(array $arFields)
     {
         if (!in_array($arFields['SEVERITY'] ?? null, ['SECURITY', 'ERROR', 'WARNING', 'INFO', 'DEBUG'], true)) {
             $arFields['SEVERITY'] = 'UNKNOWN';
         }
+        // Read unguarded, as the core does: a missing SITE_ID is a warning.
+        $arFields['SITE_ID'] = $arFields['SITE_ID'] ?: false;
         foreach (['AUDIT_TYPE_ID', 'MODULE_ID', 'ITEM_ID'] as $name) {
             if ((string)($arFields[$name] ?? '') === '') {
                 $arFields[$name] = 'UNKNOWN';

@@ -471,6 +471,7 @@ namespace Bitrix\Main {
             private array $post = [],
             private array $cookies = [],
             private array $server = [],
+            private bool $adminSectionDefined = false,
         ) {
         }
 
@@ -527,14 +528,17 @@ namespace Bitrix\Main {
         }
 
         /**
-         * main/lib/request.php: decided by the requested page's folder (/bitrix/admin/, /bitrix/updates/), or by the
-         * ADMIN_SECTION constant the admin prolog defines (which a test process cannot undefine, hence the path).
+         * main/lib/request.php (21.400): the requested page's folder, taken without a trailing slash, against
+         * "/bitrix/admin/" (so only pages in sub-folders match), or the ADMIN_SECTION constant, which the admin
+         * prolog defines ($adminSectionDefined: a test process cannot define a constant per hit). A script under
+         * /bitrix/admin/ without the admin prolog, such as the 1C exchange, is therefore not the admin section.
          */
         public function isAdminSection()
         {
-            $path = (string)parse_url($this->getRequestUri(), PHP_URL_PATH);
-            $directory = str_ends_with($path, '/') ? $path : dirname($path) . '/';
-            return str_starts_with($directory, '/bitrix/admin/') || str_starts_with($directory, '/bitrix/updates/');
+            $directory = dirname((string)parse_url($this->getRequestUri(), PHP_URL_PATH));
+            return $this->adminSectionDefined
+                || str_starts_with($directory, '/bitrix/admin/')
+                || str_starts_with($directory, '/bitrix/updates/');
         }
     }
 

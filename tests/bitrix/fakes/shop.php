@@ -91,13 +91,13 @@ final class FakeShop
 
     /**
      * A new hit: the request of a browser (its cookies and address) on a public page, or on an admin page; with $post,
-     * a form posted to it. Whether it is the admin section follows from the page's path, as in the core.
+     * a form posted to it. An admin page runs the admin prolog (ADMIN_SECTION); $page is the requested path.
      */
     public function visit(array $cookies = [], string $ip = '198.51.100.7', string $siteId = 's1', bool $admin = false, array $post = [], string $page = '/'): void
     {
         $uri = $admin ? '/bitrix/admin/sale_order_edit.php' : $page;
         $server = ['REMOTE_ADDR' => $ip, 'REQUEST_METHOD' => $post === [] ? 'GET' : 'POST', 'REQUEST_URI' => $uri];
-        $request = new HttpRequest([], $post, $cookies, $server);
+        $request = new HttpRequest([], $post, $cookies, $server, $admin);
         $context = new Context($request);
         $context->setSite($admin ? null : $siteId);
         Application::getInstance()->setContext($context);
@@ -165,7 +165,8 @@ final class FakeShop
      * What bitrix:sale.order.ajax does within the current hit (components/bitrix/sale.order.ajax/class.php):
      * getOrder() builds an unsaved order: initBasket() loads the shopper's basket, refreshes and saves it (so
      * OnSaleBasketSaved fires on every render and AJAX refresh), and appends its orderable part to the order; then
-     * OnSaleComponentOrderCreated fires; then the order is saved (the "place order" action) or prepareResultArray()
+     * the payment's sum is set (recalculatePayment), then OnSaleComponentOrderCreated fires (a handler asking for
+     * CALCULATE_PAYMENT gets the payment set again); then the order is saved (the "place order" action) or prepareResultArray()
      * builds $arResult, whose JS_DATA totals the page shows are read from the order, and fires
      * OnSaleComponentOrderResultPrepared. Guests' orders belong to the shared anonymous buyer. The checkout page's
      * AJAX posts its form as order[…].
@@ -179,6 +180,10 @@ final class FakeShop
         $userId = $user->IsAuthorized() ? (int)$user->GetID() : (int)\CSaleUser::GetAnonymousUserID();
         $order = $this->buildOrder($userId, $delivery, $siteId);
         $order->getPropertyCollection()->createItem(['ID' => 1, 'CODE' => 'EMAIL', 'NAME' => 'E-mail', 'IS_EMAIL' => 'Y'])->setValue($user->GetEmail());
+        // recalculatePayment(): the payment's sum is set from the order's total before the event, and again after
+        // getOrder() only when a handler asked for it with CALCULATE_PAYMENT.
+        $payment = $order->getPaymentCollection()->createItem();
+        $payment->setField('SUM', $order->getPrice());
 
         $userResult = [];
         $params = ['ACTION_VARIABLE' => 'soa-action'];
@@ -187,6 +192,9 @@ final class FakeShop
         $paySystems = [];
         foreach (GetModuleEvents('sale', 'OnSaleComponentOrderCreated', true) as $event) {
             ExecuteModuleEventEx($event, [$order, &$userResult, $request, &$params, &$result, &$deliveries, &$paySystems]);
+        }
+        if (!empty($userResult['CALCULATE_PAYMENT'])) {
+            $payment->setField('SUM', $order->getPrice());
         }
         if ($placeOrder) {
             $order->save();
