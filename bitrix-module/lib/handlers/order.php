@@ -22,7 +22,7 @@ use Rustbox\Mindbox\Visitor;
 final class Order
 {
     /** Order fields whose change means the order's content (lines, prices, delivery) changed. */
-    private const CONTENT_FIELDS = ['PRICE', 'PRICE_DELIVERY', 'DISCOUNT_VALUE', 'CURRENCY'];
+    private const CONTENT_FIELDS = ['PRICE', 'PRICE_DELIVERY', 'DISCOUNT_VALUE'];
 
     /**
      * Orders being deleted in this process. Order::delete() cancels and saves the order, removes its lines and saves
