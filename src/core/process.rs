@@ -4,51 +4,103 @@
 //! use the sockets, SQLite handles or threads of its parent, so every such resource is kept in a
 //! [`PerProcess`] slot that is rebuilt when the process id changes. What the parent left behind
 //! is leaked on purpose: dropping it would close, or write to, handles the parent still uses.
+//!
+//! The slot itself must survive a fork too. Only the forking thread lives on in the child, so a
+//! lock that another thread of the parent held at that moment (a delivery worker inside
+//! [`PerProcess::with`], say) stays locked in the child for ever. The slot therefore holds no lock
+//! of its own: it is an atomic pointer to a record that names the process owning it, and the lock
+//! that guards the value lives in that record. A process that finds someone else's record installs
+//! one of its own with a compare-and-swap and never touches the inherited record's lock.
 
+use std::marker::PhantomData;
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 pub struct PerProcess<T> {
-    slot: Mutex<Option<(u32, T)>>,
+    /// Null until first use; else a leaked `Box<Record<T>>`, possibly a parent's.
+    record: AtomicPtr<Record<T>>,
+    /// Owns a `T` behind a lock: `Send` and `Sync` exactly when a `Mutex<T>` would be.
+    _owns: PhantomData<Mutex<T>>,
+}
+
+struct Record<T> {
+    pid: u32,
+    /// `None` until `init` has run in this process (or if it panicked).
+    value: Mutex<Option<T>>,
 }
 
 impl<T> PerProcess<T> {
     pub const fn new() -> Self {
         PerProcess {
-            slot: Mutex::new(None),
+            record: AtomicPtr::new(ptr::null_mut()),
+            _owns: PhantomData,
         }
     }
 
     /// Runs `f` on this process's value, creating it with `init` first if needed.
     pub fn with<R>(&self, init: impl FnOnce() -> T, f: impl FnOnce(&mut T) -> R) -> R {
-        let mut guard = self.lock();
-        let pid = std::process::id();
-        if !matches!(guard.as_ref(), Some((owner, _)) if *owner == pid) {
-            if let Some(inherited) = guard.take() {
-                std::mem::forget(inherited);
-            }
-            *guard = Some((pid, init()));
-        }
-        match guard.as_mut() {
-            Some((_, value)) => f(value),
-            None => unreachable!("the slot was filled above"),
-        }
+        let mut guard = lock(self.own_record());
+        let value = guard.get_or_insert_with(init);
+        f(value)
     }
 
     /// This process's value, if it has one (never the parent's).
     pub fn with_existing<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
-        let mut guard = self.lock();
-        let pid = std::process::id();
-        match guard.as_mut() {
-            Some((owner, value)) if *owner == pid => Some(f(value)),
-            _ => None,
-        }
+        let record = self.current()?;
+        lock(record).as_mut().map(f)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Option<(u32, T)>> {
-        // A panic while holding the lock leaves the value usable: every user keeps it consistent
-        // between statements.
-        self.slot.lock().unwrap_or_else(|p| p.into_inner())
+    /// This process's record, if one is installed.
+    fn current(&self) -> Option<&Record<T>> {
+        let p = self.record.load(Ordering::Acquire);
+        // SAFETY: a non-null pointer came from `Box::into_raw` in `own_record` and is freed only
+        // by `drop`, which has `&mut self`; records are never freed while `&self` is alive.
+        let record = unsafe { p.as_ref() }?;
+        (record.pid == std::process::id()).then_some(record)
     }
+
+    /// This process's record, installed first if the slot is empty or holds a parent's record.
+    fn own_record(&self) -> &Record<T> {
+        if let Some(record) = self.current() {
+            return record;
+        }
+        let pid = std::process::id();
+        let fresh = Box::into_raw(Box::new(Record {
+            pid,
+            value: Mutex::new(None),
+        }));
+        let mut seen = self.record.load(Ordering::Acquire);
+        loop {
+            // SAFETY: as in `current`.
+            if let Some(record) = unsafe { seen.as_ref() }
+                && record.pid == pid
+            {
+                // Another thread of this process won the race: use its record, and free ours,
+                // which nobody else has seen.
+                // SAFETY: `fresh` came from `Box::into_raw` above and was never published.
+                drop(unsafe { Box::from_raw(fresh) });
+                return record;
+            }
+            // `seen` is null or a parent's record. Replacing it leaks the parent's record, value
+            // and lock included, on purpose (see the module comment).
+            match self
+                .record
+                .compare_exchange(seen, fresh, Ordering::AcqRel, Ordering::Acquire)
+            {
+                // SAFETY: `fresh` is now published and, like every record, never freed while
+                // `&self` lives.
+                Ok(_) => return unsafe { &*fresh },
+                Err(actual) => seen = actual,
+            }
+        }
+    }
+}
+
+fn lock<T>(record: &Record<T>) -> MutexGuard<'_, Option<T>> {
+    // A panic while holding the lock leaves the value usable: every user keeps it consistent
+    // between statements.
+    record.value.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl<T> Default for PerProcess<T> {
@@ -57,9 +109,31 @@ impl<T> Default for PerProcess<T> {
     }
 }
 
+impl<T> Drop for PerProcess<T> {
+    /// Only slots that are not `static` are ever dropped. A parent's record is leaked, like the
+    /// parent's value in [`PerProcess::with`].
+    fn drop(&mut self) {
+        let p = *self.record.get_mut();
+        if p.is_null() {
+            return;
+        }
+        // SAFETY: a non-null pointer came from `Box::into_raw`; `&mut self` means no one else
+        // can still use it.
+        let record = unsafe { Box::from_raw(p) };
+        if record.pid == std::process::id() {
+            drop(record);
+        } else {
+            std::mem::forget(record);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicUsize;
+    use std::time::{Duration, Instant};
 
     #[test]
     fn value_is_created_once_per_process() {
@@ -77,5 +151,118 @@ mod tests {
             11
         );
         assert_eq!(SLOT.with_existing(|v| *v), Some(11));
+    }
+
+    #[test]
+    fn racing_threads_share_one_record_and_one_value() {
+        for _ in 0..50 {
+            let slot = Arc::new(PerProcess::<u32>::new());
+            let inits = Arc::new(AtomicUsize::new(0));
+            let barrier = Arc::new(std::sync::Barrier::new(8));
+            let threads: Vec<_> = (0..8)
+                .map(|_| {
+                    let (slot, inits, barrier) = (slot.clone(), inits.clone(), barrier.clone());
+                    std::thread::spawn(move || {
+                        barrier.wait();
+                        slot.with(
+                            || {
+                                inits.fetch_add(1, Ordering::SeqCst);
+                                0
+                            },
+                            |v| *v += 1,
+                        );
+                    })
+                })
+                .collect();
+            for t in threads {
+                t.join().unwrap();
+            }
+            assert_eq!(inits.load(Ordering::SeqCst), 1);
+            assert_eq!(slot.with_existing(|v| *v), Some(8));
+        }
+    }
+
+    #[test]
+    fn a_foreign_record_is_replaced_and_leaked() {
+        let slot = PerProcess::<Vec<u8>>::new();
+        // A record as a parent process would have left it, with its lock held for ever.
+        let parent = Box::into_raw(Box::new(Record {
+            pid: std::process::id().wrapping_add(1),
+            value: Mutex::new(Some(vec![1])),
+        }));
+        // SAFETY: `parent` is leaked by this test and outlives the guard.
+        std::mem::forget(unsafe { &*parent }.value.lock().unwrap());
+        slot.record.store(parent, Ordering::Release);
+
+        assert_eq!(slot.with_existing(|v| v.clone()), None);
+        assert_eq!(slot.with(|| vec![2], |v| v.clone()), vec![2]);
+        assert_eq!(slot.with_existing(|v| v.clone()), Some(vec![2]));
+        // The parent's value is still there, untouched.
+        // SAFETY: as above.
+        let parent = unsafe { &*parent };
+        assert!(parent.value.try_lock().is_err());
+    }
+
+    /// A thread of the parent holds the slot's lock when the parent forks: the child's first
+    /// `with` must not wait for it.
+    #[test]
+    fn child_of_a_fork_does_not_wait_for_a_lock_held_in_the_parent() {
+        static SLOT: PerProcess<u32> = PerProcess::new();
+        assert_eq!(SLOT.with(|| 1, |v| *v), 1);
+
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let holder = std::thread::spawn(move || {
+            SLOT.with(
+                || 1,
+                |_| {
+                    held_tx.send(()).unwrap();
+                    std::thread::sleep(Duration::from_secs(2));
+                },
+            )
+        });
+        held_rx.recv().unwrap();
+
+        // SAFETY: the child only touches the slot (a `Box` allocation, which glibc's fork
+        // handlers keep usable) and then leaves with `_exit`, running no destructor or atexit
+        // handler of the parent's.
+        let child = unsafe { libc::fork() };
+        assert!(child >= 0, "fork failed");
+        if child == 0 {
+            let fresh = SLOT.with(|| 2, |v| *v);
+            let again = SLOT.with(|| 3, |v| *v);
+            let code = if (fresh, again) == (2, 2) { 0 } else { 1 };
+            unsafe { libc::_exit(code) };
+        }
+
+        let started = Instant::now();
+        let mut status = 0;
+        let outcome = loop {
+            // SAFETY: plain syscall on our own child.
+            let r = unsafe { libc::waitpid(child, &mut status, libc::WNOHANG) };
+            if r == child {
+                break Some(status);
+            }
+            assert_eq!(r, 0, "waitpid failed");
+            if started.elapsed() > Duration::from_millis(1500) {
+                // SAFETY: as above.
+                unsafe {
+                    libc::kill(child, libc::SIGKILL);
+                    libc::waitpid(child, &mut status, 0);
+                }
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        holder.join().unwrap();
+
+        let status = outcome.expect("the child hung on the parent's lock");
+        assert!(libc::WIFEXITED(status), "child died: status {status}");
+        assert_eq!(
+            libc::WEXITSTATUS(status),
+            0,
+            "the child saw the parent's value"
+        );
+        // The parent's value is untouched.
+        assert_eq!(SLOT.with(|| 9, |v| *v), 1);
     }
 }

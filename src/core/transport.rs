@@ -2,12 +2,16 @@
 //!
 //! PHP-FPM forks its workers after module startup, and a forked child shares its parent's
 //! sockets, so the agent is created on first use and belongs to one process (see `process`).
+//! So does its name resolver, which caches addresses so that a request starts no thread (see
+//! `resolve`).
 
 use super::error::{Error, Result};
 use super::process::PerProcess;
 use super::request::HttpRequest;
+use super::resolve::CachingResolver;
 use std::time::Duration;
 use ureq::Agent;
+use ureq::unversioned::transport::DefaultConnector;
 
 /// Mindbox answers are small; anything this large is not an answer we can use.
 pub const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
@@ -32,7 +36,11 @@ fn agent() -> Agent {
 }
 
 fn new_agent() -> Agent {
-    Agent::config_builder()
+    agent_with(CachingResolver::new())
+}
+
+fn agent_with(resolver: CachingResolver) -> Agent {
+    let config = Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         // The shop's environment may carry proxy variables meant for other software; a proxy
@@ -47,18 +55,25 @@ fn new_agent() -> Agent {
         .max_response_header_size(16 * 1024)
         .output_buffer_size(16 * 1024)
         .user_agent(super::request::USER_AGENT)
-        .build()
-        .into()
+        .build();
+    Agent::with_parts(config, DefaultConnector::new(), resolver)
 }
 
 pub fn send(request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {
-    let mut builder = agent().post(&request.url);
+    send_with(&agent(), request, timeouts)
+}
+
+fn send_with(agent: &Agent, request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {
+    let mut builder = agent.post(&request.url);
     for (name, value) in &request.headers {
         builder = builder.header(*name, value);
     }
     let result = builder
         .config()
         .timeout_global(Some(timeouts.total))
+        // Finding the host is part of connecting to it: without this, a name server that does
+        // not answer would hold the request for the whole total budget.
+        .timeout_resolve(Some(timeouts.connect))
         .timeout_connect(Some(timeouts.connect))
         .build()
         .send(&request.body[..]);
@@ -102,6 +117,10 @@ fn describe(e: &ureq::Error, timeouts: Timeouts) -> String {
     match e {
         ureq::Error::Timeout(ureq::Timeout::Connect) => format!(
             "no connection within {:.1} s",
+            timeouts.connect.as_secs_f64()
+        ),
+        ureq::Error::Timeout(ureq::Timeout::Resolve) => format!(
+            "the host name was not resolved within {:.1} s",
             timeouts.connect.as_secs_f64()
         ),
         ureq::Error::Timeout(_) => format!(
@@ -192,5 +211,78 @@ mod tests {
         assert!(e.to_string().contains("0.5 s"), "{e}");
         assert!(started.elapsed() < Duration::from_secs(3));
         drop(silent);
+    }
+
+    /// Answers every request on every connection with `200 {}`, keeping connections open,
+    /// until `total` requests are served.
+    fn serve_keep_alive(total: usize) -> (u16, std::thread::JoinHandle<usize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            let (mut served, mut connections) = (0, 0);
+            while served < total {
+                let (mut s, _) = listener.accept().unwrap();
+                connections += 1;
+                let mut pending = Vec::new();
+                let mut buf = [0u8; 4096];
+                while served < total {
+                    // Each request here is headers plus the two-byte body `{}`.
+                    match pending.windows(4).position(|w| w == b"\r\n\r\n") {
+                        Some(end) if pending.len() >= end + 6 => {
+                            pending.drain(..end + 6);
+                            s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}")
+                                .unwrap();
+                            served += 1;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    match s.read(&mut buf) {
+                        Ok(0) | Err(_) => break,
+                        Ok(n) => pending.extend_from_slice(&buf[..n]),
+                    }
+                }
+            }
+            connections
+        });
+        (port, handle)
+    }
+
+    /// The id the next thread gets, less one. Linux hands out thread ids in sequence, so the
+    /// difference of two of these counts the threads (and processes) started in between, ours
+    /// and anyone else's.
+    fn last_thread_id() -> i64 {
+        // SAFETY: `gettid` has no preconditions.
+        std::thread::spawn(|| i64::from(unsafe { libc::gettid() }))
+            .join()
+            .unwrap()
+    }
+
+    #[test]
+    fn requests_to_a_named_host_start_no_thread_each() {
+        const N: usize = 200;
+        let (port, server) = serve_keep_alive(N);
+        let resolver = CachingResolver::new();
+        let agent = agent_with(resolver.clone());
+        let mut request = request(port);
+        request.url = request.url.replace("127.0.0.1", "localhost");
+        let before = last_thread_id();
+        for _ in 0..N {
+            let r = send_with(&agent, &request, FAST).unwrap();
+            assert_eq!((r.status, &r.body[..]), (200, &b"{}"[..]));
+        }
+        let started = last_thread_id() - before - 1;
+        assert_eq!(server.join().unwrap(), 1, "the connection was not reused");
+        // One lookup, on one thread, for the first request; the other 199 hit the cache.
+        assert_eq!(
+            (resolver.lookups_started(), resolver.threads_started()),
+            (1, 1)
+        );
+        // Tests running alongside start threads too (ureq's own resolver started one per
+        // request: 200 here). Ids wrapping around would make this negative.
+        assert!(
+            started < (N / 2) as i64,
+            "{started} threads started for {N} requests"
+        );
     }
 }

@@ -220,12 +220,13 @@ impl MindboxClient {
 
     #[php(defaults(seconds = 10.0))]
     pub fn flush(&self, seconds: f64) -> PhpResult<ZBox<ZendHashTable>> {
-        let (report, stats) = self.client.flush(seconds).map_err(to_php)?;
+        let (report, reason, stats) = self.client.flush(seconds).map_err(to_php)?;
         Ok(convert::to_array(&serde_json::json!({
             "sent": report.sent,
             "retrying": report.retrying,
             "failed": report.failed,
             "pending": stats.pending,
+            "reason": reason.as_str(),
         })))
     }
 

@@ -1,6 +1,7 @@
 //! The durable outbox: a SQLite file that holds every sent event until Mindbox has it.
 
 pub mod backoff;
+pub mod holder;
 pub mod route;
 mod schema;
 pub mod store;

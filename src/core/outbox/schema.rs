@@ -7,7 +7,7 @@ use std::path::Path;
 use std::time::Duration;
 
 /// Bumped with every change of the tables below; older files are migrated step by step.
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
 
 const V1: &str = "
 CREATE TABLE items (
@@ -47,6 +47,13 @@ CREATE TABLE pacing (
     key          TEXT PRIMARY KEY,
     next_slot_us INTEGER NOT NULL
 );
+";
+
+/// Ordering keys belong to an endpoint: one site's outage must not hold back another site's
+/// events of the same Bitrix user, so the order is kept per endpoint and key.
+const V2: &str = "
+DROP INDEX items_key;
+CREATE INDEX items_key ON items (endpoint_id, base_url, ordering_key, id) WHERE ordering_key IS NOT NULL;
 ";
 
 /// SQLite's own busy timeout sleeps in steps of up to 100 ms, which would make a `send()` that
@@ -146,6 +153,9 @@ fn migrate(conn: &Connection) -> std::result::Result<(), String> {
         if version < 1 {
             conn.execute_batch(V1)?;
         }
+        if version < 2 {
+            conn.execute_batch(V2)?;
+        }
         conn.execute_batch(&format!("PRAGMA user_version = {VERSION}"))
     })();
     match result {
@@ -154,5 +164,51 @@ fn migrate(conn: &Connection) -> std::result::Result<(), String> {
             let _ = conn.execute_batch("ROLLBACK");
             Err(e.to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::params;
+
+    #[test]
+    fn a_version_1_file_is_migrated_with_its_items() {
+        let path =
+            std::env::temp_dir().join(format!("mindbox-schema-v1-{}.sqlite", std::process::id()));
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+        }
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(V1).unwrap();
+            old.execute_batch("PRAGMA user_version = 1").unwrap();
+            old.execute(
+                "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
+                    ordering_key, created_at, next_attempt_at, updated_at)
+                 VALUES ('shop', 'u', 'A', 'async', x'7B7D', 't', 'k', 1, 1, 1)",
+                params![],
+            )
+            .unwrap();
+        }
+        let conn = open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        let index: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'items_key'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let items: i64 = conn
+            .query_row("SELECT COUNT(*) FROM items", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((version, items), (VERSION, 1));
+        assert!(
+            index.contains("endpoint_id, base_url, ordering_key"),
+            "{index}"
+        );
     }
 }

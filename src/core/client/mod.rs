@@ -1,17 +1,16 @@
-//! The client: synchronous calls (one request, its answer, the log line) and the outbox side
-//! (send, flush, stats), with the decisions that belong to neither the wire nor the file.
+//! The client: synchronous calls and the outbox side (send, flush, stats), with the decisions
+//! that belong to neither the wire nor the file.
 
 use super::balance::{self, Balance};
 use super::config::{Config, validate_operation};
-use super::delivery::{self, Report};
+use super::delivery::{self, Deliverer, Reason, Report};
 use super::error::{Error, Result};
-use super::log::{Logger, Record};
+use super::exchange::Exchange;
 use super::normalize;
 use super::outbox::store::{FailedItem, NewItem, Stats};
 use super::outbox::{self, now_ms, route};
-use super::request::{self, CallOptions, Endpoint, Target};
-use super::response::{self, Outcome};
-use super::transport::{self, Timeouts};
+use super::request::{CallOptions, Endpoint, Target};
+use super::response::Outcome;
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -20,20 +19,23 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone)]
 pub struct Client {
     config: Config,
-    logger: Option<Logger>,
+    exchange: Arc<Exchange>,
 }
 
 impl Client {
     pub fn new(config: Config) -> Client {
-        let logger = config
-            .log_file
-            .clone()
-            .map(|path| Logger::new(path, config.log_level, config.log_max_bytes));
-        Client { config, logger }
+        Client {
+            exchange: Arc::new(Exchange::new(config.clone())),
+            config,
+        }
     }
 
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    fn deliverer(&self, path: &std::path::Path) -> Arc<Deliverer> {
+        delivery::deliverer(path, outbox::scope(&self.config), &self.exchange)
     }
 
     /// A synchronous call: normalise, send, and return the decoded answer.
@@ -47,7 +49,8 @@ impl Client {
             customer_ip: options.customer_ip.as_deref(),
             transaction_id: options.transaction_id.as_deref(),
         };
-        self.execute(&target, Some(&body), bytes, "call", None)
+        self.exchange
+            .run(&target, Some(&body), bytes, "call", None)
             .map(Outcome::into_value)
     }
 
@@ -81,12 +84,7 @@ impl Client {
 
     /// Accepts an event for delivery: normalised, written to the outbox, handed to the background
     /// deliverer. No network I/O happens here. Returns the item's transactionId.
-    pub fn send(
-        self: &Arc<Self>,
-        operation: &str,
-        mut body: Value,
-        options: &CallOptions,
-    ) -> Result<String> {
+    pub fn send(&self, operation: &str, mut body: Value, options: &CallOptions) -> Result<String> {
         validate_operation(operation).map_err(|m| Error::invalid("operation", m))?;
         normalize::normalize(&mut body)?;
         let bytes = normalize::to_bytes(&body)?;
@@ -115,30 +113,25 @@ impl Client {
         outbox::with_store(&self.config, &path, |store| {
             store.enqueue(&scope, &item, now_ms())
         })?;
-        delivery::deliverer(self, &path).notify();
+        self.deliverer(&path).notify();
         Ok(transaction_id)
     }
 
     /// `send()` with the configured operation of a helper such as `createOrder`.
-    pub fn send_helper(
-        self: &Arc<Self>,
-        helper: &str,
-        body: Value,
-        options: &CallOptions,
-    ) -> Result<String> {
+    pub fn send_helper(&self, helper: &str, body: Value, options: &CallOptions) -> Result<String> {
         let operation = self.config.operation(helper).to_string();
         self.send(&operation, body, options)
     }
 
-    /// Delivers what is due now, from the calling thread, for at most `seconds`.
-    pub fn flush(self: &Arc<Self>, seconds: f64) -> Result<(Report, Stats)> {
+    /// Delivers what this process can deliver now, for at most `seconds`, and says why it stopped.
+    pub fn flush(&self, seconds: f64) -> Result<(Report, Reason, Stats)> {
         if !(seconds.is_finite() && seconds >= 0.0) {
             return Err(Error::invalid("seconds", "must be a non-negative number"));
         }
         let path = self.outbox_path()?;
         let deadline = Instant::now() + Duration::from_secs_f64(seconds.min(86_400.0));
-        let report = delivery::deliverer(self, &path).flush(deadline)?;
-        Ok((report, self.stats()?))
+        let (report, reason) = self.deliverer(&path).flush(deadline)?;
+        Ok((report, reason, self.stats()?))
     }
 
     pub fn stats(&self) -> Result<Stats> {
@@ -158,62 +151,17 @@ impl Client {
         })
     }
 
-    pub fn retry_failed(self: &Arc<Self>, ids: Option<&[i64]>) -> Result<usize> {
+    pub fn retry_failed(&self, ids: Option<&[i64]>) -> Result<usize> {
         let path = self.outbox_path()?;
         let changed = outbox::with_store(&self.config, &path, |store| {
             store.retry_failed(&outbox::scope(&self.config), ids, now_ms())
         })?;
         if changed > 0 {
-            delivery::deliverer(self, &path).notify();
+            self.deliverer(&path).notify();
         }
         Ok(changed)
     }
-
-    /// Sends prepared bytes and logs the attempt; shared by `call()` and the outbox delivery.
-    pub fn execute(
-        &self,
-        target: &Target<'_>,
-        body: Option<&Value>,
-        bytes: Vec<u8>,
-        source: &str,
-        attempt: Option<u32>,
-    ) -> Result<Outcome> {
-        let http = request::build(&self.config, target, bytes)?;
-        let started = Instant::now();
-        let timeouts = Timeouts {
-            total: self.config.timeout,
-            connect: self.config.connect_timeout,
-        };
-        let (result, status, answer) = match transport::send(&http, timeouts) {
-            Ok(r) => (
-                response::classify(r.status, r.retry_after.as_deref(), &r.body),
-                r.status,
-                Some(r.body),
-            ),
-            Err(e) => (Err(e.clone()), e.http_status(), None),
-        };
-        if let Some(logger) = &self.logger {
-            let parsed_body;
-            let request_body = match body {
-                Some(b) => Some(b),
-                None => {
-                    parsed_body = serde_json::from_slice::<Value>(&http.body).ok();
-                    parsed_body.as_ref()
-                }
-            };
-            logger.write(&Record {
-                operation: target.operation,
-                endpoint: target.endpoint.as_str(),
-                http_status: status,
-                duration: started.elapsed(),
-                transaction_id: target.transaction_id,
-                error: result.as_ref().err().map(ToString::to_string),
-                request_body,
-                response_body: answer.as_deref(),
-                source,
-                attempt,
-            });
-        }
-        result
-    }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,337 @@
+//! A deliverer: the state its threads share, and the dispatcher's loop, the only thread that
+//! touches the outbox file for delivery.
+
+use super::Report;
+use super::holdoff::Holdoff;
+use super::policy::Policy;
+use crate::core::error::Error;
+use crate::core::exchange::Exchange;
+use crate::core::outbox::store::{Claimed, Cycle, Next, Role, Scope, Settle, Store};
+use crate::core::outbox::{holder, now_ms};
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// How often the holder looks for items other processes sent: a look that finds the file
+/// unchanged (`PRAGMA data_version`) costs no query. Quick while items flow, slower when quiet.
+const POLL: Duration = Duration::from_millis(20);
+const QUIET_POLL: Duration = Duration::from_millis(100);
+/// How often a process that does not hold the lease checks that its holder still lives.
+const STANDBY_POLL: Duration = Duration::from_millis(50);
+/// The dispatcher ends after this long with nothing to do; the next send starts it again.
+const HOLDER_IDLE_EXIT: Duration = Duration::from_secs(5);
+const STANDBY_IDLE_EXIT: Duration = Duration::from_secs(2);
+/// After an answer, the dispatcher waits this long for others before it writes: one write then
+/// settles several items.
+const COALESCE: Duration = Duration::from_millis(2);
+
+/// What the last cycle found, for `flush()` and for the dispatcher's own rest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum State {
+    /// Items are being sent, or wait only for the rate limit.
+    Working,
+    /// Nothing may go before a later time (retries); not worth waiting for.
+    Waiting,
+    Idle,
+    /// Another process delivers for this endpoint.
+    Standby,
+    /// Mindbox is failing: everything holds off.
+    Backoff,
+}
+
+pub(super) struct Shared {
+    pub jobs: VecDeque<Claimed>,
+    pub in_flight: usize,
+    pub workers: usize,
+    pub dispatching: bool,
+    pub settled: Vec<Settle>,
+    pub release_backoff: bool,
+    /// Something was sent (or a flush asked): look now.
+    pub poked: bool,
+    pub state: State,
+    pub cycles: u64,
+    pub delivered: Report,
+    pub holdoff: Holdoff,
+    pub error: Option<Error>,
+    /// Threads this deliverer started, dispatchers and workers, for the benchmarks' count.
+    pub threads_started: u64,
+}
+
+pub struct Deliverer {
+    pub(super) scope: Scope,
+    path: PathBuf,
+    pub(super) exchange: Arc<Exchange>,
+    pub(super) policy: Policy,
+    shared: Mutex<Shared>,
+    /// Workers wait here for jobs.
+    pub(super) work: Condvar,
+    /// The dispatcher and flushes wait here for answers and for new states.
+    pub(super) changed: Condvar,
+    stop: AtomicBool,
+}
+
+impl Deliverer {
+    pub(super) fn new(path: &Path, scope: Scope, exchange: Arc<Exchange>) -> Deliverer {
+        Deliverer {
+            scope,
+            path: path.to_path_buf(),
+            policy: Policy::of(exchange.config()),
+            exchange,
+            shared: Mutex::new(Shared {
+                jobs: VecDeque::new(),
+                in_flight: 0,
+                workers: 0,
+                dispatching: false,
+                settled: Vec::new(),
+                release_backoff: false,
+                poked: false,
+                state: State::Idle,
+                cycles: 0,
+                delivered: Report::default(),
+                holdoff: Holdoff::default(),
+                error: None,
+                threads_started: 0,
+            }),
+            work: Condvar::new(),
+            changed: Condvar::new(),
+            stop: AtomicBool::new(false),
+        }
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Poisoning is ignored: every holder of the lock keeps the state consistent between
+    /// statements, and a panic in one thread must not stop delivery for good.
+    pub(super) fn lock(&self) -> MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(super) fn stopping(&self) -> bool {
+        self.stop.load(Ordering::SeqCst)
+    }
+
+    /// Called after each send: the dispatcher looks at once (and starts, if it is not running).
+    pub fn notify(self: &Arc<Self>) {
+        if self.stopping() {
+            return;
+        }
+        let mut s = self.lock();
+        s.poked = true;
+        self.ensure_dispatching(&mut s);
+        drop(s);
+        self.changed.notify_all();
+    }
+
+    pub(super) fn ensure_dispatching(self: &Arc<Self>, s: &mut Shared) {
+        if s.dispatching || self.stopping() {
+            return;
+        }
+        let me = self.clone();
+        // If the system refuses a thread, the items stay in the outbox for a later send or flush.
+        if std::thread::Builder::new()
+            .name("mindbox-dispatch".into())
+            .spawn(move || me.dispatch())
+            .is_ok()
+        {
+            s.dispatching = true;
+            s.threads_started += 1;
+        }
+    }
+
+    pub fn threads_started(&self) -> u64 {
+        self.lock().threads_started
+    }
+
+    pub(super) fn stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.work.notify_all();
+        self.changed.notify_all();
+    }
+
+    pub(super) fn wait_stopped(&self, deadline: Instant) {
+        let mut s = self.lock();
+        while s.dispatching || s.workers > 0 {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return;
+            }
+            s = self
+                .changed
+                .wait_timeout(s, left)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    fn dispatch(self: Arc<Self>) {
+        let holder = holder::current();
+        let mut store: Option<Store> = None;
+        let mut due: Option<Instant> = Some(Instant::now());
+        let mut next_look = Instant::now();
+        let mut quiet_since = Instant::now();
+        loop {
+            let mut s = self.lock();
+            // Rest until an answer, a send, a due time or the next look.
+            loop {
+                let now = Instant::now();
+                let wake = due.map_or(next_look, |d| d.min(next_look));
+                if self.stopping() || !s.settled.is_empty() || s.poked || now >= wake {
+                    break;
+                }
+                s = self
+                    .changed
+                    .wait_timeout(s, wake - now)
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0;
+            }
+            if !s.settled.is_empty() && s.in_flight > 0 && !self.stopping() {
+                s = self
+                    .changed
+                    .wait_timeout(s, COALESCE)
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0;
+            }
+            let now = Instant::now();
+            let stopping = self.stopping();
+            let settle = std::mem::take(&mut s.settled);
+            let release_backoff = std::mem::take(&mut s.release_backoff);
+            let poked = std::mem::take(&mut s.poked);
+            let holding = s.holdoff.holding(now);
+            let busy = s.in_flight + s.jobs.len();
+            let room = if s.holdoff.probing() {
+                1
+            } else {
+                self.policy.concurrency
+            };
+            let want = if stopping || holding.is_some() {
+                0
+            } else {
+                room.saturating_sub(busy)
+            };
+            let timer_due = due.is_some_and(|d| now >= d);
+            let quiet = busy == 0 && settle.is_empty() && !poked;
+            if quiet && (stopping || self.idle_long_enough(s.state, quiet_since, now)) {
+                s.dispatching = false;
+                drop(s);
+                if let Some(store) = store.as_mut() {
+                    let _ = store.release_lease(&self.scope, &holder);
+                }
+                self.changed.notify_all();
+                return;
+            }
+            drop(s);
+
+            let opened = match store.as_mut() {
+                Some(store) => Ok(store),
+                None => Store::open(&self.path, self.policy.synchronous, Role::Deliverer)
+                    .map(|opened| store.insert(opened)),
+            };
+            let result = opened.and_then(|store| {
+                // A look that finds nothing new and nothing due ends here, without a query.
+                if settle.is_empty()
+                    && !release_backoff
+                    && !poked
+                    && !timer_due
+                    && !store.changed_since_last_look()?
+                {
+                    return Ok(None);
+                }
+                store
+                    .cycle(&Cycle {
+                        scope: &self.scope,
+                        holder: &holder,
+                        lease_ms: self.policy.lease_ms(),
+                        pace_us: self.policy.pace_us(),
+                        now: now_ms(),
+                        want,
+                        settle: &settle,
+                        release_backoff,
+                    })
+                    .map(Some)
+            });
+
+            let mut s = self.lock();
+            next_look = now
+                + if now.duration_since(quiet_since) < Duration::from_secs(1) {
+                    POLL
+                } else {
+                    QUIET_POLL
+                };
+            match result {
+                Ok(None) => {}
+                Ok(Some(cycled)) => {
+                    let got = !cycled.claimed.is_empty();
+                    s.jobs.extend(cycled.claimed);
+                    let (state, next_due) = self.state_of(&cycled.next, &s, holding);
+                    due = next_due;
+                    if state != s.state || got {
+                        quiet_since = now;
+                    }
+                    s.state = state;
+                    s.cycles += 1;
+                    s.error = None;
+                    self.staff(&mut s);
+                }
+                Err(e) => {
+                    // The answers are kept for the next write; a busy or broken file is tried again.
+                    s.settled.splice(0..0, settle);
+                    s.release_backoff |= release_backoff;
+                    s.error = Some(e);
+                    s.cycles += 1;
+                    store = None;
+                    due = Some(now + Duration::from_secs(1));
+                }
+            }
+            drop(s);
+            self.changed.notify_all();
+        }
+    }
+
+    fn idle_long_enough(&self, state: State, quiet_since: Instant, now: Instant) -> bool {
+        // Items waiting for a retry keep the dispatcher: nothing else would wake them.
+        let after = match state {
+            State::Working | State::Backoff | State::Waiting => return false,
+            State::Standby => STANDBY_IDLE_EXIT,
+            State::Idle => HOLDER_IDLE_EXIT,
+        };
+        now.duration_since(quiet_since) >= after
+    }
+
+    /// The state a cycle's answer means, and when the dispatcher must look again by itself.
+    fn state_of(
+        &self,
+        next: &Next,
+        s: &Shared,
+        holding: Option<Instant>,
+    ) -> (State, Option<Instant>) {
+        let now = Instant::now();
+        let at = |t: u64| now + Duration::from_millis(t.saturating_sub(now_ms()));
+        if let Some(until) = holding {
+            return (State::Backoff, Some(until));
+        }
+        let working = !s.jobs.is_empty() || s.in_flight > 0;
+        match next {
+            Next::More => (State::Working, None),
+            // A holder can die without a write: its life is checked at every standby poll.
+            Next::NotHolder(t) => (State::Standby, Some(at(*t).min(now + STANDBY_POLL))),
+            Next::Idle if working => (State::Working, None),
+            Next::Idle => (State::Idle, None),
+            Next::At(t) => {
+                // Waiting for the rate limit's next slot is part of delivering; a retry time is not.
+                let pacing =
+                    Duration::from_micros(self.policy.pace_us()).max(Duration::from_millis(100));
+                let soon = at(*t) <= now + pacing;
+                let state = if working || soon {
+                    State::Working
+                } else {
+                    State::Waiting
+                };
+                (state, Some(at(*t)))
+            }
+        }
+    }
+}

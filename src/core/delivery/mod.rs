@@ -1,0 +1,81 @@
+//! Background delivery of the outbox.
+//!
+//! Each process that sends gets, per outbox and Mindbox endpoint, one deliverer: a dispatcher
+//! thread that does all of the deliverer's work on the file (one write per cycle: settle the
+//! answered items, hold the endpoint's lease, claim the next items at the rate limit's pace) and,
+//! while there is something to send, up to `concurrency` worker threads that only make requests.
+//! One process at a time holds an endpoint's lease and delivers; the others stand by and take
+//! over at once when the holder dies, however it dies.
+//!
+//! - `deliverer`: the shared state and the dispatcher's loop;
+//! - `workers`: the threads that send;
+//! - `flush`: delivering on demand, and saying why it stopped;
+//! - `outcome`, `holdoff`, `policy`: the decisions, pure and tested alone.
+
+mod deliverer;
+mod flush;
+mod holdoff;
+mod outcome;
+pub mod policy;
+mod workers;
+
+pub use deliverer::Deliverer;
+pub use flush::Reason;
+
+use super::exchange::Exchange;
+use super::outbox::store::Scope;
+use super::process::PerProcess;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Report {
+    pub sent: u64,
+    pub retrying: u64,
+    pub failed: u64,
+}
+
+impl Report {
+    fn add(&mut self, other: Report) {
+        self.sent += other.sent;
+        self.retrying += other.retrying;
+        self.failed += other.failed;
+    }
+
+    fn since(self, start: Report) -> Report {
+        Report {
+            sent: self.sent - start.sent,
+            retrying: self.retrying - start.retrying,
+            failed: self.failed - start.failed,
+        }
+    }
+}
+
+static DELIVERERS: PerProcess<HashMap<(PathBuf, Scope), Arc<Deliverer>>> = PerProcess::new();
+
+/// This process's deliverer for an outbox and endpoint; the first client to ask creates it, with
+/// its exchange and policy (see `policy` for the precedence).
+pub fn deliverer(path: &Path, scope: Scope, exchange: &Arc<Exchange>) -> Arc<Deliverer> {
+    DELIVERERS.with(HashMap::new, |map| {
+        map.entry((path.to_path_buf(), scope.clone()))
+            .or_insert_with(|| Arc::new(Deliverer::new(path, scope, exchange.clone())))
+            .clone()
+    })
+}
+
+/// Stops this process's deliverers at module shutdown, waiting a little for the requests in hand
+/// (what is left claimed is free again for the others as soon as this process is gone).
+pub fn shutdown(wait: Duration) {
+    let all: Vec<Arc<Deliverer>> = DELIVERERS
+        .with_existing(|map| map.values().cloned().collect())
+        .unwrap_or_default();
+    let deadline = std::time::Instant::now() + wait;
+    for d in &all {
+        d.stop();
+    }
+    for d in &all {
+        d.wait_stopped(deadline);
+    }
+}

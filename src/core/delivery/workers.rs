@@ -1,0 +1,129 @@
+//! The threads that send: each takes a claimed item, waits for its slot under the rate limit,
+//! makes the request and hands the answer back to the dispatcher, which writes it. They start
+//! while there is work and end after a short idle spell.
+
+use super::Report;
+use super::deliverer::{Deliverer, Shared};
+use super::outcome;
+use crate::core::outbox::now_ms;
+use crate::core::outbox::store::{Claimed, Settle, pacing_key};
+use crate::core::request::Target;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A worker with nothing to do for this long ends.
+const WORKER_IDLE_EXIT: Duration = Duration::from_secs(2);
+
+impl Deliverer {
+    /// As many workers as there are jobs and requests in flight, up to `concurrency`; one job
+    /// wakes one worker.
+    pub(super) fn staff(self: &Arc<Self>, s: &mut Shared) {
+        let wanted = (s.jobs.len() + s.in_flight).min(self.policy.concurrency);
+        while s.workers < wanted {
+            let me = self.clone();
+            let spawned = std::thread::Builder::new()
+                .name("mindbox-deliver".into())
+                .spawn(move || me.work());
+            if spawned.is_err() {
+                break;
+            }
+            s.workers += 1;
+            s.threads_started += 1;
+        }
+        for _ in 0..s.jobs.len() {
+            self.work.notify_one();
+        }
+    }
+
+    fn work(self: Arc<Self>) {
+        while let Some(job) = self.next_job() {
+            let attempt = self.send(job);
+            let mut s = self.lock();
+            s.in_flight -= 1;
+            s.delivered.add(attempt.report);
+            if attempt.answered && s.holdoff.answered() {
+                // Mindbox is back: what waited out the outage goes now, at the rate limit.
+                s.release_backoff = true;
+            }
+            if let Some(retry_after) = attempt.unwell {
+                s.holdoff.failed(Instant::now(), &self.policy, retry_after);
+            }
+            s.settled.push(attempt.settle);
+            drop(s);
+            self.changed.notify_all();
+        }
+    }
+
+    fn next_job(&self) -> Option<Claimed> {
+        let mut s = self.lock();
+        loop {
+            if let Some(job) = s.jobs.pop_front() {
+                s.in_flight += 1;
+                return Some(job);
+            }
+            let timed_out;
+            if !self.stopping() {
+                let (guard, wait) = self
+                    .work
+                    .wait_timeout(s, WORKER_IDLE_EXIT)
+                    .unwrap_or_else(|p| p.into_inner());
+                s = guard;
+                timed_out = wait.timed_out();
+            } else {
+                timed_out = true;
+            }
+            if timed_out && s.jobs.is_empty() {
+                s.workers -= 1;
+                drop(s);
+                self.changed.notify_all();
+                return None;
+            }
+        }
+    }
+
+    /// Makes the request of a claimed item when its slot comes; an item that must not go now
+    /// (the process stops, Mindbox is held off) is released unsent.
+    fn send(&self, job: Claimed) -> Attempt {
+        let slot = Duration::from_micros(job.send_at_us.saturating_sub(now_ms() * 1000));
+        if !slot.is_zero() {
+            std::thread::sleep(slot);
+        }
+        let held = self.lock().holdoff.holding(Instant::now()).is_some();
+        if self.stopping() || held {
+            return Attempt {
+                settle: Settle::Release(job.item.id),
+                report: Report::default(),
+                answered: false,
+                unwell: None,
+            };
+        }
+        let item = &job.item;
+        let target = Target {
+            operation: &item.operation,
+            endpoint: item.endpoint,
+            device_uuid: item.device_uuid.as_deref(),
+            customer_ip: item.customer_ip.as_deref(),
+            transaction_id: Some(&item.transaction_id),
+        };
+        let attempt = item.attempts + 1;
+        let result = self
+            .exchange
+            .run(&target, None, item.body.clone(), "outbox", Some(attempt));
+        let key = pacing_key(&self.scope, &item.operation, item.endpoint);
+        let decision = outcome::decide(item.id, attempt, &result, &self.policy, &key, now_ms());
+        Attempt {
+            settle: decision.settle,
+            report: decision.report,
+            answered: decision.unwell.is_none(),
+            unwell: decision.unwell,
+        }
+    }
+}
+
+struct Attempt {
+    settle: Settle,
+    report: Report,
+    /// Mindbox answered, whatever it said of the item: it is not unwell.
+    answered: bool,
+    unwell: Option<Option<Duration>>,
+}

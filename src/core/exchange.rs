@@ -1,0 +1,80 @@
+//! One request to Mindbox: build it, send it, classify the answer, log the attempt. Shared by the
+//! synchronous calls of the client and by the outbox's delivery, which know nothing of each other.
+
+use super::config::Config;
+use super::error::Result;
+use super::log::{Logger, Record};
+use super::request::{self, Target};
+use super::response::{self, Outcome};
+use super::transport::{self, Timeouts};
+use serde_json::Value;
+use std::time::Instant;
+
+#[derive(Debug, Clone)]
+pub struct Exchange {
+    config: Config,
+    logger: Option<Logger>,
+}
+
+impl Exchange {
+    pub fn new(config: Config) -> Exchange {
+        let logger = config
+            .log_file
+            .clone()
+            .map(|path| Logger::new(path, config.log_level, config.log_max_bytes));
+        Exchange { config, logger }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Sends prepared bytes; `body` is the same request as JSON, for the log, when the caller has
+    /// it at hand (the outbox keeps only the bytes).
+    pub fn run(
+        &self,
+        target: &Target<'_>,
+        body: Option<&Value>,
+        bytes: Vec<u8>,
+        source: &str,
+        attempt: Option<u32>,
+    ) -> Result<Outcome> {
+        let http = request::build(&self.config, target, bytes)?;
+        let started = Instant::now();
+        let timeouts = Timeouts {
+            total: self.config.timeout,
+            connect: self.config.connect_timeout,
+        };
+        let (result, status, answer) = match transport::send(&http, timeouts) {
+            Ok(r) => (
+                response::classify(r.status, r.retry_after.as_deref(), &r.body),
+                r.status,
+                Some(r.body),
+            ),
+            Err(e) => (Err(e.clone()), e.http_status(), None),
+        };
+        if let Some(logger) = &self.logger {
+            let parsed_body;
+            let request_body = match body {
+                Some(b) => Some(b),
+                None => {
+                    parsed_body = serde_json::from_slice::<Value>(&http.body).ok();
+                    parsed_body.as_ref()
+                }
+            };
+            logger.write(&Record {
+                operation: target.operation,
+                endpoint: target.endpoint.as_str(),
+                http_status: status,
+                duration: started.elapsed(),
+                transaction_id: target.transaction_id,
+                error: result.as_ref().err().map(ToString::to_string),
+                request_body,
+                response_body: answer.as_deref(),
+                source,
+                attempt,
+            });
+        }
+        result
+    }
+}

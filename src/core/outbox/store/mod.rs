@@ -1,0 +1,176 @@
+//! The outbox table and every query on it. One `Store` is one SQLite connection, used by one
+//! thread at a time; processes coordinate through the file (WAL mode, `BEGIN IMMEDIATE`).
+//!
+//! - this file: the types, opening, transactions, and what the shop's thread does (enqueue);
+//! - `cycle`: what a deliverer does in one write, or none: settle answered items, hold the
+//!   endpoint's lease, claim the next items at the pace of the rate limit;
+//! - `inspect`: the numbers and lists the admin and `flush()` report, and retrying parked items.
+
+mod cycle;
+mod inspect;
+mod lease;
+mod settle;
+#[cfg(test)]
+mod tests;
+
+use super::schema;
+pub use super::schema::Role;
+use crate::core::config::Synchronous;
+use crate::core::error::{Error, Result};
+use crate::core::request::Endpoint;
+pub use cycle::{Claimed, Cycle, Cycled, Next};
+pub use inspect::{FailedItem, Stats};
+use rusqlite::{Connection, params};
+pub use settle::Settle;
+use std::path::{Path, PathBuf};
+
+/// Which Mindbox endpoint a deliverer serves: an outbox may be shared by several sites.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Scope {
+    pub endpoint_id: String,
+    pub base_url: String,
+}
+
+impl Scope {
+    fn lease_name(&self) -> String {
+        format!("deliver:{}@{}", self.endpoint_id, self.base_url)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewItem<'a> {
+    pub operation: &'a str,
+    pub endpoint: Endpoint,
+    pub body: &'a [u8],
+    pub transaction_id: &'a str,
+    pub device_uuid: Option<&'a str>,
+    pub customer_ip: Option<&'a str>,
+    pub ordering_key: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub id: i64,
+    pub operation: String,
+    pub endpoint: Endpoint,
+    pub body: Vec<u8>,
+    pub transaction_id: String,
+    pub device_uuid: Option<String>,
+    pub customer_ip: Option<String>,
+    pub attempts: u32,
+}
+
+/// Why an attempt did not deliver, as stored with the item.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Failure {
+    pub http_status: u16,
+    pub mindbox_status: Option<String>,
+    pub error_id: Option<String>,
+    pub message: String,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// `PRAGMA data_version` when this connection last looked: unchanged means no other
+    /// connection has written since, so a poll can end without a query.
+    seen_version: Option<i64>,
+}
+
+impl Store {
+    pub fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<Store> {
+        Ok(Store {
+            conn: schema::open(path, synchronous, role)?,
+            path: path.to_path_buf(),
+            seen_version: None,
+        })
+    }
+
+    fn fail(&self, e: rusqlite::Error) -> Error {
+        Error::outbox(self.path.display().to_string(), e)
+    }
+
+    /// Runs `f` in a write transaction taken at once (`BEGIN IMMEDIATE`), so that two
+    /// processes never both read and then fail to upgrade. BEGIN and COMMIT are cached
+    /// statements like the rest.
+    fn write<R>(&mut self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> Result<R> {
+        exec(&self.conn, "BEGIN IMMEDIATE", []).map_err(|e| self.fail(e))?;
+        match f(&self.conn).and_then(|r| exec(&self.conn, "COMMIT", []).map(|_| r)) {
+            Ok(r) => Ok(r),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(self.fail(e))
+            }
+        }
+    }
+
+    /// Runs `f` in a read transaction: one consistent view, no write lock.
+    fn read<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> Result<R> {
+        exec(&self.conn, "BEGIN DEFERRED", []).map_err(|e| self.fail(e))?;
+        let result = f(&self.conn);
+        let _ = exec(&self.conn, "COMMIT", []);
+        result.map_err(|e| self.fail(e))
+    }
+
+    /// Whether another connection wrote since the last call (true the first time).
+    pub fn changed_since_last_look(&mut self) -> Result<bool> {
+        let version: i64 = self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .map_err(|e| self.fail(e))?;
+        Ok(self.seen_version.replace(version) != Some(version))
+    }
+
+    pub fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
+        let result = exec(
+            &self.conn,
+            "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
+                device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)",
+            params![
+                scope.endpoint_id,
+                scope.base_url,
+                item.operation,
+                item.endpoint.as_str(),
+                item.body,
+                item.transaction_id,
+                item.device_uuid,
+                item.customer_ip,
+                item.ordering_key,
+                now as i64
+            ],
+        );
+        result.map_err(|e| self.fail(e))?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Gives up the endpoint's lease, if this holder has it.
+    pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
+        exec(
+            &self.conn,
+            "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
+            params![scope.lease_name(), holder],
+        )
+        .map(drop)
+        .map_err(|e| self.fail(e))
+    }
+}
+
+/// Every statement of the outbox runs thousands of times a second under load: parsed and
+/// planned once per connection, not per call.
+fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+fn one<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    conn.prepare_cached(sql)?.query_row(params, row)
+}
+
+pub fn pacing_key(scope: &Scope, operation: &str, endpoint: Endpoint) -> String {
+    format!("{}|{}|{}", scope.endpoint_id, operation, endpoint.as_str())
+}

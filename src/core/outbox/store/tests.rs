@@ -1,0 +1,385 @@
+use super::*;
+use crate::core::error::Error;
+
+fn temp_store(name: &str) -> (Store, PathBuf) {
+    let path = std::env::temp_dir().join(format!(
+        "mindbox-store-{name}-{}.sqlite",
+        std::process::id()
+    ));
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    (
+        Store::open(&path, Synchronous::Normal, Role::Deliverer).unwrap(),
+        path,
+    )
+}
+
+fn scope() -> Scope {
+    Scope {
+        endpoint_id: "shop".into(),
+        base_url: "http://127.0.0.1:1".into(),
+    }
+}
+
+fn add_to(store: &mut Store, scope: &Scope, operation: &str, key: Option<&str>, now: u64) -> i64 {
+    let tx = format!("tx-{operation}-{now}-{}", fastrand::u32(..));
+    let item = NewItem {
+        operation,
+        endpoint: Endpoint::Async,
+        body: b"{}",
+        transaction_id: &tx,
+        device_uuid: None,
+        customer_ip: None,
+        ordering_key: key,
+    };
+    store.enqueue(scope, &item, now).unwrap()
+}
+
+fn add(store: &mut Store, operation: &str, key: Option<&str>, now: u64) -> i64 {
+    add_to(store, &scope(), operation, key, now)
+}
+
+/// A cycle of holder `who` at `now` wanting `want` items, settling `settle`.
+fn run(
+    store: &mut Store,
+    who: &str,
+    now: u64,
+    want: usize,
+    pace_us: u64,
+    settle: &[Settle],
+) -> Cycled {
+    store
+        .cycle(&Cycle {
+            scope: &scope(),
+            holder: who,
+            lease_ms: 3000,
+            pace_us,
+            now,
+            want,
+            settle,
+            release_backoff: false,
+        })
+        .unwrap()
+}
+
+fn ids(c: &Cycled) -> Vec<i64> {
+    c.claimed.iter().map(|c| c.item.id).collect()
+}
+
+fn retry(id: i64, at: u64, hold: Option<(String, u64)>) -> Settle {
+    Settle::Retry {
+        id,
+        attempts: 1,
+        at,
+        failure: Failure::default(),
+        hold,
+    }
+}
+
+#[test]
+fn items_of_one_key_go_one_at_a_time_in_order() {
+    let (mut store, _) = temp_store("order");
+    let a1 = add(&mut store, "A", Some("k"), 1000);
+    let a2 = add(&mut store, "A", Some("k"), 1000);
+    let b1 = add(&mut store, "A", Some("other"), 1000);
+    // a2 waits for a1, which is in flight; the other key does not.
+    assert_eq!(ids(&run(&mut store, "me", 1000, 8, 0, &[])), vec![a1, b1]);
+    assert!(ids(&run(&mut store, "me", 1000, 8, 0, &[])).is_empty());
+    assert_eq!(
+        ids(&run(&mut store, "me", 1000, 8, 0, &[Settle::Done(a1)])),
+        vec![a2]
+    );
+}
+
+#[test]
+fn ordering_keys_belong_to_their_endpoint() {
+    let (mut store, _) = temp_store("keyscope");
+    let other = Scope {
+        endpoint_id: "other-site".into(),
+        base_url: scope().base_url,
+    };
+    add_to(&mut store, &other, "A", Some("customer:7"), 1000);
+    let mine = add(&mut store, "A", Some("customer:7"), 1000);
+    // The other site's pending item of the same customer holds nothing of this one back.
+    assert_eq!(ids(&run(&mut store, "me", 1000, 8, 0, &[])), vec![mine]);
+}
+
+#[test]
+fn a_retried_item_still_holds_back_its_successors() {
+    let (mut store, _) = temp_store("retry");
+    let first = add(&mut store, "A", Some("k"), 1000);
+    add(&mut store, "A", Some("k"), 1000);
+    run(&mut store, "me", 1000, 1, 0, &[]);
+    let c = run(&mut store, "me", 1000, 8, 0, &[retry(first, 5000, None)]);
+    assert_eq!((ids(&c), c.next), (vec![], Next::At(5000)));
+    assert_eq!(ids(&run(&mut store, "me", 5000, 1, 0, &[])), vec![first]);
+}
+
+#[test]
+fn a_recovery_ends_backoffs() {
+    let (mut store, _) = temp_store("recover");
+    let first = add(&mut store, "A", None, 1000);
+    let second = add(&mut store, "A", None, 1000);
+    run(&mut store, "me", 1000, 2, 0, &[]);
+    let c = run(
+        &mut store,
+        "me",
+        1000,
+        8,
+        0,
+        &[Settle::Done(first), retry(second, 900_000, None)],
+    );
+    assert_eq!(c.next, Next::At(900_000));
+    assert_eq!(store.stats(&scope()).unwrap().pending, 1);
+    let c = store
+        .cycle(&Cycle {
+            scope: &scope(),
+            holder: "me",
+            lease_ms: 3000,
+            pace_us: 0,
+            now: 2000,
+            want: 8,
+            settle: &[],
+            release_backoff: true,
+        })
+        .unwrap();
+    assert_eq!(ids(&c), vec![second]);
+}
+
+#[test]
+fn parked_items_do_not_block_and_can_be_retried() {
+    let (mut store, _) = temp_store("park");
+    let first = add(&mut store, "A", Some("k"), 1000);
+    let second = add(&mut store, "A", Some("k"), 1000);
+    run(&mut store, "me", 1000, 1, 0, &[]);
+    let failure = Failure {
+        http_status: 400,
+        mindbox_status: Some("ProtocolError".into()),
+        error_id: Some("e".into()),
+        message: "bad".into(),
+    };
+    let park = Settle::Park {
+        id: first,
+        attempts: 1,
+        failure: failure.clone(),
+    };
+    assert_eq!(
+        ids(&run(&mut store, "me", 1000, 1, 0, &[park])),
+        vec![second]
+    );
+    let failed = store.failed(&scope(), 10).unwrap();
+    assert_eq!((failed.len(), &failed[0].failure), (1, &failure));
+    let stats = store.stats(&scope()).unwrap();
+    assert_eq!((stats.pending, stats.failed), (1, 1));
+    assert_eq!(stats.last_error.as_deref(), Some("bad"));
+    assert_eq!(store.retry_failed(&scope(), Some(&[999]), 2000).unwrap(), 0);
+    assert_eq!(
+        store.retry_failed(&scope(), Some(&[first]), 2000).unwrap(),
+        1
+    );
+    assert_eq!(store.stats(&scope()).unwrap().failed, 0);
+}
+
+#[test]
+fn a_live_holders_lease_is_respected_until_it_expires() {
+    let (mut store, path) = temp_store("lease");
+    let mut other = Store::open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
+    add(&mut store, "A", None, 1000);
+    add(&mut store, "A", None, 1000);
+    assert_eq!(run(&mut store, "first", 1000, 1, 0, &[]).claimed.len(), 1);
+    assert_eq!(
+        run(&mut other, "second", 1500, 8, 0, &[]).next,
+        Next::NotHolder(4000)
+    );
+    // "first" cannot be judged alive or dead: after the lease, its lease and claim are taken.
+    let c = run(&mut other, "second", 4000, 8, 0, &[]);
+    assert_eq!((c.claimed.len(), c.claimed[0].item.attempts), (2, 0));
+    store.release_lease(&scope(), "first").unwrap();
+    assert!(matches!(
+        run(&mut store, "first", 4001, 8, 0, &[]).next,
+        Next::NotHolder(_)
+    ));
+    other.release_lease(&scope(), "second").unwrap();
+    assert!(matches!(
+        run(&mut store, "first", 4001, 8, 0, &[]).next,
+        Next::At(_)
+    ));
+}
+
+#[test]
+fn a_dead_holder_gives_up_its_lease_and_claims_at_once() {
+    let (mut store, path) = temp_store("dead");
+    let mut other = Store::open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
+    let mut child = std::process::Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    let start = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|s| {
+            s[s.rfind(')')? + 1..]
+                .split_whitespace()
+                .nth(19)?
+                .parse::<u64>()
+                .ok()
+        })
+        .unwrap_or(1);
+    child.wait().unwrap();
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap();
+    let dead = format!("{}:{pid}:{start}:00", host.trim());
+    let id = add(&mut store, "A", Some("k"), 1000);
+    assert_eq!(ids(&run(&mut store, &dead, 1000, 1, 0, &[])), vec![id]);
+    // Long before its lease (3 s) would run out.
+    assert_eq!(ids(&run(&mut other, "next", 1001, 8, 0, &[])), vec![id]);
+}
+
+#[test]
+fn waiting_and_idle_cycles_write_nothing() {
+    let (mut store, path) = temp_store("quiet");
+    let mut watcher = Store::open(&path, Synchronous::Normal, Role::Sender).unwrap();
+    let first = add(&mut store, "A", Some("k"), 1000);
+    add(&mut store, "A", Some("k"), 1000);
+    run(&mut store, "me", 1000, 8, 0, &[]);
+    watcher.changed_since_last_look().unwrap();
+    for now in 1001..1100 {
+        assert!(run(&mut store, "me", now, 8, 0, &[]).claimed.is_empty());
+    }
+    assert!(
+        !watcher.changed_since_last_look().unwrap(),
+        "polls took no write"
+    );
+    run(&mut store, "me", 1100, 8, 0, &[Settle::Done(first)]);
+    assert!(watcher.changed_since_last_look().unwrap());
+}
+
+#[test]
+fn a_backlog_under_the_rate_limit_is_claimed_ahead_of_its_slots() {
+    let (mut store, _) = temp_store("pace");
+    for _ in 0..5 {
+        add(&mut store, "A", None, 1000);
+    }
+    add(&mut store, "B", None, 1000);
+    // 40 ms apart: three of A fit into the 100 ms lookahead, B has its own grid.
+    let c = run(&mut store, "me", 1000, 8, 40_000, &[]);
+    let slots: Vec<(String, u64)> = c
+        .claimed
+        .iter()
+        .map(|c| (c.item.operation.clone(), c.send_at_us))
+        .collect();
+    assert_eq!(
+        slots,
+        vec![
+            ("A".into(), 1_000_000),
+            ("A".into(), 1_040_000),
+            ("A".into(), 1_080_000),
+            ("B".into(), 1_000_000)
+        ]
+    );
+    assert_eq!(c.next, Next::At(1120));
+    assert_eq!(run(&mut store, "me", 1050, 8, 40_000, &[]).claimed.len(), 1);
+}
+
+#[test]
+fn a_429_holds_the_whole_operation() {
+    let (mut store, _) = temp_store("hold");
+    let first = add(&mut store, "A", None, 1000);
+    add(&mut store, "A", None, 1000);
+    run(&mut store, "me", 1000, 1, 0, &[]);
+    let key = pacing_key(&scope(), "A", Endpoint::Async);
+    let c = run(
+        &mut store,
+        "me",
+        1000,
+        8,
+        0,
+        &[retry(first, 3000, Some((key, 3000)))],
+    );
+    assert_eq!((ids(&c), c.next), (vec![], Next::At(3000)));
+}
+
+#[test]
+fn scopes_are_separate_and_idle_is_reported() {
+    let (mut store, _) = temp_store("scope");
+    assert_eq!(run(&mut store, "me", 1000, 8, 0, &[]).next, Next::Idle);
+    let other = Scope {
+        endpoint_id: "other-site".into(),
+        base_url: scope().base_url,
+    };
+    add_to(&mut store, &other, "A", None, 1000);
+    assert_eq!(run(&mut store, "me", 1000, 8, 0, &[]).next, Next::Idle);
+    assert_eq!(store.stats(&other).unwrap().pending, 1);
+}
+
+#[test]
+fn a_full_disk_is_an_outbox_error() {
+    let (mut store, path) = temp_store("full");
+    // SQLite reports a capped file exactly as it reports a full disk.
+    store
+        .conn
+        .execute_batch("PRAGMA max_page_count = 12")
+        .unwrap();
+    let body = vec![b'x'; 4096];
+    let result = (0..100).try_for_each(|n| {
+        let tx = format!("tx-{n}");
+        let item = NewItem {
+            operation: "A",
+            endpoint: Endpoint::Async,
+            body: &body,
+            transaction_id: &tx,
+            device_uuid: None,
+            customer_ip: None,
+            ordering_key: None,
+        };
+        store.enqueue(&scope(), &item, 1000).map(drop)
+    });
+    match result {
+        Err(Error::Outbox { path: p, message }) => {
+            assert_eq!(p, path.display().to_string());
+            assert!(message.contains("full"), "{message}");
+        }
+        other => panic!("expected an outbox error, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_wal_stays_bounded_when_only_the_sender_writes() {
+    let (_, path) = temp_store("wal");
+    let mut sender = Store::open(&path, Synchronous::Normal, Role::Sender).unwrap();
+    let body = vec![b'x'; 16 * 1024];
+    for n in 0..3000 {
+        let tx = format!("tx-{n}");
+        let item = NewItem {
+            operation: "A",
+            endpoint: Endpoint::Async,
+            body: &body,
+            transaction_id: &tx,
+            device_uuid: None,
+            customer_ip: None,
+            ordering_key: None,
+        };
+        sender.enqueue(&scope(), &item, 1000).unwrap();
+    }
+    // Some 70 MB went through the WAL; without checkpoints it would hold all of it.
+    let wal = std::fs::metadata(format!("{}-wal", path.display()))
+        .unwrap()
+        .len();
+    assert!(wal < 48 * 1024 * 1024, "WAL of {wal} bytes");
+}
+
+#[test]
+fn bad_files_are_outbox_errors() {
+    let dir = std::env::temp_dir();
+    assert!(matches!(
+        Store::open(&dir, Synchronous::Normal, Role::Deliverer),
+        Err(Error::Outbox { .. })
+    ));
+    let corrupt = dir.join(format!("mindbox-corrupt-{}.sqlite", std::process::id()));
+    std::fs::write(&corrupt, vec![b'x'; 8192]).unwrap();
+    match Store::open(&corrupt, Synchronous::Normal, Role::Deliverer) {
+        Err(Error::Outbox { path, message }) => {
+            assert_eq!(path, corrupt.display().to_string());
+            assert!(message.contains("not a database"), "{message}");
+        }
+        other => panic!("{:?}", other.err()),
+    }
+    let _ = std::fs::remove_file(corrupt);
+}
