@@ -6,7 +6,7 @@ use super::error::Result;
 use super::log::{Logger, Record};
 use super::request::{self, Target};
 use super::response::{self, Outcome};
-use super::transport::{self, Timeouts};
+use super::transport::{self, Pool, Timeouts};
 use serde_json::Value;
 use std::time::Instant;
 
@@ -29,10 +29,23 @@ impl Exchange {
         &self.config
     }
 
-    /// Sends prepared bytes; `body` is the same request as JSON, for the log, when the caller has
-    /// it at hand (the outbox keeps only the bytes).
+    /// Sends prepared bytes on the process's shared pool; see `run_on`.
     pub fn run(
         &self,
+        target: &Target<'_>,
+        body: Option<&Value>,
+        bytes: Vec<u8>,
+        source: &str,
+        attempt: Option<u32>,
+    ) -> Result<Outcome> {
+        self.run_on(&transport::shared(), target, body, bytes, source, attempt)
+    }
+
+    /// Sends prepared bytes; `body` is the same request as JSON, for the log, when the caller has
+    /// it at hand (the outbox keeps only the bytes).
+    pub fn run_on(
+        &self,
+        pool: &Pool,
         target: &Target<'_>,
         body: Option<&Value>,
         bytes: Vec<u8>,
@@ -45,7 +58,7 @@ impl Exchange {
             total: self.config.timeout,
             connect: self.config.connect_timeout,
         };
-        let (result, status, answer) = match transport::send(&http, timeouts) {
+        let (result, status, answer) = match pool.send(&http, timeouts) {
             Ok(r) => (
                 response::classify(r.status, r.retry_after.as_deref(), &r.body),
                 r.status,

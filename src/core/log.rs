@@ -101,18 +101,26 @@ impl Logger {
 
     fn rotate(&self) -> std::io::Result<()> {
         let lock = File::create(with_suffix(&self.path, "lock"))?;
-        lock.lock()?;
-        // Another process may have rotated while this one waited for the lock.
-        if fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0) > self.max_bytes / 2 {
+        // Never wait for the lock: a process forked while another held it keeps it held for as
+        // long as it lives, and a log somewhat over its size is harmless. Whoever holds it rotates.
+        if lock.try_lock().is_err() {
+            return Ok(());
+        }
+        // Another process may have rotated just before.
+        let rotated = if fs::metadata(&self.path).map(|m| m.len()).unwrap_or(0) > self.max_bytes / 2
+        {
             for n in (1..KEPT).rev() {
                 let _ = fs::rename(
                     with_suffix(&self.path, &n.to_string()),
                     with_suffix(&self.path, &(n + 1).to_string()),
                 );
             }
-            fs::rename(&self.path, with_suffix(&self.path, "1"))?;
-        }
-        lock.unlock()
+            fs::rename(&self.path, with_suffix(&self.path, "1"))
+        } else {
+            Ok(())
+        };
+        let _ = lock.unlock();
+        rotated
     }
 }
 

@@ -29,10 +29,31 @@ pub struct Timeouts {
     pub connect: Duration,
 }
 
-static AGENT: PerProcess<Agent> = PerProcess::new();
+/// A pool of keep-alive connections; its sockets close when the last clone goes.
+#[derive(Clone)]
+pub struct Pool(Agent);
 
-fn agent() -> Agent {
-    AGENT.with(new_agent, |agent| agent.clone())
+impl Pool {
+    pub fn new() -> Pool {
+        Pool(new_agent())
+    }
+
+    pub fn send(&self, request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {
+        send_with(&self.0, request, timeouts)
+    }
+}
+
+impl Default for Pool {
+    fn default() -> Self {
+        Pool::new()
+    }
+}
+
+/// The synchronous calls' pool, kept for the life of the process.
+static SHARED: PerProcess<Pool> = PerProcess::new();
+
+pub fn shared() -> Pool {
+    SHARED.with(Pool::new, |pool| pool.clone())
 }
 
 fn new_agent() -> Agent {
@@ -60,7 +81,7 @@ fn agent_with(resolver: CachingResolver) -> Agent {
 }
 
 pub fn send(request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {
-    send_with(&agent(), request, timeouts)
+    shared().send(request, timeouts)
 }
 
 fn send_with(agent: &Agent, request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {

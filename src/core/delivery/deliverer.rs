@@ -8,6 +8,7 @@ use crate::core::error::Error;
 use crate::core::exchange::Exchange;
 use crate::core::outbox::store::{Claimed, Cycle, Next, Role, Scope, Settle, Store};
 use crate::core::outbox::{holder, now_ms};
+use crate::core::transport::Pool;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -57,6 +58,8 @@ pub(super) struct Shared {
     pub error: Option<Error>,
     /// Threads this deliverer started, dispatchers and workers, for the benchmarks' count.
     pub threads_started: u64,
+    /// The workers' connections: made with the first worker, closed with the last.
+    pub pool: Option<Pool>,
 }
 
 pub struct Deliverer {
@@ -93,6 +96,7 @@ impl Deliverer {
                 holdoff: Holdoff::default(),
                 error: None,
                 threads_started: 0,
+                pool: None,
             }),
             work: Condvar::new(),
             changed: Condvar::new(),

@@ -8,6 +8,7 @@ use super::outcome;
 use crate::core::outbox::now_ms;
 use crate::core::outbox::store::{Claimed, Settle, pacing_key};
 use crate::core::request::Target;
+use crate::core::transport::Pool;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -36,8 +37,8 @@ impl Deliverer {
     }
 
     fn work(self: Arc<Self>) {
-        while let Some(job) = self.next_job() {
-            let attempt = self.send(job);
+        while let Some((job, pool)) = self.next_job() {
+            let attempt = self.send(job, &pool);
             let mut s = self.lock();
             s.in_flight -= 1;
             s.delivered.add(attempt.report);
@@ -54,12 +55,13 @@ impl Deliverer {
         }
     }
 
-    fn next_job(&self) -> Option<Claimed> {
+    fn next_job(&self) -> Option<(Claimed, Pool)> {
         let mut s = self.lock();
         loop {
             if let Some(job) = s.jobs.pop_front() {
                 s.in_flight += 1;
-                return Some(job);
+                let pool = s.pool.get_or_insert_with(Pool::new).clone();
+                return Some((job, pool));
             }
             let timed_out;
             if !self.stopping() {
@@ -74,6 +76,9 @@ impl Deliverer {
             }
             if timed_out && s.jobs.is_empty() {
                 s.workers -= 1;
+                if s.workers == 0 {
+                    s.pool = None;
+                }
                 drop(s);
                 self.changed.notify_all();
                 return None;
@@ -83,7 +88,7 @@ impl Deliverer {
 
     /// Makes the request of a claimed item when its slot comes; an item that must not go now
     /// (the process stops, Mindbox is held off) is released unsent.
-    fn send(&self, job: Claimed) -> Attempt {
+    fn send(&self, job: Claimed, pool: &Pool) -> Attempt {
         let slot = Duration::from_micros(job.send_at_us.saturating_sub(now_ms() * 1000));
         if !slot.is_zero() {
             std::thread::sleep(slot);
@@ -106,9 +111,14 @@ impl Deliverer {
             transaction_id: Some(&item.transaction_id),
         };
         let attempt = item.attempts + 1;
-        let result = self
-            .exchange
-            .run(&target, None, item.body.clone(), "outbox", Some(attempt));
+        let result = self.exchange.run_on(
+            pool,
+            &target,
+            None,
+            item.body.clone(),
+            "outbox",
+            Some(attempt),
+        );
         let key = pacing_key(&self.scope, &item.operation, item.endpoint);
         let decision = outcome::decide(item.id, attempt, &result, &self.policy, &key, now_ms());
         Attempt {
