@@ -65,6 +65,7 @@ $action = $APPLICATION->GetCurPage() . '?mid=rustbox.mindbox&lang=' . LANGUAGE_I
     </select>
     <?php if ($siteId !== ''): ?><p><?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OPT_SCOPE_SITE_HINT')) ?></p><?php endif; ?>
 </form>
+<p><?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OPT_AGENTS_NOTE')) ?></p>
 <form method="post" action="<?= $e($action) ?>">
     <?= bitrix_sessid_post() ?>
     <datalist id="rustbox_mindbox_api_urls">

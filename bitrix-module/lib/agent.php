@@ -2,23 +2,27 @@
 
 namespace Rustbox\Mindbox;
 
+use Bitrix\Main\Context;
+
 /**
- * The flush agent: delivers what the outbox holds when no request is running (agents on cron), and keeps the
- * "extension missing" notice current. It runs with $USER === null, so it touches no user state.
+ * The flush agent: keeps the "extension missing" notice current and, run from cron, delivers what the outbox holds.
+ * Bitrix runs agents inside visitors' hits unless they are moved to cron (cron_events.php, BX_CRONTAB); inside a
+ * hit it delivers nothing, so that no shopper waits for it: the extension's own background delivery does that
+ * work. It runs with $USER === null, so it touches no user state.
  */
 final class Agent
 {
     public const CALL = '\\Rustbox\\Mindbox\\Agent::flush();';
     public const INTERVAL = 60;
 
-    /** Seconds one run may spend delivering; agents run inside hits unless moved to cron. */
-    private const FLUSH_SECONDS = 5.0;
+    /** Seconds one cron run may spend delivering. */
+    private const FLUSH_SECONDS = 30.0;
 
     public static function flush(): string
     {
         Guard::run('agent', static function (): void {
             Notices::checkExtension();
-            if (!Mindbox::isAvailable()) {
+            if (!Mindbox::isAvailable() || self::isVisitorHit()) {
                 return;
             }
             foreach (Settings::distinctConfigured() as $settings) {
@@ -28,5 +32,14 @@ final class Agent
         });
         // Returning its own call string is what keeps a Bitrix agent scheduled.
         return self::CALL;
+    }
+
+    /** A visitor's hit, not cron: a web request, or on the command line one with a client address. */
+    private static function isVisitorHit(): bool
+    {
+        if (defined('BX_CRONTAB') && BX_CRONTAB === true) {
+            return false;
+        }
+        return PHP_SAPI !== 'cli' || (string)Context::getCurrent()?->getRequest()?->getRemoteAddress() !== '';
     }
 }

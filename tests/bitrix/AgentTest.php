@@ -30,6 +30,7 @@ final class AgentTest extends ModuleTestCase
             $seen = $GLOBALS['USER'];
             throw new \RuntimeException('no client');
         });
+        $this->shop->leaveRequest();
 
         \CAgent::fakeRunAll();
 
@@ -37,5 +38,15 @@ final class AgentTest extends ModuleTestCase
         $this->assertInstanceOf(\CUser::class, $GLOBALS['USER'], 'and restored afterwards');
         $this->assertSame([Agent::CALL], array_column(\CAgent::fakeRows(), 'NAME'), 'a failing run keeps the agent');
         $this->assertSame(['RuntimeException: no client'], $this->eventLogDescriptions());
+    }
+
+    public function testInsideAVisitorsHitTheAgentDeliversNothing(): void
+    {
+        $this->shop->visit();
+
+        \CAgent::fakeRunAll();
+
+        $this->assertSame([], array_values(array_filter($this->calls, static fn ($c) => $c['method'] === 'flush')));
+        $this->assertSame([Agent::CALL], array_column(\CAgent::fakeRows(), 'NAME'), 'still scheduled, for cron');
     }
 }
