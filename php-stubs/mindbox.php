@@ -151,11 +151,15 @@ interface MindboxClientInterface
     public function subscribeEmail(array $body, ?array $options = null): string;
 
     /**
-     * Delivers what is due now from the calling thread, for a Bitrix agent or a cron job, waiting
-     * at most `$seconds`. Items in backoff stay for later.
+     * Delivers what this process can deliver now, for a Bitrix agent or a cron job, for at most
+     * `$seconds`, and returns as soon as it can do nothing more: the outbox is empty or what is left
+     * waits for its retry (`reason` "idle"), another process delivers for this endpoint
+     * ("otherProcess"), Mindbox is failing and delivery holds off ("backoff"), or the time ran out
+     * ("deadline"). It uses the process's own delivery threads (at most `concurrency` of them).
      *
-     * @return array{sent: int, retrying: int, failed: int, pending: int} What this call delivered,
-     *     rescheduled and parked, and how many items are still pending.
+     * @return array{sent: int, retrying: int, failed: int, pending: int, reason: string} What this
+     *     process delivered, rescheduled and parked meanwhile, how many items are still pending,
+     *     and why it returned.
      * @throws MindboxInvalidArgumentException A negative or non-finite `$seconds`.
      * @throws MindboxOutboxException
      */
@@ -164,8 +168,9 @@ interface MindboxClientInterface
     /**
      * The outbox of this client's endpoint.
      *
-     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null}
-     *     `oldestPendingAge` in seconds, null when nothing is pending.
+     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null}
+     *     `oldestPendingAge` in seconds, null when nothing is pending; `deliverer` the process that
+     *     holds the endpoint's delivery lease now, as "host:pid", or null.
      * @throws MindboxOutboxException
      */
     public function outboxStats(): array;
@@ -348,11 +353,15 @@ final class MindboxClient implements MindboxClientInterface
     public function subscribeEmail(array $body, ?array $options = null): string {}
 
     /**
-     * Delivers what is due now from the calling thread, for a Bitrix agent or a cron job, waiting
-     * at most `$seconds`. Items in backoff stay for later.
+     * Delivers what this process can deliver now, for a Bitrix agent or a cron job, for at most
+     * `$seconds`, and returns as soon as it can do nothing more: the outbox is empty or what is left
+     * waits for its retry (`reason` "idle"), another process delivers for this endpoint
+     * ("otherProcess"), Mindbox is failing and delivery holds off ("backoff"), or the time ran out
+     * ("deadline"). It uses the process's own delivery threads (at most `concurrency` of them).
      *
-     * @return array{sent: int, retrying: int, failed: int, pending: int} What this call delivered,
-     *     rescheduled and parked, and how many items are still pending.
+     * @return array{sent: int, retrying: int, failed: int, pending: int, reason: string} What this
+     *     process delivered, rescheduled and parked meanwhile, how many items are still pending,
+     *     and why it returned.
      * @throws MindboxInvalidArgumentException A negative or non-finite `$seconds`.
      * @throws MindboxOutboxException
      */
@@ -361,8 +370,9 @@ final class MindboxClient implements MindboxClientInterface
     /**
      * The outbox of this client's endpoint.
      *
-     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null}
-     *     `oldestPendingAge` in seconds, null when nothing is pending.
+     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null}
+     *     `oldestPendingAge` in seconds, null when nothing is pending; `deliverer` the process that
+     *     holds the endpoint's delivery lease now, as "host:pid", or null.
      * @throws MindboxOutboxException
      */
     public function outboxStats(): array {}

@@ -240,6 +240,7 @@ impl MindboxClient {
             "failed": stats.failed,
             "oldestPendingAge": age,
             "lastError": stats.last_error,
+            "deliverer": stats.deliverer,
         })))
     }
 

@@ -10,3 +10,4 @@ if (!extension_loaded('mindbox')) {
 
 require __DIR__ . '/Support/Emulator.php';
 require __DIR__ . '/Support/EmulatorTestCase.php';
+require __DIR__ . '/Support/FpmPool.php';

@@ -3,6 +3,7 @@
 
 use super::{Failure, Scope, Store, exec, one};
 use crate::core::error::Result;
+use crate::core::outbox::now_ms;
 use rusqlite::{OptionalExtension, params};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -11,6 +12,8 @@ pub struct Stats {
     pub failed: i64,
     pub oldest_pending_at: Option<u64>,
     pub last_error: Option<String>,
+    /// The process delivering for the endpoint now, as `host:pid`, if one holds the lease.
+    pub deliverer: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,11 +46,19 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?;
+            let holder: Option<String> = one(
+                &self.conn,
+                "SELECT holder FROM leases WHERE name = ?1 AND expires_at > ?2",
+                params![scope.lease_name(), now_ms() as i64],
+                |r| r.get(0),
+            )
+            .optional()?;
             Ok(Stats {
                 pending,
                 failed,
                 oldest_pending_at: oldest.map(|t| t as u64),
                 last_error,
+                deliverer: holder.map(|h| h.splitn(3, ':').take(2).collect::<Vec<_>>().join(":")),
             })
         };
         run().map_err(|e| self.fail(e))

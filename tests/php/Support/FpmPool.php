@@ -1,0 +1,140 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MindboxTests\Support;
+
+/**
+ * A real php-fpm8.2 pool with the extension loaded, on a loopback port, run the way a shop runs it: a master
+ * forking static workers, which a test can kill, reload (SIGUSR2) or restart (SIGTERM, then a new master).
+ */
+final class FpmPool
+{
+    /** @var resource|null */
+    private $master = null;
+    public readonly int $port;
+
+    /**
+     * @param array<string, mixed> $config the MindboxClient config the pool's scripts read
+     * @param array<string, string> $pool  pool settings over the defaults (pm.max_children, pm.max_requests, …)
+     */
+    public function __construct(private readonly string $dir, array $config, array $pool = [])
+    {
+        $probe = stream_socket_server('tcp://127.0.0.1:0');
+        $name = (string) stream_socket_get_name($probe, false);
+        $this->port = (int) substr($name, strrpos($name, ':') + 1);
+        fclose($probe);
+        $settings = $pool + ['pm' => 'static', 'pm.max_children' => '3', 'pm.max_requests' => '0'];
+        $lines = ['[global]', 'pid = ' . $dir . '/fpm.pid', 'error_log = ' . $dir . '/fpm.log', 'daemonize = no', '[test]', "listen = 127.0.0.1:{$this->port}"];
+        foreach ($settings as $key => $value) {
+            $lines[] = "$key = $value";
+        }
+        // The pool file is ini: base64 keeps JSON's quotes and braces out of its parser.
+        $lines[] = 'clear_env = yes';
+        $lines[] = 'env[MINDBOX_TEST_CONFIG] = "' . base64_encode(json_encode($config, JSON_THROW_ON_ERROR)) . '"';
+        $lines[] = 'catch_workers_output = yes';
+        file_put_contents($dir . '/fpm.conf', implode("\n", $lines) . "\n");
+        $this->start();
+    }
+
+    public static function binary(): ?string
+    {
+        foreach (['/usr/sbin/php-fpm8.2', '/usr/sbin/php-fpm'] as $path) {
+            if (is_executable($path)) {
+                return $path;
+            }
+        }
+        return null;
+    }
+
+    public function masterPid(): int
+    {
+        return (int) proc_get_status($this->master)['pid'];
+    }
+
+    /** @return list<int> the master's children */
+    public function workerPids(): array
+    {
+        $master = $this->masterPid();
+        $pids = [];
+        foreach (glob('/proc/[0-9]*/stat') ?: [] as $stat) {
+            $fields = explode(' ', (string) substr((string) @file_get_contents($stat), (int) strrpos((string) @file_get_contents($stat), ')') + 2));
+            if ((int) ($fields[1] ?? 0) === $master) {
+                $pids[] = (int) basename(dirname($stat));
+            }
+        }
+        sort($pids);
+        return $pids;
+    }
+
+    /** A graceful reload: the master restarts its workers, which finish their requests first. */
+    public function reload(): void
+    {
+        posix_kill($this->masterPid(), SIGUSR2);
+        $this->waitServing();
+    }
+
+    /** What `systemctl restart php-fpm` does: SIGTERM to the master (its workers die at once), then a new one. */
+    public function restart(): void
+    {
+        $this->stop();
+        $this->start();
+    }
+
+    public function stop(): void
+    {
+        if (is_resource($this->master)) {
+            proc_terminate($this->master, SIGTERM);
+            proc_close($this->master);
+        }
+        $this->master = null;
+    }
+
+    /** @return list<string> what the master's file descriptors point at, sockets by kind only */
+    public function masterDescriptors(): array
+    {
+        $targets = [];
+        foreach (glob('/proc/' . $this->masterPid() . '/fd/*') ?: [] as $fd) {
+            $target = (string) @readlink($fd);
+            // Workers come and go with their pipes; what matters is the kind of each descriptor.
+            $targets[] = (string) preg_replace('~^(socket|pipe|anon_inode):.*$~', '$1', $target);
+        }
+        sort($targets);
+        return $targets;
+    }
+
+    public function log(): string
+    {
+        return (string) @file_get_contents($this->dir . '/fpm.log') . (string) @file_get_contents($this->dir . '/fpm.err');
+    }
+
+    private function start(): void
+    {
+        $command = [self::binary(), '-F', '-y', $this->dir . '/fpm.conf', '-d', 'extension=' . self::extensionPath()];
+        if (function_exists('posix_getuid') && posix_getuid() === 0) {
+            $command[] = '-R';
+        }
+        $this->master = proc_open($command, [1 => ['file', $this->dir . '/fpm.out', 'a'], 2 => ['file', $this->dir . '/fpm.err', 'a']], $pipes);
+        $this->waitServing();
+    }
+
+    private function waitServing(): void
+    {
+        $deadline = microtime(true) + 10;
+        while (microtime(true) < $deadline) {
+            $socket = @stream_socket_client("tcp://127.0.0.1:{$this->port}", $errno, $error, 0.2);
+            if ($socket !== false) {
+                fclose($socket);
+                return;
+            }
+            usleep(20_000);
+        }
+        throw new \RuntimeException('PHP-FPM did not start: ' . $this->log());
+    }
+
+    private static function extensionPath(): string
+    {
+        $path = getenv('MINDBOX_EXTENSION');
+        return is_string($path) && $path !== '' ? $path : dirname(__DIR__, 3) . '/target/debug/libmindbox.so';
+    }
+}
