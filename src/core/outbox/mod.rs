@@ -1,6 +1,7 @@
 //! The durable outbox: a SQLite file that holds every sent event until Mindbox has it.
 
 pub mod backoff;
+mod forksafe;
 pub mod holder;
 pub mod route;
 mod schema;

@@ -3,7 +3,7 @@
 
 use super::{Failure, Scope, Store, exec, one};
 use crate::core::error::Result;
-use crate::core::outbox::now_ms;
+use crate::core::outbox::{forksafe, now_ms};
 use rusqlite::{OptionalExtension, params};
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -27,6 +27,7 @@ pub struct FailedItem {
 
 impl Store {
     pub fn stats(&self, scope: &Scope) -> Result<Stats> {
+        let _inside = forksafe::enter();
         let run = || -> rusqlite::Result<Stats> {
             let (pending, failed, oldest): (i64, i64, Option<i64>) = one(
                 &self.conn,
@@ -65,6 +66,7 @@ impl Store {
     }
 
     pub fn failed(&self, scope: &Scope, limit: u32) -> Result<Vec<FailedItem>> {
+        let _inside = forksafe::enter();
         let run = || -> rusqlite::Result<Vec<FailedItem>> {
             let mut stmt = self.conn.prepare(
                 "SELECT id, operation, transaction_id, attempts, http_status, mindbox_status,

@@ -13,8 +13,8 @@ mod settle;
 #[cfg(test)]
 mod tests;
 
-use super::schema;
 pub use super::schema::Role;
+use super::{forksafe, schema};
 use crate::core::config::Synchronous;
 use crate::core::error::{Error, Result};
 use crate::core::request::Endpoint;
@@ -22,6 +22,7 @@ pub use cycle::{Claimed, Cycle, Cycled, Next};
 pub use inspect::{FailedItem, Stats};
 use rusqlite::{Connection, params};
 pub use settle::Settle;
+use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 
 /// Which Mindbox endpoint a deliverer serves: an outbox may be shared by several sites.
@@ -70,7 +71,8 @@ pub struct Failure {
 }
 
 pub struct Store {
-    conn: Connection,
+    /// Closed in `drop()`, inside the fork gate like every other use of SQLite.
+    conn: ManuallyDrop<Connection>,
     path: PathBuf,
     /// `PRAGMA data_version` when this connection last looked: unchanged means no other
     /// connection has written since, so a poll can end without a query.
@@ -79,8 +81,9 @@ pub struct Store {
 
 impl Store {
     pub fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<Store> {
+        let _inside = forksafe::enter();
         Ok(Store {
-            conn: schema::open(path, synchronous, role)?,
+            conn: ManuallyDrop::new(schema::open(path, synchronous, role)?),
             path: path.to_path_buf(),
             seen_version: None,
         })
@@ -94,6 +97,7 @@ impl Store {
     /// processes never both read and then fail to upgrade. BEGIN and COMMIT are cached
     /// statements like the rest.
     fn write<R>(&mut self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> Result<R> {
+        let _inside = forksafe::enter();
         exec(&self.conn, "BEGIN IMMEDIATE", []).map_err(|e| self.fail(e))?;
         match f(&self.conn).and_then(|r| exec(&self.conn, "COMMIT", []).map(|_| r)) {
             Ok(r) => Ok(r),
@@ -106,6 +110,7 @@ impl Store {
 
     /// Runs `f` in a read transaction: one consistent view, no write lock.
     fn read<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> Result<R> {
+        let _inside = forksafe::enter();
         exec(&self.conn, "BEGIN DEFERRED", []).map_err(|e| self.fail(e))?;
         let result = f(&self.conn);
         let _ = exec(&self.conn, "COMMIT", []);
@@ -114,6 +119,7 @@ impl Store {
 
     /// Whether another connection wrote since the last call (true the first time).
     pub fn changed_since_last_look(&mut self) -> Result<bool> {
+        let _inside = forksafe::enter();
         let version: i64 = self
             .conn
             .query_row("PRAGMA data_version", [], |r| r.get(0))
@@ -122,6 +128,7 @@ impl Store {
     }
 
     pub fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
+        let _inside = forksafe::enter();
         let result = exec(
             &self.conn,
             "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
@@ -146,6 +153,7 @@ impl Store {
 
     /// Gives up the endpoint's lease, if this holder has it.
     pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
+        let _inside = forksafe::enter();
         exec(
             &self.conn,
             "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
@@ -153,6 +161,14 @@ impl Store {
         )
         .map(drop)
         .map_err(|e| self.fail(e))
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        let _inside = forksafe::enter();
+        // SAFETY: the connection is not used after this.
+        unsafe { ManuallyDrop::drop(&mut self.conn) };
     }
 }
 
