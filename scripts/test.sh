@@ -19,10 +19,11 @@ find . -name '*.php' -not -path './target/*' -not -path './.git/*' -print0 \
 step "cargo test (core and emulator)"
 cargo test --workspace --quiet
 
-step "build the extension (with its test hooks) and the emulator"
+step "build the extension (with its test hooks), the delivery daemon and the emulator"
 cargo build --workspace --features mindbox/test-hooks --quiet
 export MINDBOX_EXTENSION="$PWD/target/debug/libmindbox.so"
 export MINDBOX_EMULATOR_BIN="$PWD/target/debug/mindbox-emulator"
+export MINDBOX_DELIVER_BIN="$PWD/target/debug/mindbox-deliver"
 
 step "PHPUnit without the extension: a shop mocking the interface from php-stubs/"
 phpunit --bootstrap tests/stubs-only/bootstrap.php tests/stubs-only

@@ -8,7 +8,7 @@
 
 use super::convert;
 use super::exceptions::to_php;
-use crate::core::client::Client;
+use crate::core::client::{Client, Delivery};
 use crate::core::config::Config;
 use crate::core::error::Error;
 use crate::core::outbox::now_ms;
@@ -112,7 +112,7 @@ impl MindboxClient {
         let value = convert::array_to_json(config, "config").map_err(to_php)?;
         let config = Config::from_value(&value, default_outbox()).map_err(to_php)?;
         Ok(MindboxClient {
-            client: Arc::new(Client::new(config)),
+            client: Arc::new(Client::with_delivery(config, delivery().map_err(to_php)?)),
         })
     }
 
@@ -313,14 +313,30 @@ fn options_from(options: Option<&ZendHashTable>) -> PhpResult<CallOptions> {
     CallOptions::from_value(&value).map_err(to_php)
 }
 
-/// `mindbox.outbox` from php.ini, else a file in the system temp dir.
-fn default_outbox() -> Option<PathBuf> {
-    let configured = ext_php_rs::zend::ExecutorGlobals::get()
+fn ini(name: &str) -> Option<String> {
+    ext_php_rs::zend::ExecutorGlobals::get()
         .ini_values()
-        .get("mindbox.outbox")
+        .get(name)
         .cloned()
         .flatten()
-        .filter(|s| !s.is_empty());
+        .filter(|s| !s.is_empty())
+}
+
+/// `mindbox.delivery` from php.ini.
+fn delivery() -> Result<Delivery, Error> {
+    match ini("mindbox.delivery").as_deref() {
+        None | Some("inline") => Ok(Delivery::Inline),
+        Some("external") => Ok(Delivery::External),
+        Some(_) => Err(Error::invalid(
+            "ini.mindbox.delivery",
+            "must be inline or external",
+        )),
+    }
+}
+
+/// `mindbox.outbox` from php.ini, else a file in the system temp dir.
+fn default_outbox() -> Option<PathBuf> {
+    let configured = ini("mindbox.outbox");
     Some(
         configured
             .map(PathBuf::from)

@@ -9,8 +9,10 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
 use std::time::Duration;
 
-static INI: IniEntryDefs<2> = IniEntryDefs::new([
+static INI: IniEntryDefs<3> = IniEntryDefs::new([
     IniEntryDef::new(c"mindbox.outbox", c"", IniEntryPermission::All),
+    // Who delivers: "inline" (threads of the processes that send) or "external" (the daemon).
+    IniEntryDef::new(c"mindbox.delivery", c"inline", IniEntryPermission::System),
     IniEntryDef::end(),
 ]);
 

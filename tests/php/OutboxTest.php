@@ -395,4 +395,26 @@ final class OutboxTest extends EmulatorTestCase
         }
         self::assertSame($transactionId, self::emulator()->journal()[0]['transactionId'] ?? null);
     }
+
+    public function testWithExternalDeliveryAProcessOnlyWritesAndFlushSaysSo(): void
+    {
+        $outbox = $this->tempPath('outbox.sqlite');
+        $script = sprintf(
+            '$c = new MindboxClient(%s); $c->setCart(["productList" => []], ["deviceUUID" => "d-1"]); echo json_encode($c->flush(5.0));',
+            var_export(['endpointId' => self::emulator()->endpointId(), 'secretKey' => self::emulator()->secretKey(), 'baseUrl' => self::emulator()->baseUrl(), 'outbox' => $outbox], true)
+        );
+        $run = static fn (string $delivery) => shell_exec(sprintf(
+            '%s -d extension=%s -d mindbox.delivery=%s -r %s 2>&1',
+            escapeshellarg(PHP_BINARY),
+            escapeshellarg(self::extensionPath()),
+            escapeshellarg($delivery),
+            escapeshellarg($script)
+        ));
+        $started = microtime(true);
+        $flush = json_decode((string) $run('external'), true);
+        self::assertLessThan(2.0, microtime(true) - $started);
+        self::assertSame(['sent' => 0, 'retrying' => 0, 'failed' => 0, 'pending' => 1, 'reason' => 'external'], $flush);
+        self::assertSame([], self::emulator()->journal(), 'nothing was delivered by the process');
+        self::assertStringContainsString('ini.mindbox.delivery: must be inline or external', (string) $run('sometimes'));
+    }
 }

@@ -16,17 +16,32 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// Who delivers what this process sends (the ini setting `mindbox.delivery`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Background threads of the processes that send.
+    Inline,
+    /// The delivery daemon; this process only writes to the outbox.
+    External,
+}
+
 #[derive(Debug, Clone)]
 pub struct Client {
     config: Config,
     exchange: Arc<Exchange>,
+    delivery: Delivery,
 }
 
 impl Client {
     pub fn new(config: Config) -> Client {
+        Client::with_delivery(config, Delivery::Inline)
+    }
+
+    pub fn with_delivery(config: Config, delivery: Delivery) -> Client {
         Client {
             exchange: Arc::new(Exchange::new(config.clone())),
             config,
+            delivery,
         }
     }
 
@@ -113,7 +128,9 @@ impl Client {
         outbox::with_store(&self.config, &path, |store| {
             store.enqueue(&scope, &item, now_ms())
         })?;
-        self.deliverer(&path).notify();
+        if self.delivery == Delivery::Inline {
+            self.deliverer(&path).notify();
+        }
         Ok(transaction_id)
     }
 
@@ -130,8 +147,18 @@ impl Client {
         }
         let path = self.outbox_path()?;
         let deadline = Instant::now() + Duration::from_secs_f64(seconds.min(86_400.0));
-        let (report, reason) = self.deliverer(&path).flush(deadline)?;
+        let (report, reason) = match self.delivery {
+            Delivery::Inline => self.deliverer(&path).flush(deadline)?,
+            Delivery::External => (Report::default(), Reason::External),
+        };
         Ok((report, reason, self.stats()?))
+    }
+
+    /// The delivery daemon's part: deliver this client's endpoint from now on, until shutdown.
+    pub fn deliver_until_stopped(&self) -> Result<Arc<Deliverer>> {
+        let deliverer = self.deliverer(&self.outbox_path()?);
+        deliverer.keep_running();
+        Ok(deliverer)
     }
 
     pub fn stats(&self) -> Result<Stats> {
@@ -156,7 +183,7 @@ impl Client {
         let changed = outbox::with_store(&self.config, &path, |store| {
             store.retry_failed(&outbox::scope(&self.config), ids, now_ms())
         })?;
-        if changed > 0 {
+        if changed > 0 && self.delivery == Delivery::Inline {
             self.deliverer(&path).notify();
         }
         Ok(changed)

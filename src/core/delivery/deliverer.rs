@@ -60,6 +60,8 @@ pub(super) struct Shared {
     pub threads_started: u64,
     /// The workers' connections: made with the first worker, closed with the last.
     pub pool: Option<Pool>,
+    /// The delivery daemon's dispatcher never ends of idleness.
+    pub resident: bool,
 }
 
 pub struct Deliverer {
@@ -97,6 +99,7 @@ impl Deliverer {
                 error: None,
                 threads_started: 0,
                 pool: None,
+                resident: false,
             }),
             work: Condvar::new(),
             changed: Condvar::new(),
@@ -148,6 +151,17 @@ impl Deliverer {
 
     pub fn threads_started(&self) -> u64 {
         self.lock().threads_started
+    }
+
+    /// For the delivery daemon: the dispatcher runs until stopped, however quiet it is.
+    pub fn keep_running(self: &Arc<Self>) {
+        self.lock().resident = true;
+        self.notify();
+    }
+
+    /// Why the last cycle failed, if it did (the file cannot be opened, say).
+    pub fn last_error(&self) -> Option<Error> {
+        self.lock().error.clone()
     }
 
     pub(super) fn stop(&self) {
@@ -218,7 +232,9 @@ impl Deliverer {
             };
             let timer_due = due.is_some_and(|d| now >= d);
             let quiet = busy == 0 && settle.is_empty() && !poked;
-            if quiet && (stopping || self.idle_long_enough(s.state, quiet_since, now)) {
+            if quiet
+                && (stopping || (!s.resident && self.idle_long_enough(s.state, quiet_since, now)))
+            {
                 s.dispatching = false;
                 drop(s);
                 if let Some(store) = store.as_mut() {

@@ -17,6 +17,8 @@ pub enum Reason {
     Backoff,
     /// The time given ran out while items were still going.
     Deadline,
+    /// This process does not deliver (`mindbox.delivery = external`): the delivery daemon does.
+    External,
 }
 
 impl Reason {
@@ -26,6 +28,7 @@ impl Reason {
             Reason::OtherProcess => "otherProcess",
             Reason::Backoff => "backoff",
             Reason::Deadline => "deadline",
+            Reason::External => "external",
         }
     }
 }

@@ -1,0 +1,141 @@
+//! `mindbox-deliver`: the delivery daemon, for shops that want no threads in their PHP workers
+//! (`mindbox.delivery = external` in php.ini). The PHP processes only write to the outbox; this
+//! program delivers it, with the same core as the extension's own delivery, so with the same
+//! guarantees: one deliverer per endpoint across every process of the outbox (this daemon, or a
+//! PHP process that delivers inline), the rate limit kept in the file, retries, parking.
+//!
+//!     mindbox-deliver --config /etc/mindbox/deliver.json [--check]
+//!
+//! The config file holds a JSON list of MindboxClient configurations, or `{"clients": [...]}`:
+//! the same keys as the PHP constructor takes (endpointId, secretKey, baseUrl, outbox, timeouts,
+//! rateLimit, concurrency, logFile, ...), one per endpoint and outbox to deliver. It holds the
+//! secret keys: keep it readable by the daemon's user only. SIGTERM, SIGINT or SIGHUP stops it,
+//! giving the requests in hand a few seconds.
+
+// The daemon is built from the core's sources; the parts only the extension uses are unused here.
+#[allow(dead_code, unused_imports)]
+#[path = "../core/mod.rs"]
+mod core;
+
+use core::client::Client;
+use core::config::Config;
+use serde_json::Value;
+use std::process::ExitCode;
+use std::time::Duration;
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("mindbox-deliver: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Vec<String>) -> Result<(), String> {
+    let (config_path, check) = parse_args(&args)?;
+    let text = std::fs::read_to_string(&config_path)
+        .map_err(|e| format!("cannot read {config_path}: {e}"))?;
+    let clients = clients(&text)?;
+    if check {
+        println!("mindbox-deliver: {} endpoint(s) configured", clients.len());
+        return Ok(());
+    }
+    // Blocked in every thread (they inherit the mask), so that only sigwait() below sees them.
+    let signals = stop_signals();
+    let mut deliverers = Vec::new();
+    for client in &clients {
+        let config = client.config();
+        let deliverer = client
+            .deliver_until_stopped()
+            .map_err(|e| format!("endpoint {}: {e}", config.endpoint_id))?;
+        println!(
+            "mindbox-deliver: delivering {} ({}) from {}",
+            config.endpoint_id,
+            config.base_url,
+            config
+                .outbox
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        );
+        deliverers.push((config.endpoint_id.clone(), deliverer));
+    }
+    let mut signal = 0;
+    // SAFETY: the set was filled by stop_signals(); sigwait writes the signal number.
+    unsafe { libc::sigwait(&signals, &mut signal) };
+    println!("mindbox-deliver: stopping (signal {signal})");
+    for (endpoint, deliverer) in &deliverers {
+        if let Some(error) = deliverer.last_error() {
+            eprintln!("mindbox-deliver: {endpoint}: last error: {error}");
+        }
+    }
+    core::delivery::shutdown(Duration::from_secs(5));
+    Ok(())
+}
+
+fn parse_args(args: &[String]) -> Result<(String, bool), String> {
+    let mut config = None;
+    let mut check = false;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--config" => config = args.next().cloned(),
+            "--check" => check = true,
+            other => {
+                return Err(format!(
+                    "unknown argument {other:?}; usage: mindbox-deliver --config FILE [--check]"
+                ));
+            }
+        }
+    }
+    config
+        .map(|c| (c, check))
+        .ok_or_else(|| "usage: mindbox-deliver --config FILE [--check]".to_string())
+}
+
+/// Every configuration checked as the extension checks it; each must name its outbox.
+fn clients(text: &str) -> Result<Vec<Client>, String> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| format!("the config is not JSON: {e}"))?;
+    let list =
+        match value {
+            Value::Array(list) => list,
+            Value::Object(mut map) => match map.remove("clients") {
+                Some(Value::Array(list)) => list,
+                _ => return Err(
+                    "the config must be a list of client configurations, or {\"clients\": [...]}"
+                        .into(),
+                ),
+            },
+            _ => return Err("the config must be a list of client configurations".into()),
+        };
+    if list.is_empty() {
+        return Err("the config names no client".into());
+    }
+    list.iter()
+        .enumerate()
+        .map(|(n, value)| {
+            let config =
+                Config::from_value(value, None).map_err(|e| format!("clients[{n}]: {e}"))?;
+            if config.outbox.is_none() {
+                return Err(format!("clients[{n}]: outbox is required"));
+            }
+            Ok(Client::new(config))
+        })
+        .collect()
+}
+
+fn stop_signals() -> libc::sigset_t {
+    // SAFETY: plain libc calls on a local set; blocking happens before any thread is started.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+            libc::sigaddset(&mut set, signal);
+        }
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        set
+    }
+}
