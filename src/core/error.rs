@@ -64,6 +64,18 @@ impl Error {
         }
     }
 
+    /// Mindbox refused the endpoint's credentials (401, 403): no item's fault, and no other item
+    /// will fare better with the same key.
+    pub fn is_credentials(&self) -> bool {
+        matches!(
+            self,
+            Error::Protocol {
+                http_status: 401 | 403,
+                ..
+            }
+        )
+    }
+
     pub fn http_status(&self) -> u16 {
         match self {
             Error::Protocol { http_status, .. } | Error::Unavailable { http_status, .. } => {

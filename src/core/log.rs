@@ -6,8 +6,9 @@
 //! at once: each line is one `write` on an `O_APPEND` file, and rotation happens under a lock.
 
 use super::config::LogLevel;
+use super::private;
 use serde_json::{Map, Value, json};
-use std::fs::{self, File, OpenOptions};
+use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -92,15 +93,14 @@ impl Logger {
         {
             self.rotate()?;
         }
-        let mut file = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
-        file.write_all(line)
+        let place = private::place_of(&self.path).map_err(std::io::Error::other)?;
+        private::open_append(&self.path, place)?.write_all(line)
     }
 
     fn rotate(&self) -> std::io::Result<()> {
-        let lock = File::create(with_suffix(&self.path, "lock"))?;
+        let place = private::place_of(&self.path).map_err(std::io::Error::other)?;
+        // Never through a link: a link in its place would have the rotation truncate its target.
+        let lock = private::open_append(&with_suffix(&self.path, "lock"), place)?;
         // Never wait for the lock: a process forked while another held it keeps it held for as
         // long as it lives, and a log somewhat over its size is harmless. Whoever holds it rotates.
         if lock.try_lock().is_err() {
@@ -236,10 +236,7 @@ mod tests {
     use super::*;
 
     fn temp_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("mindbox-log-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        fs::create_dir_all(&dir).unwrap();
-        dir
+        crate::core::private::test_dir(&format!("log-{name}"))
     }
 
     #[test]

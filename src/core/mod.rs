@@ -10,6 +10,7 @@ pub mod exchange;
 pub mod log;
 pub mod normalize;
 pub mod outbox;
+pub mod private;
 pub mod process;
 pub mod request;
 pub mod resolve;

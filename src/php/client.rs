@@ -334,12 +334,8 @@ fn delivery() -> Result<Delivery, Error> {
     }
 }
 
-/// `mindbox.outbox` from php.ini, else a file in the system temp dir.
+/// `mindbox.outbox` from php.ini. There is no other default: a shared temp directory would let any
+/// local user read the outbox or slip events into it.
 fn default_outbox() -> Option<PathBuf> {
-    let configured = ini("mindbox.outbox");
-    Some(
-        configured
-            .map(PathBuf::from)
-            .unwrap_or_else(|| std::env::temp_dir().join("mindbox-outbox.sqlite")),
-    )
+    ini("mindbox.outbox").map(PathBuf::from)
 }

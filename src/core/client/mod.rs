@@ -94,7 +94,12 @@ impl Client {
         self.config
             .outbox
             .clone()
-            .ok_or_else(|| Error::outbox("", "no outbox path is configured"))
+            .ok_or_else(|| {
+                Error::outbox(
+                    "",
+                    "no outbox is configured: set mindbox.outbox in php.ini, or the client's 'outbox', to a file in a directory of the site's own (e.g. /var/lib/mindbox/outbox.sqlite)",
+                )
+            })
     }
 
     /// Accepts an event for delivery: normalised, written to the outbox, handed to the background
@@ -164,7 +169,11 @@ impl Client {
     pub fn stats(&self) -> Result<Stats> {
         let path = self.outbox_path()?;
         outbox::with_store(&self.config, &path, |store| {
-            store.stats(&outbox::scope(&self.config))
+            let scope = outbox::scope(&self.config);
+            let mut stats = store.stats(&scope)?;
+            stats.credentials_refused =
+                store.key_refused(&scope, &self.config.secret_key.fingerprint())?;
+            Ok(stats)
         })
     }
 
@@ -190,5 +199,7 @@ impl Client {
     }
 }
 
+#[cfg(test)]
+mod rotation;
 #[cfg(test)]
 mod tests;

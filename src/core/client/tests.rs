@@ -47,13 +47,7 @@ fn server(status: &'static str, body: &'static str) -> (String, mpsc::Receiver<S
 }
 
 fn client(url: &str, name: &str) -> Client {
-    let outbox = std::env::temp_dir().join(format!(
-        "mindbox-delivery-{name}-{}.sqlite",
-        std::process::id()
-    ));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", outbox.display()));
-    }
+    let outbox = crate::core::private::test_dir(&format!("delivery-{name}")).join("outbox.sqlite");
     let config = Config::from_value(
         &json!({"endpointId": "shop", "secretKey": "k", "baseUrl": url,
             "outbox": outbox.display().to_string(), "retryDelay": 0.01, "retryMaxDelay": 0.05,
@@ -216,6 +210,8 @@ fn a_flush_returns_at_once_while_another_live_process_delivers() {
             want: 1,
             settle: &[],
             release_backoff: false,
+            key_fp: "key",
+            key_refused: None,
         })
         .unwrap();
     let started = Instant::now();
@@ -247,5 +243,31 @@ fn a_backlog_is_delivered_with_few_threads_and_few_writes() {
         threads_started(&client) <= 17,
         "{}",
         threads_started(&client)
+    );
+}
+
+#[test]
+fn an_outbox_deleted_under_a_running_process_is_made_again_not_written_into_the_void() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = client(&format!("http://127.0.0.1:{port}"), "deleted");
+    let path = client.config().outbox.clone().unwrap();
+    client
+        .send("Website.SetCart", cart(1), &CallOptions::default())
+        .unwrap();
+    for suffix in ["", "-wal", "-shm"] {
+        std::fs::remove_file(format!("{}{suffix}", path.display())).unwrap();
+    }
+    client
+        .send("Website.SetCart", cart(2), &CallOptions::default())
+        .unwrap();
+    assert!(path.exists());
+    assert_eq!(
+        client.stats().unwrap().pending,
+        1,
+        "the new file holds the new event"
     );
 }

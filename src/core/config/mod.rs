@@ -2,6 +2,7 @@
 //! that a typo or a bad value is reported when the client is built, not when an event is lost.
 
 use super::error::{Error, Result};
+use super::private;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -28,6 +29,15 @@ pub struct Secret(String);
 impl Secret {
     pub fn expose(&self) -> &str {
         &self.0
+    }
+
+    /// Which key this is, without the key: tells the outbox whose credentials Mindbox refused.
+    /// SipHash of a key of 20 and more random characters gives nothing of it back.
+    pub fn fingerprint(&self) -> String {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::hash::DefaultHasher::new();
+        self.0.hash(&mut hasher);
+        format!("{:016x}", hasher.finish())
     }
 }
 
@@ -185,6 +195,14 @@ impl Config {
         let rate_limit = integer(map, "rateLimit", 8000, 0, 1_000_000)? as u32;
         let concurrency = integer(map, "concurrency", 16, 1, 64)? as usize;
         let log_file = optional_string(map, "logFile")?.map(PathBuf::from);
+        if let Some(path) = &log_file {
+            // The log holds customers' data too: the same rules as the outbox, checked up front.
+            let place = private::place_of(path).map_err(|e| Error::invalid("config.logFile", e))?;
+            if let Ok(meta) = std::fs::symlink_metadata(path) {
+                private::check_existing(path, &meta, place)
+                    .map_err(|e| Error::invalid("config.logFile", e))?;
+            }
+        }
         let log_level = match optional_string(map, "logLevel")?.as_deref() {
             None | Some("info") => LogLevel::Info,
             Some("error") => LogLevel::Error,

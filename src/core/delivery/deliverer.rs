@@ -40,6 +40,8 @@ pub(super) enum State {
     Standby,
     /// Mindbox is failing: everything holds off.
     Backoff,
+    /// Mindbox refused the key: everything waits for a key it takes.
+    Refused,
 }
 
 pub(super) struct Shared {
@@ -62,6 +64,10 @@ pub(super) struct Shared {
     pub pool: Option<Pool>,
     /// The delivery daemon's dispatcher never ends of idleness.
     pub resident: bool,
+    /// What Mindbox said of the key, to be written with the next cycle.
+    pub key_refused: Option<bool>,
+    /// Whether this deliverer has written what Mindbox said of its key since it last changed.
+    pub key_recorded: Option<bool>,
 }
 
 pub struct Deliverer {
@@ -69,6 +75,7 @@ pub struct Deliverer {
     path: PathBuf,
     pub(super) exchange: Arc<Exchange>,
     pub(super) policy: Policy,
+    key_fp: String,
     shared: Mutex<Shared>,
     /// Workers wait here for jobs.
     pub(super) work: Condvar,
@@ -83,6 +90,7 @@ impl Deliverer {
             scope,
             path: path.to_path_buf(),
             policy: Policy::of(exchange.config()),
+            key_fp: exchange.config().secret_key.fingerprint(),
             exchange,
             shared: Mutex::new(Shared {
                 jobs: VecDeque::new(),
@@ -100,6 +108,8 @@ impl Deliverer {
                 threads_started: 0,
                 pool: None,
                 resident: false,
+                key_refused: None,
+                key_recorded: None,
             }),
             work: Condvar::new(),
             changed: Condvar::new(),
@@ -217,6 +227,7 @@ impl Deliverer {
             let stopping = self.stopping();
             let settle = std::mem::take(&mut s.settled);
             let release_backoff = std::mem::take(&mut s.release_backoff);
+            let key_refused = s.key_refused.take();
             let poked = std::mem::take(&mut s.poked);
             let holding = s.holdoff.holding(now);
             let busy = s.in_flight + s.jobs.len();
@@ -231,7 +242,7 @@ impl Deliverer {
                 room.saturating_sub(busy)
             };
             let timer_due = due.is_some_and(|d| now >= d);
-            let quiet = busy == 0 && settle.is_empty() && !poked;
+            let quiet = busy == 0 && settle.is_empty() && !poked && key_refused.is_none();
             if quiet
                 && (stopping || (!s.resident && self.idle_long_enough(s.state, quiet_since, now)))
             {
@@ -245,6 +256,9 @@ impl Deliverer {
             }
             drop(s);
 
+            if store.as_ref().is_some_and(|s| !s.is_current()) {
+                store = None;
+            }
             let opened = match store.as_mut() {
                 Some(store) => Ok(store),
                 None => Store::open(&self.path, self.policy.synchronous, Role::Deliverer)
@@ -254,6 +268,7 @@ impl Deliverer {
                 // A look that finds nothing new and nothing due ends here, without a query.
                 if settle.is_empty()
                     && !release_backoff
+                    && key_refused.is_none()
                     && !poked
                     && !timer_due
                     && !store.changed_since_last_look()?
@@ -270,6 +285,8 @@ impl Deliverer {
                         want,
                         settle: &settle,
                         release_backoff,
+                        key_fp: &self.key_fp,
+                        key_refused,
                     })
                     .map(Some)
             });
@@ -300,6 +317,7 @@ impl Deliverer {
                     // The answers are kept for the next write; a busy or broken file is tried again.
                     s.settled.splice(0..0, settle);
                     s.release_backoff |= release_backoff;
+                    s.key_refused = s.key_refused.or(key_refused);
                     s.error = Some(e);
                     s.cycles += 1;
                     store = None;
@@ -314,7 +332,7 @@ impl Deliverer {
     fn idle_long_enough(&self, state: State, quiet_since: Instant, now: Instant) -> bool {
         // Items waiting for a retry keep the dispatcher: nothing else would wake them.
         let after = match state {
-            State::Working | State::Backoff | State::Waiting => return false,
+            State::Working | State::Backoff | State::Refused | State::Waiting => return false,
             State::Standby => STANDBY_IDLE_EXIT,
             State::Idle => HOLDER_IDLE_EXIT,
         };
@@ -331,7 +349,12 @@ impl Deliverer {
         let now = Instant::now();
         let at = |t: u64| now + Duration::from_millis(t.saturating_sub(now_ms()));
         if let Some(until) = holding {
-            return (State::Backoff, Some(until));
+            let state = if s.holdoff.is_refused() {
+                State::Refused
+            } else {
+                State::Backoff
+            };
+            return (state, Some(until));
         }
         let working = !s.jobs.is_empty() || s.in_flight > 0;
         match next {

@@ -15,6 +15,8 @@ pub enum Reason {
     OtherProcess,
     /// Mindbox is failing: delivery holds off and probes.
     Backoff,
+    /// Mindbox refused the key (401, 403): delivery waits for a key it takes.
+    Credentials,
     /// The time given ran out while items were still going.
     Deadline,
     /// This process does not deliver (`mindbox.delivery = external`): the delivery daemon does.
@@ -27,6 +29,7 @@ impl Reason {
             Reason::Idle => "idle",
             Reason::OtherProcess => "otherProcess",
             Reason::Backoff => "backoff",
+            Reason::Credentials => "credentials",
             Reason::Deadline => "deadline",
             Reason::External => "external",
         }
@@ -60,6 +63,7 @@ impl Deliverer {
                     State::Waiting | State::Idle => Some(Reason::Idle),
                     State::Standby => Some(Reason::OtherProcess),
                     State::Backoff => Some(Reason::Backoff),
+                    State::Refused => Some(Reason::Credentials),
                 };
                 if let Some(reason) = reason {
                     return Ok((s.delivered.since(start), reason));

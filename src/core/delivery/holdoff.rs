@@ -14,6 +14,8 @@ const MAX_PROBE_INTERVAL: Duration = Duration::from_secs(10);
 pub struct Holdoff {
     consecutive: u32,
     until: Option<Instant>,
+    /// The hold is for a key Mindbox refused, not for Mindbox's health.
+    refused: bool,
 }
 
 impl Holdoff {
@@ -22,6 +24,17 @@ impl Holdoff {
         let cap = policy.retry_max_delay.min(MAX_PROBE_INTERVAL);
         let pause = backoff::delay(self.consecutive, policy.retry_base_delay, cap, retry_after);
         self.until = Some(now + pause);
+    }
+
+    /// Mindbox refused the key: no point asking again before a minute, or before another key.
+    pub fn refused(&mut self, now: Instant) {
+        self.consecutive += 1;
+        self.refused = true;
+        self.until = Some(now + super::outcome::CREDENTIALS_PROBE);
+    }
+
+    pub fn is_refused(&self) -> bool {
+        self.refused
     }
 
     /// An answer came: `true` when it ends an outage.

@@ -53,13 +53,18 @@ impl Report {
     }
 }
 
-static DELIVERERS: PerProcess<HashMap<(PathBuf, Scope), Arc<Deliverer>>> = PerProcess::new();
+/// By outbox, endpoint and key fingerprint: a process that meets a new key (a rotation) gets a
+/// deliverer for it, which takes over from the old key's once Mindbox refuses that.
+type Registry = HashMap<(PathBuf, Scope, String), Arc<Deliverer>>;
 
-/// This process's deliverer for an outbox and endpoint; the first client to ask creates it, with
-/// its exchange and policy (see `policy` for the precedence).
+static DELIVERERS: PerProcess<Registry> = PerProcess::new();
+
+/// This process's deliverer for an outbox, endpoint and key; the first client to ask creates it,
+/// with its exchange and policy (see `policy` for the precedence).
 pub fn deliverer(path: &Path, scope: Scope, exchange: &Arc<Exchange>) -> Arc<Deliverer> {
+    let key = exchange.config().secret_key.fingerprint();
     DELIVERERS.with(HashMap::new, |map| {
-        map.entry((path.to_path_buf(), scope.clone()))
+        map.entry((path.to_path_buf(), scope.clone(), key))
             .or_insert_with(|| Arc::new(Deliverer::new(path, scope, exchange.clone())))
             .clone()
     })

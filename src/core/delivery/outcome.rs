@@ -15,7 +15,12 @@ pub struct Decision {
     /// The answer says Mindbox itself is unwell (no answer, 5xx, 429): every item of the endpoint
     /// should hold off, at least for the `Retry-After` it gave, if any.
     pub unwell: Option<Option<Duration>>,
+    /// Mindbox refused the key (401, 403): every item holds off until a key it takes delivers.
+    pub credentials_refused: bool,
 }
+
+/// How long an item waits after its endpoint's key was refused; a working key ends the wait.
+pub const CREDENTIALS_PROBE: Duration = Duration::from_secs(60);
 
 /// `attempt` is the number of this attempt (1 for the first); `hold_key` the pacing key of the
 /// item's operation, which a 429 holds as a whole; `now` in ms.
@@ -29,14 +34,11 @@ pub fn decide(
 ) -> Decision {
     let error = match result {
         Ok(_) => {
-            return Decision {
-                settle: Settle::Done(id),
-                report: Report {
-                    sent: 1,
-                    ..Report::default()
-                },
-                unwell: None,
+            let report = Report {
+                sent: 1,
+                ..Report::default()
             };
+            return decision(Settle::Done(id), report, None, false);
         }
         Err(e) => e,
     };
@@ -47,8 +49,24 @@ pub fn decide(
         } => Some(Duration::from_secs(*s)),
         _ => None,
     };
-    let unwell = error.is_retryable().then_some(retry_after);
     let failure = failure_of(error);
+    let retrying = Report {
+        retrying: 1,
+        ..Report::default()
+    };
+    if error.is_credentials() {
+        // Not the item's fault: it keeps its attempts, and waits for a key Mindbox takes.
+        let at = now + CREDENTIALS_PROBE.as_millis() as u64;
+        let settle = Settle::Retry {
+            id,
+            attempts: attempt - 1,
+            at,
+            failure,
+            hold: None,
+        };
+        return decision(settle, retrying, None, true);
+    }
+    let unwell = error.is_retryable().then_some(retry_after);
     if error.is_retryable() && attempt < policy.max_attempts {
         let delay = backoff::delay(
             attempt,
@@ -57,33 +75,43 @@ pub fn decide(
             retry_after,
         );
         let hold = retry_after.map(|d| (hold_key.to_string(), now + d.as_millis() as u64));
-        Decision {
-            settle: Settle::Retry {
-                id,
-                attempts: attempt,
-                at: now + delay.as_millis() as u64,
-                failure,
-                hold,
-            },
-            report: Report {
-                retrying: 1,
-                ..Report::default()
-            },
-            unwell,
-        }
+        let settle = Settle::Retry {
+            id,
+            attempts: attempt,
+            at: now + delay.as_millis() as u64,
+            failure,
+            hold,
+        };
+        decision(settle, retrying, unwell, false)
     } else {
-        Decision {
-            settle: Settle::Park {
-                id,
-                attempts: attempt,
-                failure,
-            },
-            report: Report {
+        let settle = Settle::Park {
+            id,
+            attempts: attempt,
+            failure,
+        };
+        decision(
+            settle,
+            Report {
                 failed: 1,
                 ..Report::default()
             },
             unwell,
-        }
+            false,
+        )
+    }
+}
+
+fn decision(
+    settle: Settle,
+    report: Report,
+    unwell: Option<Option<Duration>>,
+    credentials_refused: bool,
+) -> Decision {
+    Decision {
+        settle,
+        report,
+        unwell,
+        credentials_refused,
     }
 }
 
@@ -222,6 +250,21 @@ mod tests {
         );
         assert!(matches!(last.settle, Settle::Park { attempts: 3, .. }));
         assert_eq!(last.report.failed, 1);
+    }
+
+    #[test]
+    fn a_refused_key_parks_nothing_and_costs_no_attempt() {
+        for status in [401, 403] {
+            let d = decide(7, 3, &Err(protocol(status, None)), &policy(), "k", 1000);
+            match d.settle {
+                Settle::Retry {
+                    attempts: 2, at, ..
+                } => assert_eq!(at, 61_000),
+                other => panic!("{other:?}"),
+            }
+            assert!(d.credentials_refused);
+            assert_eq!(d.unwell, None);
+        }
     }
 
     #[test]

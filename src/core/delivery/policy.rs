@@ -2,8 +2,8 @@
 //! it, taken once, so that no later client changes it under way.
 //!
 //! Precedence, when several configurations meet one outbox and endpoint: in a process, the first
-//! client that sends to it creates its deliverer, whose policy, timeouts and log are that
-//! client's for as long as the process lives; clients made later with other values still write to
+//! client that sends to it with a given secret key creates its deliverer, whose policy, timeouts
+//! and log are that client's for as long as the process lives; clients made later with other values still write to
 //! the same outbox, but do not change how it is delivered. Across processes, the one holding the
 //! endpoint's lease delivers by its own policy; the rate limit's grid is kept in the outbox, so
 //! whichever process delivers keeps to the same pace.

@@ -49,6 +49,19 @@ impl Deliverer {
             if let Some(retry_after) = attempt.unwell {
                 s.holdoff.failed(Instant::now(), &self.policy, retry_after);
             }
+            // What Mindbox says of the key goes into the outbox when it differs from what this
+            // deliverer wrote last, so the others and the admin know.
+            let refused = attempt
+                .credentials_refused
+                .then_some(true)
+                .or(attempt.answered.then_some(false));
+            if refused == Some(true) {
+                s.holdoff.refused(Instant::now());
+            }
+            if refused.is_some() && refused != s.key_recorded {
+                s.key_refused = refused;
+                s.key_recorded = refused;
+            }
             s.settled.push(attempt.settle);
             drop(s);
             self.changed.notify_all();
@@ -100,6 +113,7 @@ impl Deliverer {
                 report: Report::default(),
                 answered: false,
                 unwell: None,
+                credentials_refused: false,
             };
         }
         let item = &job.item;
@@ -124,8 +138,9 @@ impl Deliverer {
         Attempt {
             settle: decision.settle,
             report: decision.report,
-            answered: decision.unwell.is_none(),
+            answered: decision.unwell.is_none() && !decision.credentials_refused,
             unwell: decision.unwell,
+            credentials_refused: decision.credentials_refused,
         }
     }
 }
@@ -136,4 +151,5 @@ struct Attempt {
     /// Mindbox answered, whatever it said of the item: it is not unwell.
     answered: bool,
     unwell: Option<Option<Duration>>,
+    credentials_refused: bool,
 }

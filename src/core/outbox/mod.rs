@@ -40,7 +40,16 @@ pub fn with_store<R>(
     path: &Path,
     f: impl FnOnce(&mut Store) -> Result<R>,
 ) -> Result<R> {
-    let cached = CONNECTIONS.with(HashMap::new, |map| map.get(path).cloned());
+    let cached = CONNECTIONS.with(HashMap::new, |map| {
+        // A file deleted or replaced since: the events go to the file the path names now.
+        if map
+            .get(path)
+            .is_some_and(|store| !store.lock().unwrap_or_else(|p| p.into_inner()).is_current())
+        {
+            map.remove(path);
+        }
+        map.get(path).cloned()
+    });
     let store = match cached {
         Some(store) => store,
         None => {

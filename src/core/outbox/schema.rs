@@ -2,12 +2,13 @@
 
 use crate::core::config::Synchronous;
 use crate::core::error::{Error, Result};
-use rusqlite::Connection;
-use std::path::Path;
+use crate::core::private;
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Bumped with every change of the tables below; older files are migrated step by step.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 const V1: &str = "
 CREATE TABLE items (
@@ -49,6 +50,17 @@ CREATE TABLE pacing (
 );
 ";
 
+/// The key a lease holder sends with, and the keys Mindbox refused, by their fingerprints.
+const V3: &str = "
+ALTER TABLE leases ADD COLUMN key_fp TEXT NOT NULL DEFAULT '';
+CREATE TABLE credentials (
+    lease_name TEXT    NOT NULL,
+    key_fp     TEXT    NOT NULL,
+    refused_at INTEGER NOT NULL,
+    PRIMARY KEY (lease_name, key_fp)
+);
+";
+
 /// Ordering keys belong to an endpoint: one site's outage must not hold back another site's
 /// events of the same Bitrix user, so the order is kept per endpoint and key.
 const V2: &str = "
@@ -85,7 +97,21 @@ pub fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<Connect
     if path.is_dir() {
         return Err(fail(&"is a directory, not a file"));
     }
-    let mut conn = Connection::open(path).map_err(|e| fail(&e))?;
+    // The file and its WAL are the site's alone: SQLite gives the WAL and shm files the database
+    // file's mode, so a private database file keeps them private too, unless someone made them first.
+    let place = private::ensure_file(path).map_err(|e| fail(&e))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if let Ok(meta) = std::fs::symlink_metadata(&side) {
+            private::check_existing(&side, &meta, place).map_err(|e| fail(&e))?;
+        }
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| fail(&e))?;
     conn.busy_handler(Some(wait_for_lock))
         .map_err(|e| fail(&e))?;
     conn.set_prepared_statement_cache_capacity(32);
@@ -101,11 +127,12 @@ pub fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<Connect
         Role::Sender => 8000,
         Role::Deliverer => 1000,
     };
-    // A queue's working set is small: 1 MiB of page cache, not SQLite's default 2 MiB. After a
-    // checkpoint the WAL file is cut back to 64 MiB at most.
+    // A queue's working set is small: 1 MiB of page cache, not SQLite's default 2 MiB. Delivered
+    // events hold personal data: their pages are zeroed when freed (secure_delete), and the WAL,
+    // which keeps copies of them, is cut back to nothing after each checkpoint.
     conn.execute_batch(&format!(
         "PRAGMA synchronous = {sync}; PRAGMA wal_autocheckpoint = {checkpoint_pages};
-         PRAGMA journal_size_limit = 67108864; PRAGMA cache_size = -1024;"
+         PRAGMA journal_size_limit = 0; PRAGMA cache_size = -1024; PRAGMA secure_delete = ON;"
     ))
     .map_err(|e| fail(&e))?;
     migrate(&conn).map_err(|e| fail(&e))?;
@@ -156,6 +183,9 @@ fn migrate(conn: &Connection) -> std::result::Result<(), String> {
         if version < 2 {
             conn.execute_batch(V2)?;
         }
+        if version < 3 {
+            conn.execute_batch(V3)?;
+        }
         conn.execute_batch(&format!("PRAGMA user_version = {VERSION}"))
     })();
     match result {
@@ -171,14 +201,11 @@ fn migrate(conn: &Connection) -> std::result::Result<(), String> {
 mod tests {
     use super::*;
     use rusqlite::params;
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn a_version_1_file_is_migrated_with_its_items() {
-        let path =
-            std::env::temp_dir().join(format!("mindbox-schema-v1-{}.sqlite", std::process::id()));
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-        }
+        let path = crate::core::private::test_dir("schema-v1").join("outbox.sqlite");
         {
             let old = Connection::open(&path).unwrap();
             old.execute_batch(V1).unwrap();
@@ -210,5 +237,47 @@ mod tests {
             index.contains("endpoint_id, base_url, ordering_key"),
             "{index}"
         );
+    }
+
+    #[test]
+    fn an_outbox_others_could_read_or_write_is_refused() {
+        let open_at = |p: &Path| open(p, Synchronous::Normal, Role::Sender).map(drop);
+        let err = |p: &Path| match open_at(p) {
+            Err(Error::Outbox { message, .. }) => message,
+            other => panic!("expected an outbox error, got {other:?}"),
+        };
+        assert!(err(&std::env::temp_dir().join("mindbox-anyone.sqlite")).contains("every user"));
+        let dir = crate::core::private::test_dir("schema-private");
+        let planted = dir.join("planted.sqlite");
+        std::fs::write(&planted, b"").unwrap();
+        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert!(err(&planted).contains("writable by other users"));
+        let wal_planted = dir.join("wal.sqlite");
+        std::fs::write(format!("{}-wal", wal_planted.display()), b"").unwrap();
+        std::fs::set_permissions(
+            format!("{}-wal", wal_planted.display()),
+            std::fs::Permissions::from_mode(0o666),
+        )
+        .unwrap();
+        assert!(err(&wal_planted).contains("-wal is writable by other users"));
+
+        // SAFETY: umask only changes this process's file creation mask.
+        let old = unsafe { libc::umask(0) };
+        let fine = dir.join("outbox.sqlite");
+        let conn = open(&fine, Synchronous::Normal, Role::Sender).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        unsafe { libc::umask(old) };
+        for file in [
+            fine.clone(),
+            PathBuf::from(format!("{}-wal", fine.display())),
+        ] {
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", file.display());
+        }
+        let secure: i64 = conn
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(secure, 1);
     }
 }

@@ -3,11 +3,12 @@
 //! settle and nothing to claim writes nothing, so an idle or a waiting deliverer never takes the
 //! file's write lock.
 
-use super::lease::{dead_claimers, free_dead_claims, lease_of, take_lease};
+use super::lease::{
+    dead_claimers, free_dead_claims, kept_by_other, lease_of, record_key, take_lease,
+};
 use super::settle::{Settle, settle};
 use super::{Item, Scope, Store, exec, one, pacing_key};
 use crate::core::error::Result;
-use crate::core::outbox::holder;
 use crate::core::request::Endpoint;
 use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashMap;
@@ -30,6 +31,10 @@ pub struct Cycle<'a> {
     pub settle: &'a [Settle],
     /// Mindbox is back after an outage: items waiting out their backoff become due now.
     pub release_backoff: bool,
+    /// The fingerprint of the key this holder sends with.
+    pub key_fp: &'a str,
+    /// What Mindbox said of that key since the last cycle: refused (401, 403), or working again.
+    pub key_refused: Option<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +66,7 @@ impl Store {
     pub fn cycle(&mut self, c: &Cycle<'_>) -> Result<Cycled> {
         if c.settle.is_empty()
             && !c.release_backoff
+            && c.key_refused.is_none()
             && let Some(next) = self.read(|conn| peek(conn, c))?
         {
             return Ok(Cycled {
@@ -71,6 +77,9 @@ impl Store {
         self.write(|tx| {
             for s in c.settle {
                 settle(tx, s, c.now)?;
+            }
+            if let Some(refused) = c.key_refused {
+                record_key(tx, c, refused)?;
             }
             if c.release_backoff {
                 exec(
@@ -102,14 +111,13 @@ impl Store {
 /// Decides without writing whether a cycle has anything to do: `Some` is the answer when it
 /// has not.
 fn peek(conn: &Connection, c: &Cycle<'_>) -> rusqlite::Result<Option<Next>> {
-    match lease_of(conn, c.scope)? {
-        Some((other, expires)) if other != c.holder => {
-            if expires > c.now && !holder::is_dead(&other) {
-                return Ok(Some(Next::NotHolder(expires)));
-            }
+    if let Some(lease) = lease_of(conn, c.scope)? {
+        if kept_by_other(conn, c, &lease)? {
+            return Ok(Some(Next::NotHolder(lease.expires)));
+        }
+        if lease.holder != c.holder || lease.key_fp != c.key_fp {
             return Ok(None);
         }
-        _ => {}
     }
     if c.want == 0 {
         return next_event(conn, c, None).map(Some);

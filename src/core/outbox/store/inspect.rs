@@ -14,6 +14,8 @@ pub struct Stats {
     pub last_error: Option<String>,
     /// The process delivering for the endpoint now, as `host:pid`, if one holds the lease.
     pub deliverer: Option<String>,
+    /// Mindbox refused the asking client's key (401, 403): delivery waits for one it takes.
+    pub credentials_refused: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,9 +62,16 @@ impl Store {
                 oldest_pending_at: oldest.map(|t| t as u64),
                 last_error,
                 deliverer: holder.map(|h| h.splitn(3, ':').take(2).collect::<Vec<_>>().join(":")),
+                credentials_refused: false,
             })
         };
         run().map_err(|e| self.fail(e))
+    }
+
+    /// Whether Mindbox refused the key of this fingerprint for the endpoint.
+    pub fn key_refused(&self, scope: &Scope, key_fp: &str) -> Result<bool> {
+        let _inside = forksafe::enter();
+        super::lease::key_refused(&self.conn, scope, key_fp).map_err(|e| self.fail(e))
     }
 
     pub fn failed(&self, scope: &Scope, limit: u32) -> Result<Vec<FailedItem>> {

@@ -77,16 +77,26 @@ pub struct Store {
     /// `PRAGMA data_version` when this connection last looked: unchanged means no other
     /// connection has written since, so a poll can end without a query.
     seen_version: Option<i64>,
+    /// The file's device and inode when it was opened.
+    identity: (u64, u64),
 }
 
 impl Store {
     pub fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<Store> {
         let _inside = forksafe::enter();
+        let conn = ManuallyDrop::new(schema::open(path, synchronous, role)?);
         Ok(Store {
-            conn: ManuallyDrop::new(schema::open(path, synchronous, role)?),
+            identity: identity(path).unwrap_or_default(),
+            conn,
             path: path.to_path_buf(),
             seen_version: None,
         })
+    }
+
+    /// Whether the path still names the file this connection writes: an outbox deleted or
+    /// replaced under a running process would otherwise take its events into a file nobody reads.
+    pub fn is_current(&self) -> bool {
+        identity(&self.path) == Some(self.identity)
     }
 
     fn fail(&self, e: rusqlite::Error) -> Error {
@@ -162,6 +172,11 @@ impl Store {
         .map(drop)
         .map_err(|e| self.fail(e))
     }
+}
+
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
 }
 
 impl Drop for Store {

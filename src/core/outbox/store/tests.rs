@@ -2,13 +2,7 @@ use super::*;
 use crate::core::error::Error;
 
 fn temp_store(name: &str) -> (Store, PathBuf) {
-    let path = std::env::temp_dir().join(format!(
-        "mindbox-store-{name}-{}.sqlite",
-        std::process::id()
-    ));
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
-    }
+    let path = crate::core::private::test_dir(&format!("store-{name}")).join("outbox.sqlite");
     (
         Store::open(&path, Synchronous::Normal, Role::Deliverer).unwrap(),
         path,
@@ -59,6 +53,8 @@ fn run(
             want,
             settle,
             release_backoff: false,
+            key_fp: "key",
+            key_refused: None,
         })
         .unwrap()
 }
@@ -142,6 +138,8 @@ fn a_recovery_ends_backoffs() {
             want: 8,
             settle: &[],
             release_backoff: true,
+            key_fp: "key",
+            key_refused: None,
         })
         .unwrap();
     assert_eq!(ids(&c), vec![second]);
@@ -367,7 +365,7 @@ fn the_wal_stays_bounded_when_only_the_sender_writes() {
 
 #[test]
 fn bad_files_are_outbox_errors() {
-    let dir = std::env::temp_dir();
+    let dir = crate::core::private::test_dir("bad-files");
     assert!(matches!(
         Store::open(&dir, Synchronous::Normal, Role::Deliverer),
         Err(Error::Outbox { .. })
