@@ -64,7 +64,10 @@ if (!extension_loaded('mindbox')) {
     exit(2);
 }
 $baseUrl = rtrim(demoSetting('MINDBOX_DEMO_BASE_URL'), '/');
-$outbox = sys_get_temp_dir() . '/rustbox-demo-' . getmypid() . '.sqlite';
+// A directory of the shop's own: the extension refuses an outbox where other users could reach it.
+$outboxDir = sys_get_temp_dir() . '/rustbox-demo-' . getmypid();
+mkdir($outboxDir, 0700);
+$outbox = $outboxDir . '/outbox.sqlite';
 
 $shop = FakeShop::open(['s1' => 'Demo shop']);
 $shop->installModule();
@@ -135,6 +138,7 @@ $shop->close();
 foreach (glob($outbox . '*') ?: [] as $file) {
     unlink($file);
 }
+rmdir($outboxDir);
 foreach ($failures as $failure) {
     fwrite(STDERR, "module error: $failure\n");
 }

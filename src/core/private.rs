@@ -100,10 +100,16 @@ pub fn ensure_file(path: &Path) -> Result<Place, String> {
     let place = place_of(path)?;
     match std::fs::symlink_metadata(path) {
         Ok(meta) => check_existing(path, &meta, place)?,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            create(path, place)
-                .map_err(|e| format!("{} cannot be created: {e}", path.display()))?;
-        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match create(path, place) {
+            Ok(_) => {}
+            // Another process made it at the same moment: it is checked like any existing file.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                let meta = std::fs::symlink_metadata(path)
+                    .map_err(|e| format!("{} cannot be read: {e}", path.display()))?;
+                check_existing(path, &meta, place)?;
+            }
+            Err(e) => return Err(format!("{} cannot be created: {e}", path.display())),
+        },
         Err(e) => return Err(format!("{} cannot be read: {e}", path.display())),
     }
     Ok(place)

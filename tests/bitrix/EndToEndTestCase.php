@@ -40,7 +40,10 @@ abstract class EndToEndTestCase extends TestCase
             $this->markTestSkipped('the mindbox extension is not loaded (php -d extension=target/debug/libmindbox.so)');
         }
         self::$emulator->reset();
-        $this->outbox = sys_get_temp_dir() . '/rustbox-e2e-' . getmypid() . '-' . bin2hex(random_bytes(4)) . '.sqlite';
+        // The outbox lives in a directory of its own: the extension refuses one others can write.
+        $dir = sys_get_temp_dir() . '/rustbox-e2e-' . getmypid() . '-' . bin2hex(random_bytes(4));
+        mkdir($dir, 0700);
+        $this->outbox = $dir . '/outbox.sqlite';
         $this->shop = FakeShop::open(['s1' => 'Shop']);
         $this->shop->installModule();
         $this->shop->configure([
@@ -59,6 +62,7 @@ abstract class EndToEndTestCase extends TestCase
         foreach (glob($this->outbox . '*') ?: [] as $file) {
             @unlink($file);
         }
+        @rmdir(dirname($this->outbox));
     }
 
     /**

@@ -280,7 +280,7 @@ final class OutboxTest extends EmulatorTestCase
     public function unusableOutboxes(): array
     {
         return [
-            'missing directory' => [static fn (string $base) => "$base/no/such/dir/outbox.sqlite", 'unable to open'],
+            'missing directory' => [static fn (string $base) => "$base/no/such/dir/outbox.sqlite", 'cannot be created: No such file or directory'],
             'a directory' => [static function (string $base) {
                 mkdir($base);
                 return $base;
@@ -314,7 +314,7 @@ final class OutboxTest extends EmulatorTestCase
         [$class, $reported, $message, $alive] = explode('|', $out) + ['', '', '', ''];
         self::assertSame('MindboxOutboxException', $class, $out . $err);
         self::assertSame($path, $reported);
-        self::assertStringContainsString('unable to open', $message);
+        self::assertStringContainsString('Permission denied', $message);
         self::assertSame('alive', $alive);
     }
 

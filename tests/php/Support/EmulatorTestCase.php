@@ -14,8 +14,8 @@ abstract class EmulatorTestCase extends TestCase
 {
     protected static ?Emulator $emulator = null;
 
-    /** @var list<string> */
-    private array $tempFiles = [];
+    /** A directory of this test's own, as the outbox needs one: no other user may write it. */
+    private ?string $privateDir = null;
 
     public static function setUpBeforeClass(): void
     {
@@ -35,10 +35,10 @@ abstract class EmulatorTestCase extends TestCase
 
     protected function tearDown(): void
     {
-        foreach ($this->tempFiles as $path) {
-            foreach (glob($path . '*') ?: [] as $file) {
-                is_dir($file) ? self::removeDir($file) : @unlink($file);
-            }
+        if ($this->privateDir !== null) {
+            @chmod($this->privateDir, 0700);
+            self::removeDir($this->privateDir);
+            $this->privateDir = null;
         }
     }
 
@@ -47,12 +47,14 @@ abstract class EmulatorTestCase extends TestCase
         return self::$emulator;
     }
 
-    /** A path under the temp dir that is removed (with any suffixed siblings) after the test. */
+    /** A path in this test's own directory (mode 0700), removed with it after the test. */
     protected function tempPath(string $name): string
     {
-        $path = sys_get_temp_dir() . '/mindbox-test-' . getmypid() . '-' . bin2hex(random_bytes(4)) . '-' . $name;
-        $this->tempFiles[] = $path;
-        return $path;
+        if ($this->privateDir === null) {
+            $this->privateDir = sys_get_temp_dir() . '/mindbox-test-' . getmypid() . '-' . bin2hex(random_bytes(4));
+            mkdir($this->privateDir, 0700);
+        }
+        return $this->privateDir . '/' . $name;
     }
 
     /** @param array<string, mixed> $config */
