@@ -99,10 +99,7 @@ fn phone(value: &mut Value, path: &str) -> Result<()> {
         return Ok(());
     }
     if digits.is_empty() || digits.len() > 20 {
-        return Err(Error::invalid(
-            path,
-            format!("'{raw}' is not a phone number"),
-        ));
+        return Err(Error::invalid(path, "is not a phone number"));
     }
     *value = Value::String(digits);
     Ok(())
@@ -134,16 +131,42 @@ fn decimal(value: &mut Value, path: &str, places: i32) -> Result<()> {
         return Err(Error::invalid(path, "must be a finite number"));
     };
     check_sign(Some(n), path)?;
-    let scale = 10f64.powi(places);
-    let rounded = (n * scale).round() / scale;
-    *value = if rounded.fract() == 0.0 && rounded.abs() < 9.0e15 {
+    let rounded = round_half_away(n, places).ok_or_else(|| {
+        Error::invalid(
+            path,
+            "is too large to send (more than 15 digits before the point)",
+        )
+    })?;
+    *value = if rounded.fract() == 0.0 {
         Value::Number(Number::from(rounded as i64))
     } else {
-        Number::from_f64(rounded)
-            .map(Value::Number)
-            .unwrap_or(Value::Null)
+        Value::Number(Number::from_f64(rounded).unwrap_or_else(|| Number::from(0)))
     };
     Ok(())
+}
+
+/// Rounds as PHP's round() does: to 15 significant digits first, then half away from zero in
+/// decimal, so 1.005 is 1.01 (binary 1.00499999… would round to 1.00). None beyond 15 digits
+/// before the point: no price or quantity is that large, and it would lose its kopecks.
+fn round_half_away(n: f64, places: i32) -> Option<f64> {
+    if n.abs() >= 1e15 {
+        return None;
+    }
+    let repr = format!("{:.14e}", n.abs());
+    let (mantissa, exponent) = repr.split_once('e')?;
+    let digits: i128 = mantissa.replace('.', "").parse().ok()?;
+    // digits × 10^shift is the value in units of 10^-places.
+    let shift = exponent.parse::<i32>().ok()? - 14 + places;
+    let units = if shift >= 0 {
+        digits * 10i128.pow(shift as u32)
+    } else if shift > -30 {
+        let divisor = 10i128.pow((-shift) as u32);
+        (digits + divisor / 2) / divisor
+    } else {
+        0
+    };
+    let rounded: f64 = format!("{units}e-{places}").parse().ok()?;
+    Some(if n < 0.0 { -rounded } else { rounded })
 }
 
 fn check_sign(n: Option<f64>, path: &str) -> Result<()> {
@@ -254,5 +277,41 @@ mod tests {
         let big = json!({"x": "y".repeat(MAX_BODY_BYTES)});
         assert!(matches!(to_bytes(&big), Err(Error::InvalidArgument { .. })));
         assert!(to_bytes(&json!({"a": "Привет"})).is_ok());
+    }
+
+    #[test]
+    fn money_and_quantities_round_as_php_does() {
+        for (n, places, php) in [
+            (1.005, 2, 1.01),
+            (2.675, 2, 2.68),
+            (0.1 + 0.2, 2, 0.3),
+            (966.666666, 2, 966.67),
+            (1.0005, 3, 1.001),
+            (5.0, 2, 5.0),
+            (0.004, 2, 0.0),
+        ] {
+            assert_eq!(round_half_away(n, places), Some(php), "{n}");
+        }
+        assert_eq!(round_half_away(1e15, 2), None);
+    }
+
+    #[test]
+    fn numbers_json_cannot_carry_are_refused_not_nulled() {
+        for body in [
+            json!({"order": {"totalPrice": 1e308}}),
+            json!({"order": {"lines": [{"quantity": 1e306}]}}),
+        ] {
+            let mut body = body;
+            let e = normalize(&mut body).unwrap_err();
+            assert!(e.to_string().contains("too large"), "{e}");
+        }
+    }
+
+    #[test]
+    fn a_rejected_phone_is_not_repeated_in_the_message() {
+        let mut body =
+            json!({"customer": {"mobilePhone": "call +7 900 secret 1234567890123456789012"}});
+        let e = normalize(&mut body).unwrap_err().to_string();
+        assert!(!e.contains("secret") && !e.contains("900"), "{e}");
     }
 }

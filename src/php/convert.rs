@@ -29,7 +29,7 @@ fn table_to_json(
     if table.is_empty() && as_object_if_empty {
         return Ok(Value::Object(Map::new()));
     }
-    if table.has_sequential_keys() {
+    if is_list(table) {
         let mut list = Vec::with_capacity(table.len());
         for (i, value) in table.values().enumerate() {
             list.push(to_json(value, &format!("{path}[{i}]"), depth + 1)?);
@@ -51,6 +51,20 @@ fn table_to_json(
         map.insert(key, converted);
     }
     Ok(Value::Object(map))
+}
+
+/// Keys 0, 1, 2… in order. Read as raw keys: ext-php-rs's own check panics on a string key that
+/// is not UTF-8 (a windows-1251 site's array), which must be an error naming the path instead.
+fn is_list(table: &ZendHashTable) -> bool {
+    let mut entries = table.iter();
+    let mut index = 0;
+    while let Some((key, _)) = entries.next_zval() {
+        if key.long() != Some(index) {
+            return false;
+        }
+        index += 1;
+    }
+    true
 }
 
 fn join(path: &str, key: &str) -> String {

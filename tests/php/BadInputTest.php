@@ -33,6 +33,9 @@ final class BadInputTest extends EmulatorTestCase
     {
         return [
             'non-UTF-8 string' => [fn () => ['customer' => ['firstName' => "\xC0\xAF"]], 'body.customer.firstName'],
+            'non-UTF-8 key (a windows-1251 site)' => [fn () => ['customer' => ["\xcf\xf0\xe8\xe2\xe5\xf2" => 'x']], 'body.customer'],
+            'total beyond what JSON carries' => [fn () => ['order' => ['totalPrice' => 1e308]], 'body.order.totalPrice'],
+            'quantity beyond what JSON carries' => [fn () => ['order' => ['lines' => [['quantity' => 1e306]]]], 'body.order.lines[0].quantity'],
             'NAN' => [fn () => ['order' => ['totalPrice' => NAN]], 'body.order.totalPrice'],
             'INF' => [fn () => ['x' => INF], 'body.x'],
             'object' => [fn () => ['customer' => new ArrayObject([1])], 'body.customer'],

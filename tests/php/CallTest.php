@@ -260,7 +260,22 @@ final class CallTest extends EmulatorTestCase
             'negative timeout' => [$ok + ['timeout' => -1], 'config.timeout'],
             'bad auth scheme' => [$ok + ['authScheme' => 'basic'], 'config.authScheme'],
             'unknown helper' => [$ok + ['operations' => ['createOrdr' => 'X']], 'config.operations.createOrdr'],
+            'a key with a non-breaking space' => [['endpointId' => 'e', 'secretKey' => "k3y\u{00A0}"], 'config.secretKey'],
+            'a URL with a fragment' => [$ok + ['baseUrl' => 'https://api.mindbox.ru/#x'], 'config.baseUrl'],
+            'a URL with user info' => [$ok + ['baseUrl' => 'https://user:pw@api.mindbox.ru'], 'config.baseUrl'],
         ];
+    }
+
+    public function testBadConfigValuesAreNotRepeatedInMessages(): void
+    {
+        foreach ([['baseUrl' => 'https://shop:hunter2@api.mindbox.ru'], ['authScheme' => 'hunter2'], ['secretKey' => "hunter2\u{00A0}"]] as $bad) {
+            try {
+                new MindboxClient($bad + ['endpointId' => 'e', 'secretKey' => 'k']);
+                self::fail('no exception');
+            } catch (MindboxInvalidArgumentException $e) {
+                self::assertStringNotContainsString('hunter2', $e->getMessage());
+            }
+        }
     }
 
     public function testBadOperationAndOptionsAreRefused(): void

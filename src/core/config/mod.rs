@@ -140,10 +140,12 @@ impl Config {
             ));
         }
         let secret_key = Secret(required_string(map, "secretKey")?);
-        if secret_key.0.chars().any(|c| c.is_control()) {
+        // Mindbox's keys are printable ASCII; anything else (a non-breaking space pasted with it, say)
+        // would be refused by every request and retried for ever as if Mindbox were down.
+        if !secret_key.0.chars().all(|c| c.is_ascii_graphic()) {
             return Err(Error::invalid(
                 "config.secretKey",
-                "contains control characters",
+                "may hold only printable ASCII characters, without spaces: check what was pasted with it",
             ));
         }
         let base_url = match optional_string(map, "baseUrl")? {
@@ -153,10 +155,10 @@ impl Config {
         let auth_scheme = match optional_string(map, "authScheme")?.as_deref() {
             None | Some("secretKey") | Some("SecretKey") => AuthScheme::SecretKey,
             Some("legacy") => AuthScheme::Legacy,
-            Some(other) => {
+            Some(_) => {
                 return Err(Error::invalid(
                     "config.authScheme",
-                    format!("'{other}' is not one of 'secretKey', 'legacy'"),
+                    "must be one of 'secretKey', 'legacy'".to_string(),
                 ));
             }
         };
@@ -207,10 +209,10 @@ impl Config {
             None | Some("info") => LogLevel::Info,
             Some("error") => LogLevel::Error,
             Some("debug") => LogLevel::Debug,
-            Some(other) => {
+            Some(_) => {
                 return Err(Error::invalid(
                     "config.logLevel",
-                    format!("'{other}' is not one of 'error', 'info', 'debug'"),
+                    "must be one of 'error', 'info', 'debug'".to_string(),
                 ));
             }
         };
@@ -218,10 +220,10 @@ impl Config {
         let synchronous = match optional_string(map, "synchronous")?.as_deref() {
             None | Some("NORMAL") | Some("normal") => Synchronous::Normal,
             Some("FULL") | Some("full") => Synchronous::Full,
-            Some(other) => {
+            Some(_) => {
                 return Err(Error::invalid(
                     "config.synchronous",
-                    format!("'{other}' is not one of 'NORMAL', 'FULL'"),
+                    "must be one of 'NORMAL', 'FULL'".to_string(),
                 ));
             }
         };
@@ -289,26 +291,33 @@ pub fn validate_operation(name: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
-/// Plain HTTP would send the secret key in clear text, so it is allowed only to this machine.
+/// Plain HTTP would send the secret key in clear text, so it is allowed only to this machine. The
+/// address is never repeated in a message: it may carry credentials of its own.
 fn validate_base_url(url: &str) -> Result<String> {
-    let bad = |m: String| Error::invalid("config.baseUrl", m);
+    let bad = |m: &str| Error::invalid("config.baseUrl", m);
+    if url.contains('#') {
+        return Err(bad(
+            "must not carry a fragment (#…): it would cut the operation's path off",
+        ));
+    }
     let trimmed = url.trim_end_matches('/');
-    let uri: ureq::http::Uri = trimmed
-        .parse()
-        .map_err(|e| bad(format!("'{url}' is not a URL: {e}")))?;
-    let host = uri
-        .host()
-        .ok_or_else(|| bad(format!("'{url}' has no host")))?;
+    let uri: ureq::http::Uri = trimmed.parse().map_err(|_| bad("is not a URL"))?;
+    if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
+        return Err(bad(
+            "must not carry a user or password (user@host): Mindbox takes the key in a header",
+        ));
+    }
+    let host = uri.host().ok_or_else(|| bad("has no host"))?;
     if uri.query().is_some() {
-        return Err(bad(format!("'{url}' must not carry a query")));
+        return Err(bad("must not carry a query"));
     }
     match uri.scheme_str() {
         Some("https") => Ok(trimmed.to_string()),
         Some("http") if is_loopback(host) => Ok(trimmed.to_string()),
-        Some("http") => Err(bad(format!(
-            "'{url}': plain http is allowed only to a loopback host; use https"
-        ))),
-        _ => Err(bad(format!("'{url}' must start with https://"))),
+        Some("http") => Err(bad(
+            "plain http is allowed only to a loopback host; use https",
+        )),
+        _ => Err(bad("must start with https://")),
     }
 }
 
