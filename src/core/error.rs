@@ -1,7 +1,11 @@
 //! The one error type of the core. Each variant is one row of the error table in DESIGN.md, so the
 //! binding can map it to its exception class without looking inside.
 
+use super::mask;
 use std::fmt;
+
+/// Validation messages shown in a message; the rest are counted.
+const SHOWN_MESSAGES: usize = 10;
 
 /// One entry of a Mindbox `ValidationError` answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,12 +97,16 @@ impl fmt::Display for Error {
             Error::InvalidArgument { path, message } => write!(f, "{path}: {message}"),
             Error::Validation { messages } => {
                 write!(f, "Mindbox rejected the request")?;
-                for (i, m) in messages.iter().enumerate() {
+                // Mindbox's messages may quote the values they refuse: masked, and only the first few.
+                for (i, m) in messages.iter().take(SHOWN_MESSAGES).enumerate() {
                     f.write_str(if i == 0 { ": " } else { "; " })?;
                     match &m.location {
-                        Some(loc) => write!(f, "{} (at {loc})", m.message)?,
-                        None => f.write_str(&m.message)?,
+                        Some(loc) => write!(f, "{} (at {loc})", mask::text(&m.message))?,
+                        None => f.write_str(&mask::text(&m.message))?,
                     }
+                }
+                if messages.len() > SHOWN_MESSAGES {
+                    write!(f, "; and {} more", messages.len() - SHOWN_MESSAGES)?;
                 }
                 Ok(())
             }
@@ -108,7 +116,8 @@ impl fmt::Display for Error {
                 ..
             } => write!(
                 f,
-                "Mindbox refused the request with HTTP {http_status}: {message}"
+                "Mindbox refused the request with HTTP {http_status}: {}",
+                mask::text(message)
             ),
             Error::Unavailable {
                 http_status: 0,

@@ -6,8 +6,9 @@
 //! at once: each line is one `write` on an `O_APPEND` file, and rotation happens under a lock.
 
 use super::config::LogLevel;
+use super::mask::{self, mask};
 use super::private;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -75,7 +76,7 @@ impl Logger {
             "durationMs": (r.duration.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
             "transactionId": r.transaction_id,
             "errorId": response.as_ref().and_then(|v| v.get("errorId")).cloned(),
-            "error": r.error,
+            "error": r.error.as_deref().map(mask::text),
         });
         if let Some(attempt) = r.attempt {
             line["attempt"] = json!(attempt);
@@ -129,82 +130,6 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     s.push(".");
     s.push(suffix);
     PathBuf::from(s)
-}
-
-/// Personal data out, shape kept: enough to debug a mapping without exposing a customer.
-pub fn mask(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), mask_field(k, v)))
-                .collect::<Map<String, Value>>(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(mask).collect()),
-        Value::String(s) => Value::String(mask_emails(s)),
-        other => other.clone(),
-    }
-}
-
-fn mask_field(key: &str, value: &Value) -> Value {
-    let k = key.to_ascii_lowercase();
-    if k.contains("password") || k.contains("ticket") || k.contains("secret") {
-        return Value::String("***".into());
-    }
-    if k.contains("phone") {
-        return match value {
-            Value::String(s) => Value::String(mask_phone(s)),
-            Value::Number(n) => Value::String(mask_phone(&n.to_string())),
-            other => mask(other),
-        };
-    }
-    mask(value)
-}
-
-/// Keeps the last two digits, which is what support needs to tell two numbers apart.
-fn mask_phone(s: &str) -> String {
-    let digits = s.chars().filter(char::is_ascii_digit).count();
-    let mut seen = 0;
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                seen += 1;
-                if seen + 2 <= digits { '*' } else { c }
-            } else {
-                c
-            }
-        })
-        .collect()
-}
-
-/// `ivan.petrov@mail.ru` → `i***@mail.ru`, wherever it appears in a string.
-fn mask_emails(s: &str) -> String {
-    if !s.contains('@') {
-        return s.to_string();
-    }
-    let is_local = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::with_capacity(s.len());
-    let mut i = 0;
-    while i < chars.len() {
-        if is_local(chars[i]) {
-            let start = i;
-            while i < chars.len() && is_local(chars[i]) {
-                i += 1;
-            }
-            let followed_by_domain =
-                i + 1 < chars.len() && chars[i] == '@' && chars[i + 1].is_alphanumeric();
-            out.push(chars[start]);
-            if followed_by_domain {
-                out.push_str("***");
-            } else {
-                out.extend(&chars[start + 1..i]);
-            }
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    out
 }
 
 /// UTC, millisecond precision, without pulling in a date crate for one format.

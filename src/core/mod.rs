@@ -8,6 +8,7 @@ pub mod delivery;
 pub mod error;
 pub mod exchange;
 pub mod log;
+pub mod mask;
 pub mod normalize;
 pub mod outbox;
 pub mod private;

@@ -196,10 +196,18 @@ fn a_flush_returns_at_once_while_another_live_process_delivers() {
         base_url: client.config().base_url.clone(),
     };
     let mut other = Store::open(&path, client.config().synchronous, Role::Deliverer).unwrap();
-    client
-        .send("Website.SetCart", cart(1), &CallOptions::default())
-        .unwrap();
-    // A holder that cannot be judged dead (a process elsewhere, say) has it in hand.
+    // Written by another process (so no delivery of this one starts), and in hand of a holder
+    // that cannot be judged dead: a process elsewhere, say.
+    let item = store::NewItem {
+        operation: "Website.SetCart",
+        endpoint: crate::core::request::Endpoint::Async,
+        body: b"{}",
+        transaction_id: "6f1d7e1e-3c1b-4a8e-9a3e-2b1c0d9e8f7a",
+        device_uuid: None,
+        customer_ip: None,
+        ordering_key: None,
+    };
+    other.enqueue(&scope, &item, now_ms()).unwrap();
     other
         .cycle(&store::Cycle {
             scope: &scope,

@@ -55,6 +55,8 @@ pub(super) struct Shared {
     pub poked: bool,
     pub state: State,
     pub cycles: u64,
+    /// A cycle is being written: the answers it took are in neither `settled` nor the file yet.
+    pub cycling: bool,
     pub delivered: Report,
     pub holdoff: Holdoff,
     pub error: Option<Error>,
@@ -102,6 +104,7 @@ impl Deliverer {
                 poked: false,
                 state: State::Idle,
                 cycles: 0,
+                cycling: false,
                 delivered: Report::default(),
                 holdoff: Holdoff::default(),
                 error: None,
@@ -254,6 +257,7 @@ impl Deliverer {
                 self.changed.notify_all();
                 return;
             }
+            s.cycling = true;
             drop(s);
 
             if store.as_ref().is_some_and(|s| !s.is_current()) {
@@ -292,6 +296,7 @@ impl Deliverer {
             });
 
             let mut s = self.lock();
+            s.cycling = false;
             next_look = now
                 + if now.duration_since(quiet_since) < Duration::from_secs(1) {
                     POLL

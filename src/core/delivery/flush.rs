@@ -50,6 +50,7 @@ impl Deliverer {
         loop {
             // A cycle that began after the flush, with nothing in hand, tells the truth.
             let settled = s.cycles >= first_cycle
+                && !s.cycling
                 && !s.poked
                 && s.jobs.is_empty()
                 && s.in_flight == 0
