@@ -19,6 +19,9 @@ impl Outcome {
     }
 }
 
+/// Validation messages kept of one answer.
+pub const MAX_VALIDATION_MESSAGES: usize = 100;
+
 /// `retry_after` is the raw `Retry-After` header, if any.
 pub fn classify(http_status: u16, retry_after: Option<&str>, body: &[u8]) -> Result<Outcome> {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
@@ -90,7 +93,10 @@ fn validation_messages(value: &Value) -> Vec<ValidationMessage> {
         .get("validationMessages")
         .and_then(Value::as_array)
         .map(|list| {
+            // Enough to fix a body; an answer of thousands of messages would otherwise be kept,
+            // stored and handed to PHP whole.
             list.iter()
+                .take(MAX_VALIDATION_MESSAGES)
                 .map(|m| ValidationMessage {
                     message: m
                         .get("message")

@@ -128,6 +128,7 @@ impl MindboxClient {
             .client
             .call(&operation, body, &options)
             .map_err(to_php)?;
+        convert::check_fits(&answer, convert::memory_limit(ini("memory_limit"))).map_err(to_php)?;
         Ok(convert::to_array(&answer))
     }
 

@@ -147,6 +147,65 @@ fn object_to_json(object: &ZendObject, path: &str, depth: usize) -> Result<Value
     ))
 }
 
+unsafe extern "C" {
+    /// PHP's own count of the request's memory (Zend/zend_alloc.h).
+    fn zend_memory_usage(real_usage: bool) -> usize;
+}
+
+/// What a PHP array of `value` will take, roughly: a hash bucket or zval per node, plus strings.
+fn php_size(value: &Value) -> usize {
+    48 + match value {
+        Value::String(s) => s.len(),
+        Value::Array(items) => items.iter().map(php_size).sum(),
+        Value::Object(map) => map.iter().map(|(k, v)| k.len() + php_size(v)).sum(),
+        _ => 0,
+    }
+}
+
+/// An answer that would not fit under `memory_limit` as a PHP array is refused before it is
+/// built: running out of PHP's memory inside the extension cannot be caught, and would end the
+/// worker without its shutdown functions.
+pub fn check_fits(value: &Value, memory_limit: Option<usize>) -> Result<(), Error> {
+    let Some(limit) = memory_limit else {
+        return Ok(());
+    };
+    // SAFETY: a plain read of the allocator's counter, on the request's own thread.
+    let used = unsafe { zend_memory_usage(false) };
+    let needed = php_size(value);
+    if used.saturating_add(needed) > limit {
+        return Err(Error::unavailable(
+            200,
+            format!(
+                "the answer would take about {} MB as a PHP array, more than memory_limit leaves",
+                needed / 1_000_000 + 1
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// `memory_limit` in bytes, None when unlimited (-1) or unreadable.
+pub fn memory_limit(ini: Option<String>) -> Option<usize> {
+    let text = ini?;
+    let text = text.trim();
+    let (number, unit) = text.split_at(
+        text.find(|c: char| !c.is_ascii_digit() && c != '-')
+            .unwrap_or(text.len()),
+    );
+    let n: i64 = number.parse().ok()?;
+    if n < 0 {
+        return None;
+    }
+    let factor: i64 = match unit.trim().to_ascii_uppercase().as_str() {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        _ => return None,
+    };
+    usize::try_from(n.checked_mul(factor)?).ok()
+}
+
 pub fn to_array(value: &Value) -> ZBox<ZendHashTable> {
     let mut table = ZendHashTable::new();
     match value {

@@ -124,4 +124,27 @@ final class BadInputTest extends EmulatorTestCase
         }
         self::assertSame('Success', $this->client()->call('Website.Ping', ['a' => 1])['status']);
     }
+
+    public function testAnAnswerTooLargeForTheMemoryLimitIsAnErrorNotTheEndOfTheWorker(): void
+    {
+        $items = array_fill(0, 1_500_000, ['n' => 1]);
+        self::emulator()->script('Website.GetRecommendations', ['status' => 'Success', 'items' => $items]);
+        $script = sprintf(
+            'register_shutdown_function(static function () { echo "shutdown ran\n"; });'
+            . '$c = new MindboxClient(%s);'
+            . 'try { $c->call("Website.GetRecommendations", ["x" => 1]); echo "no exception\n"; }'
+            . ' catch (MindboxUnavailableException $e) { echo get_class($e), ": ", $e->getMessage(), "\n"; }',
+            var_export(['endpointId' => self::emulator()->endpointId(), 'secretKey' => self::emulator()->secretKey(), 'baseUrl' => self::emulator()->baseUrl(), 'timeout' => 30.0], true)
+        );
+        exec(sprintf(
+            '%s -d memory_limit=128M -d extension=%s -r %s 2>&1',
+            escapeshellarg(PHP_BINARY),
+            escapeshellarg(self::extensionPath()),
+            escapeshellarg($script)
+        ), $output, $status);
+        $text = implode("\n", $output);
+        self::assertSame(0, $status, $text);
+        self::assertStringContainsString('MindboxUnavailableException: Mindbox is unavailable (HTTP 200): the answer would take about', $text);
+        self::assertStringContainsString('shutdown ran', $text);
+    }
 }

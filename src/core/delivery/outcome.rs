@@ -129,8 +129,24 @@ pub fn failure_of(error: &Error) -> Failure {
         http_status: error.http_status(),
         mindbox_status: mindbox_status.map(str::to_string),
         error_id,
-        message: error.to_string(),
+        message: capped(error.to_string()),
     }
+}
+
+/// What is stored of a failure's text: a few kilobytes tell what went wrong; the outbox and the
+/// admin page must not grow with a huge answer.
+const MAX_STORED_MESSAGE: usize = 2048;
+
+fn capped(mut message: String) -> String {
+    if message.len() > MAX_STORED_MESSAGE {
+        let mut end = MAX_STORED_MESSAGE;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        message.truncate(end);
+        message.push('…');
+    }
+    message
 }
 
 #[cfg(test)]
@@ -250,6 +266,23 @@ mod tests {
         );
         assert!(matches!(last.settle, Settle::Park { attempts: 3, .. }));
         assert_eq!(last.report.failed, 1);
+    }
+
+    #[test]
+    fn stored_failures_are_a_few_kilobytes_whatever_the_answer() {
+        let messages = (0..15_000)
+            .map(|n| crate::core::error::ValidationMessage {
+                message: format!("field {n} is wrong in every way"),
+                location: Some(format!("/x/{n}")),
+            })
+            .collect();
+        let f = failure_of(&Error::Validation { messages });
+        assert!(
+            f.message.len() <= MAX_STORED_MESSAGE + 3,
+            "{}",
+            f.message.len()
+        );
+        assert!(f.message.contains("14990 more"), "{}", f.message);
     }
 
     #[test]
