@@ -348,13 +348,6 @@ function daemon_start(string $binary, string $dir, array $config)
     return $process;
 }
 
-/** @param list<float> $values */
-function summary(array $values): array
-{
-    $s = bench_stats($values);
-    return ['median' => $s['median'], 'p99' => $s['p99'], 'max' => $s['max'], 'n' => $s['n']];
-}
-
 /**
  * CPU of the delivery in each worker over the window: the process's time less its PHP thread's (the
  * shop's requests, send() included), so what the extension's own threads used, also those that ended.
@@ -410,6 +403,145 @@ function holder_changes(array $holders, float $from): array
         }
     }
     return ['first' => $holders[0][1] ?? null, 'changes' => $changes];
+}
+
+/**
+ * The write transactions after the drain: commits (from the -shm counter), write locks (from strace,
+ * by process), and the lease's holder meanwhile, times from the drain.
+ *
+ * @param list<array{0: float, 1: int}>|null $locks strace's write locks (null: no strace)
+ * @return array<string, mixed>
+ */
+function idle_summary(Watch $watch, int $commitsBefore, int $holdersBefore, ?array $locks, float $trafficEnd, float $drainedAt): array
+{
+    $commits = array_map(static fn ($t) => $t - $drainedAt, array_slice($watch->commits, $commitsBefore));
+    $holders = holder_changes(array_slice($watch->holders, $holdersBefore), $drainedAt);
+    $writes = $locks === null ? null : array_values(array_map(
+        static fn ($l) => [$l[0] - $drainedAt, $watch->tids[$l[1]] ?? null],
+        array_filter($locks, static fn ($l) => $l[0] > $drainedAt)
+    ));
+    $others = array_filter($writes ?? [], static fn ($w) => $w[1] !== $holders['first']);
+    return [
+        'settleCommitsAfterTraffic' => count(array_filter($watch->commits, static fn ($t) => $t > $trafficEnd && $t <= $drainedAt)),
+        'commits' => $commits,
+        'writeLocks' => $writes,
+        // A write transaction that committed nothing: a write lock more than there were commits.
+        'emptyWrites' => $writes === null ? null : max(0, count($writes) - count($commits)),
+        'leaseReleases' => count(array_filter($holders['changes'], static fn ($c) => $c['to'] === null)),
+        'writersOtherThanHolder' => $writes === null ? null : count(array_unique(array_column($others, 1))),
+        'lastOtherWriterSeconds' => max([0.0, ...array_column($others, 0)]),
+        'holderChanges' => $holders,
+        'threadsAtEnd' => array_sum(array_map(static fn ($pid) => count(bench_proc_tids($pid)) - 1, $watch->workers())),
+    ];
+}
+
+/** @return list<int> the processes that held the lease between $from and $to, in order */
+function holders_in(Watch $watch, float $from, float $to): array
+{
+    $pids = array_column(array_filter($watch->holders, static fn ($h) => $h[0] >= $from && $h[0] <= $to && $h[1] !== null), 1);
+    return array_values(array_unique($pids));
+}
+
+/**
+ * send() returned → Mindbox received, for the events sent in the window.
+ *
+ * @param list<array{0: string, 1: float, 2: float, 3: int}> $events
+ * @param array<string, float> $received
+ */
+function delivery_latency(array $events, array $received): array
+{
+    $latencies = [];
+    foreach ($events as [$id, $sentAt]) {
+        if (isset($received[$id])) {
+            $latencies[] = 1000 * ($received[$id] - $sentAt);
+        }
+    }
+    return bench_summary($latencies) + ['undelivered' => count($events) - count($latencies)];
+}
+
+/**
+ * CPU per delivered event: the lease holder's extension threads (when one process held it all along),
+ * all workers' extension threads, and the daemon.
+ *
+ * @param list<int> $holders
+ */
+function cpu_summary(array $w0, array $w1, array $holders, int $delivered, bool $external): array
+{
+    $ticks = delivery_ticks($w0['cpu'], $w1['cpu']);
+    $perEvent = static fn (int $t): ?float => $delivered > 0 ? 1000 * $t / BENCH_CLOCK_TICKS / $delivered : null;
+    return [
+        'holders' => count($holders),
+        'holderMsPerEvent' => count($holders) === 1 && !$external ? $perEvent($ticks[$holders[0]] ?? 0) : null,
+        'workersMsPerEvent' => $perEvent(array_sum($ticks)),
+        'daemonMsPerEvent' => $external ? $perEvent((int)$w1['daemon'] - (int)$w0['daemon']) : null,
+        'tickMs' => 1000 / BENCH_CLOCK_TICKS,
+    ];
+}
+
+/**
+ * Threads created in the window: the namespace's counter less the workers FPM started meanwhile;
+ * and, attributed by the 10 ms sampling, the threads seen in workers and in the daemon.
+ */
+function threads_summary(Watch $watch, array $w0, array $w1, ?int $daemonPid, int $delivered, bool $inNamespace): array
+{
+    $newThreads = array_filter(array_diff_key($w1['tids'], $w0['tids']), static fn ($pid, $tid) => $tid !== $pid, ARRAY_FILTER_USE_BOTH);
+    $daemonThreads = count(array_filter($newThreads, static fn ($pid) => $pid === $daemonPid));
+    $respawned = count(array_diff_key($w1['cpu'], $w0['cpu']));
+    // Outside a PID namespace of its own the counter is the machine's: it counts nothing of the pool's alone.
+    $counted = $inNamespace && $w0['ns'] !== null && $w1['ns'] !== null && $w1['ns'] >= $w0['ns'];
+    $created = $counted ? $w1['ns'] - $w0['ns'] - $respawned : null;
+    // In the workers: all the namespace created less what was seen in the daemon (an upper bound).
+    $inWorkers = $created === null ? null : $created - $daemonThreads;
+    return [
+        'createdInNamespace' => $created,
+        'workersRespawned' => $respawned,
+        'seenInWorkers' => count($newThreads) - $daemonThreads,
+        'seenInDaemon' => $daemonThreads,
+        'inWorkers' => $inWorkers,
+        'perEvent' => $inWorkers === null || $delivered === 0 ? null : $inWorkers / $delivered,
+        'workerThreadsSeenEver' => count(array_filter($watch->tids, static fn ($pid, $tid) => $tid !== $pid && $pid !== $daemonPid, ARRAY_FILTER_USE_BOTH)),
+        'seenByName' => array_count_values(array_map(static fn ($tid) => $watch->names[$tid], array_keys($newThreads))),
+    ];
+}
+
+/**
+ * Resident memory added by sending: each worker after the traffic (and after the idle time) against
+ * itself after the requests that skip the extension.
+ */
+function rss_summary(array $baseline, array $sent, array $idle, array $served, ?int $holder): array
+{
+    $added = rss_added($baseline, $sent, $served, 'rssKiB');
+    $anon = rss_added($baseline, $sent, $served, 'anonKiB');
+    $pss = rss_added($baseline, $sent, $served, 'pssKiB');
+    $idleAdded = rss_added($baseline, $idle, $served, 'rssKiB');
+    $median = static fn (array $kib): ?float => $kib === [] ? null : bench_stats(array_values($kib))['median'];
+    $max = static fn (array $kib): ?int => $kib === [] ? null : max($kib);
+    return [
+        'workers' => count($added),
+        'baselineMedianKiB' => $median(array_column(array_intersect_key($baseline, $added), 'rssKiB')),
+        'addedMedianKiB' => $median($added),
+        'addedMaxKiB' => $max($added),
+        'addedHolderKiB' => $holder !== null ? ($added[$holder] ?? null) : null,
+        'addedAnonMedianKiB' => $median($anon),
+        'addedAnonMaxKiB' => $max($anon),
+        'addedExtensionFileMedianKiB' => $median(rss_added($baseline, $sent, $served, 'extensionKiB')),
+        'addedPssMedianKiB' => $median($pss),
+        'addedPssMaxKiB' => $max($pss),
+        'addedIdleMaxKiB' => $max($idleAdded),
+    ];
+}
+
+/**
+ * After the SIGKILL of the holder: the longest time without a delivery, the first delivery, and who
+ * took over.
+ *
+ * @param array{at: float, pid: ?int} $kill
+ * @param list<float> $times sorted receipt times
+ */
+function kill_summary(array $kill, Watch $watch, array $times, float $trafficEnd): array
+{
+    $next = array_values(array_filter($watch->holders, static fn ($h) => $h[0] > $kill['at'] && $h[1] !== null && $h[1] !== $kill['pid']));
+    return ['pid' => $kill['pid'], 'newHolder' => $next[0][1] ?? null] + longest_gap($times, $kill['at'], $trafficEnd);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -480,134 +612,50 @@ $watch->holderEvery = 0.01;
 $drainSeconds = run_until($traffic, $watch, null, 120, static fn () => $observer->outboxStats()['pending'] === 0);
 $drainedAt = microtime(true);
 $idle = null;
+$idleRss = [];
 if ($args['idleSeconds'] > 0) {
     $commitsBefore = count($watch->commits);
     $holdersBefore = count($watch->holders);
     run_until($traffic, $watch, null, (float)$args['idleSeconds']);
-    $locks = $strace === null ? null : array_values(array_filter(strace_write_locks($strace), static fn ($l) => $l[0] > $drainedAt));
-    $commits = array_map(static fn ($t) => $t - $drainedAt, array_slice($watch->commits, $commitsBefore));
-    $holders = holder_changes(array_slice($watch->holders, $holdersBefore), $drainedAt);
-    $writes = $locks === null ? null : array_map(static fn ($l) => [$l[0] - $drainedAt, $watch->tids[$l[1]] ?? null], $locks);
-    $idle = [
-        'seconds' => (float)$args['idleSeconds'],
-        'settleCommitsAfterTraffic' => count(array_filter($watch->commits, static fn ($t) => $t > $trafficEnd && $t <= $drainedAt)),
-        'commits' => $commits,
-        'writeLocks' => $writes,
-        // A write transaction that committed nothing: a write lock more than there were commits.
-        'emptyWrites' => $writes === null ? null : max(0, count($writes) - count($commits)),
-        'leaseReleases' => count(array_filter($holders['changes'], static fn ($c) => $c['to'] === null)),
-        'writersOtherThanHolder' => $writes === null ? null : count(array_unique(array_filter(array_column($writes, 1), static fn ($pid) => $pid !== $holders['first']))),
-        'lastWriteSeconds' => max([0.0, ...$commits, ...array_column($writes ?? [], 0)]),
-        'lastOtherWriterSeconds' => max([0.0, ...array_column(array_filter($writes ?? [], static fn ($w) => $w[1] !== $holders['first']), 0)]),
-        'holderChanges' => $holders,
-        'rssKiB' => workers_rss($watch->workers(), (string)$args['extension']),
-        'threadsAtEnd' => array_sum(array_map(static fn ($pid) => count(bench_proc_tids($pid)) - 1, $watch->workers())),
-    ];
+    $locks = $strace === null ? null : strace_write_locks($strace);
+    $idle = idle_summary($watch, $commitsBefore, $holdersBefore, $locks, $trafficEnd, $drainedAt) + ['seconds' => (float)$args['idleSeconds']];
+    $idleRss = workers_rss($watch->workers(), (string)$args['extension']);
 }
-
 $pool->stop();
 if ($daemon !== null) {
     proc_terminate($daemon, SIGTERM);
     proc_close($daemon);
 }
 
-// 5. What Mindbox received.
+// 5. What Mindbox received, and the figures.
 ['received' => $received, 'duplicates' => $duplicates] = bench_received_by_transaction((string)$args['baseUrl']);
-$latencies = [];
-$lost = 0;
-foreach ($window as [$id, $sentAt]) {
-    if (isset($received[$id])) {
-        $latencies[] = 1000 * ($received[$id] - $sentAt);
-    } else {
-        $lost++;
-    }
-}
 $times = array_values($received);
 sort($times);
 $delivered = count(array_filter($times, static fn ($t) => $t >= $w0['t'] && $t <= $w1['t']));
-$sent = array_column($traffic->events, 0);
+$holders = holders_in($watch, $w0['t'], $w1['t']);
 $result += [
     'windowSeconds' => $w1['t'] - $w0['t'],
     'requests' => array_sum($traffic->requestsByPid),
     'failedRequests' => $traffic->failed,
     'workersServed' => count($traffic->requestsByPid),
-    'requestsPerWorker' => summary(array_values($traffic->requestsByPid)) + ['min' => min($traffic->requestsByPid ?: [0])],
+    'requestsPerWorker' => bench_summary(array_values($traffic->requestsByPid)) + ['min' => min($traffic->requestsByPid ?: [0])],
     'eventsInWindow' => count($window),
     'deliveredInWindow' => $delivered,
-    'lost' => count(array_diff($sent, array_keys($received))),
+    'lost' => count(array_diff(array_column($traffic->events, 0), array_keys($received))),
     'duplicates' => $duplicates,
     'drainSeconds' => $drainSeconds,
-    'latencyMs' => summary($latencies) + ['undelivered' => $lost],
-    'sendMs' => summary(array_map(static fn ($e) => $e[2] / 1000, $window)),
+    'latencyMs' => delivery_latency($window, $received),
+    'sendMs' => bench_summary(array_map(static fn ($e) => $e[2] / 1000, $window)),
+    'cpu' => cpu_summary($w0, $w1, $holders, $delivered, $daemonPid !== null),
+    'threads' => threads_summary($watch, $w0, $w1, $daemonPid, $delivered, (bool)($args['pidNamespace'] ?? false)),
 ];
-
-// CPU per delivered event: the holder's delivery threads; all workers' extension threads; the daemon.
-$ticks = delivery_ticks($w0['cpu'], $w1['cpu']);
-$holdersInWindow = array_values(array_unique(array_filter(array_column(
-    array_filter($watch->holders, static fn ($h) => $h[0] >= $w0['t'] && $h[0] <= $w1['t']),
-    1
-), static fn ($p) => $p !== null)));
-$perEvent = static fn (int $t): ?float => $delivered > 0 ? 1000 * $t / BENCH_CLOCK_TICKS / $delivered : null;
-$result['cpu'] = [
-    'holders' => count($holdersInWindow),
-    'holderMsPerEvent' => count($holdersInWindow) === 1 && !$external ? $perEvent($ticks[$holdersInWindow[0]] ?? 0) : null,
-    'workersMsPerEvent' => $perEvent(array_sum($ticks)),
-    'daemonMsPerEvent' => $external ? $perEvent((int)$w1['daemon'] - (int)$w0['daemon']) : null,
-    'tickMs' => 1000 / BENCH_CLOCK_TICKS,
-];
-
-// Threads created in the window: the namespace's counter less the workers FPM started meanwhile;
-// and, attributed by the 10 ms sampling, the threads seen in workers and in the daemon.
-$newTids = array_diff_key($w1['tids'], $w0['tids']);
-$newThreads = array_filter($newTids, static fn ($pid, $tid) => $tid !== $pid, ARRAY_FILTER_USE_BOTH);
-$daemonThreads = count(array_filter($newThreads, static fn ($pid) => $pid === $daemonPid));
-$respawned = count(array_diff_key($w1['cpu'], $w0['cpu']));
-// Outside a PID namespace of its own the counter is the machine's: it counts nothing of the pool's alone.
-$counted = ($args['pidNamespace'] ?? false) && $w0['ns'] !== null && $w1['ns'] !== null && $w1['ns'] >= $w0['ns'];
-$created = $counted ? $w1['ns'] - $w0['ns'] - $respawned : null;
-$workerThreadsEver = count(array_filter($watch->tids, static fn ($pid, $tid) => $tid !== $pid && $pid !== $daemonPid, ARRAY_FILTER_USE_BOTH));
-$result['threads'] = [
-    'createdInNamespace' => $created,
-    'workersRespawned' => $respawned,
-    'seenInWorkers' => count($newThreads) - $daemonThreads,
-    'seenInDaemon' => $daemonThreads,
-    // In the workers: all the namespace created less what was seen in the daemon (an upper bound).
-    'inWorkers' => $created === null ? null : $created - $daemonThreads,
-    'perEvent' => $created === null || $delivered === 0 ? null : ($created - $daemonThreads) / $delivered,
-    'workerThreadsSeenEver' => $workerThreadsEver,
-    'seenByName' => array_count_values(array_map(static fn ($tid) => $watch->names[$tid], array_keys($newThreads))),
-];
-
-// Resident memory added by sending: each worker after the traffic against itself after the dry requests.
 if ($baselineRss !== []) {
-    $added = rss_added($baselineRss, $sentRss, $traffic->requestsByPid, 'rssKiB');
-    $anon = rss_added($baselineRss, $sentRss, $traffic->requestsByPid, 'anonKiB');
-    $pss = rss_added($baselineRss, $sentRss, $traffic->requestsByPid, 'pssKiB');
-    $code = rss_added($baselineRss, $sentRss, $traffic->requestsByPid, 'extensionKiB');
-    $idleAdded = $idle === null ? [] : rss_added($baselineRss, $idle['rssKiB'], $traffic->requestsByPid, 'rssKiB');
-    $holder = $holdersInWindow[0] ?? null;
-    $result['rss'] = [
-        'workers' => count($added),
-        'baselineMedianKiB' => bench_stats(array_column(array_intersect_key($baselineRss, $added), 'rssKiB'))['median'],
-        'addedMedianKiB' => bench_stats(array_values($added))['median'],
-        'addedMaxKiB' => $added === [] ? null : max($added),
-        'addedHolderKiB' => $holder !== null && isset($added[$holder]) ? $added[$holder] : null,
-        'addedAnonMedianKiB' => bench_stats(array_values($anon))['median'],
-        'addedAnonMaxKiB' => $anon === [] ? null : max($anon),
-        'addedExtensionFileMedianKiB' => bench_stats(array_values($code))['median'],
-        'addedPssMedianKiB' => bench_stats(array_values($pss))['median'],
-        'addedPssMaxKiB' => $pss === [] ? null : max($pss),
-        'addedIdleMaxKiB' => $idleAdded === [] ? null : max($idleAdded),
-    ];
+    $result['rss'] = rss_summary($baselineRss, $sentRss, $idleRss, $traffic->requestsByPid, $holders[0] ?? null);
 }
 if ($idle !== null) {
-    unset($idle['rssKiB']);
     $result['idle'] = $idle;
 }
 if ($kill !== null) {
-    $result['kill'] = $kill + longest_gap($times, $kill['at'], $trafficEnd) + [
-        'newHolder' => array_values(array_filter($watch->holders, static fn ($h) => $h[0] > $kill['at'] && $h[1] !== null && $h[1] !== $kill['pid']))[0][1] ?? null,
-    ];
-    unset($result['kill']['at']);
+    $result['kill'] = kill_summary($kill, $watch, $times, $trafficEnd);
 }
 bench_emit($result);

@@ -461,6 +461,18 @@ function bench_stats(array $values): array
 }
 
 /**
+ * The figures the results keep of a list of samples.
+ *
+ * @param list<float|int> $values
+ * @return array{median: float, p99: float, mean: float, max: float, n: int}
+ */
+function bench_summary(array $values): array
+{
+    $s = bench_stats($values);
+    return ['median' => $s['median'], 'p99' => $s['p99'], 'mean' => $s['mean'], 'max' => $s['max'], 'n' => $s['n']];
+}
+
+/**
  * Delivery rates over fixed windows of a sorted list of receipt times: the median window and
  * the slow tail (the rate that 99 % of the windows reach). Partial windows at the end are
  * left out.

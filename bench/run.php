@@ -384,13 +384,6 @@ function fpm_headline(array $r): string
     );
 }
 
-/** @param list<float> $samples */
-function latency_summary(array $samples): array
-{
-    $s = bench_stats($samples);
-    return ['median' => $s['median'], 'p99' => $s['p99'], 'mean' => $s['mean'], 'max' => $s['max'], 'n' => $s['n']];
-}
-
 fwrite(STDERR, sprintf(
     "benchmarks (scale %s, outage backlog %d events, real-time outage %d s) on %d CPUs, %s\n",
     $scale,
@@ -406,20 +399,20 @@ foreach ([0, 50] as $latency) {
     scenario("phpway:$latency", "PHP way (curl, new connection) at $latency ms, $n calls", static function () use ($latency, $n) {
         reset_emulator($latency);
         $r = worker('php_way.php', target($latency, '') + ['n' => $n], false);
-        $s = latency_summary($r['samplesMs']) + ['cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n'], 'bodyBytes' => $r['bodyBytes']];
+        $s = bench_summary($r['samplesMs']) + ['cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n'], 'bodyBytes' => $r['bodyBytes']];
         $s['connections'] = bench_control($GLOBALS['emulators'][$latency]['url'], 'GET', '/stats')['mindboxConnections'];
         return $s + ['headline' => sprintf('median %.3f ms, p99 %.3f ms', $s['median'], $s['p99'])];
     });
     scenario("floor:$latency", "the emulator's own latency (curl, kept-alive) at $latency ms", static function () use ($latency, $n) {
         reset_emulator($latency);
         $r = worker('floor.php', target($latency, '') + ['n' => $n], false);
-        $s = latency_summary($r['samplesMs']);
+        $s = bench_summary($r['samplesMs']);
         return $s + ['headline' => sprintf('median %.3f ms, p99 %.3f ms', $s['median'], $s['p99'])];
     });
     scenario("call:$latency", "MindboxClient::call() at $latency ms, $n calls", static function () use ($latency, $n) {
         reset_emulator($latency);
         $r = worker('ext_call.php', target($latency, outbox_path('call')) + ['n' => $n]);
-        $s = latency_summary($r['samplesMs']) + ['cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n']];
+        $s = bench_summary($r['samplesMs']) + ['cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n']];
         $s['connections'] = bench_control($GLOBALS['emulators'][$latency]['url'], 'GET', '/stats')['mindboxConnections'];
         return $s + ['headline' => sprintf('median %.3f ms, p99 %.3f ms, %d connection(s)', $s['median'], $s['p99'], $s['connections'])];
     });
@@ -431,7 +424,7 @@ foreach ([0, 50] as $latency) {
     scenario("send:$latency", "createOrder() back to back at $latency ms, $n sends", static function () use ($latency, $n) {
         reset_emulator($latency);
         $r = worker('ext_send.php', target($latency, outbox_path('send')) + ['mode' => 'createOrder', 'n' => $n]);
-        $s = latency_summary($r['samplesMs']) + [
+        $s = bench_summary($r['samplesMs']) + [
             'cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n'],
             'threadCpuMsPerEvent' => 1000 * $r['threadCpuSeconds'] / $r['n'],
         ];
@@ -442,7 +435,7 @@ foreach ([0, 50] as $latency) {
     scenario("paced:$latency", "send() of the mix at $rate/s at $latency ms, $paced sends", static function () use ($latency, $paced, $rate) {
         reset_emulator($latency);
         $r = worker('ext_send.php', target($latency, outbox_path('paced')) + ['mode' => 'mix', 'n' => $paced, 'rate' => $rate]);
-        $s = latency_summary($r['samplesMs']) + [
+        $s = bench_summary($r['samplesMs']) + [
             'cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n'],
             'threadCpuMsPerEvent' => 1000 * $r['threadCpuSeconds'] / $r['n'],
         ];
@@ -460,7 +453,7 @@ scenario('cold:0', "first createOrder() of a new process, {$config['coldProcesse
         $first[] = $r['firstMs'];
         $second[] = $r['secondMs'];
     }
-    $s = latency_summary($first) + ['second' => latency_summary($second)];
+    $s = bench_summary($first) + ['second' => bench_summary($second)];
     return $s + ['headline' => sprintf('median %.3f ms, p99 %.3f ms', $s['median'], $s['p99'])];
 });
 
@@ -493,7 +486,7 @@ foreach ([0, 50] as $latency) {
                 'processes' => $p,
                 'pendingLeft' => max(array_column($runs, 'pendingLeft')),
                 'sendSeconds' => $sentAt - $start,
-                'send' => latency_summary($samples),
+                'send' => bench_summary($samples),
                 'cpuMsPerEvent' => 1000 * array_sum(array_column($runs, 'cpuTotalSeconds')) / $n,
                 'sendThreadCpuMsPerEvent' => 1000 * array_sum(array_column($runs, 'threadCpuSendSeconds')) / $n,
             ];
