@@ -176,7 +176,8 @@ final class Watch
     {
         foreach ([...$this->workers, ...($this->daemon === null ? [] : [$this->daemon])] as $pid) {
             foreach (bench_proc_tids($pid) as $tid) {
-                if (!isset($this->tids[$tid])) {
+                // A new thread has its process's name until it names itself: looked at again until then.
+                if (!isset($this->tids[$tid]) || ($tid !== $pid && $this->names[$tid] === ($this->names[$pid] ?? null))) {
                     $this->tids[$tid] = $pid;
                     $this->names[$tid] = trim((string)@file_get_contents("/proc/$pid/task/$tid/comm"));
                 }

@@ -392,10 +392,10 @@ foreach ($fpmVariants as $k => $variant) {
         $r = $f['rss'];
         $row(
             sprintf(
-                '%s: resident memory (VmRSS) added per worker that sent, the largest (median %s, the holder %s; of it private anonymous memory: median %s, largest %s, and the extension\'s file (its code, shared by all workers): median %s; Pss, shared pages divided among the workers: median %s, largest %s; after the idle time: largest %s; against the same worker after the same requests without the extension\'s work, %s)',
+                '%s: resident memory (VmRSS) added per worker that sent, the largest (median %s%s; of it private anonymous memory: median %s, largest %s, and the extension\'s file (its code, shared by all workers): median %s; Pss, shared pages divided among the workers: median %s, largest %s; after the idle time: largest %s; against the same worker after the same requests without the extension\'s work, %s)',
                 $what,
                 plus_mb($r['addedMedianKiB']),
-                plus_mb($r['addedHolderKiB']),
+                $r['addedHolderKiB'] === null ? '' : ', the holder ' . plus_mb($r['addedHolderKiB']),
                 plus_mb($r['addedAnonMedianKiB']),
                 plus_mb($r['addedAnonMaxKiB']),
                 plus_mb($r['addedExtensionFileMedianKiB'] ?? null),

@@ -5,7 +5,7 @@
 # writes it to bench/results.md (and the README's Benchmarks section).
 # Installs what is missing (Debian 12, as root).
 #
-#   bash scripts/bench.sh                       # the full run, about 17 minutes on 2 cores
+#   bash scripts/bench.sh                       # the full run, about 12 minutes on 2 cores
 #   BENCH_SCALE=0.1 bash scripts/bench.sh       # a quick look: every count a tenth
 #   BENCH_OUTAGE_SECONDS=600 bash scripts/bench.sh   # the real-time outage at its full ten minutes
 #   BENCH_README=0 bash scripts/bench.sh        # leave README.md alone
