@@ -211,14 +211,110 @@ function bench_client(array $args, array $overrides = []): MindboxClient
     ]);
 }
 
-/** Resident memory of this process in KiB (VmRSS), and its peak (VmHWM). */
-function bench_rss(): array
+/**
+ * Resident memory of this process (or of process $pid) in KiB: VmRSS, its peak (VmHWM), and of it the
+ * private anonymous memory (RssAnon) and the mapped files (RssFile, shared with other processes);
+ * and its threads.
+ */
+function bench_rss(?int $pid = null): array
 {
-    $status = (string)file_get_contents('/proc/self/status');
-    $rss = preg_match('/^VmRSS:\s+(\d+) kB/m', $status, $m) ? (int)$m[1] : 0;
-    $hwm = preg_match('/^VmHWM:\s+(\d+) kB/m', $status, $m) ? (int)$m[1] : 0;
-    $threads = preg_match('/^Threads:\s+(\d+)/m', $status, $m) ? (int)$m[1] : 0;
-    return ['rssKiB' => $rss, 'hwmKiB' => $hwm, 'threads' => $threads];
+    $status = (string)@file_get_contents('/proc/' . ($pid ?? 'self') . '/status');
+    $field = static fn (string $name): int => preg_match("/^$name:\\s+(\\d+)/m", $status, $m) ? (int)$m[1] : 0;
+    return [
+        'rssKiB' => $field('VmRSS'),
+        'hwmKiB' => $field('VmHWM'),
+        'anonKiB' => $field('RssAnon'),
+        'fileKiB' => $field('RssFile'),
+        'threads' => $field('Threads'),
+    ];
+}
+
+/**
+ * Proportional resident memory of a process in KiB (Pss: each shared page divided among the processes
+ * that map it, such as the extension's code in every PHP-FPM worker); null once it is gone.
+ */
+function bench_pss(int $pid): ?int
+{
+    $rollup = @file_get_contents("/proc/$pid/smaps_rollup");
+    return is_string($rollup) && preg_match('/^Pss:\s+(\d+)/m', $rollup, $m) ? (int)$m[1] : null;
+}
+
+/** Resident KiB of a process's mappings of one file (such as the extension's .so), from /proc/<pid>/smaps. */
+function bench_mapped_kib(int $pid, string $file): int
+{
+    $kib = 0;
+    $inFile = false;
+    foreach (explode("\n", (string)@file_get_contents("/proc/$pid/smaps")) as $line) {
+        if (preg_match('/^[0-9a-f]+-[0-9a-f]+ /', $line)) {
+            $inFile = str_ends_with(rtrim($line), $file);
+        } elseif ($inFile && preg_match('/^Rss:\s+(\d+)/', $line, $m)) {
+            $kib += (int)$m[1];
+        }
+    }
+    return $kib;
+}
+
+/** Clock ticks a second of /proc's CPU times (USER_HZ, 100 on Linux whatever the kernel's HZ). */
+const BENCH_CLOCK_TICKS = 100;
+
+/**
+ * CPU time (utime + stime, in clock ticks) of a process, or of one of its threads; null once it is
+ * gone. A process's figure includes all of its threads, also those that have ended.
+ */
+function bench_proc_ticks(int $pid, ?int $tid = null): ?int
+{
+    $stat = @file_get_contents($tid === null ? "/proc/$pid/stat" : "/proc/$pid/task/$tid/stat");
+    if (!is_string($stat) || $stat === '') {
+        return null;
+    }
+    $fields = explode(' ', substr($stat, (int)strrpos($stat, ')') + 2));
+    return (int)$fields[11] + (int)$fields[12];
+}
+
+/**
+ * The ids of a process's threads now (the first is the process itself).
+ *
+ * @return list<int>
+ */
+function bench_proc_tids(int $pid): array
+{
+    $entries = @scandir("/proc/$pid/task");
+    return $entries === false ? [] : array_map('intval', array_values(array_diff($entries, ['.', '..'])));
+}
+
+/**
+ * The outbox's commit counter: iChange of the WAL-index header that starts the -shm file, which
+ * SQLite raises with every transaction that commits changes (an empty one raises nothing; see
+ * "WAL-Index Format" in SQLite's file format document). Read from the file, so measuring opens no
+ * connection of its own; null while there is no -shm file. The header is in native byte order.
+ */
+function bench_wal_commits(string $outbox): ?int
+{
+    $header = @file_get_contents($outbox . '-shm', false, null, 0, 12);
+    if (!is_string($header) || strlen($header) < 12) {
+        return null;
+    }
+    return unpack('L', $header, 8)[1];
+}
+
+/**
+ * When Mindbox first processed each transaction, and how many calls it answered as duplicates.
+ *
+ * @return array{received: array<string, float>, duplicates: int}
+ */
+function bench_received_by_transaction(string $baseUrl): array
+{
+    $received = [];
+    $duplicates = 0;
+    foreach (bench_control($baseUrl, 'GET', '/journal', null, 300)['requests'] as $entry) {
+        $id = (string)$entry['transactionId'];
+        if ($entry['outcome'] === 'processed' && !isset($received[$id])) {
+            $received[$id] = (float)$entry['receivedAt'];
+        } elseif ($entry['outcome'] === 'duplicate') {
+            $duplicates++;
+        }
+    }
+    return ['received' => $received, 'duplicates' => $duplicates];
 }
 
 /** CPU seconds used by the whole process, every thread included. */
@@ -362,6 +458,18 @@ function bench_stats(array $values): array
         'min' => $n > 0 ? (float)$values[0] : NAN,
         'max' => $n > 0 ? (float)$values[$n - 1] : NAN,
     ];
+}
+
+/**
+ * The figures the results keep of a list of samples.
+ *
+ * @param list<float|int> $values
+ * @return array{median: float, p99: float, mean: float, max: float, n: int}
+ */
+function bench_summary(array $values): array
+{
+    $s = bench_stats($values);
+    return ['median' => $s['median'], 'p99' => $s['p99'], 'mean' => $s['mean'], 'max' => $s['max'], 'n' => $s['n']];
 }
 
 /**

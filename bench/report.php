@@ -58,6 +58,12 @@ function secs(?float $v): string
     return $v === null ? '—' : sprintf('%.1f s', $v);
 }
 
+/** A duration: milliseconds under a second, else seconds. */
+function duration(?float $seconds): string
+{
+    return $seconds !== null && $seconds < 1 ? ms(1000 * $seconds) : secs($seconds);
+}
+
 function mb(?float $kib): string
 {
     return $kib === null ? '—' : sprintf('%.1f MB', $kib * 1024 / 1e6);
@@ -86,6 +92,12 @@ function compare(?float $ratio, string $better, string $worse): string
 function verdict(bool $met, string $by = ''): string
 {
     return $met ? 'met' : '**missed**' . ($by !== '' ? " ($by)" : '');
+}
+
+/** Over a ceiling: by how much, as "2.3× the target" (or "+40% over" when closer). */
+function over(float $value, float $limit): string
+{
+    return $value >= 2 * $limit ? sprintf('%.1f× the target', $value / $limit) : sprintf('+%.0f%% over', 100 * ($value / $limit - 1));
 }
 
 $rows = [];
@@ -129,10 +141,10 @@ foreach ([0, 50] as $l) {
 $sendTarget = static function (?float $median, ?float $p99, ?float $phpMs, bool $ratio) use ($cfg): array {
     $misses = [];
     if ($median > 0.05) {
-        $misses[] = sprintf('median %.1f× the target', $median / 0.05);
+        $misses[] = 'median ' . over($median, 0.05);
     }
     if ($p99 > 0.5) {
-        $misses[] = sprintf('p99 %.1f× the target', $p99 / 0.5);
+        $misses[] = 'p99 ' . over($p99, 0.5);
     }
     $target = 'median ≤ 0.05 ms, p99 ≤ 0.5 ms';
     if ($ratio) {
@@ -310,7 +322,137 @@ if ($get('recovery:50') !== null) {
     );
 }
 
-// 3. Cost.
+// 3. A real PHP-FPM pool under a shop's traffic.
+/** "+1.2 MB" */
+function plus_mb(?float $kib): string
+{
+    return $kib === null ? '—' : sprintf('%+.1f MB', $kib * 1024 / 1e6);
+}
+
+// The pool and the methods are told once, under the table ("FPM rows").
+$fpmVariants = [
+    'fpm:50' => 'FPM pool, inline delivery, pm.max_requests = 0',
+    'fpmrecycle:50' => sprintf('FPM pool, inline delivery, pm.max_requests = %d', $cfg['fpmRecycleRequests'] ?? 20),
+    'fpmdaemon:50' => 'FPM pool, the delivery daemon (mindbox.delivery = external)',
+];
+foreach ($fpmVariants as $k => $variant) {
+    $f = $sc[$k] ?? null;
+    if ($f === null) {
+        continue;
+    }
+    $what = sprintf('%s, %.0f s', $variant, $f['windowSeconds']);
+    $lat = $f['latencyMs'];
+    $row(
+        sprintf('%s: delivery latency, send() returned → Mindbox received it (%s events; %d never arrived, %d answered as duplicates)', $what, number_format($lat['n']), $f['lost'], $f['duplicates']),
+        '50 ms',
+        ms($lat['median']),
+        ms($lat['p99']),
+        '—',
+        'p99 ≤ 200 ms',
+        verdict($lat['p99'] <= 200 && $f['lost'] === 0, $f['lost'] > 0 ? "{$f['lost']} lost" : over($lat['p99'], 200))
+    );
+    [$target, $status] = $sendTarget($f['sendMs']['median'], $f['sendMs']['p99'], null, false);
+    $row("$what: send() inside a worker, timed by the request itself", '50 ms', ms($f['sendMs']['median']), ms($f['sendMs']['p99']), '—', $target, $status);
+
+    $cpu = $f['cpu'];
+    if ($cpu['daemonMsPerEvent'] !== null) {
+        [$label, $value] = [sprintf('CPU per delivered event of the daemon (the whole process; the workers\' extension threads: %s)', ms($cpu['workersMsPerEvent'])), $cpu['daemonMsPerEvent']];
+    } elseif ($cpu['holderMsPerEvent'] !== null) {
+        [$label, $value] = [sprintf('CPU per delivered event in the lease holder (its process less its PHP thread; all %d workers\' extension threads together: %s)', $f['workers'], ms($cpu['workersMsPerEvent'])), $cpu['holderMsPerEvent']];
+    } else {
+        [$label, $value] = [sprintf('CPU per delivered event, all workers\' extension threads together (each process less its PHP thread; the lease moved between %d workers)', $cpu['holders']), $cpu['workersMsPerEvent']];
+    }
+    $row("$what: $label", '50 ms', ms($value), '—', '—', '≤ 0.3 ms', verdict($value <= 0.3, over($value, 0.3)));
+
+    $t = $f['threads'];
+    $names = implode(', ', array_map(static fn ($n, $c) => "$n $c", array_keys($t['seenByName'] ?? []), $t['seenByName'] ?? [])) ?: 'none';
+    if ($cpu['daemonMsPerEvent'] !== null) {
+        $row(
+            sprintf('%s: threads started in the workers (the PID namespace\'s count less the daemon\'s; every worker\'s threads sampled every 10 ms: %d seen; the daemon started %d)', $what, $t['workerThreadsSeenEver'], $t['seenInDaemon']),
+            '50 ms',
+            $t['inWorkers'] === null ? '—' : (string)$t['inWorkers'],
+            '—',
+            '—',
+            '0',
+            $t['inWorkers'] === null ? '' : verdict($t['inWorkers'] === 0 && $t['workerThreadsSeenEver'] === 0, "{$t['inWorkers']} threads")
+        );
+    } elseif ($t['perEvent'] !== null) {
+        $row(
+            sprintf('%s: threads created per delivered event (%d threads for %s events, from the pool\'s PID namespace counter less the %d workers FPM started; seen by name: %s)', $what, $t['inWorkers'], number_format($f['deliveredInWindow']), $t['workersRespawned'], $names),
+            '50 ms',
+            sprintf('%.3f', $t['perEvent']),
+            '—',
+            '—',
+            '~0 (≤ 0.01)',
+            verdict($t['perEvent'] <= 0.01, sprintf('%.0f× the target', $t['perEvent'] / 0.01))
+        );
+    }
+
+    if (isset($f['rss'])) {
+        $r = $f['rss'];
+        $row(
+            sprintf(
+                '%s: resident memory (VmRSS) added per worker that sent, the largest (median %s%s; of it private anonymous memory: median %s, largest %s, and the extension\'s file (its code, shared by all workers): median %s; Pss, shared pages divided among the workers: median %s, largest %s; after the idle time: largest %s; against the same worker after the same requests without the extension\'s work, %s)',
+                $what,
+                plus_mb($r['addedMedianKiB']),
+                $r['addedHolderKiB'] === null ? '' : ', the holder ' . plus_mb($r['addedHolderKiB']),
+                plus_mb($r['addedAnonMedianKiB']),
+                plus_mb($r['addedAnonMaxKiB']),
+                plus_mb($r['addedExtensionFileMedianKiB'] ?? null),
+                plus_mb($r['addedPssMedianKiB'] ?? null),
+                plus_mb($r['addedPssMaxKiB'] ?? null),
+                plus_mb($r['addedIdleMaxKiB']),
+                mb($r['baselineMedianKiB'])
+            ),
+            '50 ms',
+            plus_mb($r['addedMaxKiB']),
+            '—',
+            '—',
+            '≤ +3 MB',
+            verdict($r['addedMaxKiB'] <= 3 * 1e6 / 1024, plus_mb($r['addedMaxKiB']))
+        );
+    }
+    if (isset($f['idle'])) {
+        $i = $f['idle'];
+        $other = count($i['commits']) - $i['leaseReleases'];
+        $empty = $i['emptyWrites'];
+        $row(
+            sprintf(
+                '%s: write transactions in the idle pool during %.0f s after the last event was settled: with changes (the -shm commit counter, every 10 ms) / empty (write locks seen by strace less commits)%s',
+                $what,
+                $i['seconds'],
+                ($i['leaseReleases'] > 0 ? sprintf('; %d of the commits is the lease\'s release, allowed', $i['leaseReleases']) : '; the lease stays held')
+                    . ($i['writersOtherThanHolder'] ? sprintf('; %d workers other than the holder wrote, the last %s after the drain', $i['writersOtherThanHolder'], duration($i['lastOtherWriterSeconds'] ?? null)) : '')
+            ),
+            '50 ms',
+            sprintf('%d / %s', count($i['commits']), $empty === null ? '?' : (string)$empty),
+            '—',
+            '—',
+            '0 (the lease release allowed)',
+            $empty === null ? '' : verdict($other <= 0 && $empty === 0, implode('; ', array_filter([$other > 0 ? "$other commits" : '', $empty > 0 ? "$empty empty" : ''])))
+        );
+    }
+}
+if ($get('fpmkill:50') !== null) {
+    $f = $sc['fpmkill:50'];
+    $k = $f['kill'];
+    $row(
+        sprintf(
+            'FPM pool, inline delivery: the delivering worker SIGKILLed under traffic, the longest time without a delivery after it (first delivery %s after the kill; %d never arrived, %d answered as duplicates)',
+            $k['firstDeliveryAfter'] === null ? 'never' : duration($k['firstDeliveryAfter']),
+            $f['lost'],
+            $f['duplicates']
+        ),
+        '50 ms',
+        $k['pid'] === null ? 'no holder' : duration($k['longestGap']),
+        '—',
+        '—',
+        '≤ 5 s',
+        $k['pid'] === null ? '' : verdict($k['longestGap'] <= 5 && $f['lost'] === 0, $f['lost'] > 0 ? "{$f['lost']} lost" : over($k['longestGap'], 5))
+    );
+}
+
+// 4. Cost.
 $phpCpu = $get('phpway:0', 'cpuMsPerEvent');
 if ($phpCpu !== null) {
     $row('CPU per event: the PHP way (PHP process: json_encode, curl, connect)', '0 ms', ms($phpCpu), '—', '1×');
@@ -404,6 +546,24 @@ foreach ($rows as $r) {
 }
 $lines[] = '';
 $lines[] = 'Throughput rows: "median" and "p99" are over 0.5 s (0 ms) or 1 s (50 ms) windows of the delivery; the p99 column is the slow tail (the rate 99 % of the windows reach). Drain and memory rows have one value.';
+if (array_intersect_key($sc, $fpmVariants + ['fpmkill:50' => 1]) !== []) {
+    $lines[] = '';
+    $lines[] = sprintf(
+        'FPM rows: a real php-fpm8.2 pool of %d static workers with the extension (on %d cores: most workers wait, as on a site at this rate), driven over FastCGI at %d requests a second, each request sending %d events with send() (Website.Register, Website.SetCart, Website.CreateOrder); measured after %d s of warm-up, the emulator at 50 ms (bench/fpm.php). '
+        . 'Latency: the journal\'s receivedAt (the request\'s arrival at the emulator) less the time send() returned in the worker. '
+        . 'CPU: utime + stime from /proc of a process less those of its main (PHP) thread, so the extension\'s threads alone, in 10 ms ticks; a worker that exits counts up to its last reading, at most 100 ms before. '
+        . 'Threads: the pool runs in a PID namespace of its own (unshare), whose last-allocated pid counts every process and thread created in it, less the worker processes FPM started; the names come from sampling /proc/<pid>/task every 10 ms. '
+        . 'Memory: VmRSS of each worker after the traffic against the same worker after %d s of the same requests that skip the extension (no client, no send()). '
+        . 'Idle writes: SQLite\'s commit counter in the outbox\'s -shm header (iChange), read every 10 ms, counts the transactions that changed the file; strace on every worker (and the daemon), attached before the drain, counts the WAL write lock taken (byte 120 of the -shm file), which empty write transactions take too. '
+        . 'Stall: the longest time between deliveries from the SIGKILL of the lease holder until the traffic ends (the shop kept sending, so events were pending all along).',
+        $cfg['fpmWorkers'],
+        $data['machine']['nproc'],
+        $cfg['fpmRate'],
+        $cfg['fpmEventsPerRequest'],
+        $cfg['fpmWarmupSeconds'],
+        $cfg['fpmBaselineSeconds']
+    );
+}
 $disturbed = [];
 foreach ($sc as $key => $s) {
     if (($s['foreignCpuShare'] ?? 0) > 0.15) {

@@ -16,6 +16,7 @@ declare(strict_types=1);
  */
 
 require __DIR__ . '/lib.php';
+require __DIR__ . '/../tests/php/Support/FpmPool.php';
 
 ini_set('memory_limit', '-1');
 
@@ -64,6 +65,20 @@ $config = [
     'diskEvents' => $sized(100000, 1000),
     'memoryCheckpoints' => array_values(array_unique([$sized(1000, 100), $sized(10000, 200), $sized(50000, 500), $sized(100000, 1000)])),
     'recoveryRate' => 50,
+    // The PHP-FPM pool: 16 static workers (on 2 cores: most of them wait, as on a real site at this
+    // rate), 20 requests a second of 3 events each.
+    'fpmWorkers' => 16,
+    'fpmRate' => 20,
+    'fpmEventsPerRequest' => 3,
+    'fpmWarmupSeconds' => 3,
+    'fpmSeconds' => max(5, (int)round(30 * $scale)),
+    'fpmBaselineSeconds' => 3,
+    'fpmIdleSeconds' => max(8, (int)round(30 * $scale)),
+    'fpmRecycleRequests' => 20,
+    // Long enough for every worker to be recycled at least once (16 × 20 requests at 20/s = 16 s).
+    'fpmRecycleSeconds' => max(20, (int)round(30 * $scale)),
+    'fpmKillSeconds' => max(8, (int)round(12 * $scale)),
+    'fpmKillAt' => 3,
     'rateLimit' => BENCH_DEFAULT_RATE_LIMIT,
     'operationMix' => BENCH_OPERATION_MIX,
 ];
@@ -105,16 +120,6 @@ function machine_busy(): int
     return $f[0] + $f[1] + $f[2] + $f[5] + $f[6] + $f[7];
 }
 
-function process_jiffies(int $pid): int
-{
-    $stat = @file_get_contents("/proc/$pid/stat");
-    if (!is_string($stat)) {
-        return 0;
-    }
-    $fields = explode(' ', substr($stat, strrpos($stat, ')') + 2));
-    return (int)$fields[11] + (int)$fields[12];
-}
-
 function children_cpu(): float
 {
     $u = getrusage(1);
@@ -125,25 +130,28 @@ function children_cpu(): float
  * Runs one worker script in its own PHP process and returns its JSON line.
  *
  * @param array<string, mixed> $args
+ * @param list<string> $prefix a command the PHP process runs under
  * @return array<string, mixed>
  */
-function worker(string $script, array $args, bool $withExtension = true, float $timeout = 900): array
+function worker(string $script, array $args, bool $withExtension = true, float $timeout = 900, array $prefix = []): array
 {
-    return workers([[$script, $args, $withExtension]], $timeout)[0];
+    return workers([[$script, $args, $withExtension, $prefix]], $timeout)[0];
 }
 
 /**
- * Runs several workers at once; returns their JSON lines in order.
+ * Runs several workers at once; returns their JSON lines in order. A job's fourth element, if any,
+ * is a command that the PHP process runs under (unshare …).
  *
- * @param list<array{0: string, 1: array<string, mixed>, 2: bool}> $jobs
+ * @param list<array{0: string, 1: array<string, mixed>, 2: bool, 3?: list<string>}> $jobs
  * @return list<array<string, mixed>>
  */
 function workers(array $jobs, float $timeout = 900): array
 {
     global $extension;
     $running = [];
-    foreach ($jobs as $k => [$script, $args, $withExtension]) {
-        $command = [PHP_BINARY, '-d', 'memory_limit=-1'];
+    foreach ($jobs as $k => $job) {
+        [$script, $args, $withExtension] = $job;
+        $command = [...($job[3] ?? []), PHP_BINARY, '-d', 'memory_limit=-1'];
         if ($withExtension) {
             array_push($command, '-d', "extension=$extension");
         }
@@ -211,15 +219,15 @@ function scenario(string $key, string $title, callable $body): void
     fwrite(STDERR, sprintf("  %-58s ", $title));
     $busy0 = machine_busy();
     $ours0 = children_cpu();
-    $emu0 = array_sum(array_map(static fn ($e) => process_jiffies($e['pid']), $emulators));
+    $emu0 = array_sum(array_map(static fn ($e) => (bench_proc_ticks($e['pid']) ?? 0), $emulators));
     $self0 = bench_cpu();
     $t0 = microtime(true);
     $summary = $body();
     $wall = microtime(true) - $t0;
-    $tick = 100.0;
+    $tick = (float)BENCH_CLOCK_TICKS;
     $busy = (machine_busy() - $busy0) / $tick;
     $ours = (children_cpu() - $ours0) + (bench_cpu() - $self0)
-        + (array_sum(array_map(static fn ($e) => process_jiffies($e['pid']), $emulators)) - $emu0) / $tick;
+        + (array_sum(array_map(static fn ($e) => (bench_proc_ticks($e['pid']) ?? 0), $emulators)) - $emu0) / $tick;
     $foreign = max(0.0, $busy - $ours);
     $summary['wallSeconds'] = $wall;
     $summary['foreignCpuShare'] = $wall > 0 ? $foreign / $wall : 0.0;
@@ -309,11 +317,71 @@ function journal_rates(int $latency, float $from, float $window): array
     ];
 }
 
-/** @param list<float> $samples */
-function latency_summary(array $samples): array
+/**
+ * Runs bench/fpm.php against the 50 ms emulator: a real PHP-FPM pool under the shop's traffic, in a
+ * PID namespace of its own where the machine allows one, so that the pool's thread creations count.
+ *
+ * @param array<string, mixed> $overrides arguments over the defaults of the configuration
+ * @return array<string, mixed>
+ */
+function fpm_pool(string $name, array $overrides): array
 {
-    $s = bench_stats($samples);
-    return ['median' => $s['median'], 'p99' => $s['p99'], 'mean' => $s['mean'], 'max' => $s['max'], 'n' => $s['n']];
+    global $config, $work, $extension;
+    reset_emulator(50);
+    $prefix = pid_namespace_prefix();
+    $args = $overrides + target(50, '') + [
+        'dir' => "$work/$name",
+        'extension' => $extension,
+        'daemon' => env('BENCH_DELIVER'),
+        'workers' => $config['fpmWorkers'],
+        'maxRequests' => 0,
+        'delivery' => 'inline',
+        'rate' => $config['fpmRate'],
+        'warmupSeconds' => $config['fpmWarmupSeconds'],
+        'seconds' => $config['fpmSeconds'],
+        'baselineSeconds' => 0,
+        'idleSeconds' => 0,
+        'killAt' => null,
+        'pidNamespace' => $prefix !== [],
+    ];
+    $r = worker('fpm.php', $args, true, 600, $prefix);
+    exec('rm -rf ' . escapeshellarg("$work/$name"));
+    return $r;
+}
+
+/**
+ * The command that starts a process in a PID namespace of its own, with its own /proc (and kills
+ * what runs in it when it ends); none when this machine does not allow it (it needs root).
+ *
+ * @return list<string>
+ */
+function pid_namespace_prefix(): array
+{
+    static $prefix = null;
+    if ($prefix === null) {
+        $prefix = ['unshare', '--pid', '--fork', '--kill-child', '--mount-proc'];
+        exec(implode(' ', $prefix) . ' true 2>/dev/null', $output, $code);
+        if ($code !== 0) {
+            fwrite(STDERR, "  (no PID namespace: the pool's thread creations are only sampled)\n");
+            $prefix = [];
+        }
+    }
+    return $prefix;
+}
+
+/** @param array<string, mixed> $r bench/fpm.php's result */
+function fpm_headline(array $r): string
+{
+    $cpu = $r['cpu']['holderMsPerEvent'] ?? $r['cpu']['daemonMsPerEvent'] ?? $r['cpu']['workersMsPerEvent'];
+    return sprintf(
+        'latency p50 %.1f ms, p99 %.1f ms; send() p50 %.4f ms, p99 %.3f ms; CPU %.3f ms/event; threads %s/event',
+        $r['latencyMs']['median'],
+        $r['latencyMs']['p99'],
+        $r['sendMs']['median'],
+        $r['sendMs']['p99'],
+        $cpu,
+        $r['threads']['perEvent'] === null ? '?' : sprintf('%.3f', $r['threads']['perEvent'])
+    );
 }
 
 fwrite(STDERR, sprintf(
@@ -331,20 +399,20 @@ foreach ([0, 50] as $latency) {
     scenario("phpway:$latency", "PHP way (curl, new connection) at $latency ms, $n calls", static function () use ($latency, $n) {
         reset_emulator($latency);
         $r = worker('php_way.php', target($latency, '') + ['n' => $n], false);
-        $s = latency_summary($r['samplesMs']) + ['cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n'], 'bodyBytes' => $r['bodyBytes']];
+        $s = bench_summary($r['samplesMs']) + ['cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n'], 'bodyBytes' => $r['bodyBytes']];
         $s['connections'] = bench_control($GLOBALS['emulators'][$latency]['url'], 'GET', '/stats')['mindboxConnections'];
         return $s + ['headline' => sprintf('median %.3f ms, p99 %.3f ms', $s['median'], $s['p99'])];
     });
     scenario("floor:$latency", "the emulator's own latency (curl, kept-alive) at $latency ms", static function () use ($latency, $n) {
         reset_emulator($latency);
         $r = worker('floor.php', target($latency, '') + ['n' => $n], false);
-        $s = latency_summary($r['samplesMs']);
+        $s = bench_summary($r['samplesMs']);
         return $s + ['headline' => sprintf('median %.3f ms, p99 %.3f ms', $s['median'], $s['p99'])];
     });
     scenario("call:$latency", "MindboxClient::call() at $latency ms, $n calls", static function () use ($latency, $n) {
         reset_emulator($latency);
         $r = worker('ext_call.php', target($latency, outbox_path('call')) + ['n' => $n]);
-        $s = latency_summary($r['samplesMs']) + ['cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n']];
+        $s = bench_summary($r['samplesMs']) + ['cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n']];
         $s['connections'] = bench_control($GLOBALS['emulators'][$latency]['url'], 'GET', '/stats')['mindboxConnections'];
         return $s + ['headline' => sprintf('median %.3f ms, p99 %.3f ms, %d connection(s)', $s['median'], $s['p99'], $s['connections'])];
     });
@@ -356,7 +424,7 @@ foreach ([0, 50] as $latency) {
     scenario("send:$latency", "createOrder() back to back at $latency ms, $n sends", static function () use ($latency, $n) {
         reset_emulator($latency);
         $r = worker('ext_send.php', target($latency, outbox_path('send')) + ['mode' => 'createOrder', 'n' => $n]);
-        $s = latency_summary($r['samplesMs']) + [
+        $s = bench_summary($r['samplesMs']) + [
             'cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n'],
             'threadCpuMsPerEvent' => 1000 * $r['threadCpuSeconds'] / $r['n'],
         ];
@@ -367,7 +435,7 @@ foreach ([0, 50] as $latency) {
     scenario("paced:$latency", "send() of the mix at $rate/s at $latency ms, $paced sends", static function () use ($latency, $paced, $rate) {
         reset_emulator($latency);
         $r = worker('ext_send.php', target($latency, outbox_path('paced')) + ['mode' => 'mix', 'n' => $paced, 'rate' => $rate]);
-        $s = latency_summary($r['samplesMs']) + [
+        $s = bench_summary($r['samplesMs']) + [
             'cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n'],
             'threadCpuMsPerEvent' => 1000 * $r['threadCpuSeconds'] / $r['n'],
         ];
@@ -385,7 +453,7 @@ scenario('cold:0', "first createOrder() of a new process, {$config['coldProcesse
         $first[] = $r['firstMs'];
         $second[] = $r['secondMs'];
     }
-    $s = latency_summary($first) + ['second' => latency_summary($second)];
+    $s = bench_summary($first) + ['second' => bench_summary($second)];
     return $s + ['headline' => sprintf('median %.3f ms, p99 %.3f ms', $s['median'], $s['p99'])];
 });
 
@@ -418,7 +486,7 @@ foreach ([0, 50] as $latency) {
                 'processes' => $p,
                 'pendingLeft' => max(array_column($runs, 'pendingLeft')),
                 'sendSeconds' => $sentAt - $start,
-                'send' => latency_summary($samples),
+                'send' => bench_summary($samples),
                 'cpuMsPerEvent' => 1000 * array_sum(array_column($runs, 'cpuTotalSeconds')) / $n,
                 'sendThreadCpuMsPerEvent' => 1000 * array_sum(array_column($runs, 'threadCpuSendSeconds')) / $n,
             ];
@@ -550,6 +618,43 @@ scenario('memory:0', 'resident memory, up to ' . end($config['memoryCheckpoints'
         $last['sends'],
         $s['lastKiB'] / 1024
     )];
+});
+
+// 6. A real PHP-FPM pool under a shop's traffic, against the 50 ms emulator: the extension delivering
+// inline (without and with recycled workers, and with its delivering worker SIGKILLed), and the
+// delivery daemon delivering (mindbox.delivery = external).
+if (\MindboxTests\Support\FpmPool::binary() === null) {
+    bench_fail('php-fpm8.2 is not installed (scripts/bench.sh installs it)');
+}
+$fpm = sprintf('%d static workers, %d requests/s × %d events', $config['fpmWorkers'], $config['fpmRate'], $config['fpmEventsPerRequest']);
+scenario('fpm:50', "PHP-FPM, $fpm, inline delivery, {$config['fpmSeconds']} s + {$config['fpmIdleSeconds']} s idle", static function () use ($config) {
+    $r = fpm_pool('fpm', ['baselineSeconds' => $config['fpmBaselineSeconds'], 'idleSeconds' => $config['fpmIdleSeconds']]);
+    return $r + ['headline' => fpm_headline($r) . sprintf(
+        '; +%.1f MB a worker; idle: %d commits, %s empty writes',
+        ($r['rss']['addedMaxKiB'] ?? 0) / 1024,
+        count($r['idle']['commits']),
+        $r['idle']['emptyWrites'] ?? '?'
+    )];
+});
+scenario('fpmrecycle:50', "PHP-FPM, $fpm, inline delivery, pm.max_requests = {$config['fpmRecycleRequests']}, {$config['fpmRecycleSeconds']} s", static function () use ($config) {
+    $r = fpm_pool('fpmrecycle', ['maxRequests' => $config['fpmRecycleRequests'], 'seconds' => $config['fpmRecycleSeconds']]);
+    return $r + ['headline' => fpm_headline($r) . sprintf('; %d workers started', $r['threads']['workersRespawned'])];
+});
+scenario('fpmkill:50', "PHP-FPM, $fpm, inline delivery, the holder SIGKILLed", static function () use ($config) {
+    $r = fpm_pool('fpmkill', ['seconds' => $config['fpmKillSeconds'], 'killAt' => $config['fpmKillAt']]);
+    $k = $r['kill'];
+    return $r + ['headline' => sprintf(
+        'killed %s; first delivery after %s s, longest gap %.2f s; lost %d, duplicates %d',
+        $k['pid'] ?? 'nobody',
+        $k['firstDeliveryAfter'] === null ? 'never' : sprintf('%.3f', $k['firstDeliveryAfter']),
+        $k['longestGap'],
+        $r['lost'],
+        $r['duplicates']
+    )];
+});
+scenario('fpmdaemon:50', "PHP-FPM, $fpm, the delivery daemon, {$config['fpmSeconds']} s + {$config['fpmIdleSeconds']} s idle", static function () use ($config) {
+    $r = fpm_pool('fpmdaemon', ['delivery' => 'external', 'baselineSeconds' => $config['fpmBaselineSeconds'], 'idleSeconds' => $config['fpmIdleSeconds']]);
+    return $r + ['headline' => fpm_headline($r) . sprintf('; worker threads ever seen %d', $r['threads']['workerThreadsSeenEver'])];
 });
 
 // The outage in real time: how soon delivery resumes once Mindbox is back. Two PHP-FPM-like

@@ -11,12 +11,14 @@
 #   BENCH_README=0 bash scripts/bench.sh        # leave README.md alone
 #   BENCH_ONLY=send,call bash scripts/bench.sh  # only these measurements (keys: phpway, call, send,
 #                                               # paced, cold, deliver, drain, oneop, outage, disk,
-#                                               # memory, recovery)
+#                                               # memory, fpm, fpmrecycle, fpmkill, fpmdaemon,
+#                                               # recovery)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 
-ensure_build_deps
+# php-fpm for the PHP-FPM pool rows, strace to see the idle pool's write transactions.
+ensure_build_deps php8.2-fpm strace
 
 step "building the extension and the emulator (release)"
 cargo build --workspace --release --quiet
@@ -44,7 +46,7 @@ for latency in 0 50; do
     export "BENCH_URL_$latency=http://127.0.0.1:$(cat "$work/port$latency")"
 done
 
-export BENCH_EXTENSION="$PWD/target/release/libmindbox.so" BENCH_WORK="$work"
+export BENCH_EXTENSION="$PWD/target/release/libmindbox.so" BENCH_DELIVER="$PWD/target/release/mindbox-deliver" BENCH_WORK="$work"
 mkdir -p "$work/out"
 step "measuring (emulators at $BENCH_URL_0 and $BENCH_URL_50)"
 php bench/run.php "$work/out/results.json"
