@@ -19,8 +19,9 @@ use std::time::{Duration, Instant};
 /// unchanged (`PRAGMA data_version`) costs no query. Quick while items flow, slower when quiet.
 const POLL: Duration = Duration::from_millis(20);
 const QUIET_POLL: Duration = Duration::from_millis(100);
-/// How often a process that does not hold the lease checks that its holder still lives.
-const STANDBY_POLL: Duration = Duration::from_millis(50);
+/// How often a process that does not hold the lease checks that its holder still lives: a
+/// holder killed without a word is replaced within this (and its lease's claims freed).
+const STANDBY_POLL: Duration = Duration::from_millis(250);
 /// The dispatcher ends after this long with nothing to do; the next send starts it again.
 const HOLDER_IDLE_EXIT: Duration = Duration::from_secs(5);
 const STANDBY_IDLE_EXIT: Duration = Duration::from_secs(2);
@@ -53,6 +54,9 @@ pub(super) struct Shared {
     pub release_backoff: bool,
     /// Something was sent (or a flush asked): look now.
     pub poked: bool,
+    /// Something was sent while a look could change nothing (another process holds the lease,
+    /// Mindbox is held off): the process is busy, the dispatcher stays, but it sleeps on.
+    pub sent_unlooked: bool,
     pub state: State,
     pub cycles: u64,
     /// A cycle is being written: the answers it took are in neither `settled` nor the file yet.
@@ -102,6 +106,7 @@ impl Deliverer {
                 settled: Vec::new(),
                 release_backoff: false,
                 poked: false,
+                sent_unlooked: false,
                 state: State::Idle,
                 cycles: 0,
                 cycling: false,
@@ -134,12 +139,21 @@ impl Deliverer {
         self.stop.load(Ordering::SeqCst)
     }
 
-    /// Called after each send: the dispatcher looks at once (and starts, if it is not running).
+    /// Called after each send: the dispatcher looks at once (and starts, if it is not running),
+    /// unless a look could change nothing before its own next one. A shop sending thousands of
+    /// events while Mindbox is down would otherwise keep a reader in the file all the time, and
+    /// SQLite never gets to restart the WAL, which then grows without end.
     pub fn notify(self: &Arc<Self>) {
         if self.stopping() {
             return;
         }
         let mut s = self.lock();
+        let pointless = s.dispatching
+            && (s.state == State::Standby || s.holdoff.holding(Instant::now()).is_some());
+        if pointless {
+            s.sent_unlooked = true;
+            return;
+        }
         s.poked = true;
         self.ensure_dispatching(&mut s);
         drop(s);
@@ -209,7 +223,13 @@ impl Deliverer {
             // Rest until an answer, a send, a due time or the next look.
             loop {
                 let now = Instant::now();
-                let wake = due.map_or(next_look, |d| d.min(next_look));
+                // Only the holder looks for other processes' items; the others wait for their time.
+                let looking = !matches!(s.state, State::Standby | State::Backoff | State::Refused);
+                let wake = match due {
+                    Some(d) if looking => d.min(next_look),
+                    Some(d) => d,
+                    None => next_look,
+                };
                 if self.stopping() || !s.settled.is_empty() || s.poked || now >= wake {
                     break;
                 }
@@ -232,6 +252,9 @@ impl Deliverer {
             let release_backoff = std::mem::take(&mut s.release_backoff);
             let key_refused = s.key_refused.take();
             let poked = std::mem::take(&mut s.poked);
+            if std::mem::take(&mut s.sent_unlooked) {
+                quiet_since = now;
+            }
             let holding = s.holdoff.holding(now);
             let busy = s.in_flight + s.jobs.len();
             let room = if s.holdoff.probing() {

@@ -162,15 +162,22 @@ impl Store {
     }
 
     /// Gives up the endpoint's lease, if this holder has it.
+    /// Gives the lease up if this holder has it. Asked first, so that a process that never held
+    /// it takes no write lock: an idle pool writes nothing.
     pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
         let _inside = forksafe::enter();
-        exec(
-            &self.conn,
-            "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
-            params![scope.lease_name(), holder],
-        )
-        .map(drop)
-        .map_err(|e| self.fail(e))
+        let args = params![scope.lease_name(), holder];
+        let held = self
+            .conn
+            .prepare_cached("SELECT 1 FROM leases WHERE name = ?1 AND holder = ?2")
+            .and_then(|mut stmt| stmt.exists(args))
+            .map_err(|e| self.fail(e))?;
+        if !held {
+            return Ok(());
+        }
+        exec(&self.conn, "DELETE FROM leases WHERE name = ?1 AND holder = ?2", args)
+            .map(drop)
+            .map_err(|e| self.fail(e))
     }
 }
 
