@@ -176,15 +176,17 @@ interface MindboxClientInterface
     public function outboxStats(): array;
 
     /**
-     * Items parked as failed (a ValidationError, another 4xx, or maxAttempts reached), oldest first.
+     * Items parked as failed (a ValidationError, another 4xx, or maxAttempts reached), oldest first,
+     * a page at a time.
      *
      * @param int $limit 1 to 10000.
+     * @param int $afterId Only items with a larger id: the last id of the page before, to page on.
      * @return list<array{id: int, operation: string, transactionId: string, attempts: int, httpStatus: int, status: string|null, errorId: string|null, message: string}>
      *     `status` is Mindbox's status (`ValidationError`, `ProtocolError`, `InternalServerError`) when known.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
      */
-    public function failedItems(int $limit = 100): array;
+    public function failedItems(int $limit = 100, int $afterId = 0): array;
 
     /**
      * Moves parked items back to pending with a fresh attempt budget (same transactionId).
@@ -223,14 +225,15 @@ final class MindboxClient implements MindboxClientInterface
      *     retryMaxDelay?: float|int,
      *     lease?: float|int
      * } $config `baseUrl` defaults to https://api.mindbox.ru (plain http only to loopback),
-     *     `timeout` to 5 s, `connectTimeout` to 2 s, `outbox` to ini `mindbox.outbox` or a file in
-     *     the temp dir, `maxAttempts` to 12, `rateLimit` to 8000 a minute per operation
+     *     `timeout` to 5 s, `connectTimeout` to 2 s, `outbox` to ini `mindbox.outbox` (one of the
+     *     two is required; its directory must not be writable by other users), `maxAttempts` to 12, `rateLimit` to 8000 a minute per operation
      *     (0: no limit), `concurrency` to 16 requests in flight, `retryDelay` to 2 s (doubling
-     *     up to `retryMaxDelay`, 1800 s), `lease` to 60 s (after which the work of a killed
-     *     process is taken over), `synchronous` to NORMAL.
-     * @throws MindboxInvalidArgumentException An unknown key or a bad value, named by its path.
+     *     up to `retryMaxDelay`, 1800 s), `lease` to 60 s (a delivering process found dead
+     *     is replaced at once; one that hangs, or is on another host, after its lease), `synchronous` to NORMAL.
+     * @throws MindboxInvalidArgumentException An unknown key or a bad value, named by its path;
+     *     or `__construct()` called again on a client.
      */
-    public function __construct(array $config) {}
+    public function __construct(#[\SensitiveParameter] array $config) {}
 
     /**
      * {@inheritDoc}
@@ -378,15 +381,17 @@ final class MindboxClient implements MindboxClientInterface
     public function outboxStats(): array {}
 
     /**
-     * Items parked as failed (a ValidationError, another 4xx, or maxAttempts reached), oldest first.
+     * Items parked as failed (a ValidationError, another 4xx, or maxAttempts reached), oldest first,
+     * a page at a time.
      *
      * @param int $limit 1 to 10000.
+     * @param int $afterId Only items with a larger id: the last id of the page before, to page on.
      * @return list<array{id: int, operation: string, transactionId: string, attempts: int, httpStatus: int, status: string|null, errorId: string|null, message: string}>
      *     `status` is Mindbox's status (`ValidationError`, `ProtocolError`, `InternalServerError`) when known.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
      */
-    public function failedItems(int $limit = 100): array {}
+    public function failedItems(int $limit = 100, int $afterId = 0): array {}
 
     /**
      * Moves parked items back to pending with a fresh attempt budget (same transactionId).

@@ -39,7 +39,7 @@ if ($notice !== null) {
 
 $e = static fn ($value): string => htmlspecialcharsbx((string)$value);
 try {
-    $blocks = OutboxPage::overview();
+    $blocks = OutboxPage::overview((array)$request->get('after'));
 } catch (Throwable $error) {
     $blocks = [];
     CAdminMessage::ShowMessage($error->getMessage());
@@ -81,6 +81,13 @@ foreach ($blocks as $block) {
                 </tr>
             <?php endforeach; ?>
         </table>
+        <?php if ($block['after'] > 0): ?>
+            <a href="?lang=<?= $e(LANGUAGE_ID) ?>"><?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OUTBOX_FIRST_PAGE')) ?></a>
+        <?php endif; ?>
+        <?php if ($block['nextAfter'] !== null): ?>
+            <a href="?<?= $e(http_build_query(['lang' => LANGUAGE_ID, 'after' => [$block['siteId'] => $block['nextAfter']]])) ?>"><?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OUTBOX_NEXT_PAGE')) ?></a>
+        <?php endif; ?>
+        <br>
         <input type="submit" name="retry_selected" value="<?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OUTBOX_RETRY_SELECTED')) ?>">
         <input type="submit" name="retry_all" value="<?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OUTBOX_RETRY_ALL')) ?>" class="adm-btn-save">
     </form>

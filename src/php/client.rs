@@ -16,7 +16,7 @@ use crate::core::request::CallOptions;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::ZendHashTable;
+use ext_php_rs::types::{ZendClassObject, ZendHashTable};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -92,10 +92,31 @@ pub trait MindboxClientInterface {
 
     fn outbox_stats(&self) -> PhpResult<ZBox<ZendHashTable>>;
 
-    #[php(defaults(limit = 100))]
-    fn failed_items(&self, limit: i64) -> PhpResult<ZBox<ZendHashTable>>;
+    // PHP names the parameter after the Rust one, and PHP's style is camelCase.
+    #[allow(non_snake_case)]
+    #[php(defaults(limit = 100, afterId = 0))]
+    fn failed_items(&self, limit: i64, afterId: i64) -> PhpResult<ZBox<ZendHashTable>>;
 
     fn retry_failed(&self, ids: Option<&ZendHashTable>) -> PhpResult<i64>;
+}
+
+/// `$client->__construct([...])` again would swap the settings of a client that may have sends
+/// in flight under the old ones; PHP allows the call, so the constructor asks whether `$this` is
+/// already a client.
+fn constructed_already() -> bool {
+    // SAFETY: read during the constructor's own call, on the request's thread: the executor
+    // globals and the current frame are alive.
+    unsafe {
+        let Some(frame) = ext_php_rs::ffi::ext_php_rs_executor_globals()
+            .as_ref()
+            .and_then(|eg| eg.current_execute_data.as_mut())
+        else {
+            return false;
+        };
+        frame
+            .get_self()
+            .is_some_and(|this| ZendClassObject::<MindboxClient>::from_zend_obj(this).is_some())
+    }
 }
 
 #[php_class]
@@ -109,6 +130,12 @@ pub struct MindboxClient {
 #[php_impl]
 impl MindboxClient {
     pub fn __construct(config: &ZendHashTable) -> PhpResult<Self> {
+        if constructed_already() {
+            return Err(to_php(Error::invalid(
+                "config",
+                "this MindboxClient is already constructed; create a new one for other settings",
+            )));
+        }
         let value = convert::array_to_json(config, "config").map_err(to_php)?;
         let config = Config::from_value(&value, default_outbox()).map_err(to_php)?;
         Ok(MindboxClient {
@@ -245,9 +272,10 @@ impl MindboxClient {
         })))
     }
 
-    #[php(defaults(limit = 100))]
-    pub fn failed_items(&self, limit: i64) -> PhpResult<ZBox<ZendHashTable>> {
-        let items = self.client.failed_items(limit).map_err(to_php)?;
+    #[allow(non_snake_case)]
+    #[php(defaults(limit = 100, afterId = 0))]
+    pub fn failed_items(&self, limit: i64, afterId: i64) -> PhpResult<ZBox<ZendHashTable>> {
+        let items = self.client.failed_items(limit, afterId).map_err(to_php)?;
         let list: Vec<Value> = items
             .into_iter()
             .map(|i| {

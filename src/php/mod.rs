@@ -3,6 +3,7 @@
 mod client;
 mod convert;
 mod exceptions;
+mod sensitive;
 
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::prelude::*;
@@ -21,6 +22,7 @@ static INI: IniEntryDefs<3> = IniEntryDefs::new([
 fn startup(_ty: i32, module_number: i32) -> i32 {
     IniEntryDef::register(INI.as_slice(), module_number);
     keep_loaded();
+    sensitive::install();
     match exceptions::register() {
         Ok(()) => 0,
         Err(_) => 1,

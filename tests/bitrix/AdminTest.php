@@ -75,8 +75,11 @@ final class AdminTest extends ModuleTestCase
     {
         $this->shop->configure(['endpoint_id' => 'outlet'], 's2');
 
-        $blocks = OutboxPage::overview();
+        $blocks = OutboxPage::overview(['s2' => '250']);
         $this->assertSame(['', 's2'], array_column($blocks, 'siteId'));
+        $pages = array_values(array_filter($this->calls, static fn ($c) => $c['method'] === 'failedItems'));
+        $this->assertSame([['', [100, 0]], ['s2', [100, 250]]], array_map(static fn ($c) => [$c['site'], $c['args']], $pages), 'each site pages on its own');
+        $this->assertSame([null, null], array_column($blocks, 'nextAfter'), 'a short page is the last');
         $this->assertSame(['pending' => 0, 'failed' => 0, 'oldestPendingAge' => 0.0, 'lastError' => null], $blocks[0]['stats']);
 
         OutboxPage::retry('s2', ['3', 'x', '7']);

@@ -147,4 +147,18 @@ final class BadInputTest extends EmulatorTestCase
         self::assertStringContainsString('MindboxUnavailableException: Mindbox is unavailable (HTTP 200): the answer would take about', $text);
         self::assertStringContainsString('shutdown ran', $text);
     }
+
+    public function testASecondConstructIsRefusedAndTheClientKeepsItsSettings(): void
+    {
+        $client = $this->client();
+        try {
+            $client->__construct(['endpointId' => 'other', 'secretKey' => 'other-key', 'baseUrl' => 'http://127.0.0.1:1']);
+            self::fail('a second __construct was accepted');
+        } catch (\MindboxInvalidArgumentException $e) {
+            self::assertStringContainsString('already constructed', $e->getMessage());
+        }
+        self::assertSame('Success', $client->call('Website.Ping', ['a' => 1])['status']);
+        [$request] = self::emulator()->journal();
+        self::assertSame(self::emulator()->endpointId(), $request['endpointId'], 'still the first settings');
+    }
 }

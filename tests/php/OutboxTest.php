@@ -125,6 +125,10 @@ final class OutboxTest extends EmulatorTestCase
 
         $failed = $client->failedItems();
         self::assertCount(2, $failed);
+        $firstPage = $client->failedItems(1);
+        self::assertSame([$failed[0]], $firstPage, 'oldest first, a page at a time');
+        self::assertSame([$failed[1]], $client->failedItems(1, $firstPage[0]['id']));
+        self::assertSame([], $client->failedItems(1, $failed[1]['id']));
         $byOperation = array_column($failed, null, 'operation');
         $protocol = $byOperation['Website.Refused'];
         self::assertSame($refused, $protocol['transactionId']);
@@ -347,6 +351,7 @@ final class OutboxTest extends EmulatorTestCase
             fn () => $client->send('Website.X', ['a' => 1], ['transactionId' => 'nope']),
             fn () => $client->flush(-1.0),
             fn () => $client->failedItems(0),
+            fn () => $client->failedItems(10, -1),
             fn () => $client->retryFailed(['x']),
         ] as $i => $bad) {
             try {

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace MindboxTests;
 
+use MindboxClient;
 use MindboxException;
 use MindboxTests\Support\EmulatorTestCase;
 
@@ -53,5 +54,25 @@ final class SecretTest extends EmulatorTestCase
         foreach ($messages as $message) {
             self::assertStringNotContainsString(self::SECRET, $message);
         }
+    }
+
+    /**
+     * Traces keep arguments where zend.exception_ignore_args is off (php.ini-development, many
+     * shops' staging): the config must show as a SensitiveParameterValue.
+     */
+    public function testTracesWithArgumentsDoNotShowTheConfig(): void
+    {
+        $before = ini_set('zend.exception_ignore_args', '0');
+        try {
+            new MindboxClient(['endpointId' => 'e', 'secretKey' => self::SECRET, 'baseUrl' => 'http://127.0.0.1:1#x']);
+            self::fail('the bad baseUrl was accepted');
+        } catch (\MindboxInvalidArgumentException $e) {
+            self::assertInstanceOf(\SensitiveParameterValue::class, $e->getTrace()[0]['args'][0]);
+            self::assertStringNotContainsString(self::SECRET, $e->getTraceAsString() . print_r($e->getTrace(), true) . $e);
+        } finally {
+            ini_set('zend.exception_ignore_args', (string)$before);
+        }
+        $parameter = (new \ReflectionMethod(MindboxClient::class, '__construct'))->getParameters()[0];
+        self::assertSame(['SensitiveParameter'], array_map(static fn ($a) => $a->getName(), $parameter->getAttributes()));
     }
 }

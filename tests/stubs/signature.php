@@ -55,6 +55,7 @@ foreach ($classes as $name) {
                 'default' => $p->isDefaultValueAvailable() ? var_export($p->getDefaultValue(), true) : null,
                 'byRef' => $p->isPassedByReference(),
                 'variadic' => $p->isVariadic(),
+                'attributes' => array_map(static fn (ReflectionAttribute $a): string => $a->getName(), $p->getAttributes()),
             ];
         }
         $methods[$method->getName()] = [

@@ -10,16 +10,25 @@ final class OutboxPage
 {
     public const FAILED_LIMIT = 100;
 
-    /** @return list<array{siteId: string, stats: array, failed: array}> */
-    public static function overview(): array
+    /**
+     * @param array<string, int|string> $after per site, the last item id of the page before
+     * @return list<array{siteId: string, stats: array, failed: array, after: int, nextAfter: int|null}>
+     *     `nextAfter` is where the next page starts, null on the last one
+     */
+    public static function overview(array $after = []): array
     {
         $blocks = [];
         foreach (Settings::distinctConfigured() as $settings) {
-            $client = Mindbox::client($settings->siteId());
+            $siteId = $settings->siteId();
+            $client = Mindbox::client($siteId);
+            $from = max(0, (int)($after[$siteId] ?? 0));
+            $failed = $client->failedItems(self::FAILED_LIMIT, $from);
             $blocks[] = [
-                'siteId' => $settings->siteId(),
+                'siteId' => $siteId,
                 'stats' => $client->outboxStats(),
-                'failed' => $client->failedItems(self::FAILED_LIMIT),
+                'failed' => $failed,
+                'after' => $from,
+                'nextAfter' => count($failed) === self::FAILED_LIMIT ? (int)end($failed)['id'] : null,
             ];
         }
         return $blocks;

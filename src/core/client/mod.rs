@@ -177,13 +177,17 @@ impl Client {
         })
     }
 
-    pub fn failed_items(&self, limit: i64) -> Result<Vec<FailedItem>> {
+    /// A page of parked items: `limit` of them with ids above `after_id`.
+    pub fn failed_items(&self, limit: i64, after_id: i64) -> Result<Vec<FailedItem>> {
         if !(1..=10_000).contains(&limit) {
             return Err(Error::invalid("limit", "must be from 1 to 10000"));
         }
+        if after_id < 0 {
+            return Err(Error::invalid("afterId", "must be 0 or an item id"));
+        }
         let path = self.outbox_path()?;
         outbox::with_store(&self.config, &path, |store| {
-            store.failed(&outbox::scope(&self.config), limit as u32)
+            store.failed(&outbox::scope(&self.config), limit as u32, after_id)
         })
     }
 

@@ -120,7 +120,7 @@ fn refusals_are_parked_at_once_with_their_reason() {
     let (report, _, stats) = client.flush(10.0).unwrap();
     assert_eq!((report.failed, stats.pending, stats.failed), (1, 0, 1));
     assert_eq!(seen.try_iter().count(), 1);
-    let failed = client.failed_items(10).unwrap();
+    let failed = client.failed_items(10, 0).unwrap();
     assert_eq!(
         (failed[0].failure.http_status, failed[0].attempts),
         (400, 1)
@@ -139,7 +139,7 @@ fn unavailability_is_retried_until_max_attempts() {
     while client.stats().unwrap().failed == 0 && Instant::now() < deadline {
         client.flush(1.0).unwrap();
     }
-    let failed = client.failed_items(10).unwrap();
+    let failed = client.failed_items(10, 0).unwrap();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].attempts, client.config().max_attempts);
     assert_eq!(

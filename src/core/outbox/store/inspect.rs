@@ -74,16 +74,18 @@ impl Store {
         super::lease::key_refused(&self.conn, scope, key_fp).map_err(|e| self.fail(e))
     }
 
-    pub fn failed(&self, scope: &Scope, limit: u32) -> Result<Vec<FailedItem>> {
+    pub fn failed(&self, scope: &Scope, limit: u32, after_id: i64) -> Result<Vec<FailedItem>> {
         let _inside = forksafe::enter();
         let run = || -> rusqlite::Result<Vec<FailedItem>> {
             let mut stmt = self.conn.prepare(
                 "SELECT id, operation, transaction_id, attempts, http_status, mindbox_status,
                         error_id, last_error
                  FROM items WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'failed'
+                   AND id > ?4
                  ORDER BY id LIMIT ?3",
             )?;
-            let rows = stmt.query_map(params![scope.endpoint_id, scope.base_url, limit], |r| {
+            let args = params![scope.endpoint_id, scope.base_url, limit, after_id];
+            let rows = stmt.query_map(args, |r| {
                 Ok(FailedItem {
                     id: r.get(0)?,
                     operation: r.get(1)?,

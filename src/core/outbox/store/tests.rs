@@ -166,8 +166,9 @@ fn parked_items_do_not_block_and_can_be_retried() {
         ids(&run(&mut store, "me", 1000, 1, 0, &[park])),
         vec![second]
     );
-    let failed = store.failed(&scope(), 10).unwrap();
+    let failed = store.failed(&scope(), 10, 0).unwrap();
     assert_eq!((failed.len(), &failed[0].failure), (1, &failure));
+    assert!(store.failed(&scope(), 10, first).unwrap().is_empty(), "the next page");
     let stats = store.stats(&scope()).unwrap();
     assert_eq!((stats.pending, stats.failed), (1, 1));
     assert_eq!(stats.last_error.as_deref(), Some("bad"));
