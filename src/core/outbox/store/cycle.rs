@@ -7,7 +7,7 @@ use super::lease::{
     dead_claimers, free_dead_claims, kept_by_other, lease_of, record_key, take_lease,
 };
 use super::settle::{Settle, settle};
-use super::{Item, Scope, Store, exec, one, pacing_key};
+use super::{Failure, Item, Scope, Store, exec, one, pacing_key};
 use crate::core::error::Result;
 use crate::core::request::Endpoint;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -153,9 +153,11 @@ fn candidates(conn: &Connection, c: &Cycle<'_>) -> rusqlite::Result<Vec<(i64, St
             c.now as i64,
             CANDIDATES
         ],
+        // A malformed row is still a candidate: the claim parks it.
         |r| {
-            let endpoint = Endpoint::parse(&r.get::<_, String>(2)?).unwrap_or(Endpoint::Async);
-            Ok((r.get(0)?, r.get(1)?, endpoint))
+            let text = |i| r.get::<_, String>(i).unwrap_or_default();
+            let endpoint = Endpoint::parse(&text(2)).unwrap_or(Endpoint::Async);
+            Ok((r.get(0)?, text(1), endpoint))
         },
     )?;
     rows.collect()
@@ -250,26 +252,20 @@ fn claim(tx: &Connection, c: &Cycle<'_>) -> rusqlite::Result<Cycled> {
                 continue;
             }
         };
-        slots.take(&key, send_at_us);
-        let item = one(
+        let decoded = one(
             tx,
             "UPDATE items SET claimed_by = ?2, claim_expires_at = ?3 WHERE id = ?1
              RETURNING id, operation, endpoint, body, transaction_id, device_uuid, customer_ip, attempts",
             params![id, c.holder, (c.now + c.lease_ms) as i64],
-            |r| {
-                Ok(Item {
-                    id: r.get(0)?,
-                    operation: r.get(1)?,
-                    endpoint: Endpoint::parse(&r.get::<_, String>(2)?).unwrap_or(Endpoint::Async),
-                    body: r.get(3)?,
-                    transaction_id: r.get(4)?,
-                    device_uuid: r.get(5)?,
-                    customer_ip: r.get(6)?,
-                    attempts: r.get(7)?,
-                })
-            },
+            |r| Ok(decode(r)),
         )?;
-        claimed.push(Claimed { item, send_at_us });
+        match decoded {
+            Ok(item) => {
+                slots.take(&key, send_at_us);
+                claimed.push(Claimed { item, send_at_us });
+            }
+            Err(wrong) => park_malformed(tx, id, &wrong, c.now)?,
+        }
     }
     if c.pace_us > 0 {
         for (key, next) in &slots.next {
@@ -287,6 +283,44 @@ fn claim(tx: &Connection, c: &Cycle<'_>) -> rusqlite::Result<Cycled> {
         next_event(tx, c, wait.map(|us| us.div_ceil(1000)))?
     };
     Ok(Cycled { claimed, next })
+}
+
+/// An item as the shop's `send()` wrote it; a row that is not (a hand edit, a bad restore, a
+/// file another program wrote into) says which column is wrong.
+fn decode(r: &rusqlite::Row<'_>) -> std::result::Result<Item, rusqlite::Error> {
+    Ok(Item {
+        id: r.get(0)?,
+        operation: r.get(1)?,
+        endpoint: Endpoint::parse(&r.get::<_, String>(2)?).unwrap_or(Endpoint::Async),
+        body: r.get(3)?,
+        transaction_id: r.get(4)?,
+        device_uuid: r.get(5)?,
+        customer_ip: r.get(6)?,
+        attempts: r.get(7)?,
+    })
+}
+
+/// A row that cannot be read must not stop delivery of all the others: it is parked with the
+/// reason, for the admin to see, and never sent.
+fn park_malformed(
+    tx: &Connection,
+    id: i64,
+    wrong: &rusqlite::Error,
+    now: u64,
+) -> rusqlite::Result<()> {
+    let failure = Failure {
+        message: format!("malformed outbox row, not sent: {wrong}"),
+        ..Failure::default()
+    };
+    settle(
+        tx,
+        &Settle::Park {
+            id,
+            attempts: 0,
+            failure,
+        },
+        now,
+    )
 }
 
 /// When something may next be sent: the earliest retry, claim expiry or pacing slot.

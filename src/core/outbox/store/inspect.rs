@@ -86,11 +86,13 @@ impl Store {
             )?;
             let args = params![scope.endpoint_id, scope.base_url, limit, after_id];
             let rows = stmt.query_map(args, |r| {
+                // A malformed row is parked, and shown with what can be read of it.
+                let text = |i| r.get::<_, String>(i).unwrap_or_default();
                 Ok(FailedItem {
                     id: r.get(0)?,
-                    operation: r.get(1)?,
-                    transaction_id: r.get(2)?,
-                    attempts: r.get(3)?,
+                    operation: text(1),
+                    transaction_id: text(2),
+                    attempts: r.get(3).unwrap_or_default(),
                     failure: Failure {
                         http_status: r.get::<_, Option<u16>>(4)?.unwrap_or(0),
                         mindbox_status: r.get(5)?,

@@ -175,9 +175,13 @@ impl Store {
         if !held {
             return Ok(());
         }
-        exec(&self.conn, "DELETE FROM leases WHERE name = ?1 AND holder = ?2", args)
-            .map(drop)
-            .map_err(|e| self.fail(e))
+        exec(
+            &self.conn,
+            "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
+            args,
+        )
+        .map(drop)
+        .map_err(|e| self.fail(e))
     }
 }
 

@@ -168,7 +168,10 @@ fn parked_items_do_not_block_and_can_be_retried() {
     );
     let failed = store.failed(&scope(), 10, 0).unwrap();
     assert_eq!((failed.len(), &failed[0].failure), (1, &failure));
-    assert!(store.failed(&scope(), 10, first).unwrap().is_empty(), "the next page");
+    assert!(
+        store.failed(&scope(), 10, first).unwrap().is_empty(),
+        "the next page"
+    );
     let stats = store.stats(&scope()).unwrap();
     assert_eq!((stats.pending, stats.failed), (1, 1));
     assert_eq!(stats.last_error.as_deref(), Some("bad"));
@@ -381,4 +384,35 @@ fn bad_files_are_outbox_errors() {
         other => panic!("{:?}", other.err()),
     }
     let _ = std::fs::remove_file(corrupt);
+}
+
+#[test]
+fn a_malformed_row_is_parked_with_its_reason_and_the_others_still_go() {
+    let (mut store, _) = temp_store("malformed");
+    let broken = add(&mut store, "A", None, 1000);
+    let fine = add(&mut store, "A", None, 1000);
+    // What a hand edit or a bad restore leaves: a number where the body was.
+    store
+        .conn
+        .execute("UPDATE items SET body = 42 WHERE id = ?1", [broken])
+        .unwrap();
+    assert_eq!(ids(&run(&mut store, "me", 1000, 8, 0, &[])), vec![fine]);
+    let parked = store.failed(&scope(), 10, 0).unwrap();
+    assert_eq!(parked.len(), 1);
+    assert_eq!(parked[0].id, broken);
+    assert!(
+        parked[0].failure.message.contains("malformed outbox row")
+            && parked[0].failure.message.contains("body"),
+        "{}",
+        parked[0].failure.message
+    );
+    // Even a row with nothing readable lists.
+    store
+        .conn
+        .execute(
+            "UPDATE items SET operation = x'00ff', transaction_id = 7 WHERE id = ?1",
+            [broken],
+        )
+        .unwrap();
+    assert_eq!(store.failed(&scope(), 10, 0).unwrap()[0].operation, "");
 }
