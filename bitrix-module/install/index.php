@@ -46,6 +46,7 @@ class rustbox_mindbox extends CModule
         $this->InstallEvents();
         $this->InstallFiles();
         Installer::installAgent();
+        Installer::prepareOutboxDirectory();
         Notices::checkExtension();
         return true;
     }

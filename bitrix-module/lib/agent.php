@@ -5,10 +5,11 @@ namespace Rustbox\Mindbox;
 use Bitrix\Main\Context;
 
 /**
- * The flush agent: keeps the "extension missing" notice current and, run from cron, delivers what the outbox holds.
- * Bitrix runs agents inside visitors' hits unless they are moved to cron (cron_events.php, BX_CRONTAB); inside a
- * hit it delivers nothing, so that no shopper waits for it: the extension's own background delivery does that
- * work. It runs with $USER === null, so it touches no user state.
+ * The flush agent: keeps the admin notices current (the extension missing, an outbox that cannot be opened, a secret
+ * key Mindbox refuses) and, run from cron, delivers what the outbox holds. Bitrix runs agents inside visitors' hits
+ * unless they are moved to cron (cron_events.php, BX_CRONTAB); inside a hit it delivers nothing, so that no shopper
+ * waits for it: the extension's own background delivery does that work, and only the outbox's counters are read.
+ * It runs with $USER === null, so it touches no user state.
  */
 final class Agent
 {
@@ -22,16 +23,33 @@ final class Agent
     {
         Guard::run('agent', static function (): void {
             Notices::checkExtension();
-            if (!Mindbox::isAvailable() || self::isVisitorHit()) {
+            if (!Mindbox::isAvailable()) {
                 return;
             }
+            $deliver = !self::isVisitorHit();
             foreach (Settings::distinctConfigured() as $settings) {
                 $siteId = $settings->siteId();
-                Guard::run('agent:' . $siteId, static fn () => Mindbox::client($siteId)->flush(self::FLUSH_SECONDS));
+                Guard::run('agent:' . $siteId, static fn () => self::run($siteId, $deliver));
             }
         });
         // Returning its own call string is what keeps a Bitrix agent scheduled.
         return self::CALL;
+    }
+
+    private static function run(string $siteId, bool $deliver): void
+    {
+        try {
+            $client = Mindbox::client($siteId);
+            if ($deliver) {
+                $client->flush(self::FLUSH_SECONDS);
+            }
+            $stats = $client->outboxStats();
+        } catch (\MindboxOutboxException $e) {
+            Notices::outboxUnusable($siteId, $e->getMessage());
+            throw $e;
+        }
+        Notices::outboxUsable($siteId);
+        Notices::credentials($siteId, !empty($stats['credentialsRefused']));
     }
 
     /** A visitor's hit, not cron: a web request, or on the command line one with a client address. */

@@ -41,6 +41,23 @@ final class Installer
         ['sender', 'MailingSubscriptionOnAfterUpdate', Handlers\Subscription::class, 'onSenderSubscriptionSaved', false],
     ];
 
+    /**
+     * The default outbox's directory, made by the site's own user (the installer runs in the admin, as PHP does),
+     * 0750 as the extension wants it, with an .htaccess for Apache; nginx configs deny /bitrix/php_interface
+     * themselves. An existing directory is left as it is: the extension says what is wrong with it.
+     */
+    public static function prepareOutboxDirectory(): void
+    {
+        $dir = Settings::defaultOutboxDirectory();
+        if (!is_dir($dir) && !@mkdir($dir, 0750, true)) {
+            return;
+        }
+        $htaccess = $dir . '/.htaccess';
+        if (!is_file($htaccess)) {
+            @file_put_contents($htaccess, "Require all denied\n<IfModule !mod_authz_core.c>\n    Deny from all\n</IfModule>\n");
+        }
+    }
+
     public static function installEvents(): void
     {
         $manager = EventManager::getInstance();

@@ -11,6 +11,8 @@ final class Notices
 {
     private const TAG_EXTENSION = 'rustbox_mindbox_extension';
     private const TAG_STATUS = 'rustbox_mindbox_status_';
+    private const TAG_OUTBOX = 'rustbox_mindbox_outbox_';
+    private const TAG_CREDENTIALS = 'rustbox_mindbox_credentials_';
 
     /** Shows the "extension missing" notice while the extension is absent, and takes it away once it is there. */
     public static function checkExtension(): void
@@ -24,16 +26,50 @@ final class Notices
 
     public static function unmappedStatus(string $siteId, string $status): void
     {
-        self::add(self::TAG_STATUS . md5($siteId . '|' . $status), Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_UNMAPPED_STATUS', [
+        self::add(self::TAG_STATUS . md5($siteId . '|' . $status), Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_UNMAPPED_STATUS', self::siteFields($siteId, [
             '#STATUS#' => htmlspecialcharsbx($status),
-            '#SITE#' => htmlspecialcharsbx($siteId !== '' ? $siteId : '-'),
-            '#LANG#' => defined('LANGUAGE_ID') ? LANGUAGE_ID : 'ru',
-        ]));
+        ])));
+    }
+
+    /** The extension cannot open the outbox (no location set, a directory other users can write): nothing is sent. */
+    public static function outboxUnusable(string $siteId, string $reason): void
+    {
+        self::add(self::TAG_OUTBOX . md5($siteId), Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_OUTBOX', self::siteFields($siteId, [
+            '#REASON#' => htmlspecialcharsbx($reason),
+        ])));
+    }
+
+    public static function outboxUsable(string $siteId): void
+    {
+        \CAdminNotify::DeleteByTag(self::TAG_OUTBOX . md5($siteId));
+    }
+
+    /**
+     * Mindbox answers 401/403 to the site's secret key: events wait in the outbox, and are sent once a key Mindbox
+     * takes is set. Shown while that lasts.
+     */
+    public static function credentials(string $siteId, bool $refused): void
+    {
+        $tag = self::TAG_CREDENTIALS . md5($siteId);
+        if (!$refused) {
+            \CAdminNotify::DeleteByTag($tag);
+            return;
+        }
+        self::add($tag, Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_CREDENTIALS', self::siteFields($siteId)));
     }
 
     public static function removeAll(): void
     {
         \CAdminNotify::DeleteByModule(Mindbox::MODULE_ID);
+    }
+
+    /** The placeholders every per-site notice has: the site, and the language of the settings link. */
+    private static function siteFields(string $siteId, array $more = []): array
+    {
+        return $more + [
+            '#SITE#' => htmlspecialcharsbx($siteId !== '' ? $siteId : '-'),
+            '#LANG#' => defined('LANGUAGE_ID') ? LANGUAGE_ID : 'ru',
+        ];
     }
 
     private static function add(string $tag, ?string $message): void

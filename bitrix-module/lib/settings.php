@@ -2,6 +2,7 @@
 
 namespace Rustbox\Mindbox;
 
+use Bitrix\Main\Application;
 use Bitrix\Main\Config\Option;
 use Bitrix\Main\SiteTable;
 
@@ -86,6 +87,22 @@ final class Settings
         return $this->get($operation->optionName());
     }
 
+    /**
+     * The outbox when neither the option nor ini `mindbox.outbox` names one: a directory of the site's own, where
+     * the site keeps what must not be served (dbconn.php lives beside it), created 0750 by the extension on the
+     * first event, with a deny-all .htaccess from the installer. Never a world-writable temp directory: the outbox
+     * holds customers' personal data, and anyone who can write it can send to Mindbox with the shop's key.
+     */
+    public static function defaultOutbox(): string
+    {
+        return self::defaultOutboxDirectory() . '/outbox.sqlite';
+    }
+
+    public static function defaultOutboxDirectory(): string
+    {
+        return Application::getDocumentRoot() . '/bitrix/php_interface/' . Mindbox::MODULE_ID;
+    }
+
     /** The MindboxClient constructor's config for this site. */
     public function clientConfig(): array
     {
@@ -101,8 +118,12 @@ final class Settings
         if (is_numeric($this->get('timeout'))) {
             $config['timeout'] = (float)$this->get('timeout');
         }
-        if ($this->get('outbox_path') !== '') {
-            $config['outbox'] = $this->get('outbox_path');
+        $outbox = $this->get('outbox_path');
+        if ($outbox === '' && (string)ini_get('mindbox.outbox') === '') {
+            $outbox = self::defaultOutbox();
+        }
+        if ($outbox !== '') {
+            $config['outbox'] = $outbox;
         }
         if ($this->get('auth_scheme') !== '') {
             $config['authScheme'] = $this->get('auth_scheme');

@@ -49,4 +49,55 @@ final class AgentTest extends ModuleTestCase
         $this->assertSame([], array_values(array_filter($this->calls, static fn ($c) => $c['method'] === 'flush')));
         $this->assertSame([Agent::CALL], array_column(\CAgent::fakeRows(), 'NAME'), 'still scheduled, for cron');
     }
+
+    public function testWhileMindboxRefusesTheKeyTheAdminIsToldAndTheNoticeGoesWhenItIsTakenAgain(): void
+    {
+        $this->outboxStats['credentialsRefused'] = true;
+        $this->outboxStats['pending'] = 40;
+        $this->shop->visit();
+
+        \CAgent::fakeRunAll();
+
+        $notices = $this->noticesOf('rustbox_mindbox_credentials_');
+        $this->assertCount(1, $notices, 'told inside a hit too: it only reads the counters');
+        $this->assertStringContainsString('refuses the secret key of site -', $notices[0]['MESSAGE']);
+        $this->assertSame([], $this->callsOf('flush'));
+
+        $this->outboxStats['credentialsRefused'] = false;
+        $this->shop->leaveRequest();
+        \CAgent::fakeRunAll();
+
+        $this->assertSame([], $this->noticesOf('rustbox_mindbox_credentials_'));
+        $this->assertCount(1, $this->callsOf('flush'));
+    }
+
+    public function testAnOutboxThatCannotBeOpenedIsShownToTheAdminUntilItCanBe(): void
+    {
+        $reason = 'cannot use the outbox /srv/shop/outbox.sqlite: its directory is writable by other users';
+        $this->methodFailures['flush'] = new \MindboxOutboxException($reason);
+        $this->shop->leaveRequest();
+
+        \CAgent::fakeRunAll();
+
+        $notices = $this->noticesOf('rustbox_mindbox_outbox_');
+        $this->assertCount(1, $notices);
+        $this->assertStringContainsString('outbox of site - cannot be used', $notices[0]['MESSAGE']);
+        $this->assertStringContainsString($reason, $notices[0]['MESSAGE']);
+        $this->assertSame(['MindboxOutboxException: ' . $reason], $this->eventLogDescriptions());
+        $this->assertSame([Agent::CALL], array_column(\CAgent::fakeRows(), 'NAME'));
+
+        unset($this->methodFailures['flush']);
+        \CAgent::fakeRunAll();
+
+        $this->assertSame([], $this->noticesOf('rustbox_mindbox_outbox_'));
+    }
+
+    /** @return list<array> the admin notices whose tag starts with $prefix */
+    private function noticesOf(string $prefix): array
+    {
+        return array_values(array_filter(
+            \CAdminNotify::fakeRows(),
+            static fn (array $n) => str_starts_with((string)($n['TAG'] ?? ''), $prefix),
+        ));
+    }
 }

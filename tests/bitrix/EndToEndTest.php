@@ -91,6 +91,43 @@ final class EndToEndTest extends EndToEndTestCase
         ]], $entry['body']);
     }
 
+    /**
+     * People type anything into a phone field. Mindbox would refuse the whole event for a phone it cannot read, so
+     * the event goes without it, and the event log says so without the value.
+     */
+    public function testAJunkPhoneCostsTheFieldNotTheEvent(): void
+    {
+        (new \CUser())->Register('anna', 'Anna', 'Petrova', 'secret1', 'secret1', 'anna@example.com', 's1', '', 0, false, '-');
+        $this->shop->fillCart([[10, 'SKU-10', 1, 100.0, 0.0]]);
+        $order = $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '89001234567 89007654321');
+        $listed = $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '+7 (900) 123-45-67, +7 495 765-43-21');
+
+        $warnings = \CEventLog::fakeEntries();
+        $this->assertSame(['WARNING', 'WARNING'], array_column($warnings, 'SEVERITY'));
+        $this->assertSame([
+            'User 1: the phone is not a phone number; sent without it',
+            sprintf('Order %d: the phone is not a phone number; sent without it', $order->getId()),
+        ], array_column($warnings, 'DESCRIPTION'));
+        \CEventLog::fakeReset();
+
+        // Different customers' and orders' events go side by side: found by what they are, not by arrival.
+        $register = [];
+        $orders = [];
+        foreach ($this->delivered() as $entry) {
+            if ($entry['operation'] === 'Website.Register') {
+                $register[] = $entry['body'];
+            } elseif ($entry['operation'] === 'Website.CreateOrder') {
+                $orders[$entry['body']['order']['ids']['websiteID']] = $entry['body'];
+            }
+        }
+        $this->assertCount(1, $register);
+        $this->assertArrayNotHasKey('mobilePhone', $register[0]['customer']);
+        $this->assertSame('anna@example.com', $register[0]['customer']['email']);
+        $this->assertCount(2, $orders);
+        $this->assertArrayNotHasKey('mobilePhone', $orders[(string)$order->getId()]['order']);
+        $this->assertSame('79001234567', $orders[(string)$listed->getId()]['order']['mobilePhone'], 'the first number of a list');
+    }
+
     public function testOnAfterUserUpdateUpdatesTheProfile(): void
     {
         $user = new \CUser();

@@ -46,6 +46,23 @@ final class ExtensionPointsTest extends ModuleTestCase
         $this->assertSame(['outlet-website', 'outlet-secret'], [$this->configs[1]['endpointId'], $this->configs[1]['secretKey']]);
     }
 
+    /** The outbox holds customers' personal data: without a setting it goes where the site keeps its secrets. */
+    public function testWithoutAnOutboxSettingTheOutboxIsInTheSitesOwnPrivateDirectory(): void
+    {
+        $this->shop->configure(['outbox_path' => '']);
+
+        Mindbox::client('s1');
+
+        if ((string)ini_get('mindbox.outbox') !== '') {
+            $this->assertArrayNotHasKey('outbox', $this->configs[0], 'the server-wide ini setting wins');
+            return;
+        }
+        $this->assertSame(
+            $this->shop->documentRoot . '/bitrix/php_interface/rustbox.mindbox/outbox.sqlite',
+            $this->configs[0]['outbox'],
+        );
+    }
+
     public function testTheFacadeDefaultsToTheCurrentSite(): void
     {
         $this->shop->configure(['endpoint_id' => 'outlet-website'], 's2');

@@ -162,6 +162,25 @@ final class InstallTest extends TestCase
         $this->assertSame([], EventManager::getInstance()->findEventHandlers('sale', 'OnSaleOrderSaved'));
     }
 
+    /**
+     * The outbox's default directory is made by the installer, as the site's user, closed to other users and to the
+     * web; uninstalling keeps it, since it may still hold events that were not delivered.
+     */
+    public function testInstallPreparesThePrivateOutboxDirectory(): void
+    {
+        $dir = $this->shop->documentRoot . '/bitrix/php_interface/rustbox.mindbox';
+        $this->shop->installModule();
+
+        $this->assertDirectoryExists($dir);
+        $this->assertSame(0750, fileperms($dir) & 0777);
+        $this->assertStringContainsString('Require all denied', (string)file_get_contents($dir . '/.htaccess'));
+
+        chmod($dir, 0700);
+        $this->shop->uninstallModule();
+        $this->shop->installModule();
+        $this->assertSame(0700, fileperms($dir) & 0777, 'an existing directory is left as the administrator set it');
+    }
+
     public function testWithoutTheExtensionTheAdminIsToldSo(): void
     {
         if (extension_loaded('mindbox')) {

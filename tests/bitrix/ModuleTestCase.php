@@ -40,6 +40,9 @@ abstract class ModuleTestCase extends TestCase
     /** What getCustomerBalance answers. */
     protected float $balance = 0.0;
 
+    /** What outboxStats answers. */
+    protected array $outboxStats = ['pending' => 0, 'failed' => 0, 'oldestPendingAge' => null, 'lastError' => null, 'credentialsRefused' => false];
+
     protected function setUp(): void
     {
         $this->shop = FakeShop::open(['s1' => 'Shop', 's2' => 'Outlet']);
@@ -134,7 +137,7 @@ abstract class ModuleTestCase extends TestCase
             'getCustomerBalance' => $this->balance,
             'getBalances', 'failedItems' => [],
             'flush' => ['sent' => 0, 'retrying' => 0, 'failed' => 0, 'pending' => 0],
-            'outboxStats' => ['pending' => 0, 'failed' => 0, 'oldestPendingAge' => 0.0, 'lastError' => null],
+            'outboxStats' => $this->outboxStats,
             'retryFailed' => 0,
             default => sprintf('00000000-0000-4000-8000-%012d', $n),
         };

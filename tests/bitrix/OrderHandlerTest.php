@@ -28,11 +28,11 @@ final class OrderHandlerTest extends ModuleTestCase
         $this->assertSame([[
             'createOrder',
             [
-                'customer' => ['ids' => ['websiteID' => '1'], 'email' => 'anna@example.com', 'mobilePhone' => '+7 (900) 123-45-67'],
+                'customer' => ['ids' => ['websiteID' => '1'], 'email' => 'anna@example.com', 'mobilePhone' => '79001234567'],
                 'order' => [
                     'ids' => ['websiteID' => (string)$order->getId()],
                     'email' => 'anna@example.com',
-                    'mobilePhone' => '+7 (900) 123-45-67',
+                    'mobilePhone' => '79001234567',
                     'deliveryCost' => 300.0,
                     'totalPrice' => 2599.9,
                     'lines' => [
@@ -141,7 +141,7 @@ final class OrderHandlerTest extends ModuleTestCase
 
         $this->assertSame(['createOrder'], $this->sentOperations(), 'the anonymous buyer is not registered');
         $body = $this->sentOf('createOrder')[0][1];
-        $this->assertSame(['email' => 'guest@example.com', 'mobilePhone' => '+7 900 111-22-33'], $body['customer']);
+        $this->assertSame(['email' => 'guest@example.com', 'mobilePhone' => '79001112233'], $body['customer']);
         $this->assertStringNotContainsString('anonymous_', json_encode($this->sent()));
     }
 

@@ -22,7 +22,7 @@ final class UserHandlerTest extends ModuleTestCase
                 'email' => 'anna@example.com',
                 'firstName' => 'Anna',
                 'lastName' => 'Petrova',
-                'mobilePhone' => '+79001234567',
+                'mobilePhone' => '79001234567',
             ]],
             ['deviceUUID' => self::DEVICE, 'customerIp' => '198.51.100.7'],
         ], [
@@ -101,7 +101,7 @@ final class UserHandlerTest extends ModuleTestCase
 
         $this->assertSame([[
             'updateCustomer',
-            ['customer' => ['ids' => ['websiteID' => (string)$id], 'mobilePhone' => '8 900 000-00-01']],
+            ['customer' => ['ids' => ['websiteID' => (string)$id], 'mobilePhone' => '89000000001']],
             ['customerIp' => '198.51.100.7'],
         ]], $this->sent());
     }

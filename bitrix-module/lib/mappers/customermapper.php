@@ -39,8 +39,8 @@ final class CustomerMapper
             }
         }
         foreach (self::PHONE_FIELDS as $field) {
-            $phone = trim((string)($fields[$field] ?? ''));
-            if ($phone !== '') {
+            $phone = Phone::of((string)($fields[$field] ?? ''), 'main:user', "user $userId");
+            if ($phone !== null) {
                 $customer['mobilePhone'] = $phone;
                 break;
             }

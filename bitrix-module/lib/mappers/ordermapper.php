@@ -81,14 +81,14 @@ final class OrderMapper
         $customer = $isCustomer ? ['ids' => $this->settings->customerIds((int)$order->getUserId())] : [];
         $properties = $order->getPropertyCollection();
         $email = trim((string)$properties->getUserEmail()?->getValue());
-        $phone = trim((string)$properties->getPhone()?->getValue());
+        $phone = Phone::of((string)$properties->getPhone()?->getValue(), 'sale:order', 'order ' . (int)$order->getId());
         if (!$isCustomer && $user !== null && strcasecmp($email, trim((string)($user['EMAIL'] ?? ''))) === 0) {
             $email = '';
         }
         if ($email !== '') {
             $customer['email'] = $email;
         }
-        if ($phone !== '') {
+        if ($phone !== null) {
             $customer['mobilePhone'] = $phone;
         }
         return $customer;

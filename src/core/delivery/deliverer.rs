@@ -30,12 +30,13 @@ const STANDBY_IDLE_EXIT: Duration = Duration::from_secs(2);
 const COALESCE: Duration = Duration::from_millis(2);
 
 /// What the last cycle found, for `flush()` and for the dispatcher's own rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(super) enum State {
     /// Items are being sent, or wait only for the rate limit.
     Working,
     /// Nothing may go before a later time (retries); not worth waiting for.
     Waiting,
+    #[default]
     Idle,
     /// Another process delivers for this endpoint.
     Standby,
@@ -45,6 +46,7 @@ pub(super) enum State {
     Refused,
 }
 
+#[derive(Default)]
 pub(super) struct Shared {
     pub jobs: VecDeque<Claimed>,
     pub in_flight: usize,
@@ -98,27 +100,7 @@ impl Deliverer {
             policy: Policy::of(exchange.config()),
             key_fp: exchange.config().secret_key.fingerprint(),
             exchange,
-            shared: Mutex::new(Shared {
-                jobs: VecDeque::new(),
-                in_flight: 0,
-                workers: 0,
-                dispatching: false,
-                settled: Vec::new(),
-                release_backoff: false,
-                poked: false,
-                sent_unlooked: false,
-                state: State::Idle,
-                cycles: 0,
-                cycling: false,
-                delivered: Report::default(),
-                holdoff: Holdoff::default(),
-                error: None,
-                threads_started: 0,
-                pool: None,
-                resident: false,
-                key_refused: None,
-                key_recorded: None,
-            }),
+            shared: Mutex::new(Shared::default()),
             work: Condvar::new(),
             changed: Condvar::new(),
             stop: AtomicBool::new(false),

@@ -7,6 +7,8 @@
 //! - `inspect`: the numbers and lists the admin and `flush()` report, and retrying parked items.
 
 mod cycle;
+#[cfg(test)]
+mod file_tests;
 mod inspect;
 mod lease;
 mod settle;

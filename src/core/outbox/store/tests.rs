@@ -1,7 +1,6 @@
 use super::*;
-use crate::core::error::Error;
 
-fn temp_store(name: &str) -> (Store, PathBuf) {
+pub(super) fn temp_store(name: &str) -> (Store, PathBuf) {
     let path = crate::core::private::test_dir(&format!("store-{name}")).join("outbox.sqlite");
     (
         Store::open(&path, Synchronous::Normal, Role::Deliverer).unwrap(),
@@ -9,33 +8,41 @@ fn temp_store(name: &str) -> (Store, PathBuf) {
     )
 }
 
-fn scope() -> Scope {
+pub(super) fn scope() -> Scope {
     Scope {
         endpoint_id: "shop".into(),
         base_url: "http://127.0.0.1:1".into(),
     }
 }
 
+/// An item of `operation` with transaction id `tx`, as the shop's thread makes it.
+pub(super) fn item<'a>(operation: &'a str, tx: &'a str, body: &'a [u8]) -> NewItem<'a> {
+    NewItem {
+        operation,
+        endpoint: Endpoint::Async,
+        body,
+        transaction_id: tx,
+        device_uuid: None,
+        customer_ip: None,
+        ordering_key: None,
+    }
+}
+
 fn add_to(store: &mut Store, scope: &Scope, operation: &str, key: Option<&str>, now: u64) -> i64 {
     let tx = format!("tx-{operation}-{now}-{}", fastrand::u32(..));
     let item = NewItem {
-        operation,
-        endpoint: Endpoint::Async,
-        body: b"{}",
-        transaction_id: &tx,
-        device_uuid: None,
-        customer_ip: None,
         ordering_key: key,
+        ..item(operation, &tx, b"{}")
     };
     store.enqueue(scope, &item, now).unwrap()
 }
 
-fn add(store: &mut Store, operation: &str, key: Option<&str>, now: u64) -> i64 {
+pub(super) fn add(store: &mut Store, operation: &str, key: Option<&str>, now: u64) -> i64 {
     add_to(store, &scope(), operation, key, now)
 }
 
 /// A cycle of holder `who` at `now` wanting `want` items, settling `settle`.
-fn run(
+pub(super) fn run(
     store: &mut Store,
     who: &str,
     now: u64,
@@ -59,7 +66,7 @@ fn run(
         .unwrap()
 }
 
-fn ids(c: &Cycled) -> Vec<i64> {
+pub(super) fn ids(c: &Cycled) -> Vec<i64> {
     c.claimed.iter().map(|c| c.item.id).collect()
 }
 
@@ -309,110 +316,4 @@ fn scopes_are_separate_and_idle_is_reported() {
     add_to(&mut store, &other, "A", None, 1000);
     assert_eq!(run(&mut store, "me", 1000, 8, 0, &[]).next, Next::Idle);
     assert_eq!(store.stats(&other).unwrap().pending, 1);
-}
-
-#[test]
-fn a_full_disk_is_an_outbox_error() {
-    let (mut store, path) = temp_store("full");
-    // SQLite reports a capped file exactly as it reports a full disk.
-    store
-        .conn
-        .execute_batch("PRAGMA max_page_count = 12")
-        .unwrap();
-    let body = vec![b'x'; 4096];
-    let result = (0..100).try_for_each(|n| {
-        let tx = format!("tx-{n}");
-        let item = NewItem {
-            operation: "A",
-            endpoint: Endpoint::Async,
-            body: &body,
-            transaction_id: &tx,
-            device_uuid: None,
-            customer_ip: None,
-            ordering_key: None,
-        };
-        store.enqueue(&scope(), &item, 1000).map(drop)
-    });
-    match result {
-        Err(Error::Outbox { path: p, message }) => {
-            assert_eq!(p, path.display().to_string());
-            assert!(message.contains("full"), "{message}");
-        }
-        other => panic!("expected an outbox error, got {other:?}"),
-    }
-}
-
-#[test]
-fn the_wal_stays_bounded_when_only_the_sender_writes() {
-    let (_, path) = temp_store("wal");
-    let mut sender = Store::open(&path, Synchronous::Normal, Role::Sender).unwrap();
-    let body = vec![b'x'; 16 * 1024];
-    for n in 0..3000 {
-        let tx = format!("tx-{n}");
-        let item = NewItem {
-            operation: "A",
-            endpoint: Endpoint::Async,
-            body: &body,
-            transaction_id: &tx,
-            device_uuid: None,
-            customer_ip: None,
-            ordering_key: None,
-        };
-        sender.enqueue(&scope(), &item, 1000).unwrap();
-    }
-    // Some 70 MB went through the WAL; without checkpoints it would hold all of it.
-    let wal = std::fs::metadata(format!("{}-wal", path.display()))
-        .unwrap()
-        .len();
-    assert!(wal < 48 * 1024 * 1024, "WAL of {wal} bytes");
-}
-
-#[test]
-fn bad_files_are_outbox_errors() {
-    let dir = crate::core::private::test_dir("bad-files");
-    assert!(matches!(
-        Store::open(&dir, Synchronous::Normal, Role::Deliverer),
-        Err(Error::Outbox { .. })
-    ));
-    let corrupt = dir.join(format!("mindbox-corrupt-{}.sqlite", std::process::id()));
-    std::fs::write(&corrupt, vec![b'x'; 8192]).unwrap();
-    match Store::open(&corrupt, Synchronous::Normal, Role::Deliverer) {
-        Err(Error::Outbox { path, message }) => {
-            assert_eq!(path, corrupt.display().to_string());
-            assert!(message.contains("not a database"), "{message}");
-        }
-        other => panic!("{:?}", other.err()),
-    }
-    let _ = std::fs::remove_file(corrupt);
-}
-
-#[test]
-fn a_malformed_row_is_parked_with_its_reason_and_the_others_still_go() {
-    let (mut store, _) = temp_store("malformed");
-    let broken = add(&mut store, "A", None, 1000);
-    let fine = add(&mut store, "A", None, 1000);
-    // What a hand edit or a bad restore leaves: a number where the body was.
-    store
-        .conn
-        .execute("UPDATE items SET body = 42 WHERE id = ?1", [broken])
-        .unwrap();
-    assert_eq!(ids(&run(&mut store, "me", 1000, 8, 0, &[])), vec![fine]);
-    let parked = store.failed(&scope(), 10, 0).unwrap();
-    assert_eq!(parked.len(), 1);
-    assert_eq!(parked[0].id, broken);
-    assert!(
-        parked[0].failure.message.contains("malformed outbox row")
-            && parked[0].failure.message.contains("body"),
-        "{}",
-        parked[0].failure.message
-    );
-    // Even a row with nothing readable lists.
-    store
-        .conn
-        .execute(
-            "UPDATE items SET operation = x'00ff', transaction_id = 7 WHERE id = ?1",
-            [broken],
-        )
-        .unwrap();
-    assert_eq!(store.failed(&scope(), 10, 0).unwrap()[0].operation, "");
 }
