@@ -33,5 +33,6 @@ $rustbox_mindbox_default_option = [
     'loyalty_mode' => 'standard',
     'balance_type' => '',
     'balance_timeout' => '2',
+    'breaker_seconds' => '60',
     'points_decimals' => '2',
 ];

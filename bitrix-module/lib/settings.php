@@ -26,6 +26,8 @@ final class Settings
     /** Seconds the shopper may wait for the balance when `balance_timeout` holds no usable number. */
     private const BALANCE_TIMEOUT = 2.0;
 
+    private const BREAKER_SECONDS = 60.0;
+
     private array $cache = [];
 
     private function __construct(private readonly string $siteId)
@@ -137,8 +139,21 @@ final class Settings
      */
     public function balanceClientConfig(): array
     {
+        return ['timeout' => $this->checkoutTimeout()] + $this->clientConfig();
+    }
+
+    /** Seconds a shopper may wait for each call of the checkout (`balance_timeout`: the balance, the cart, the order). */
+    public function checkoutTimeout(): float
+    {
         $timeout = $this->get('balance_timeout');
-        return ['timeout' => is_numeric($timeout) && (float)$timeout > 0 ? (float)$timeout : self::BALANCE_TIMEOUT] + $this->clientConfig();
+        return is_numeric($timeout) && (float)$timeout > 0 ? (float)$timeout : self::BALANCE_TIMEOUT;
+    }
+
+    /** Seconds the checkout stops asking Mindbox after a call it did not answer in time. */
+    public function breakerSeconds(): float
+    {
+        $seconds = $this->get('breaker_seconds');
+        return is_numeric($seconds) && (float)$seconds >= 0 ? (float)$seconds : self::BREAKER_SECONDS;
     }
 
     public function isLoyaltyEnabled(): bool

@@ -50,6 +50,7 @@ final class OptionsForm
         'loyalty_mode' => ['select', 'mode'],
         'balance_type' => ['text', 'mode'],
         'balance_timeout' => ['number', 'mode'],
+        'breaker_seconds' => ['number', 'mode'],
         'points_decimals' => ['select', 'mode'],
     ];
 

@@ -37,9 +37,11 @@ final class Balance
     private static function fetch(Settings $settings, int $userId): ?int
     {
         try {
-            $available = Mindbox::balanceClient($settings->siteId())
-                ->getCustomerBalance(['ids' => $settings->customerIds($userId)], $settings->balanceType());
+            $available = Breaker::guard($settings, static fn () => Mindbox::balanceClient($settings->siteId())
+                ->getCustomerBalance(['ids' => $settings->customerIds($userId)], $settings->balanceType()));
             return max(0, Kopecks::fromMoney($available));
+        } catch (BreakerOpen) {
+            // Said once, when it opened; every hit of the pause saying it again would flood the event log.
         } catch (\MindboxUnavailableException $e) {
             // Expected while Mindbox is slow or down: a warning, not an error, and the checkout goes on without points.
             EventLog::warning('loyalty:balance', get_class($e) . ': ' . $e->getMessage());
