@@ -322,6 +322,37 @@ final class OutboxTest extends EmulatorTestCase
         self::assertSame('alive', $alive);
     }
 
+    /**
+     * The attack of a local user on a shared host: in a world-writable directory (as /tmp) they plant the outbox
+     * first, readable and writable by all, to read the customers' data and slip in events of their own. The shop's
+     * process refuses it, naming the path and the fix, and writes nothing into it.
+     */
+    public function testAnOutboxPlantedByAnotherUserInAWorldWritableDirectoryIsRefused(): void
+    {
+        if (!function_exists('posix_getuid') || posix_getuid() !== 0) {
+            self::markTestSkipped('needs root to act as another user');
+        }
+        $dir = $this->tempPath('shared-tmp');
+        mkdir($dir);
+        chmod($dir, 01777);
+        chmod(dirname($dir), 0711);
+        $path = "$dir/outbox.sqlite";
+        $plant = sprintf('umask(0); touch(%1$s); chmod(%1$s, 0666);', var_export($path, true));
+        exec(sprintf('setpriv --reuid=nobody --regid=nogroup --clear-groups -- %s -r %s 2>&1', escapeshellarg(PHP_BINARY), escapeshellarg($plant)), $out, $status);
+        self::assertSame(0, $status, implode("\n", $out));
+        self::assertSame('nobody', posix_getpwuid(fileowner($path))['name']);
+
+        try {
+            $this->outboxClient(['outbox' => $path])->registerCustomer(['customer' => ['email' => 'anna@example.com']]);
+            self::fail('an outbox another user controls was used');
+        } catch (\MindboxOutboxException $e) {
+            self::assertSame($path, $e->getPath());
+            self::assertStringContainsString('writable by every user', $e->getMessage());
+            self::assertStringContainsString('directory of the site\'s own', $e->getMessage());
+        }
+        self::assertSame(0, filesize($path), 'nothing was written into it');
+    }
+
     public function testManyProcessesSendingToANewOutboxAtOnceAllSucceed(): void
     {
         $outbox = $this->tempPath('fresh.sqlite');
