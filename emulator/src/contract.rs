@@ -233,19 +233,24 @@ pub fn validation_error(messages: Option<&[Value]>) -> Value {
 /// balance so that the demo and the client's balance parsing have something to read.
 pub fn default_answer(operation: &str) -> Value {
     if operation.ends_with("GetCustomerBalance") {
-        json!({
-            "status": "Success",
-            "customer": {"processingStatus": "Found"},
-            "balances": [{
-                "balanceType": {"ids": {"systemName": "Main"}, "name": "Main"},
-                "available": 100.0,
-                "blocked": 0,
-                "total": 100.0,
-            }],
-        })
+        balance_answer(100.0)
     } else {
         success()
     }
+}
+
+/// A customer's points in the Main balance, none of them blocked.
+pub fn balance_answer(available: f64) -> Value {
+    json!({
+        "status": "Success",
+        "customer": {"processingStatus": "Found"},
+        "balances": [{
+            "balanceType": {"ids": {"systemName": "Main"}, "name": "Main"},
+            "available": available,
+            "blocked": 0,
+            "total": available,
+        }],
+    })
 }
 
 pub fn mindbox_status(body: &Value) -> Option<String> {

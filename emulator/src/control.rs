@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 
 use crate::faults::Faults;
 use crate::journal::{Entry, Filter, Outcome};
+use crate::loyalty;
 use crate::mindbox::decode_query;
 use crate::reply::{self, Reply, control_error};
 use crate::scripts::Script;
@@ -26,6 +27,7 @@ pub async fn handle(emulator: &Arc<Emulator>, request: Request<Incoming>) -> Rep
         "/reset" | "/shutdown" => &[Method::POST],
         "/faults" => &[Method::GET, Method::POST, Method::DELETE],
         "/scripts" => &[Method::POST, Method::DELETE],
+        "/loyalty" => &[Method::GET, Method::POST],
         _ => return reply::empty(404),
     };
     if !allowed.contains(&method) {
@@ -67,6 +69,17 @@ pub async fn handle(emulator: &Arc<Emulator>, request: Request<Incoming>) -> Rep
                 Ok(script) => {
                     emulator.lock().scripts.add(script);
                     ok()
+                }
+            },
+        },
+        (Method::GET, "/loyalty") => reply::json(200, emulator.lock().loyalty.config()),
+        (Method::POST, "/loyalty") => match read_json(request).await {
+            Err(e) => control_error(400, &e),
+            Ok(value) => match loyalty::Config::from_value(value) {
+                Err(e) => control_error(400, &e),
+                Ok(config) => {
+                    emulator.lock().loyalty.configure(config.clone());
+                    reply::json(200, &config)
                 }
             },
         },

@@ -8,12 +8,16 @@
 //!   sends a page's `mindbox(…)` calls to `POST /tracker/v3/operations/{async,sync}`: keyless,
 //!   CORS-open, journaled as endpoint `tracker` / `tracker-sync` (`tracker.rs`);
 //! - `/__emulator/…`: the control API, the journal included (`control.rs`).
+//!
+//! Loyalty operations (cart calculation, orders with processing, offline orders, balances)
+//! are answered from a configurable programme (`loyalty/`).
 
 mod connection;
 mod contract;
 mod control;
 mod faults;
 mod journal;
+mod loyalty;
 mod mindbox;
 mod reply;
 mod scripts;
@@ -40,7 +44,7 @@ struct Args {
     secret_keys: Vec<String>,
     latency_ms: u64,
     port_file: Option<PathBuf>,
-    /// Processed transaction ids, kept across restarts (see `State`).
+    /// Processed transaction ids and loyalty balances, kept across restarts (see `State`).
     state_file: Option<PathBuf>,
     /// Exit when stdin reaches EOF: a parent that dies without stopping us still takes us along.
     exit_with_stdin: bool,

@@ -132,7 +132,8 @@ pub async fn handle(
     process(emulator, connection, entry)
 }
 
-/// Answers a call that passed the contract: a duplicate, a scripted answer or the default.
+/// Answers a call that passed the contract: a duplicate, a scripted answer, the loyalty
+/// programme's answer or the default, in that order.
 fn process(emulator: &Emulator, connection: &Connection, mut entry: Entry) -> Reply {
     let operation = entry.operation.clone().unwrap_or_default();
     let mut state = emulator.lock();
@@ -140,20 +141,31 @@ fn process(emulator: &Emulator, connection: &Connection, mut entry: Entry) -> Re
         .transaction_id
         .as_deref()
         .is_some_and(|tx| state.is_processed(tx));
+    let mut consumes_transaction = true;
     let (http_status, answer, outcome) = if duplicate {
         (200, contract::already_processed(), Outcome::Duplicate)
     } else {
-        let (status, answer) = state
-            .scripts
-            .take(&operation)
-            .unwrap_or_else(|| (200, contract::default_answer(&operation)));
+        let (status, answer) = match state.scripts.take(&operation) {
+            Some(scripted) => scripted,
+            None => {
+                let asynchronous = matches!(entry.endpoint, "async" | "tracker");
+                let body = entry.body.as_deref();
+                match state.loyalty.answer(&operation, asynchronous, body) {
+                    Some(handled) => {
+                        consumes_transaction = handled.consumes_transaction;
+                        (200, handled.answer)
+                    }
+                    None => (200, contract::default_answer(&operation)),
+                }
+            }
+        };
         let outcome = scripted_outcome(status, &answer);
         (status, answer, outcome)
     };
     entry.http_status = http_status;
     entry.mindbox_status = contract::mindbox_status(&answer);
     entry.outcome = outcome;
-    state.record(connection, entry);
+    state.record_call(connection, entry, consumes_transaction);
     drop(state);
     reply::json(http_status, &answer)
 }
@@ -241,7 +253,7 @@ async fn inject(
         } => {
             let bytes: Bytes = match (raw_body, body_bytes) {
                 (Some(raw), _) => raw.into(),
-                (None, Some(n)) => filler(n, &content_type).into(),
+                (None, Some(n)) => reply::filler(n, &content_type).into(),
                 (None, None) => Bytes::new(),
             };
             entry.http_status = status;
@@ -254,7 +266,7 @@ async fn inject(
             }
             emulator.lock().record(connection, entry);
             if truncate {
-                let raw = truncated_response(status, &content_type, &bytes);
+                let raw = reply::truncated_response(status, &content_type, &bytes);
                 connection.take_over(Takeover::WriteAndClose(raw)).await
             } else {
                 reply::with_body(status, &content_type, bytes)
@@ -262,39 +274,6 @@ async fn inject(
         }
         Kind::Latency { .. } => unreachable!("latency faults are applied before this point"),
     }
-}
-
-/// `n` bytes of body. For a JSON content type it is a valid JSON object when `n` allows, so
-/// that a client's size limit, not its JSON parser, is what must refuse it.
-fn filler(n: usize, content_type: &str) -> Vec<u8> {
-    let head = br#"{"status":"Success","filler":""#;
-    let tail = br#""}"#;
-    if content_type.contains("json") && n >= head.len() + tail.len() {
-        let mut out = Vec::with_capacity(n);
-        out.extend_from_slice(head);
-        out.resize(n - tail.len(), b'x');
-        out.extend_from_slice(tail);
-        out
-    } else {
-        vec![b'x'; n]
-    }
-}
-
-/// A response that promises the whole body in Content-Length but carries only its first half.
-fn truncated_response(status: u16, content_type: &str, body: &[u8]) -> Bytes {
-    let declared = body.len().max(64);
-    let sent = &body[..body.len() / 2];
-    let reason = hyper::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("Unknown");
-    let mut out = format!(
-        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\n\
-         content-length: {declared}\r\nconnection: close\r\n\r\n"
-    )
-    .into_bytes();
-    out.extend_from_slice(sent);
-    out.into()
 }
 
 fn unix_seconds() -> f64 {
@@ -362,23 +341,6 @@ mod tests {
         let m = journal_headers(&h);
         assert_eq!(m.get("authorization"), Some("SecretKey ***"));
         assert_eq!(m.get("x-thing"), Some("1, 2"));
-    }
-
-    #[test]
-    fn filler_is_exact_and_json_when_asked() {
-        let json = filler(1000, "application/json");
-        assert_eq!(json.len(), 1000);
-        assert!(serde_json::from_slice::<Value>(&json).is_ok());
-        assert_eq!(filler(10, "text/html"), vec![b'x'; 10]);
-    }
-
-    #[test]
-    fn truncated_response_promises_more_than_it_sends() {
-        let raw = truncated_response(200, "application/json", br#"{"status":"Success"}"#);
-        let text = String::from_utf8(raw.to_vec()).unwrap();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        assert!(head.contains("content-length: 64"));
-        assert_eq!(body, r#"{"status":"#);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Building HTTP responses.
+//! Building HTTP responses, the deliberately broken ones of the `raw` fault included.
 
 use bytes::Bytes;
 use http_body_util::Full;
@@ -41,4 +41,60 @@ pub fn header(mut reply: Reply, name: &'static str, value: &str) -> Reply {
 /// The control API's answer to a request it cannot act on.
 pub fn control_error(status: u16, message: &str) -> Reply {
     json(status, &serde_json::json!({ "error": message }))
+}
+
+/// `n` bytes of body. For a JSON content type it is a valid JSON object when `n` allows, so
+/// that a client's size limit, not its JSON parser, is what must refuse it.
+pub fn filler(n: usize, content_type: &str) -> Vec<u8> {
+    let head = br#"{"status":"Success","filler":""#;
+    let tail = br#""}"#;
+    if content_type.contains("json") && n >= head.len() + tail.len() {
+        let mut out = Vec::with_capacity(n);
+        out.extend_from_slice(head);
+        out.resize(n - tail.len(), b'x');
+        out.extend_from_slice(tail);
+        out
+    } else {
+        vec![b'x'; n]
+    }
+}
+
+/// A response that promises the whole body in Content-Length but carries only its first half.
+pub fn truncated_response(status: u16, content_type: &str, body: &[u8]) -> Bytes {
+    let declared = body.len().max(64);
+    let sent = &body[..body.len() / 2];
+    let reason = hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Unknown");
+    let mut out = format!(
+        "HTTP/1.1 {status} {reason}\r\ncontent-type: {content_type}\r\n\
+         content-length: {declared}\r\nconnection: close\r\n\r\n"
+    )
+    .into_bytes();
+    out.extend_from_slice(sent);
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    #[test]
+    fn filler_is_exact_and_json_when_asked() {
+        let json = filler(1000, "application/json");
+        assert_eq!(json.len(), 1000);
+        assert!(serde_json::from_slice::<Value>(&json).is_ok());
+        assert_eq!(filler(10, "text/html"), vec![b'x'; 10]);
+    }
+
+    #[test]
+    fn truncated_response_promises_more_than_it_sends() {
+        let raw = truncated_response(200, "application/json", br#"{"status":"Success"}"#);
+        let text = String::from_utf8(raw.to_vec()).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        assert!(head.contains("content-length: 64"));
+        assert_eq!(body, r#"{"status":"#);
+    }
 }

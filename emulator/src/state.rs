@@ -19,6 +19,7 @@ use crate::connection::Connection;
 use crate::contract::Accounts;
 use crate::faults::Faults;
 use crate::journal::{Entry, Journal, Outcome};
+use crate::loyalty::Loyalty;
 use crate::scripts::Scripts;
 
 pub struct Emulator {
@@ -50,6 +51,7 @@ pub struct State {
     processed_transactions: HashSet<String>,
     pub faults: Faults,
     pub scripts: Scripts,
+    pub loyalty: Loyalty,
     pub counters: Counters,
     /// Connections accepted since the last reset, less those whose first request was to the
     /// control API: tests count their client's connections, not the harness's.
@@ -57,7 +59,8 @@ pub struct State {
     /// Bumped by each reset, so a connection knows whether it was already counted since.
     epoch: u64,
     /// With `--state-file`, processed transactions outlive a restart, as they do at Mindbox:
-    /// a client that retries across the restart gets `TransactionAlreadyProcessed`.
+    /// a client that retries across the restart gets `TransactionAlreadyProcessed`. The
+    /// loyalty programme and its balances are kept in the same file, as JSON lines.
     transactions_file: Option<File>,
 }
 
@@ -68,6 +71,7 @@ impl Emulator {
         state_file: Option<&Path>,
     ) -> std::io::Result<Arc<Emulator>> {
         let mut processed_transactions = HashSet::new();
+        let mut loyalty_lines = Vec::new();
         let transactions_file = match state_file {
             None => None,
             Some(path) => {
@@ -78,13 +82,23 @@ impl Emulator {
                     .open(path)?;
                 for line in BufReader::new(&file).lines() {
                     let line = line?;
-                    if !line.is_empty() {
+                    if line.starts_with('{') {
+                        loyalty_lines.push(line);
+                    } else if !line.is_empty() {
                         processed_transactions.insert(line);
                     }
                 }
                 Some(file)
             }
         };
+        let loyalty_file = match &transactions_file {
+            Some(file) => Some(file.try_clone()?),
+            None => None,
+        };
+        let mut loyalty = Loyalty::new(loyalty_file);
+        for line in &loyalty_lines {
+            loyalty.replay(line);
+        }
         Ok(Arc::new(Emulator {
             accounts,
             cli_latency_ms,
@@ -95,6 +109,7 @@ impl Emulator {
                 processed_transactions,
                 faults: Faults::none(cli_latency_ms),
                 scripts: Scripts::default(),
+                loyalty,
                 counters: Counters::default(),
                 connections_accepted: 0,
                 epoch: 0,
@@ -148,6 +163,7 @@ impl Emulator {
         }
         state.faults = Faults::none(self.cli_latency_ms);
         state.scripts.clear();
+        state.loyalty.reset();
         state.counters = Counters::default();
         state.connections_accepted = 0;
         state.epoch += 1;
@@ -181,6 +197,17 @@ impl State {
     /// Journals one call and counts it; a processed call's transaction becomes a duplicate
     /// for every later call.
     pub fn record(&mut self, connection: &Connection, entry: Entry) -> u64 {
+        self.record_call(connection, entry, true)
+    }
+
+    /// Like `record`; a processed call that `consumes_transaction: false` leaves its
+    /// transaction free for a retry.
+    pub fn record_call(
+        &mut self,
+        connection: &Connection,
+        entry: Entry,
+        consumes_transaction: bool,
+    ) -> u64 {
         let c = &mut self.counters;
         c.requests += 1;
         match entry.outcome {
@@ -193,6 +220,7 @@ impl State {
             c.mindbox_connections += 1;
         }
         if entry.outcome == Outcome::Processed
+            && consumes_transaction
             && let Some(tx) = &entry.transaction_id
         {
             let tx = tx.to_ascii_lowercase();

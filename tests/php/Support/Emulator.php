@@ -54,15 +54,12 @@ final class Emulator
             $binary = dirname(__DIR__, 3) . '/target/debug/mindbox-emulator';
         }
         if (!is_file($binary) || !is_executable($binary)) {
-            throw new RuntimeException(
-                "mindbox-emulator not found at $binary: build it with `cargo build -p mindbox-emulator` "
-                . 'or set MINDBOX_EMULATOR_BIN'
-            );
+            throw new RuntimeException("mindbox-emulator not found at $binary: build it with "
+                . '`cargo build -p mindbox-emulator` or set MINDBOX_EMULATOR_BIN');
         }
         $list = self::argList($args);
         foreach ($list as $arg) {
-            if ($arg === '--listen' || str_starts_with($arg, '--listen=')
-                || $arg === '--port-file' || str_starts_with($arg, '--port-file=')) {
+            if (preg_match('/^--(listen|port-file)(=|$)/', $arg) === 1) {
                 throw new RuntimeException("Emulator::start() chooses $arg itself");
             }
         }
@@ -147,7 +144,7 @@ final class Emulator
         return $this->control('GET', '/stats');
     }
 
-    /** Forgets the journal, transactions, faults, scripts and counters. */
+    /** Forgets the journal, transactions, faults, scripts, loyalty programme and balances, and counters. */
     public function reset(): void
     {
         $this->control('POST', '/reset');
@@ -166,6 +163,16 @@ final class Emulator
     public function clearFaults(): void
     {
         $this->control('DELETE', '/faults');
+    }
+
+    /**
+     * Sets the loyalty programme that carts, orders and balances follow (promotions, promoCodes, balances as
+     * ['websiteID:42' => 500.0], defaultBalance, maxPointsPercent, earnPercent); balances restart from it.
+     * @param array<string, mixed> $config
+     */
+    public function loyalty(array $config): void
+    {
+        $this->control('POST', '/loyalty', $config);
     }
 
     /**
@@ -260,11 +267,8 @@ final class Emulator
                 proc_close($process);
                 $this->process = null;
                 $this->stdin = null;
-                throw new RuntimeException(sprintf(
-                    'mindbox-emulator exited with code %d before it was ready: %s',
-                    $status['exitcode'],
-                    $stderr === '' ? '(no output)' : $stderr,
-                ));
+                throw new RuntimeException(sprintf('mindbox-emulator exited with code %d before it was ready: %s',
+                    $status['exitcode'], $stderr === '' ? '(no output)' : $stderr));
             }
             if ($this->port === 0) {
                 $text = @file_get_contents($portFile);
@@ -284,12 +288,8 @@ final class Emulator
         }
         $stderr = trim((string) @file_get_contents($stderrFile));
         $this->stop();
-        throw new RuntimeException(sprintf(
-            'mindbox-emulator was not ready within %.0f s (%s); its stderr: %s',
-            $timeout,
-            $lastError,
-            $stderr === '' ? '(empty)' : $stderr,
-        ));
+        throw new RuntimeException(sprintf('mindbox-emulator was not ready within %.0f s (%s); its stderr: %s',
+            $timeout, $lastError, $stderr === '' ? '(empty)' : $stderr));
     }
 
     private function signal(int $signal): void
@@ -326,11 +326,8 @@ final class Emulator
         if ($this->port === 0) {
             throw new RuntimeException('the emulator is not running');
         }
-        if ($this->curl === null) {
-            $this->curl = curl_init();
-        } else {
-            curl_reset($this->curl);
-        }
+        $this->curl ??= curl_init();
+        curl_reset($this->curl);
         $options = [
             CURLOPT_URL => $this->baseUrl() . '/__emulator' . $path,
             CURLOPT_CUSTOMREQUEST => $method,
@@ -342,10 +339,8 @@ final class Emulator
             CURLOPT_HTTPHEADER => ['Content-Type: application/json', 'Expect:'],
         ];
         if ($body !== null) {
-            $options[CURLOPT_POSTFIELDS] = json_encode(
-                $body,
-                JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION,
-            );
+            $options[CURLOPT_POSTFIELDS] = json_encode($body, JSON_THROW_ON_ERROR | JSON_UNESCAPED_UNICODE
+                | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION);
         } elseif ($method !== 'GET') {
             $options[CURLOPT_POSTFIELDS] = '';
         }

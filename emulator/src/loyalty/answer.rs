@@ -1,0 +1,125 @@
+//! A calculation written as Mindbox answers it (reference/mindbox-api.md, 1.4: "Calculation
+//! (preorder) response" and "Order-save response").
+
+use serde_json::{Map, Value, json};
+
+use super::calculation::{Applied, Calculation, Line};
+use super::money::{Kopecks, format_money, money, quantity};
+
+/// The answer to a cart calculation.
+pub fn calculated(calc: &Calculation) -> Value {
+    let mut order = Map::new();
+    order.insert("processingStatus".into(), "Calculated".into());
+    order.insert("totalPrice".into(), money(calc.total));
+    if let Some(delivery) = calc.delivery_cost {
+        order.insert("deliveryCost".into(), money(delivery));
+    }
+    order.insert("lines".into(), lines(calc));
+    order.insert(
+        "totalBonusPointsInfo".into(),
+        json!({
+            "availableAmountForCurrentOrder": money(calc.available),
+            "spentAmountForCurrentOrder": money(calc.spent),
+            "balance": {"available": money(calc.balance)},
+        }),
+    );
+    order.insert("bonusPointsChanges".into(), points_changes(calc));
+    let coupons: Vec<Value> = calc
+        .coupons
+        .iter()
+        .map(|c| {
+            json!({
+                "coupon": {"ids": {"code": c.code}, "status": c.status.name()},
+                "discountAmountForCurrentOrder": money(c.discount),
+            })
+        })
+        .collect();
+    order.insert("couponsInfo".into(), coupons.into());
+    json!({"status": "Success", "order": order})
+}
+
+/// The answer to an order that was created with this calculation.
+pub fn processed(calc: &Calculation, mindbox_id: u64, ids: Option<&Value>) -> Value {
+    let mut all_ids = Map::new();
+    all_ids.insert("mindboxId".into(), mindbox_id.into());
+    if let Some(Value::Object(ids)) = ids {
+        all_ids.extend(ids.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
+    json!({
+        "status": "Success",
+        "order": {
+            "processingStatus": "Processed",
+            "ids": all_ids,
+            "totalPrice": money(calc.total),
+            "lines": lines(calc),
+        },
+        "bonusPointsChanges": points_changes(calc),
+    })
+}
+
+pub fn price_changed(expected: f64, calculated: Kopecks) -> Value {
+    json!({
+        "status": "Success",
+        "order": {
+            "processingStatus": "PriceHasBeenChanged",
+            "statusDescription": format!(
+                "The order's price has changed: expected {expected:.2}, calculated {}",
+                format_money(calculated)
+            ),
+        },
+    })
+}
+
+fn points_changes(calc: &Calculation) -> Value {
+    json!([{
+        "balanceType": {"ids": {"systemName": "Main"}},
+        "earnedAmount": money(calc.earned),
+        "spentAmount": money(calc.spent),
+    }])
+}
+
+/// Lines numbered from 1 in answer order, which is stable for a given request, so a client
+/// may send them back as they are.
+fn lines(calc: &Calculation) -> Value {
+    calc.lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| line(i + 1, l))
+        .collect()
+}
+
+fn line(number: usize, l: &Line) -> Value {
+    let mut out = Map::new();
+    if let Some(id) = &l.line_id {
+        out.insert("lineId".into(), id.clone());
+    }
+    out.insert("lineNumber".into(), number.into());
+    out.insert("product".into(), l.product.clone());
+    out.insert("quantity".into(), quantity(l.quantity));
+    out.insert("basePricePerItem".into(), money(l.price));
+    out.insert("discountedPriceOfLine".into(), money(l.discounted));
+    let applied: Vec<Value> = l.applied.iter().map(applied).collect();
+    out.insert("appliedPromotions".into(), applied.into());
+    Value::Object(out)
+}
+
+fn applied(a: &Applied) -> Value {
+    match a {
+        Applied::Promotion { id, name, amount } => json!({
+            "type": "discount",
+            "promotion": {"ids": {"externalId": id}, "name": name},
+            "amount": money(*amount),
+        }),
+        Applied::Coupon { code, amount } => json!({
+            "type": "discount",
+            "coupon": {"ids": {"code": code}},
+            "amount": money(*amount),
+        }),
+        Applied::SpentPoints(amount) => {
+            json!({"type": "spentBonusPoints", "amount": money(*amount)})
+        }
+        Applied::EarnedPoints(amount) => {
+            json!({"type": "earnedBonusPoints", "amount": money(*amount)})
+        }
+    }
+}
