@@ -6,6 +6,7 @@ use Bitrix\Main\Loader;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\ModuleManager;
 use Rustbox\Mindbox\Installer;
+use Rustbox\Mindbox\Loyalty\CartRule;
 use Rustbox\Mindbox\Notices;
 
 Loc::loadMessages(__FILE__);
@@ -45,6 +46,8 @@ class rustbox_mindbox extends CModule
         Loader::includeModule($this->MODULE_ID);
         $this->InstallEvents();
         $this->InstallFiles();
+        // After the events: saving the rule compiles its action through the module's control.
+        CartRule::install();
         Installer::installAgent();
         Installer::prepareOutboxDirectory();
         Notices::checkExtension();
@@ -54,6 +57,7 @@ class rustbox_mindbox extends CModule
     public function DoUninstall()
     {
         if (ModuleManager::isModuleInstalled($this->MODULE_ID) && Loader::includeModule($this->MODULE_ID)) {
+            CartRule::uninstall();
             $this->UnInstallEvents();
             Installer::uninstallAgent();
             Notices::removeAll();

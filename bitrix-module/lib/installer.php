@@ -21,6 +21,9 @@ final class Installer
         ['sale', 'OnSaleBasketItemEntitySaved', Handlers\Basket::class, 'onSaleBasketItemEntitySaved', false],
         ['sale', 'OnSaleBasketItemEntityDeleted', Handlers\Basket::class, 'onSaleBasketItemEntityDeleted', false],
         ['sale', 'OnSaleBasketSaved', Handlers\Basket::class, 'onSaleBasketSaved', false],
+        ['sale', 'OnBeforeSaleOrderFinalAction', Handlers\Checkout::class, 'onBeforeSaleOrderFinalAction', false],
+        // The cart rule editor and CSaleDiscount::Add() build their list of action controls from this event.
+        ['sale', 'OnCondSaleActionsControlBuildList', Loyalty\CartRuleAction::class, 'GetControlDescr', true],
         // The checkout component fires these the old way (GetModuleEvents + ExecuteModuleEventEx), arrays by reference.
         ['sale', 'OnSaleComponentOrderCreated', Handlers\Checkout::class, 'onSaleComponentOrderCreated', true],
         ['sale', 'OnSaleComponentOrderResultPrepared', Handlers\Checkout::class, 'onSaleComponentOrderResultPrepared', true],

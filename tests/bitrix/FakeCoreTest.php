@@ -354,4 +354,105 @@ final class FakeCoreTest extends TestCase
         $this->assertTrue(self::$seen[4][1]['VALUE']);
         $this->assertNull(Order::load($order->getId()));
     }
+
+    /** A cart rule whose action takes $amount off every line's unit price, as a core action would write it. */
+    public static function takeOff(array &$order, float $amount): void
+    {
+        foreach ($order['BASKET_ITEMS'] as &$row) {
+            $row['PRICE'] -= $amount;
+            $row['DISCOUNT_PRICE'] += $amount;
+        }
+    }
+
+    public static function takeOffControl(): array
+    {
+        return [
+            'ID' => 'FakeTakeOff',
+            'Parse' => static fn () => [],
+            'GetConditionShow' => static fn () => [],
+            'ApplyValues' => static fn () => [],
+            'Generate' => static fn (array $data, array $params) => '\\' . self::class . '::takeOff(' . $params['ORDER'] . ', ' . var_export((float)$data['amount'], true) . ')',
+        ];
+    }
+
+    private static function addRule(string $name, float $amount, int $priority, int $sort, string $last = 'N'): void
+    {
+        $id = \CSaleDiscount::Add([
+            'LID' => 's1', 'NAME' => $name, 'PRIORITY' => $priority, 'SORT' => $sort, 'LAST_DISCOUNT' => $last,
+            'ACTIONS' => ['CLASS_ID' => 'CondGroup', 'DATA' => ['All' => 'AND'], 'CHILDREN' => [['CLASS_ID' => 'FakeTakeOff', 'DATA' => ['amount' => $amount]]]],
+        ]);
+        self::assertIsInt($id);
+    }
+
+    /**
+     * sale/general/discount.php (Add compiles ACTIONS), sale/lib/discountbase.php (rules by PRIORITY then SORT, the
+     * catalog's discount first, LAST_DISCOUNT, normalizeDiscountResult), orderbase.php doFinalAction().
+     */
+    public function testCartRulesRunInTheEnginesOrderInsideDoFinalAction(): void
+    {
+        EventManager::getInstance()->registerEventHandlerCompatible('sale', 'OnCondSaleActionsControlBuildList', 'main', self::class, 'takeOffControl');
+        EventManager::getInstance()->registerEventHandler('sale', 'OnBeforeSaleOrderFinalAction', 'main', self::class, 'record');
+        self::addRule('second', 1.0, 1, 200);
+        self::addRule('first', 10.0, 2, 500, 'Y');
+        self::addRule('never', 100.0, 1, 300, 'Y');
+        $this->assertFalse(\CSaleDiscount::Add(['LID' => 's1', 'ACTIONS' => ['CLASS_ID' => 'CondGroup', 'CHILDREN' => [['CLASS_ID' => 'Unknown']]]]), 'an action without its control is refused');
+        $this->shop->fillCart([[1, 'SKU-1', 2, 100.0, 5.0]]);
+        $order = Order::create('s1', 1);
+        $order->appendBasket($this->shop->shopperBasket()->getOrderableItems());
+
+        $order->doFinalAction(true);
+
+        [$item] = $order->getBasket()->getBasketItems();
+        // 100 − 5 (catalog) − 10 (priority 2) = 85, then LAST_DISCOUNT stops the rest.
+        $this->assertSame([85.0, 15.0], [$item->getPrice(), $item->getDiscountPrice()]);
+        $this->assertSame(170.0, $order->getPrice());
+        $this->assertCount(1, self::$seen, 'OnBeforeSaleOrderFinalAction before the calculation');
+        $order->doFinalAction(true);
+        $this->assertSame(85.0, $item->getPrice(), 'each calculation starts again from the base price');
+        $this->assertSame(85.0, $order->doFinalAction(false)->isSuccess() ? $item->getPrice() : null, 'nothing meaningful: nothing runs');
+    }
+
+    /**
+     * discountbase.php getShowPrices() and sale.order.ajax obtainBasket(): the page shows the engine's last
+     * calculation, so a price changed after it (as a handler of OnSaleComponentOrderCreated would) is not what the
+     * lines and the subtotal show, while the total is the order's: the mismatch a module must not cause.
+     */
+    public function testTheCheckoutShowsTheEnginesPricesNotAPriceChangedAfterIt(): void
+    {
+        EventManager::getInstance()->registerEventHandlerCompatible('sale', 'OnSaleComponentOrderCreated', 'main', self::class, 'cutPriceAfterTheEngine');
+        $this->shop->fillCart([[1, 'SKU-1', 1, 1000.0, 0.0]]);
+
+        $total = $this->shop->checkout()['result']['JS_DATA']['TOTAL'];
+
+        $this->assertSame(1000.0, $total['ORDER_PRICE'], 'the line and subtotal as the engine priced them');
+        $this->assertSame(900.0, $total['ORDER_TOTAL_PRICE'], 'the total as the order now is');
+        $this->assertSame(1000.0, $total['ORDER_TOTAL_LEFT_TO_PAY'], 'the payment was set before the event');
+    }
+
+    public static function cutPriceAfterTheEngine($order): void
+    {
+        foreach ($order->getBasket()->getBasketItems() as $item) {
+            $item->setField('CUSTOM_PRICE', 'Y');
+            $item->setField('PRICE', 900.0);
+        }
+    }
+
+    /** sale/lib/paymentcollection.php onOrderModify(), isAllowAutoEdit(). */
+    public function testAPaymentFollowsTheOrdersPriceOnlyWhenItIsTheOnlyUnpaidOneAndItsSumWasNotSet(): void
+    {
+        $this->shop->fillCart([[1, 'SKU-1', 1, 1000.0, 0.0]]);
+        $order = Order::create('s1', 1);
+        $order->appendBasket($this->shop->shopperBasket()->getOrderableItems());
+        $payment = $order->getPaymentCollection()->createItem();
+        $payment->setField('SUM', 1000.0);
+        $order->setField('PRICE_DELIVERY', 100.0);
+        $this->assertSame(1000.0, $payment->getSum(), 'its SUM was just set');
+        $order->save();
+
+        $order->setField('PRICE_DELIVERY', 200.0);
+        $this->assertSame(1200.0, $payment->getSum(), 'saved since: it follows');
+        $order->getPaymentCollection()->createItem();
+        $order->setField('PRICE_DELIVERY', 300.0);
+        $this->assertSame(1200.0, $payment->getSum(), 'two payments: none follows');
+    }
 }

@@ -35,9 +35,21 @@ final class InstallTest extends TestCase
             'modules' => ModuleManager::getInstalledModules(),
             'options' => Option::fakeAll(),
             'notices' => \CAdminNotify::fakeRows(),
+            'cart rules' => self::cartRules(),
             'admin files' => glob($this->shop->documentRoot . '/bitrix/admin/*'),
             'component files' => $this->componentFiles(),
         ];
+    }
+
+    /** @return list<array> the cart rules, read as the old kernel's CDBResult gives them */
+    private static function cartRules(array $filter = []): array
+    {
+        $rules = [];
+        $result = \CSaleDiscount::GetList([], $filter);
+        while ($rule = $result->Fetch()) {
+            $rules[] = $rule;
+        }
+        return $rules;
     }
 
     /** @return list<string> everything under /bitrix/components/, folders included */
@@ -73,6 +85,8 @@ final class InstallTest extends TestCase
             'sale:OnSaleBasketItemEntitySaved' => 2,
             'sale:OnSaleBasketItemEntityDeleted' => 2,
             'sale:OnSaleBasketSaved' => 2,
+            'sale:OnBeforeSaleOrderFinalAction' => 2,
+            'sale:OnCondSaleActionsControlBuildList' => 1,
             'sale:OnSaleComponentOrderCreated' => 1,
             'sale:OnSaleComponentOrderResultPrepared' => 1,
             'main:OnAfterUserRegister' => 1,
@@ -160,6 +174,31 @@ final class InstallTest extends TestCase
         $this->shop->installModule();
         $this->shop->uninstallModule();
         $this->assertSame([], EventManager::getInstance()->findEventHandlers('sale', 'OnSaleOrderSaved'));
+    }
+
+    /**
+     * Points are spent by a cart rule of the sale module's own engine: one per site, compiled by CSaleDiscount::Add()
+     * through the module's action control into code that loads the module and calls it, and removed again.
+     */
+    public function testInstallAddsTheCartRuleThatSpendsPointsOnEverySite(): void
+    {
+        $shop = FakeShop::open(['s1' => 'Shop', 's2' => 'Outlet']);
+        try {
+            $shop->installModule();
+            $rules = self::cartRules(['XML_ID' => 'rustbox_mindbox_points']);
+            $this->assertSame(['s1', 's2'], array_column($rules, 'LID'));
+            $this->assertSame([['rustbox.mindbox'], ['rustbox.mindbox']], array_column($rules, 'MODULES'));
+            $this->assertSame(['Y', 'Y'], array_column($rules, 'ACTIVE'));
+            $this->assertSame(['N', 'N'], array_column($rules, 'LAST_DISCOUNT'), 'later rules still run');
+            $this->assertStringContainsString('Rustbox\\Mindbox\\Loyalty\\Checkout::spendOn($arOrder)', $rules[0]['APPLICATION']);
+
+            $shop->installModule();
+            $this->assertCount(2, self::cartRules(['XML_ID' => 'rustbox_mindbox_points']), 'installing again adds none');
+            $shop->uninstallModule();
+            $this->assertSame([], self::cartRules());
+        } finally {
+            $shop->close();
+        }
     }
 
     /**

@@ -2,6 +2,8 @@
 
 namespace Rustbox\Mindbox\Handlers;
 
+use Bitrix\Main\Context;
+use Bitrix\Main\Event;
 use Bitrix\Main\HttpRequest;
 use Bitrix\Main\Page\Asset;
 use Bitrix\Main\Page\AssetLocation;
@@ -9,34 +11,43 @@ use Bitrix\Sale\Order as SaleOrder;
 use Rustbox\Mindbox\Guard;
 use Rustbox\Mindbox\Loyalty\Checkout as LoyaltyCheckout;
 use Rustbox\Mindbox\Loyalty\CheckoutField;
+use Rustbox\Mindbox\Loyalty\PointsDiscount;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Visitor;
 
 /**
- * The events of bitrix:sale.order.ajax (old-kernel dispatch: positional values, arrays by reference). The component
- * fires OnSaleComponentOrderCreated on every render, recalculation and save, after it built the order and before it
- * reads its totals or saves it: the one place where points spent on the lines reach the totals shown and the saved
- * order alike. Older components pass only the first four values, hence the defaults.
+ * Points at checkout. sale:OnBeforeSaleOrderFinalAction (D7) comes before the discount engine prices an order: for
+ * the order bitrix:sale.order.ajax builds for the logged-in buyer, the points asked for are read there, and the
+ * module's cart rule spends them inside the engine. The component's own events (old-kernel dispatch: positional
+ * values, arrays by reference) come after the engine: OnSaleComponentOrderCreated keeps each line's points with the
+ * line, OnSaleComponentOrderResultPrepared hands the field's state to the page. Older components pass only the first
+ * four values, hence the defaults.
  */
 final class Checkout
 {
-    public static function onSaleComponentOrderCreated($order, &$arUserResult, $request, &$arParams, &$arResult = [], &$arDeliveryServiceAll = [], &$arPaySystemServiceAll = []): void
+    public static function onBeforeSaleOrderFinalAction(Event $event): void
     {
-        Guard::run('sale:OnSaleComponentOrderCreated', static function () use ($order, $request, &$arUserResult): void {
-            if (!$order instanceof SaleOrder) {
+        Guard::run('sale:OnBeforeSaleOrderFinalAction', static function () use ($event): void {
+            $order = $event->getParameter('ENTITY');
+            if (!$order instanceof SaleOrder || !$order->isNew()) {
                 return;
             }
             $settings = Mindbox::settings((string)$order->getSiteId());
             $userId = Visitor::current()->userId();
-            // Only the logged-in customer's own order may spend their points.
+            // Only the logged-in customer's own order, built on the public site, may spend their points.
             if (!$settings->isLoyaltyEnabled() || $userId <= 0 || $userId !== (int)$order->getUserId()) {
                 return;
             }
-            $result = LoyaltyCheckout::apply($settings, $order, $userId, self::posted($request));
-            if ($result->spent > 0) {
-                // The component set the payment's sum before this event; this asks it to set it again from the
-                // order's new total (and to recalculate the delivery), after the event.
-                $arUserResult['CALCULATE_PAYMENT'] = true;
+            LoyaltyCheckout::prepare($settings, $order, $userId, self::posted(Context::getCurrent()?->getRequest()));
+        });
+    }
+
+    public static function onSaleComponentOrderCreated($order, &$arUserResult, $request, &$arParams, &$arResult = [], &$arDeliveryServiceAll = [], &$arPaySystemServiceAll = []): void
+    {
+        Guard::run('sale:OnSaleComponentOrderCreated', static function () use ($order): void {
+            $plan = $order instanceof SaleOrder ? LoyaltyCheckout::planOf($order) : null;
+            if ($plan !== null) {
+                PointsDiscount::record($order->getBasket(), $plan->shares());
             }
         });
     }
@@ -44,19 +55,19 @@ final class Checkout
     public static function onSaleComponentOrderResultPrepared($order, &$arUserResult, $request, &$arParams, &$arResult = []): void
     {
         Guard::run('sale:OnSaleComponentOrderResultPrepared', static function () use ($order, &$arResult): void {
-            $result = $order instanceof SaleOrder ? LoyaltyCheckout::resultOf($order) : null;
-            if ($result === null) {
+            $plan = $order instanceof SaleOrder ? LoyaltyCheckout::planOf($order) : null;
+            if ($plan === null) {
                 return;
             }
-            $arResult['JS_DATA'][CheckoutField::JS_DATA_KEY] = $result->toJsData();
+            $arResult['JS_DATA'][CheckoutField::JS_DATA_KEY] = $plan->result()->toJsData();
             Asset::getInstance()->addString(CheckoutField::script(), true, AssetLocation::AFTER_JS);
         });
     }
 
     /** The checkout's AJAX posts its form as order[…]; a plain form post has the field at the top. */
-    private static function posted($request): mixed
+    private static function posted(mixed $request): mixed
     {
-        if (!$request instanceof HttpRequest) {
+        if (!$request instanceof HttpRequest || !Visitor::isPublic($request)) {
             return null;
         }
         $form = $request->get('order');

@@ -2,73 +2,62 @@
 
 namespace Rustbox\Mindbox\Loyalty;
 
-use Bitrix\Main\Localization\Loc;
 use Bitrix\Sale\Order;
+use Rustbox\Mindbox\Guard;
 use Rustbox\Mindbox\Settings;
 
-Loc::loadMessages(__FILE__);
-
 /**
- * The "use points" field of the standard checkout: the points asked for are checked against a fresh balance and
- * the order, clamped when there are too many, refused when they are not a number of points, and spent on the
- * order's lines. Mindbox being slow or down costs the points, never the order.
+ * The "use points" field of the standard checkout. Before the discount engine prices the order the checkout builds
+ * for the logged-in buyer, the points asked for are read and the balance asked for (once per request); the engine
+ * then runs the module's cart rule, which spends them on the lines (CheckoutPlan::spendOn), so the lines, the
+ * subtotal, the total, the payment and the saved order all come from the one calculation. Mindbox being slow or down
+ * costs the points, never the order.
  */
 final class Checkout
 {
     /** The field's name in the checkout form (posted by its AJAX as order[RUSTBOX_MINDBOX_POINTS]). */
     public const FIELD = 'RUSTBOX_MINDBOX_POINTS';
 
-    /** @var \WeakMap<Order, CheckoutResult>|null the result of each order the checkout built in this request */
-    private static ?\WeakMap $results = null;
+    /**
+     * The buyer's checkout of this request, by site and user. The component builds the order anew on every hit and
+     * runs the engine several times on it, so a plan is made once and reused by each run.
+     *
+     * @var array<string, CheckoutPlan>
+     */
+    private static array $plans = [];
 
-    /** Spends the points asked for on $order (unsaved, built by the checkout for the logged-in $userId). */
-    public static function apply(Settings $settings, Order $order, int $userId, mixed $input): CheckoutResult
+    public static function prepare(Settings $settings, Order $order, int $userId, mixed $input): void
     {
-        $decimals = $settings->pointsDecimals();
-        $requested = PointsInput::parse($input, $decimals);
-        $balance = Balance::of($settings, $userId);
-        $spent = 0;
-        $message = null;
-        if ($requested->error !== null) {
-            $message = self::message($requested->error, ['#DECIMALS#' => $decimals]);
-        } elseif ($balance === null) {
-            $message = self::message('UNAVAILABLE');
-        } elseif ($requested->kopecks > 0) {
-            $usable = Kopecks::floorTo($balance, $decimals);
-            $allowed = Kopecks::floorTo(PointsDiscount::capacity($order->getBasket()), $decimals);
-            $spent = min($requested->kopecks, $usable, $allowed);
-            $clamped = $spent !== $requested->kopecks;
-            if ($spent > 0) {
-                $spent = PointsDiscount::apply($order->getBasket(), $spent);
-            }
-            $amounts = [
-                '#SPENT#' => Kopecks::format($spent, $decimals),
-                '#BALANCE#' => Kopecks::format($usable, $decimals),
-                '#MAX#' => Kopecks::format($allowed, $decimals),
-            ];
-            $message = match (true) {
-                !$clamped && $spent === $requested->kopecks => null,
-                $clamped && $usable <= $allowed => self::message('CLAMPED_BALANCE', $amounts),
-                default => self::message('CLAMPED_ORDER', $amounts),
-            };
-        }
-        $result = new CheckoutResult($balance, $requested->raw, $spent, $message, $decimals);
-        self::$results ??= new \WeakMap();
-        self::$results[$order] = $result;
-        return $result;
+        self::$plans[self::key((string)$order->getSiteId(), $userId)] ??= new CheckoutPlan(
+            PointsInput::parse($input, $settings->pointsDecimals()),
+            Balance::of($settings, $userId),
+            $settings->pointsDecimals(),
+        );
     }
 
-    /** The result apply() came to for an order of this request, null when it did not run for it. */
-    public static function resultOf(Order $order): ?CheckoutResult
+    /**
+     * The cart rule's action, in each run of the engine: the points of the plan of the new order in $arOrder.
+     * Whatever goes wrong inside the engine costs the points, never the checkout.
+     */
+    public static function spendOn(array &$arOrder): void
     {
-        return self::$results[$order] ?? null;
+        if ((int)($arOrder['ID'] ?? 0) !== 0) {
+            return;
+        }
+        $plan = self::$plans[self::key((string)($arOrder['SITE_ID'] ?? ''), (int)($arOrder['USER_ID'] ?? 0))] ?? null;
+        Guard::run('sale:cart rule', static function () use ($plan, &$arOrder): void {
+            $plan?->spendOn($arOrder);
+        });
     }
 
-    private static function message(string $code, array $replace = []): string
+    /** The plan of a checkout's order of this request, null when the buyer's checkout did not make one for it. */
+    public static function planOf(Order $order): ?CheckoutPlan
     {
-        if ($code === PointsInput::TOO_MANY_DECIMALS && ($replace['#DECIMALS#'] ?? 0) === 0) {
-            $code = 'WHOLE_ONLY';
-        }
-        return (string)Loc::getMessage('RUSTBOX_MINDBOX_POINTS_' . $code, $replace);
+        return $order->isNew() ? self::$plans[self::key((string)$order->getSiteId(), (int)$order->getUserId())] ?? null : null;
+    }
+
+    private static function key(string $siteId, int $userId): string
+    {
+        return $siteId . '|' . $userId;
     }
 }

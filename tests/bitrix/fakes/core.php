@@ -12,4 +12,5 @@ require_once __DIR__ . '/sale.php';
 require_once __DIR__ . '/subscribe.php';
 require_once __DIR__ . '/sender.php';
 require_once __DIR__ . '/iblock.php';
+require_once __DIR__ . '/saleorderajax.php';
 require_once __DIR__ . '/shop.php';

@@ -51,6 +51,7 @@ final class FakeShop
         \Bitrix\Sender\Subscription::fakeReset();
         Sale\PriceMaths::fakeReset();
         Sale\Order::fakeReset();
+        \CSaleDiscount::fakeReset();
         Sale\Basket::fakeReset();
         Sale\Fuser::fakeReset();
         \Bitrix\Iblock\FakeTable::fakeReset();
@@ -162,56 +163,13 @@ final class FakeShop
     }
 
     /**
-     * What bitrix:sale.order.ajax does within the current hit (components/bitrix/sale.order.ajax/class.php):
-     * getOrder() builds an unsaved order: initBasket() loads the shopper's basket, refreshes and saves it (so
-     * OnSaleBasketSaved fires on every render and AJAX refresh), and appends its orderable part to the order; then
-     * the payment's sum is set (recalculatePayment), then OnSaleComponentOrderCreated fires (a handler asking for
-     * CALCULATE_PAYMENT gets the payment set again); then the order is saved (the "place order" action) or prepareResultArray()
-     * builds $arResult, whose JS_DATA totals the page shows are read from the order, and fires
-     * OnSaleComponentOrderResultPrepared. Guests' orders belong to the shared anonymous buyer. The checkout page's
-     * AJAX posts its form as order[…].
+     * A hit of bitrix:sale.order.ajax: a render or AJAX refresh, or with $placeOrder its "place order" action.
      *
      * @return array{order: Sale\Order, result: array}
      */
     public function checkout(bool $placeOrder = false, float $delivery = 0.0, string $siteId = 's1'): array
     {
-        $user = $GLOBALS['USER'];
-        $request = Context::getCurrent()->getRequest();
-        $userId = $user->IsAuthorized() ? (int)$user->GetID() : (int)\CSaleUser::GetAnonymousUserID();
-        $order = $this->buildOrder($userId, $delivery, $siteId);
-        $order->getPropertyCollection()->createItem(['ID' => 1, 'CODE' => 'EMAIL', 'NAME' => 'E-mail', 'IS_EMAIL' => 'Y'])->setValue($user->GetEmail());
-        // recalculatePayment(): the payment's sum is set from the order's total before the event, and again after
-        // getOrder() only when a handler asked for it with CALCULATE_PAYMENT.
-        $payment = $order->getPaymentCollection()->createItem();
-        $payment->setField('SUM', $order->getPrice());
-
-        $userResult = [];
-        $params = ['ACTION_VARIABLE' => 'soa-action'];
-        $result = ['ERROR' => [], 'JS_DATA' => []];
-        $deliveries = [];
-        $paySystems = [];
-        foreach (GetModuleEvents('sale', 'OnSaleComponentOrderCreated', true) as $event) {
-            ExecuteModuleEventEx($event, [$order, &$userResult, $request, &$params, &$result, &$deliveries, &$paySystems]);
-        }
-        if (!empty($userResult['CALCULATE_PAYMENT'])) {
-            $payment->setField('SUM', $order->getPrice());
-        }
-        if ($placeOrder) {
-            $order->save();
-            return ['order' => $order, 'result' => $result];
-        }
-        $basket = $order->getBasket();
-        $result['JS_DATA']['TOTAL'] = [
-            'PRICE_WITHOUT_DISCOUNT_VALUE' => $basket->getBasePrice(),
-            'ORDER_PRICE' => $basket->getPrice(),
-            'DISCOUNT_PRICE' => round($basket->getBasePrice() - $basket->getPrice(), 2),
-            'DELIVERY_PRICE' => $order->getDeliveryPrice(),
-            'ORDER_TOTAL_PRICE' => $order->getPrice(),
-        ];
-        foreach (GetModuleEvents('sale', 'OnSaleComponentOrderResultPrepared', true) as $event) {
-            ExecuteModuleEventEx($event, [$order, &$userResult, $request, &$params, &$result]);
-        }
-        return ['order' => $order, 'result' => $result];
+        return (new SaleOrderAjax($this->shopperBasket($siteId), $delivery, $siteId))->run($placeOrder);
     }
 
     /**
@@ -272,6 +230,7 @@ final class FakeShop
         }
         $order->appendBasket($basket->getOrderableItems());
         $order->setField('PRICE_DELIVERY', $delivery);
+        $order->doFinalAction(true);
         return $order;
     }
 

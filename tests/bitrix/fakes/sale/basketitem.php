@@ -142,6 +142,8 @@ namespace Bitrix\Sale {
 
         private Fields $fields;
         private bool $customPrice = false;
+        /** The discount the catalog set on the line (through setField, as its provider does), not the engine's. */
+        private float $catalogDiscount = 0.0;
         private ?BasketPropertiesCollection $properties = null;
         private array $storedProperties = [];
 
@@ -153,6 +155,7 @@ namespace Bitrix\Sale {
                 }
             }
             $this->fields = new Fields($values);
+            $this->catalogDiscount = (float)($values['DISCOUNT_PRICE'] ?? 0.0);
         }
 
         /** BasketItemBase::create(): the fields given here are not changes; everything set later is. */
@@ -189,6 +192,8 @@ namespace Bitrix\Sale {
             }
             if ($name === 'CUSTOM_PRICE') {
                 $this->customPrice = $value === 'Y';
+            } elseif ($name === 'DISCOUNT_PRICE') {
+                $this->catalogDiscount = (float)$value;
             }
             $old = $this->fields->get($name);
             if ($old == $value && !($old === null && $value !== null)) {
@@ -224,6 +229,11 @@ namespace Bitrix\Sale {
         {
             $this->customPrice = (bool)$custom;
             return $this->setField('PRICE', $value);
+        }
+
+        public function fakeCatalogDiscount(): float
+        {
+            return $this->catalogDiscount;
         }
 
         public function getPropertyCollection()

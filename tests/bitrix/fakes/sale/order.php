@@ -8,7 +8,11 @@
 //   and sends OnSaleOrderDeleted with the order still loaded;
 // - a line added to the order's basket that is not yet saved with the order touches its shipments
 //   (Order::onBasketModify → ShipmentCollection::onBasketModify), which fakeShipmentChanges() counts;
-// - Order::load() reads the order afresh, as another hit would.
+// - Order::load() reads the order afresh, as another hit would;
+// - doFinalAction(true) sends OnBeforeSaleOrderFinalAction (ENTITY, HAS_MEANINGFUL_FIELD, BASKET; an ERROR result
+//   stops it), runs the discount calculation, writes its prices into the lines whose price is not custom
+//   (setFieldNoDemand) and the order's PRICE, then sends OnAfterSaleOrderFinalAction. The calculation runs for new
+//   orders only: a saved order's discounts are those stored with it (the real engine's APPLY mode).
 
 namespace Bitrix\Sale {
 
@@ -124,83 +128,6 @@ namespace Bitrix\Sale {
         }
     }
 
-    class Payment
-    {
-        private array $fields = ['SUM' => 0.0, 'PAID' => 'N'];
-
-        public function __construct(private Order $order, array $fields = [])
-        {
-            $this->fields = $fields + $this->fields;
-        }
-
-        public function setField($name, $value)
-        {
-            $this->fields[$name] = $value;
-            return new Result();
-        }
-
-        public function getField($name)
-        {
-            return $this->fields[$name] ?? null;
-        }
-
-        public function getFieldValues()
-        {
-            return $this->fields;
-        }
-
-        public function getSum()
-        {
-            return (float)$this->fields['SUM'];
-        }
-
-        public function isPaid()
-        {
-            return $this->fields['PAID'] === 'Y';
-        }
-
-        /** Paying changes the order's PAYED flag and SUM_PAID, as the sale core does. */
-        public function setPaid($value)
-        {
-            $this->fields['PAID'] = $value;
-            $this->order->fakePaymentsChanged();
-            return new Result();
-        }
-    }
-
-    class PaymentCollection implements \IteratorAggregate
-    {
-        /** @var Payment[] */
-        private array $items = [];
-
-        public function __construct(private Order $order, array $rows = [])
-        {
-            foreach ($rows as $row) {
-                $this->items[] = new Payment($order, $row);
-            }
-        }
-
-        public function createItem($paySystem = null)
-        {
-            return $this->items[] = new Payment($this->order);
-        }
-
-        public function getIterator(): \ArrayIterator
-        {
-            return new \ArrayIterator($this->items);
-        }
-
-        public function getPaidSum()
-        {
-            return array_sum(array_map(static fn (Payment $p) => $p->isPaid() ? $p->getSum() : 0.0, $this->items));
-        }
-
-        public function fakeRows(): array
-        {
-            return array_map(static fn (Payment $p) => $p->getFieldValues(), $this->items);
-        }
-    }
-
     class Order
     {
         /** b_sale_order and what hangs on it, by id. */
@@ -215,6 +142,7 @@ namespace Bitrix\Sale {
         /** Events queued by setField(), sent after OnSaleOrderSaved: the first data of each name wins. */
         private array $delayedEvents = [];
         private int $shipmentChanges = 0;
+        private ?Discount $discount = null;
 
         private function __construct(array $values)
         {
@@ -328,6 +256,40 @@ namespace Bitrix\Sale {
             return new Result();
         }
 
+        public function getDiscount()
+        {
+            return $this->discount ??= new Discount($this);
+        }
+
+        public function doFinalAction($hasMeaningfulField = false)
+        {
+            $result = new Result();
+            if (!$hasMeaningfulField) {
+                return $result;
+            }
+            $before = new Event('sale', 'OnBeforeSaleOrderFinalAction', ['ENTITY' => $this, 'HAS_MEANINGFUL_FIELD' => $hasMeaningfulField, 'BASKET' => $this->basket]);
+            $before->send();
+            foreach ($before->getResults() as $eventResult) {
+                if ($eventResult->getType() === EventResult::ERROR) {
+                    $result->addError(new ResultError('OnBeforeSaleOrderFinalAction refused'));
+                    return $result;
+                }
+            }
+            if ($this->isNew() && $this->basket !== null) {
+                $prices = $this->getDiscount()->calculate()->getData();
+                foreach ($this->basket->getBasketItems() as $item) {
+                    $row = $prices['BASKET_ITEMS'][$item->getBasketCode()] ?? null;
+                    if ($row !== null && !$item->isCustomPrice()) {
+                        $item->setFieldNoDemand('PRICE', $row['PRICE']);
+                        $item->setFieldNoDemand('DISCOUNT_PRICE', $row['DISCOUNT_PRICE']);
+                    }
+                }
+                $this->refreshOrderPrice();
+            }
+            (new Event('sale', 'OnAfterSaleOrderFinalAction', ['ENTITY' => $this]))->send();
+            return $result;
+        }
+
         /** How many times lines were added to the shipments since the order was made or loaded. */
         public function fakeShipmentChanges(): int
         {
@@ -380,6 +342,8 @@ namespace Bitrix\Sale {
                 $this->delayedEvents['OnSaleStatusOrderChange'] ??= ['ENTITY' => $this, 'VALUE' => $value, 'OLD_VALUE' => $old];
             } elseif ($name === 'PRICE_DELIVERY') {
                 return $this->refreshOrderPrice();
+            } elseif ($name === 'PRICE') {
+                return $this->payments->onOrderModify($name, $old, $value);
             }
             return new Result();
         }

@@ -6,3 +6,4 @@ $MESS['RUSTBOX_MINDBOX_POINTS_WHOLE_ONLY'] = 'Points can only be spent in whole 
 $MESS['RUSTBOX_MINDBOX_POINTS_UNAVAILABLE'] = 'Points are unavailable right now: the loyalty programme does not answer. You can place the order without them.';
 $MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_BALANCE'] = 'You have #BALANCE# points, so #SPENT# were used.';
 $MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_ORDER'] = 'At most #MAX# points can be spent on this order, so #SPENT# were used.';
+$MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_LINES'] = 'The prices of this order\'s items can take #SPENT# points to the kopeck, so #SPENT# were used.';

@@ -6,3 +6,4 @@ $MESS['RUSTBOX_MINDBOX_POINTS_WHOLE_ONLY'] = 'Баллы списываются 
 $MESS['RUSTBOX_MINDBOX_POINTS_UNAVAILABLE'] = 'Баллы сейчас недоступны: программа лояльности не отвечает. Заказ можно оформить без них.';
 $MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_BALANCE'] = 'У вас #BALANCE# баллов, поэтому списано #SPENT#.';
 $MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_ORDER'] = 'На этот заказ можно списать не больше #MAX# баллов, поэтому списано #SPENT#.';
+$MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_LINES'] = 'Цены товаров этого заказа позволяют списать ровно #SPENT# баллов (с точностью до копейки), поэтому списано #SPENT#.';

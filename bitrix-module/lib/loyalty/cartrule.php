@@ -1,0 +1,59 @@
+<?php
+
+namespace Rustbox\Mindbox\Loyalty;
+
+use Bitrix\Main\Loader;
+use Bitrix\Main\Localization\Loc;
+use Bitrix\Main\SiteTable;
+
+Loc::loadMessages(__FILE__);
+
+/**
+ * The cart rule that spends the buyer's points, one per site (cart rules belong to a site), made by the installer and
+ * removed by the uninstaller, found again by its XML_ID. It runs after the shop's own rules (lowest priority, last in
+ * sort order) and does not stop later ones, so points are spent on what the lines cost after every other discount.
+ * The shop may move it in the cart rules list like any rule of its own.
+ */
+final class CartRule
+{
+    public const XML_ID = 'rustbox_mindbox_points';
+
+    public static function install(): void
+    {
+        if (!Loader::includeModule('sale')) {
+            return;
+        }
+        foreach (array_column(SiteTable::getList(['select' => ['LID']])->fetchAll(), 'LID') as $siteId) {
+            if (\CSaleDiscount::GetList([], ['XML_ID' => self::XML_ID, 'LID' => $siteId])->Fetch()) {
+                continue;
+            }
+            \CSaleDiscount::Add([
+                'LID' => $siteId,
+                'XML_ID' => self::XML_ID,
+                'NAME' => (string)Loc::getMessage('RUSTBOX_MINDBOX_CART_RULE_NAME'),
+                'ACTIVE' => 'Y',
+                'PRIORITY' => 1,
+                'SORT' => 100000,
+                'LAST_DISCOUNT' => 'N',
+                'CURRENCY' => 'RUB',
+                // 2: "all users", guests included: the rule does nothing without a logged-in buyer's points.
+                'USER_GROUPS' => [2],
+                'CONDITIONS' => ['CLASS_ID' => 'CondGroup', 'DATA' => ['All' => 'AND', 'True' => 'True'], 'CHILDREN' => []],
+                'ACTIONS' => ['CLASS_ID' => 'CondGroup', 'DATA' => ['All' => 'AND'], 'CHILDREN' => [
+                    ['CLASS_ID' => CartRuleAction::CONTROL_ID, 'DATA' => []],
+                ]],
+            ]);
+        }
+    }
+
+    public static function uninstall(): void
+    {
+        if (!Loader::includeModule('sale')) {
+            return;
+        }
+        $rules = \CSaleDiscount::GetList([], ['XML_ID' => self::XML_ID]);
+        while ($rule = $rules->Fetch()) {
+            \CSaleDiscount::Delete($rule['ID']);
+        }
+    }
+}
