@@ -16,22 +16,44 @@ final class Allocation
     private const MAX_MOVE = 3;
 
     /**
+     * $points spread in proportion to what the lines cost.
+     *
      * @param array<string, array{total: int, quantity: float}> $lines by basket code: what the line costs now, in
      *        kopecks, and its quantity
-     * @param int $points kopecks to spend, at most the sum of the totals
+     * @param int $points kopecks to spend
      * @param int $precision the shop's `value_precision`
      * @return array<string, int> kopecks each line takes (lines that take none are left out)
      */
     public static function spread(array $lines, int $points, int $precision): array
     {
+        $total = array_sum(array_map(static fn (array $l) => max(0, $l['total']), $lines));
+        $targets = [];
+        foreach ($lines as $code => $line) {
+            $targets[$code] = $total > 0 ? intdiv($points * max(0, $line['total']), $total) : 0;
+        }
+        return self::fit($lines, $targets, $precision, $points);
+    }
+
+    /**
+     * Each line's drop as close to its target as its step allows, adding up to $sum (the targets' sum by default)
+     * wherever an arrangement can.
+     *
+     * @param array<string, array{total: int, quantity: float}> $lines
+     * @param array<string, int> $targets kopecks each line should drop by
+     * @return array<string, int>
+     */
+    public static function fit(array $lines, array $targets, int $precision, ?int $sum = null): array
+    {
         $steps = [];
         $limits = [];
+        $shares = [];
         foreach ($lines as $code => $line) {
             $steps[$code] = self::step($line['quantity'], $precision);
             $limits[$code] = $steps[$code] === null ? 0 : intdiv(max(0, $line['total']), $steps[$code]) * $steps[$code];
+            $target = max(0, $targets[$code] ?? 0);
+            $shares[$code] = $limits[$code] === 0 ? 0 : min($limits[$code], intdiv($target, $steps[$code]) * $steps[$code]);
         }
-        $shares = self::proportional($lines, $limits, $steps, min($points, array_sum($limits)));
-        $left = min($points, array_sum($limits)) - array_sum($shares);
+        $left = min($sum ?? array_sum(array_map(static fn (int $t) => max(0, $t), $targets)), array_sum($limits)) - array_sum($shares);
         if ($left > 0) {
             $shares = self::placeRest($shares, $steps, $limits, $left);
         }
@@ -57,22 +79,6 @@ final class Allocation
         $kopeckTicks = 10 ** max(0, $precision - 2);
         $unit = intdiv($b * $kopeckTicks, self::gcd($a, $b * $kopeckTicks));
         return intdiv($unit * $a, $b * $kopeckTicks) ?: null;
-    }
-
-    /** Shares in proportion to the lines' totals, each rounded down to its step (the largest remainders first). */
-    private static function proportional(array $lines, array $limits, array $steps, int $points): array
-    {
-        $total = array_sum(array_map(static fn (array $l) => max(0, $l['total']), $lines));
-        $shares = [];
-        foreach ($lines as $code => $line) {
-            if ($limits[$code] === 0 || $total === 0) {
-                $shares[$code] = 0;
-                continue;
-            }
-            $exact = intdiv($points * max(0, $line['total']), $total);
-            $shares[$code] = min($limits[$code], intdiv($exact, $steps[$code]) * $steps[$code]);
-        }
-        return $shares;
     }
 
     /**
