@@ -15,6 +15,7 @@ final class Installer
      * form, which is how they are fired anyway (positional values, fields by reference).
      */
     private const HANDLERS = [
+        ['sale', 'OnSaleOrderBeforeSaved', Handlers\Order::class, 'onSaleOrderBeforeSaved', false],
         ['sale', 'OnSaleOrderSaved', Handlers\Order::class, 'onSaleOrderSaved', false],
         ['sale', 'OnSaleBeforeOrderDelete', Handlers\Order::class, 'onSaleBeforeOrderDelete', false],
         ['sale', 'OnSaleOrderDeleted', Handlers\Order::class, 'onSaleOrderDeleted', false],

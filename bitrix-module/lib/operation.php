@@ -19,6 +19,8 @@ enum Operation: string
     case SetWishList = 'set_wishlist';
     case ViewProduct = 'view_product';
     case ViewCategory = 'view_category';
+    /** Processing mode: an order placed while Mindbox could not confirm it at checkout. */
+    case SaveOfflineOrder = 'save_offline_order';
 
     /**
      * The client's helper for the operation, or null when the client has none and `send()` is called with the
@@ -33,7 +35,7 @@ enum Operation: string
             self::UpdateProfile => 'updateCustomer',
             self::SetCart => 'setCart',
             self::SubscribeEmail => 'subscribeEmail',
-            self::Authorize, self::SetWishList, self::ViewProduct, self::ViewCategory => null,
+            self::Authorize, self::SetWishList, self::ViewProduct, self::ViewCategory, self::SaveOfflineOrder => null,
         };
     }
 
@@ -55,7 +57,7 @@ enum Operation: string
     public function carriesDevice(): bool
     {
         return match ($this) {
-            self::CreateOrder, self::UpdateOrder => false,
+            self::CreateOrder, self::UpdateOrder, self::SaveOfflineOrder => false,
             default => true,
         };
     }

@@ -121,22 +121,6 @@ final class CheckoutPointsTest extends ModuleTestCase
         $this->assertSame([['type' => 'balance', 'amount' => 15.64, 'balanceType' => ['ids' => ['systemName' => 'Bonus']]]], $lines[1]['discounts']);
     }
 
-    public function testWithLoyaltyProcessingThePointsAreTheOrdersBonusPoints(): void
-    {
-        $this->shop->configure(['loyalty_mode' => 'processing']);
-        $this->customer(1000.0, [[10, 'SKU-10', 2, 1000.0, 100.0], [11, 'SKU-11', 1, 500.0, 0.0]]);
-        $this->checkout('150.5', true);
-
-        $order = $this->sentOf('createOrder')[0][1]['order'];
-        $this->assertSame([['amount' => 150.5]], $order['bonusPoints']);
-        $this->assertSame(2149.5, $order['totalPrice']);
-        $this->assertSame(
-            [[['type' => 'externalPromoAction', 'externalPromoAction' => ['ids' => ['externalId' => 'bitrix-discount']], 'amount' => 200.0]]],
-            array_column($order['lines'], 'discounts'),
-            'the points are not a line discount too'
-        );
-    }
-
     public function testAnUpdateOfTheOrderStillCarriesThePointsSpent(): void
     {
         $this->customer(500.0);

@@ -79,6 +79,7 @@ final class InstallTest extends TestCase
             $handlers[$row['FROM_MODULE_ID'] . ':' . $row['MESSAGE_ID']] = $row['VERSION'];
         }
         $this->assertSame([
+            'sale:OnSaleOrderBeforeSaved' => 2,
             'sale:OnSaleOrderSaved' => 2,
             'sale:OnSaleBeforeOrderDelete' => 2,
             'sale:OnSaleOrderDeleted' => 2,

@@ -187,19 +187,4 @@ final class LoyaltyEndToEndTest extends EndToEndTestCase
         $this->assertSame(['fault', 'processed', 'duplicate'], array_column($again, 'outcome'));
         $this->assertSame([$transactionId], array_values(array_unique(array_column(array_column($again, 'query'), 'transactionId'))));
     }
-
-    public function testWithLoyaltyProcessingMindboxGetsBonusPoints(): void
-    {
-        $this->shop->configure(['loyalty_mode' => 'processing']);
-        self::$emulator->script('Website.GetCustomerBalance', ['status' => 'Success', 'balances' => [self::balanceEntry('Main', 500.0, true)]]);
-        $this->logIn();
-        $this->shop->fillCart([[1, 'SKU-1', 2, 1000.0, 0.0]]);
-
-        $this->checkout('250.50', true);
-        $created = array_values(array_filter($this->callsOf('Website.CreateOrder', 1), static fn (array $c) => $c['outcome'] === 'processed'));
-
-        self::assertBody([['amount' => 250.5]], $created[0]['body']['order']['bonusPoints']);
-        $this->assertSame(1749.5, (float)$created[0]['body']['order']['totalPrice']);
-        $this->assertArrayNotHasKey('discounts', $created[0]['body']['order']['lines'][0]);
-    }
 }

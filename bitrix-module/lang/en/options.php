@@ -22,3 +22,4 @@ $MESS['RUSTBOX_MINDBOX_OPT_SECRET_KEEP'] = 'leave empty to keep the current key'
 $MESS['RUSTBOX_MINDBOX_OPT_SAVE'] = 'Save';
 $MESS['RUSTBOX_MINDBOX_OPT_CHECK'] = 'Save and check connection';
 $MESS['RUSTBOX_MINDBOX_OPT_AGENTS_NOTE'] = 'Events are delivered in the background by the PHP extension. The module\'s agent also delivers, but only when agents run from cron (bitrix/modules/main/tools/cron_events.php with BX_CRONTAB_SUPPORT in dbconn.php): run on a visitor\'s hit, it delivers nothing, so no shopper waits for it.';
+$MESS['RUSTBOX_MINDBOX_EVENT_SAVE_OFFLINE_ORDER'] = 'Order placed while Mindbox was unavailable (loyalty processing)';

@@ -22,3 +22,4 @@ $MESS['RUSTBOX_MINDBOX_OPT_SECRET_KEEP'] = 'оставьте пустым, чт�
 $MESS['RUSTBOX_MINDBOX_OPT_SAVE'] = 'Сохранить';
 $MESS['RUSTBOX_MINDBOX_OPT_CHECK'] = 'Сохранить и проверить подключение';
 $MESS['RUSTBOX_MINDBOX_OPT_AGENTS_NOTE'] = 'События доставляет в фоне PHP-расширение. Агент модуля тоже доставляет, но только когда агенты выполняются из cron (bitrix/modules/main/tools/cron_events.php и BX_CRONTAB_SUPPORT в dbconn.php): на хите посетителя он ничего не отправляет, чтобы покупатель не ждал.';
+$MESS['RUSTBOX_MINDBOX_EVENT_SAVE_OFFLINE_ORDER'] = 'Заказ, оформленный без ответа Mindbox (процессинг лояльности)';

@@ -11,6 +11,7 @@ use Bitrix\Sale\Order as SaleOrder;
 use Rustbox\Mindbox\Guard;
 use Rustbox\Mindbox\Loyalty\Checkout as LoyaltyCheckout;
 use Rustbox\Mindbox\Loyalty\CheckoutField;
+use Rustbox\Mindbox\Loyalty\Coupons;
 use Rustbox\Mindbox\Loyalty\PointsDiscount;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Visitor;
@@ -59,7 +60,11 @@ final class Checkout
             if ($plan === null) {
                 return;
             }
-            $arResult['JS_DATA'][CheckoutField::JS_DATA_KEY] = $plan->result()->toJsData();
+            $result = $plan->result();
+            $arResult['JS_DATA'][CheckoutField::JS_DATA_KEY] = $result->toJsData();
+            if ($result->coupons !== [] && is_array($arResult['JS_DATA']['COUPON_LIST'] ?? null)) {
+                $arResult['JS_DATA']['COUPON_LIST'] = Coupons::show($arResult['JS_DATA']['COUPON_LIST'], $result->coupons);
+            }
             Asset::getInstance()->addString(CheckoutField::script(), true, AssetLocation::AFTER_JS);
         });
     }

@@ -3,10 +3,14 @@
 namespace Rustbox\Mindbox\Handlers;
 
 use Bitrix\Main\Event;
+use Bitrix\Main\EventResult;
 use Bitrix\Sale\Order as SaleOrder;
+use Bitrix\Sale\ResultError;
 use Rustbox\Mindbox\Dispatcher;
 use Rustbox\Mindbox\EventLog;
 use Rustbox\Mindbox\Guard;
+use Rustbox\Mindbox\Loyalty\Checkout as LoyaltyCheckout;
+use Rustbox\Mindbox\Loyalty\ProcessedOrder;
 use Rustbox\Mindbox\Mappers\OrderMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Notices;
@@ -45,7 +49,9 @@ final class Order
             $options = Visitor::current()->optionsFor(Operation::CreateOrder);
             if ($event->getParameter('IS_NEW')) {
                 $options['transactionId'] = $mapper->creationTransactionId($order);
-                Dispatcher::send(Operation::CreateOrder, $settings, $mapper->order($order), $options);
+                if (!ProcessedOrder::afterSave($settings, $order, $mapper, $options)) {
+                    Dispatcher::send(Operation::CreateOrder, $settings, $mapper->order($order), $options);
+                }
                 return;
             }
             // VALUES holds the original value of each field changed by this save, and only those.
@@ -58,6 +64,27 @@ final class Order
                 Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->order($order), $options);
             }
         });
+    }
+
+    /**
+     * sale:OnSaleOrderBeforeSaved (ENTITY): in `processing` mode a new order of the buyer's checkout is confirmed in
+     * Mindbox first; a price Mindbox no longer stands by stops the save with a message for the buyer.
+     */
+    public static function onSaleOrderBeforeSaved(Event $event): ?EventResult
+    {
+        $refusal = null;
+        Guard::run('sale:OnSaleOrderBeforeSaved', static function () use ($event, &$refusal): void {
+            $order = $event->getParameter('ENTITY');
+            $plan = $order instanceof SaleOrder ? LoyaltyCheckout::planOf($order) : null;
+            if ($plan === null || Mindbox::settings((string)$order->getSiteId())->loyaltyMode() !== 'processing') {
+                return;
+            }
+            $message = ProcessedOrder::confirm(Mindbox::settings((string)$order->getSiteId()), $order, $plan);
+            if ($message !== null) {
+                $refusal = new EventResult(EventResult::ERROR, new ResultError($message, 'RUSTBOX_MINDBOX_PRICE_CHANGED'), 'sale');
+            }
+        });
+        return $refusal;
     }
 
     /** sale:OnSaleBeforeOrderDelete (ENTITY): the deletion's saves follow. */

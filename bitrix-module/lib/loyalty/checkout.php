@@ -29,9 +29,11 @@ final class Checkout
     public static function prepare(Settings $settings, Order $order, int $userId, mixed $input): void
     {
         self::$plans[self::key((string)$order->getSiteId(), $userId)] ??= new CheckoutPlan(
+            $settings,
+            $order,
+            $userId,
             PointsInput::parse($input, $settings->pointsDecimals()),
-            Balance::of($settings, $userId),
-            $settings->pointsDecimals(),
+            $settings->loyaltyMode() === 'processing' ? Coupons::entered() : [],
         );
     }
 

@@ -4,13 +4,18 @@ namespace Rustbox\Mindbox\Loyalty;
 
 use Bitrix\Main\Config\Option;
 use Bitrix\Main\Localization\Loc;
+use Bitrix\Sale\Order;
+use Rustbox\Mindbox\Mappers\ProductIds;
+use Rustbox\Mindbox\Settings;
 
 Loc::loadMessages(__FILE__);
 
 /**
- * One buyer's points at one checkout hit: what they asked for, what they have, and what the last run of the discount
- * engine spent on which line. Each run starts again from the lines as the engine hands them over (after the shop's
- * own cart rules), so repeated runs come to the same result.
+ * One buyer's checkout at one hit, as the discount engine's rule applies it to the order's lines: in `standard` mode
+ * the points asked for, checked against the balance and spent in proportion; in `processing` mode Mindbox's
+ * calculation of the cart (its promotions, the promo codes, the points), each line brought to Mindbox's price. Each
+ * run of the engine starts again from the lines as it hands them over (after the shop's own cart rules), so repeated
+ * runs come to the same result, and Mindbox is asked once per distinct cart in a request.
  */
 final class CheckoutPlan
 {
@@ -18,69 +23,176 @@ final class CheckoutPlan
     private array $shares = [];
     private int $spent = 0;
     private ?string $message = null;
+    private ?int $balance = null;
+    private bool $balanceKnown = false;
+    /** @var array<string, CartCalculation|null> calculations of this request, by request body */
+    private array $calculations = [];
+    private ?CartCalculation $calculation = null;
 
-    public function __construct(private readonly PointsInput $requested, private readonly ?int $balance, private readonly int $decimals)
-    {
-        $this->message = match (true) {
-            $requested->error !== null => self::message($requested->error, ['#DECIMALS#' => $decimals]),
-            $balance === null => self::message('UNAVAILABLE'),
-            default => null,
-        };
+    /** @param list<string> $coupons promo codes entered at checkout that Bitrix does not know */
+    public function __construct(
+        private readonly Settings $settings,
+        private readonly Order $order,
+        private readonly int $userId,
+        private readonly PointsInput $requested,
+        private readonly array $coupons,
+    ) {
+        if ($requested->error !== null) {
+            $this->message = self::message($requested->error, ['#DECIMALS#' => $settings->pointsDecimals()]);
+        }
     }
 
-    /** Spends the points on the order's lines in $arOrder, lowering each line's PRICE and raising its DISCOUNT_PRICE. */
+    /** Brings the lines of $arOrder to what the buyer pays: lowers PRICE and raises DISCOUNT_PRICE of each line. */
     public function spendOn(array &$arOrder): void
     {
         $this->shares = [];
         $this->spent = 0;
-        if ($this->requested->error !== null || $this->balance === null || $this->requested->kopecks === 0) {
-            return;
-        }
-        $precision = self::precision();
         $lines = [];
         foreach ($arOrder['BASKET_ITEMS'] ?? [] as $code => $row) {
             // A custom price is the shop's own decision, which the engine and this rule leave alone.
             if (($row['CUSTOM_PRICE'] ?? 'N') !== 'Y') {
-                $lines[(string)$code] = ['total' => Kopecks::fromMoney((float)$row['PRICE'] * (float)$row['QUANTITY']), 'quantity' => (float)$row['QUANTITY']];
+                $lines[(string)$code] = ['total' => Kopecks::fromMoney((float)$row['PRICE'] * (float)$row['QUANTITY']), 'quantity' => (float)$row['QUANTITY'], 'price' => (float)$row['PRICE']];
             }
         }
-        $usable = Kopecks::floorTo($this->balance, $this->decimals);
-        $allowed = Kopecks::floorTo(array_sum(array_column($lines, 'total')), $this->decimals);
-        $target = min($this->requested->kopecks, $usable, $allowed);
-        $shares = $target > 0 ? Allocation::spread($lines, $target, $precision) : [];
-        // Whole points stay whole: a kopeck no line could take lowers the points to the next whole number.
-        while (($spent = array_sum($shares)) !== Kopecks::floorTo($spent, $this->decimals)) {
-            $shares = Allocation::spread($lines, Kopecks::floorTo($spent, $this->decimals), $precision);
-        }
-        foreach ($shares as $code => $share) {
-            $perUnit = round($share / 100 / $lines[$code]['quantity'], $precision);
+        $drops = $this->settings->loyaltyMode() === 'processing' ? $this->calculated($lines) : $this->pointsSpent($lines);
+        $precision = self::precision();
+        foreach ($drops as $code => $drop) {
+            $perUnit = round($drop / 100 / $lines[$code]['quantity'], $precision);
             $arOrder['BASKET_ITEMS'][$code]['PRICE'] = round((float)$arOrder['BASKET_ITEMS'][$code]['PRICE'] - $perUnit, $precision);
             $arOrder['BASKET_ITEMS'][$code]['DISCOUNT_PRICE'] = round((float)($arOrder['BASKET_ITEMS'][$code]['DISCOUNT_PRICE'] ?? 0) + $perUnit, $precision);
         }
-        $this->shares = $shares;
-        $this->spent = $spent;
-        $amounts = [
-            '#SPENT#' => Kopecks::format($spent, $this->decimals),
-            '#BALANCE#' => Kopecks::format($usable, $this->decimals),
-            '#MAX#' => Kopecks::format($allowed, $this->decimals),
-        ];
-        $this->message = match (true) {
-            $spent === $this->requested->kopecks => null,
-            $target === $this->requested->kopecks => self::message('CLAMPED_LINES', $amounts),
-            $usable <= $allowed => self::message('CLAMPED_BALANCE', $amounts),
-            default => self::message('CLAMPED_ORDER', $amounts),
-        };
     }
 
-    /** @return array<string, int> kopecks spent on each line, by basket code */
+    /** @return array<string, int> kopecks of points spent on each line, by basket code */
     public function shares(): array
     {
         return $this->shares;
     }
 
+    /** Mindbox's calculation the lines were last brought to, null in standard mode or when Mindbox did not answer. */
+    public function calculation(): ?CartCalculation
+    {
+        return $this->calculation;
+    }
+
+    /** Forgets the calculations: Mindbox said prices changed, so the next run asks again. */
+    public function recalculate(): void
+    {
+        $this->calculations = [];
+    }
+
     public function result(): CheckoutResult
     {
-        return new CheckoutResult($this->balance, $this->requested->raw, $this->spent, $this->message, $this->decimals);
+        if ($this->settings->loyaltyMode() === 'standard') {
+            // The field shows the balance even when the rule did not run (no lines, a rule before it stopped the rest).
+            $this->knowBalance();
+        }
+        return new CheckoutResult($this->balance, $this->requested->raw, $this->spent, $this->message, $this->settings->pointsDecimals(), $this->calculation?->coupons() ?? []);
+    }
+
+    /** @return array<string, int> standard mode: the points, checked against the balance, spread over the lines */
+    private function pointsSpent(array $lines): array
+    {
+        $this->knowBalance();
+        if ($this->requested->error !== null || $this->requested->kopecks === 0) {
+            return [];
+        }
+        if ($this->balance === null) {
+            $this->message = self::message('UNAVAILABLE');
+            return [];
+        }
+        $decimals = $this->settings->pointsDecimals();
+        $precision = self::precision();
+        $usable = Kopecks::floorTo($this->balance, $decimals);
+        $allowed = Kopecks::floorTo(array_sum(array_column($lines, 'total')), $decimals);
+        $target = min($this->requested->kopecks, $usable, $allowed);
+        $shares = $target > 0 ? Allocation::spread($lines, $target, $precision) : [];
+        // Whole points stay whole: a kopeck no line could take lowers the points to the next whole number.
+        while (($spent = array_sum($shares)) !== Kopecks::floorTo($spent, $decimals)) {
+            $shares = Allocation::spread($lines, Kopecks::floorTo($spent, $decimals), $precision);
+        }
+        $this->shares = $shares;
+        $this->spent = $spent;
+        $this->message = $this->clampMessage($target === $this->requested->kopecks ? 'CLAMPED_LINES' : ($usable <= $allowed ? 'CLAMPED_BALANCE' : 'CLAMPED_ORDER'), $usable, $allowed);
+        return $shares;
+    }
+
+    /** Asks for the balance once per plan; a balance Mindbox could not give says so in the field. */
+    private function knowBalance(): void
+    {
+        if ($this->balanceKnown) {
+            return;
+        }
+        $this->balance = Balance::of($this->settings, $this->userId);
+        $this->balanceKnown = true;
+        if ($this->balance === null && $this->requested->error === null) {
+            $this->message = self::message('UNAVAILABLE');
+        }
+    }
+
+    /** @return array<string, int> processing mode: each line's drop to the price Mindbox calculated for it */
+    private function calculated(array $lines): array
+    {
+        $request = $this->calculationRequest($lines);
+        $key = json_encode($request);
+        if (!array_key_exists($key, $this->calculations)) {
+            $this->calculations[$key] = CartCalculation::ask($this->settings, $request);
+        }
+        $this->calculation = $this->calculations[$key];
+        if ($this->calculation === null) {
+            $this->message = $this->requested->error === null ? self::message('UNAVAILABLE') : $this->message;
+            return [];
+        }
+        $this->balance = $this->calculation->balance();
+        $targets = [];
+        foreach ($lines as $code => $line) {
+            $targets[$code] = $line['total'] - ($this->calculation->lineTotals()[$code] ?? $line['total']);
+        }
+        $drops = Allocation::fit($lines, $targets, self::precision());
+        $this->shares = $this->calculation->pointsPerLine();
+        $this->spent = $this->calculation->spent();
+        if ($this->requested->error === null) {
+            $available = $this->calculation->available() ?? $this->spent;
+            $this->message = $this->clampMessage('CLAMPED_ORDER', $this->balance ?? $available, Kopecks::floorTo($available, $this->settings->pointsDecimals()));
+        }
+        return $drops;
+    }
+
+    /** The calculation's body: the lines at what they cost now, the promo codes, the points asked for. */
+    private function calculationRequest(array $lines): array
+    {
+        $productIds = new ProductIds($this->settings);
+        $order = ['lines' => []];
+        foreach ($lines as $code => $line) {
+            $item = $this->order->getBasket()?->getItemByBasketCode($code);
+            $order['lines'][] = [
+                'lineNumber' => count($order['lines']) + 1,
+                'lineId' => (string)$code,
+                'product' => ['ids' => $item !== null ? $productIds->of($item) : []],
+                'quantity' => round($line['quantity'], 3),
+                'basePricePerItem' => round($line['price'], 2),
+            ];
+        }
+        if ($this->coupons !== []) {
+            $order['coupons'] = array_map(static fn (string $code) => ['ids' => ['code' => $code]], $this->coupons);
+        }
+        if ($this->requested->error === null && $this->requested->kopecks > 0) {
+            $order['bonusPoints'] = [['amount' => Kopecks::toMoney($this->requested->kopecks)]];
+        }
+        return ['customer' => ['ids' => $this->settings->customerIds($this->userId)], 'order' => $order];
+    }
+
+    private function clampMessage(string $code, int $usable, int $allowed): ?string
+    {
+        if ($this->spent === $this->requested->kopecks) {
+            return null;
+        }
+        $decimals = $this->settings->pointsDecimals();
+        return self::message($code, [
+            '#SPENT#' => Kopecks::format($this->spent, $decimals),
+            '#BALANCE#' => Kopecks::format($usable, $decimals),
+            '#MAX#' => Kopecks::format($allowed, $decimals),
+        ]);
     }
 
     /** The decimals Bitrix rounds prices to (sale option value_precision, as PriceMaths reads it). */

@@ -10,6 +10,7 @@ final class CheckoutResult
      * @param string $requested the field as the customer typed it, to show it again
      * @param int $spent kopecks spent on the order
      * @param string|null $message why the request was refused or clamped
+     * @param array<string, string> $coupons Mindbox's status of each promo code (processing mode)
      */
     public function __construct(
         public readonly ?int $balance,
@@ -17,6 +18,7 @@ final class CheckoutResult
         public readonly int $spent,
         public readonly ?string $message,
         private readonly int $decimals,
+        public readonly array $coupons = [],
     ) {
     }
 

@@ -5,6 +5,7 @@ require_once __DIR__ . '/sale/fields.php';
 require_once __DIR__ . '/sale/support.php';
 require_once __DIR__ . '/sale/basketitem.php';
 require_once __DIR__ . '/sale/basket.php';
+require_once __DIR__ . '/sale/coupons.php';
 require_once __DIR__ . '/sale/discount.php';
 require_once __DIR__ . '/sale/payment.php';
 require_once __DIR__ . '/sale/order.php';

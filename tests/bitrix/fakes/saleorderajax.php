@@ -14,10 +14,12 @@ use Bitrix\Sale;
  *   end in doFinalAction(true), where the discount engine prices the lines; initPayment() creates the payment with
  *   the order's total as its SUM, recalculatePayment() sets it again; only then OnSaleComponentOrderCreated fires (a
  *   handler asking for CALCULATE_PAYMENT gets recalculatePayment() once more);
- * - "place order" saves that order; any other hit builds $arResult: obtainBasket() shows each line with the prices
+ * - "place order" saves that order (its errors, such as a handler of OnSaleOrderBeforeSaved refusing it, go to
+ *   $arResult['ERROR']); any other hit builds $arResult: obtainBasket() shows each line with the prices
  *   of the engine's last calculation (Discount::getShowPrices(), not the line as it is now), obtainTotal() sums those
  *   shown lines for ORDER_PRICE and reads DELIVERY_PRICE and ORDER_TOTAL_PRICE from the order, and the payment's SUM
- *   is what the buyer will pay; then OnSaleComponentOrderResultPrepared fires.
+ *   is what the buyer will pay; then JS_DATA['COUPON_LIST'] lists the buyer's coupons
+ *   (getJsDataResult()); then OnSaleComponentOrderResultPrepared fires.
  *
  * Guests' orders belong to the shared anonymous buyer. The page's AJAX posts its form as order[…].
  */
@@ -49,7 +51,8 @@ final class SaleOrderAjax
             $this->recalculatePayment($order, $payment);
         }
         if ($placeOrder) {
-            $order->save();
+            $saved = $order->save();
+            $result['ERROR'] = $saved->isSuccess() ? [] : $saved->getErrorMessages();
             return ['order' => $order, 'result' => $result];
         }
         $result['JS_DATA']['GRID']['ROWS'] = $this->shownRows($order);
@@ -63,6 +66,7 @@ final class SaleOrderAjax
             'ORDER_TOTAL_PRICE' => $order->getPrice(),
             'ORDER_TOTAL_LEFT_TO_PAY' => $payment->getSum(),
         ];
+        $result['JS_DATA']['COUPON_LIST'] = $this->couponList();
         foreach (GetModuleEvents('sale', 'OnSaleComponentOrderResultPrepared', true) as $event) {
             ExecuteModuleEventEx($event, [$order, &$userResult, $request, &$params, &$result]);
         }
@@ -81,6 +85,23 @@ final class SaleOrderAjax
         $order->setField('PRICE_DELIVERY', $this->delivery);
         $order->doFinalAction(true);
         return $order;
+    }
+
+    /** getJsDataResult(): the buyer's coupons; a code the shop does not know is BAD. */
+    private function couponList(): array
+    {
+        $list = [];
+        foreach (Sale\DiscountCouponsManager::get(true, [], true, true) as $coupon) {
+            $status = (int)$coupon['STATUS'];
+            $coupon['JS_STATUS'] = match (true) {
+                in_array($status, [Sale\DiscountCouponsManager::STATUS_NOT_FOUND, Sale\DiscountCouponsManager::STATUS_FREEZE], true) => 'BAD',
+                in_array($status, [Sale\DiscountCouponsManager::STATUS_NOT_APPLYED, Sale\DiscountCouponsManager::STATUS_ENTERED], true) => 'ENTERED',
+                default => 'APPLIED',
+            };
+            $coupon['JS_CHECK_CODE'] = implode('<br>', (array)$coupon['CHECK_CODE_TEXT']);
+            $list[] = $coupon;
+        }
+        return $list;
     }
 
     /** The external payment pays what the order costs (there is no inner account payment here). */

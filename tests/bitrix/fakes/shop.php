@@ -52,6 +52,7 @@ final class FakeShop
         Sale\PriceMaths::fakeReset();
         Sale\Order::fakeReset();
         \CSaleDiscount::fakeReset();
+        Sale\DiscountCouponsManager::fakeReset();
         Sale\Basket::fakeReset();
         Sale\Fuser::fakeReset();
         \Bitrix\Iblock\FakeTable::fakeReset();

@@ -9,6 +9,8 @@
 // - a line added to the order's basket that is not yet saved with the order touches its shipments
 //   (Order::onBasketModify → ShipmentCollection::onBasketModify), which fakeShipmentChanges() counts;
 // - Order::load() reads the order afresh, as another hit would;
+// - save() first sends OnSaleOrderBeforeSaved (ENTITY, VALUES), where an EventResult::ERROR carrying a ResultError
+//   stops the save with that error;
 // - doFinalAction(true) sends OnBeforeSaleOrderFinalAction (ENTITY, HAS_MEANINGFUL_FIELD, BASKET; an ERROR result
 //   stops it), runs the discount calculation, writes its prices into the lines whose price is not custom
 //   (setFieldNoDemand) and the order's PRICE, then sends OnAfterSaleOrderFinalAction. The calculation runs for new
@@ -435,6 +437,17 @@ namespace Bitrix\Sale {
         public function save()
         {
             $isNew = $this->isNew();
+            // OrderBase::callEventOnBeforeOrderSaved(): an ERROR result stops the save, with the handler's ResultError.
+            $before = new Event('sale', 'OnSaleOrderBeforeSaved', ['ENTITY' => $this, 'VALUES' => $this->fields->getOriginalValues()]);
+            $before->send();
+            foreach ($before->getResults() as $eventResult) {
+                if ($eventResult->getType() === EventResult::ERROR) {
+                    $refused = new Result();
+                    $error = $eventResult->getParameters();
+                    $refused->addError($error instanceof ResultError ? $error : new ResultError('OnSaleOrderBeforeSaved refused the order', 'SALE_EVENT_ON_BEFORE_ORDER_SAVED_ERROR'));
+                    return $refused;
+                }
+            }
             if ($isNew) {
                 $this->fields->set('ID', self::$nextId++);
                 $this->fields->set('ACCOUNT_NUMBER', (string)$this->getId());
