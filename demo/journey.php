@@ -14,7 +14,10 @@ declare(strict_types=1);
  *         php -d extension=target/debug/libmindbox.so demo/journey.php
  */
 
+use Bitrix\Sale\DiscountCouponsManager;
 use MindboxTests\Bitrix\Fakes\FakeShop;
+use Rustbox\Mindbox\Loyalty\Checkout;
+use Rustbox\Mindbox\Loyalty\CheckoutField;
 use Rustbox\Mindbox\Mindbox;
 
 require dirname(__DIR__) . '/tests/bitrix/fakes/core.php';
@@ -46,6 +49,19 @@ function journal(string $baseUrl): array
 }
 
 /** PHP's built-in server with the shop's public pages (demo/pages.php) on a free loopback port. */
+/** Sets up the emulator through its control API, as the tests do. */
+function emulatorControl(string $baseUrl, string $path, array $body): void
+{
+    $context = stream_context_create(['http' => [
+        'method' => 'POST', 'timeout' => 10, 'header' => "Content-Type: application/json\r\n",
+        'content' => json_encode($body, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES),
+    ]]);
+    if (file_get_contents($baseUrl . $path, false, $context) === false) {
+        fwrite(STDERR, "the emulator refused $path\n");
+        exit(1);
+    }
+}
+
 function startPages(): array
 {
     $probe = stream_socket_server('tcp://127.0.0.1:0');
@@ -109,8 +125,41 @@ $registration = $user->Register('anna', 'Anna', 'Petrova', 'Secret-2026', 'Secre
 $userId = (int)$registration['ID'];
 step("she registers (user $userId) and is logged in");
 
-$order = $shop->placeOrder($userId, 'anna@example.com', '+7 (900) 123-45-67', 300.0);
-step('she places order ' . $order->getId() . ' (' . $order->getPrice() . ' RUB with delivery)');
+// The shop runs its loyalty programme in Mindbox: Mindbox calculates carts, checks promo codes and keeps points.
+$shop->configure(['loyalty_enabled' => 'Y', 'loyalty_mode' => 'processing']);
+emulatorControl($baseUrl, '/__emulator/loyalty', [
+    'promotions' => [['id' => 'TEA-WEEK', 'name' => 'Tea week: 10% off tea', 'percent' => 10, 'products' => [$teaXmlId]]],
+    'promoCodes' => [['code' => 'WELCOME', 'amount' => 100]],
+    'balances' => ["websiteID:$userId" => 500.0],
+    'maxPointsPercent' => 50,
+]);
+$checkoutHit = static function (bool $place) use ($shop, $device): array {
+    $shop->visit(['mindboxDeviceUUID' => $device], '203.0.113.25', post: [
+        'order' => [Checkout::FIELD => '150'], 'via_ajax' => 'Y', 'soa-action' => $place ? 'saveOrderAjax' : 'refreshOrderAjax',
+    ]);
+    return $shop->checkout($place, 300.0);
+};
+$shop->visit(['mindboxDeviceUUID' => $device], '203.0.113.25');
+DiscountCouponsManager::add('WELCOME');
+$page = $checkoutHit(false)['result']['JS_DATA'];
+$coupon = array_column($page['COUPON_LIST'], null, 'COUPON')['WELCOME'];
+step(sprintf(
+    'at checkout she types the promo code WELCOME (%s) and asks to pay 150 points of her %s; Mindbox calculates the cart:'
+    . ' lines %s RUB (%s before discounts), delivery %s, total %s RUB',
+    $coupon['STATUS_TEXT'],
+    $page[CheckoutField::JS_DATA_KEY]['BALANCE_FORMATTED'],
+    number_format($page['TOTAL']['ORDER_PRICE'], 2, '.', ' '),
+    number_format($page['TOTAL']['PRICE_WITHOUT_DISCOUNT_VALUE'], 2, '.', ' '),
+    number_format($page['TOTAL']['DELIVERY_PRICE'], 2, '.', ' '),
+    number_format($page['TOTAL']['ORDER_TOTAL_PRICE'], 2, '.', ' '),
+));
+['order' => $order, 'result' => $placed] = $checkoutHit(true);
+if ($placed['ERROR'] !== [] || $order->getId() <= 0) {
+    fwrite(STDERR, 'the order was not placed: ' . implode('; ', $placed['ERROR']) . "\n");
+    exit(1);
+}
+step('she places order ' . $order->getId() . ' (' . number_format($order->getPrice(), 2, '.', ' ') . ' RUB with delivery, as shown);'
+    . ' Mindbox confirms it before Bitrix saves it, spending the points once');
 
 $shop->visit([], '10.0.0.5', 's1', true);
 $payment = $order->getPaymentCollection()->createItem();

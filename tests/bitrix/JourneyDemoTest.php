@@ -36,11 +36,17 @@ final class JourneyDemoTest extends TestCase
         preg_match_all('/^\d+\. (\S+) \(([a-z-]+)(?:, deviceUUID ([0-9a-f-]+))?\)$/m', $text, $matches, PREG_SET_ORDER);
         $operations = array_column($matches, 1);
         sort($operations);
+        // Loyalty processing: a calculation for the page and one for "place order", the order confirmed once, its
+        // Bitrix id added to it, and later its status.
         $this->assertSame([
-            'Website.AuthorizeCustomer', 'Website.CreateOrder', 'Website.Register', 'Website.SetCart',
-            'Website.SubscribeEmail', 'Website.UpdateOrder', 'Website.ViewCategory', 'Website.ViewProduct',
+            'Website.AuthorizeCustomer', 'Website.CalculateAuthorizedCart', 'Website.CalculateAuthorizedCart',
+            'Website.CreateAuthorizedOrder', 'Website.Register', 'Website.SetCart', 'Website.SubscribeEmail',
+            'Website.UpdateOrder', 'Website.UpdateOrder', 'Website.ViewCategory', 'Website.ViewProduct',
         ], $operations, $text);
-        $this->assertLessThan(strpos($text, '. Website.UpdateOrder'), strpos($text, '. Website.CreateOrder'));
+        $this->assertLessThan(strpos($text, '. Website.UpdateOrder'), strpos($text, '. Website.CreateAuthorizedOrder'));
+        $this->assertStringContainsString('she types the promo code WELCOME (Promo code applied) and asks to pay 150 points', $text);
+        $this->assertMatchesRegularExpression('/"coupons": \[\s*\{\s*"ids": \{\s*"code": "WELCOME"/', $text);
+        $this->assertMatchesRegularExpression('/"bonusPoints": \[\s*\{\s*"amount": 150/', $text);
         $this->assertLessThan(strpos($text, '. Website.AuthorizeCustomer'), strpos($text, '. Website.Register'));
         $this->assertStringContainsString('"orderLinesStatus": "Paid"', $text);
         $byOperation = array_column($matches, null, 1);

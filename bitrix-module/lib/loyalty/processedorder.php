@@ -18,7 +18,8 @@ Loc::loadMessages(__FILE__);
  * A checkout's order in `processing` mode is confirmed in Mindbox before Bitrix saves it (sale:OnSaleOrderBeforeSaved,
  * `op_create_processed_order`), with the lines and the total of the calculation the buyer saw, so the points are
  * spent and the promo codes used exactly when the order exists. Bitrix has no order id yet: the order is created
- * under a temporary id (`temp_order_id_key`, a GUID named after the calculation), and once saved the order's own id
+ * under a temporary id (`temp_order_id_key`, a GUID named after the calculation, whose lines are the basket's own
+ * rows: a later order of the same products is another), and once saved the order's own id
  * is added to it through the outbox. The same checkout confirmed twice (a save that failed after Mindbox confirmed)
  * has the same temporary id and transactionId, so Mindbox answers TransactionAlreadyProcessed and spends nothing
  * twice.
