@@ -5,7 +5,7 @@ mod common;
 
 use serde_json::{Value, json};
 
-use common::Emulator;
+use common::{Answer, Emulator};
 
 const KEY: Option<&str> = Some("SecretKey key");
 const TX: &str = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
@@ -34,6 +34,16 @@ fn order(total: Option<f64>, points: f64) -> String {
         order["totalPrice"] = json!(total);
     }
     json!({"customer": {"ids": {"websiteID": "42"}}, "order": order}).to_string()
+}
+
+/// The calculation of the test cart with `points` asked for.
+fn calculate(emu: &Emulator, points: f64) -> Answer {
+    emu.call(
+        "Website.CalculateAuthorizedCart",
+        "",
+        KEY,
+        &order(None, points),
+    )
 }
 
 fn balance(emu: &Emulator) -> Value {
@@ -86,12 +96,7 @@ fn the_control_endpoint_sets_reads_and_refuses() {
 fn a_cart_is_calculated() {
     let emu = Emulator::start(&[]);
     emu.control("POST", "/loyalty", Some(programme()));
-    let a = emu.call(
-        "Website.CalculateAuthorizedCart",
-        "",
-        KEY,
-        &order(None, 150.0),
-    );
+    let a = calculate(&emu, 150.0);
     assert_eq!(a.status, 200);
     let o = &a.body["order"];
     assert_eq!(a.body["status"], "Success");
@@ -211,12 +216,7 @@ fn an_order_spends_points_once_and_the_balance_follows() {
 fn a_price_that_changed_is_refused_and_the_transaction_stays_free() {
     let emu = Emulator::start(&[]);
     emu.control("POST", "/loyalty", Some(programme()));
-    let calculated = emu.call(
-        "Website.CalculateAuthorizedCart",
-        "",
-        KEY,
-        &order(None, 0.0),
-    );
+    let calculated = calculate(&emu, 0.0);
     let total = calculated.body["order"]["totalPrice"].as_f64().unwrap();
     assert_eq!(total, 918.33);
 
@@ -280,22 +280,12 @@ fn scripts_and_faults_come_first() {
         Some(json!({"operation": "Website.CalculateAuthorizedCart", "times": 1,
                     "response": {"status": "Success", "order": {"processingStatus": "DiscountsCalculationIsUnavailable"}}})),
     );
-    let scripted = emu.call(
-        "Website.CalculateAuthorizedCart",
-        "",
-        KEY,
-        &order(None, 0.0),
-    );
+    let scripted = calculate(&emu, 0.0);
     assert_eq!(
         scripted.body["order"]["processingStatus"],
         "DiscountsCalculationIsUnavailable"
     );
-    let real = emu.call(
-        "Website.CalculateAuthorizedCart",
-        "",
-        KEY,
-        &order(None, 0.0),
-    );
+    let real = calculate(&emu, 0.0);
     assert_eq!(real.body["order"]["processingStatus"], "Calculated");
 }
 
