@@ -183,4 +183,25 @@ final class LoyaltyProcessingTest extends EndToEndTestCase
         $this->assertSame(self::kopecks($order->getPrice()), self::kopecks($offline[0]['body']['order']['totalPrice']));
         $this->assertMatchesRegularExpression('/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/', $offline[0]['body']['executionDateTimeUtc']);
     }
+
+    public function testAGuestGetsMindboxPromotionsAndPromoCodesButNoPointsField(): void
+    {
+        $GLOBALS['USER']->Logout();
+        DiscountCouponsManager::add('WELCOME');
+
+        $shown = $this->checkout('200')['result']['JS_DATA'];
+        ['order' => $order, 'result' => $result] = $this->checkout('200', true);
+
+        $calculations = self::$emulator->journal(['operation' => 'Website.CalculateUnauthorizedCart']);
+        $this->assertNotEmpty($calculations);
+        $this->assertArrayNotHasKey('customer', $calculations[0]['body']);
+        $this->assertArrayNotHasKey('bonusPoints', $calculations[0]['body']['order'], 'a guest has no points to spend');
+        $this->assertArrayNotHasKey(CheckoutField::JS_DATA_KEY, $shown);
+        $this->assertSame('APPLIED', array_column($shown['COUPON_LIST'], null, 'COUPON')['WELCOME']['JS_STATUS']);
+        $this->assertLessThan(self::kopecks(3499.98), self::kopecks($shown['TOTAL']['ORDER_PRICE']), 'Mindbox\'s promotion and code');
+        $this->assertSame([], $result['ERROR']);
+        [$created] = self::$emulator->journal(['operation' => 'Website.CreateUnauthorizedOrder']);
+        $this->assertSame('processed', $created['outcome']);
+        $this->assertSame(self::kopecks($shown['TOTAL']['ORDER_TOTAL_PRICE']), self::kopecks($order->getPrice()));
+    }
 }

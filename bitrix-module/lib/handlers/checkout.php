@@ -34,12 +34,17 @@ final class Checkout
                 return;
             }
             $settings = Mindbox::settings((string)$order->getSiteId());
+            $request = Context::getCurrent()?->getRequest();
             $userId = Visitor::current()->userId();
-            // Only the logged-in customer's own order, built on the public site, may spend their points.
-            if (!$settings->isLoyaltyEnabled() || $userId <= 0 || $userId !== (int)$order->getUserId()) {
+            if (!$settings->isLoyaltyEnabled() || !Visitor::isPublic($request)) {
                 return;
             }
-            LoyaltyCheckout::prepare($settings, $order, $userId, self::posted(Context::getCurrent()?->getRequest()));
+            // The logged-in customer's own order may spend their points; with loyalty processing a guest's order gets
+            // Mindbox's promotions and promo codes too.
+            $isBuyers = $userId > 0 && $userId === (int)$order->getUserId();
+            if ($isBuyers || ($userId === 0 && $settings->loyaltyMode() === 'processing')) {
+                LoyaltyCheckout::prepare($settings, $order, $userId, $isBuyers ? self::posted($request) : null);
+            }
         });
     }
 
@@ -61,10 +66,13 @@ final class Checkout
                 return;
             }
             $result = $plan->result();
-            $arResult['JS_DATA'][CheckoutField::JS_DATA_KEY] = $result->toJsData();
             if ($result->coupons !== [] && is_array($arResult['JS_DATA']['COUPON_LIST'] ?? null)) {
                 $arResult['JS_DATA']['COUPON_LIST'] = Coupons::show($arResult['JS_DATA']['COUPON_LIST'], $result->coupons);
             }
+            if ($plan->isGuest()) {
+                return;
+            }
+            $arResult['JS_DATA'][CheckoutField::JS_DATA_KEY] = $result->toJsData();
             Asset::getInstance()->addString(CheckoutField::script(), true, AssetLocation::AFTER_JS);
         });
     }
@@ -72,7 +80,7 @@ final class Checkout
     /** The checkout's AJAX posts its form as order[…]; a plain form post has the field at the top. */
     private static function posted(mixed $request): mixed
     {
-        if (!$request instanceof HttpRequest || !Visitor::isPublic($request)) {
+        if (!$request instanceof HttpRequest) {
             return null;
         }
         $form = $request->get('order');

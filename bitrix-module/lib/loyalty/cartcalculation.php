@@ -7,7 +7,7 @@ use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Settings;
 
 /**
- * Mindbox's calculation of a cart (loyalty processing, `op_calculate_cart`): the lines as they cost after the shop's
+ * Mindbox's calculation of a cart (loyalty processing, `op_calculate_cart`, a guest's `op_calculate_guest_cart`): the lines as they cost after the shop's
  * own rules, the promo codes and the points the buyer asked for go in; each line's price after Mindbox's promotions
  * and points, the coupons' statuses and the points the buyer may spend on this order come out. Mindbox may split a
  * line; the parts share the line's `lineId` (its basket code) and are added up again here.
@@ -35,13 +35,14 @@ final class CartCalculation
     /**
      * Asks Mindbox, through the checkout's short-timeout client and its circuit breaker.
      *
+     * @param string $operationOption the option naming the operation: a buyer's or a guest's cart
      * @return self|null null when Mindbox could not calculate now (the checkout goes on without it)
      */
-    public static function ask(Settings $settings, array $request): ?self
+    public static function ask(Settings $settings, string $operationOption, array $request): ?self
     {
         try {
             $answer = Breaker::guard($settings, static fn () => Mindbox::balanceClient($settings->siteId())
-                ->call($settings->get('op_calculate_cart'), $request));
+                ->call($settings->get($operationOption), $request));
         } catch (BreakerOpen) {
             return null;
         } catch (\MindboxUnavailableException | \MindboxValidationException $e) {

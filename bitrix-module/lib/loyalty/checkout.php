@@ -19,16 +19,18 @@ final class Checkout
     public const FIELD = 'RUSTBOX_MINDBOX_POINTS';
 
     /**
-     * The buyer's checkout of this request, by site and user. The component builds the order anew on every hit and
+     * The buyer's checkout of this request, by site and the order's user (a guest's order belongs to the shop's
+     * anonymous buyer). The component builds the order anew on every hit and
      * runs the engine several times on it, so a plan is made once and reused by each run.
      *
      * @var array<string, CheckoutPlan>
      */
     private static array $plans = [];
 
+    /** @param int $userId the logged-in buyer, 0 for a guest */
     public static function prepare(Settings $settings, Order $order, int $userId, mixed $input): void
     {
-        self::$plans[self::key((string)$order->getSiteId(), $userId)] ??= new CheckoutPlan(
+        self::$plans[self::key((string)$order->getSiteId(), (int)$order->getUserId())] ??= new CheckoutPlan(
             $settings,
             $order,
             $userId,

@@ -29,7 +29,11 @@ final class CheckoutPlan
     private array $calculations = [];
     private ?CartCalculation $calculation = null;
 
-    /** @param list<string> $coupons promo codes entered at checkout that Bitrix does not know */
+    /**
+     * @param int $userId the logged-in buyer, 0 for a guest (processing mode only: Mindbox's promotions and promo codes,
+     *        no points)
+     * @param list<string> $coupons promo codes entered at checkout that Bitrix does not know
+     */
     public function __construct(
         private readonly Settings $settings,
         private readonly Order $order,
@@ -79,6 +83,11 @@ final class CheckoutPlan
     public function recalculate(): void
     {
         $this->calculations = [];
+    }
+
+    public function isGuest(): bool
+    {
+        return $this->userId <= 0;
     }
 
     public function result(): CheckoutResult
@@ -136,7 +145,7 @@ final class CheckoutPlan
         $request = $this->calculationRequest($lines);
         $key = json_encode($request);
         if (!array_key_exists($key, $this->calculations)) {
-            $this->calculations[$key] = CartCalculation::ask($this->settings, $request);
+            $this->calculations[$key] = CartCalculation::ask($this->settings, $this->isGuest() ? 'op_calculate_guest_cart' : 'op_calculate_cart', $request);
         }
         $this->calculation = $this->calculations[$key];
         if ($this->calculation === null) {
@@ -175,6 +184,9 @@ final class CheckoutPlan
         }
         if ($this->coupons !== []) {
             $order['coupons'] = array_map(static fn (string $code) => ['ids' => ['code' => $code]], $this->coupons);
+        }
+        if ($this->isGuest()) {
+            return ['order' => $order];
         }
         if ($this->requested->error === null && $this->requested->kopecks > 0) {
             $order['bonusPoints'] = [['amount' => Kopecks::toMoney($this->requested->kopecks)]];

@@ -16,7 +16,7 @@ Loc::loadMessages(__FILE__);
 
 /**
  * A checkout's order in `processing` mode is confirmed in Mindbox before Bitrix saves it (sale:OnSaleOrderBeforeSaved,
- * `op_create_processed_order`), with the lines and the total of the calculation the buyer saw, so the points are
+ * `op_create_processed_order`, a guest's `op_create_guest_processed_order`), with the lines and the total of the calculation the buyer saw, so the points are
  * spent and the promo codes used exactly when the order exists. Bitrix has no order id yet: the order is created
  * under a temporary id (`temp_order_id_key`, a GUID named after the calculation, whose lines are the basket's own
  * rows: a later order of the same products is another), and once saved the order's own id
@@ -47,7 +47,7 @@ final class ProcessedOrder
         $body = self::body($settings, $order, $calculation, $tempId);
         try {
             $answer = Breaker::guard($settings, static fn () => Mindbox::balanceClient($settings->siteId())
-                ->call($settings->get('op_create_processed_order'), $body, ['transactionId' => Guid::nameBased('create|' . $tempId)]));
+                ->call($settings->get($plan->isGuest() ? 'op_create_guest_processed_order' : 'op_create_processed_order'), $body, ['transactionId' => Guid::nameBased('create|' . $tempId)]));
         } catch (BreakerOpen) {
             self::$outcomes[$order] = false;
             return null;

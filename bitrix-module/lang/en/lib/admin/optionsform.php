@@ -45,3 +45,5 @@ $MESS['RUSTBOX_MINDBOX_OPT_OP_CALCULATE_CART'] = 'Operation: cart calculation at
 $MESS['RUSTBOX_MINDBOX_OPT_OP_CREATE_PROCESSED_ORDER'] = 'Operation: order confirmed at checkout (processing)';
 $MESS['RUSTBOX_MINDBOX_OPT_OP_SAVE_OFFLINE_ORDER'] = 'Operation: order placed while Mindbox was unavailable (processing)';
 $MESS['RUSTBOX_MINDBOX_OPT_TEMP_ORDER_ID_KEY'] = 'Identifier of an order confirmed before Bitrix gave it an id (processing)';
+$MESS['RUSTBOX_MINDBOX_OPT_OP_CALCULATE_GUEST_CART'] = 'Operation: a guest\'s cart calculation at checkout (processing)';
+$MESS['RUSTBOX_MINDBOX_OPT_OP_CREATE_GUEST_PROCESSED_ORDER'] = 'Operation: a guest\'s order confirmed at checkout (processing)';

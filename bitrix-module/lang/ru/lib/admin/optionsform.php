@@ -45,3 +45,5 @@ $MESS['RUSTBOX_MINDBOX_OPT_OP_CALCULATE_CART'] = 'Операция: расчёт
 $MESS['RUSTBOX_MINDBOX_OPT_OP_CREATE_PROCESSED_ORDER'] = 'Операция: подтверждение заказа при оформлении (процессинг)';
 $MESS['RUSTBOX_MINDBOX_OPT_OP_SAVE_OFFLINE_ORDER'] = 'Операция: заказ, оформленный без ответа Mindbox (процессинг)';
 $MESS['RUSTBOX_MINDBOX_OPT_TEMP_ORDER_ID_KEY'] = 'Идентификатор заказа, подтверждённого до присвоения ему номера в Битрикс (процессинг)';
+$MESS['RUSTBOX_MINDBOX_OPT_OP_CALCULATE_GUEST_CART'] = 'Операция: расчёт корзины гостя при оформлении (процессинг)';
+$MESS['RUSTBOX_MINDBOX_OPT_OP_CREATE_GUEST_PROCESSED_ORDER'] = 'Операция: подтверждение заказа гостя при оформлении (процессинг)';
