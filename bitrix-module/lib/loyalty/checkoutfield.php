@@ -19,8 +19,76 @@ final class CheckoutField
     /** The form of sale.order.ajax's templates. */
     private const FORM_ID = 'bx-soa-order-form';
 
+    /** The "place order" block of the .default template: inside the form, but deeper than its direct children. */
+    private const SAVE_ID = 'bx-soa-orderSave';
+
     private const JSON = JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_UNICODE
         | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR;
+
+    /*
+     * Why the script is shaped so:
+     * - The component's form AJAX posts every control of the form (BX.ajax.prepareForm walks form.elements) as
+     *   order[NAME], so the box only has to be somewhere inside the form; it goes just before the place-order block,
+     *   wherever a template nests that block, and at the end of the form when there is none.
+     * - Templates re-render their blocks by rebuilding markup: a rebuild can drop the box or copy it. The box is one
+     *   node kept here, put back (not rebuilt, so what was typed stays) and any copy removed, after every change of
+     *   the form's tree and after every AJAX answer (BX fires onAjaxSuccess once the component has its new result).
+     * - The component ignores a request while one is running, so a change made meanwhile is sent after it.
+     * - Text comes from the component's result through textContent only.
+     */
+    private const SCRIPT = <<<'JS'
+        BX.ready(function () {
+            var soa = BX.Sale && BX.Sale.OrderAjaxComponent, boxId = "rustbox-mindbox-points", pending = false;
+            if (!soa || !document.getElementById(c.form) || document.getElementById(boxId)) { return; }
+            var box = document.createElement("div"), label = document.createElement("label"),
+                input = document.createElement("input"), note = document.createElement("div");
+            box.id = boxId; box.className = boxId + " form-group";
+            input.type = "text"; input.name = c.field; input.id = boxId + "-input"; input.className = "form-control";
+            input.inputMode = "decimal"; input.autocomplete = "off";
+            label.htmlFor = input.id; label.className = "bx-soa-custom-label"; label.textContent = c.label;
+            note.className = boxId + "-note";
+            box.appendChild(label); box.appendChild(input); box.appendChild(note);
+            function place() {
+                var form = document.getElementById(c.form), save = document.getElementById(c.save),
+                    copies = document.querySelectorAll("." + boxId), i;
+                for (i = 0; i < copies.length; i++) {
+                    if (copies[i] !== box && copies[i].parentNode) { copies[i].parentNode.removeChild(copies[i]); }
+                }
+                if (!form) { return; }
+                if (save && form.contains(save)) {
+                    if (box.nextSibling !== save) { save.parentNode.insertBefore(box, save); }
+                } else if (!form.contains(box)) {
+                    form.appendChild(box);
+                }
+            }
+            function show() {
+                place();
+                var d = (soa.result || {})[c.key];
+                box.style.display = d ? "" : "none";
+                if (!d) { return; }
+                if (document.activeElement !== input && d.REQUESTED !== undefined && d.REQUESTED !== null) {
+                    input.value = d.REQUESTED;
+                }
+                note.textContent = d.MESSAGE || (d.AVAILABLE ? c.balance.replace("#BALANCE#", d.BALANCE_FORMATTED) : "");
+            }
+            function refresh() {
+                if (soa.BXFormPosting) { pending = true; return; }
+                soa.sendRequest("refreshOrderAjax");
+            }
+            BX.bind(input, "change", refresh);
+            BX.addCustomEvent("onAjaxSuccess", function () {
+                setTimeout(function () {
+                    show();
+                    if (pending) { pending = false; refresh(); }
+                }, 0);
+            });
+            if (window.MutationObserver) {
+                new MutationObserver(place).observe(document.getElementById(c.form), {childList: true, subtree: true});
+            }
+            place();
+            setTimeout(show, 0);
+        });
+        JS;
 
     public static function script(): string
     {
@@ -28,29 +96,10 @@ final class CheckoutField
             'key' => self::JS_DATA_KEY,
             'field' => Checkout::FIELD,
             'form' => self::FORM_ID,
+            'save' => self::SAVE_ID,
             'label' => (string)Loc::getMessage('RUSTBOX_MINDBOX_FIELD_LABEL'),
             'balance' => (string)Loc::getMessage('RUSTBOX_MINDBOX_FIELD_BALANCE'),
         ], self::JSON);
-        // The order form is re-rendered block by block on each recalculation, so the field sits in a box of its own
-        // before the "place order" button, and its text is refreshed from the component's result, never from input.
-        // show() waits a tick: the component's own ready handler may set its result after this one runs.
-        return '<script>BX.ready(function () {'
-            . 'var c = ' . $config . ', form = document.getElementById(c.form), soa = BX.Sale && BX.Sale.OrderAjaxComponent;'
-            . 'if (!form || !soa || document.getElementById("rustbox-mindbox-points")) { return; }'
-            . 'var box = document.createElement("div"), label = document.createElement("label"),'
-            . ' input = document.createElement("input"), note = document.createElement("div");'
-            . 'box.id = "rustbox-mindbox-points"; box.className = "rustbox-mindbox-points";'
-            . 'input.type = "text"; input.name = c.field; input.id = "rustbox-mindbox-points-input"; input.inputMode = "decimal";'
-            . 'input.autocomplete = "off"; label.htmlFor = input.id; label.textContent = c.label;'
-            . 'box.appendChild(label); box.appendChild(input); box.appendChild(note);'
-            . 'var save = document.getElementById("bx-soa-orderSave");'
-            . 'form.insertBefore(box, save && save.parentNode === form ? save : null);'
-            . 'function show() { var d = (soa.result || {})[c.key]; box.style.display = d ? "" : "none"; if (!d) { return; }'
-            . ' if (document.activeElement !== input) { input.value = d.REQUESTED; }'
-            . ' note.textContent = d.MESSAGE || (d.AVAILABLE ? c.balance.replace("#BALANCE#", d.BALANCE_FORMATTED) : ""); }'
-            . 'BX.bind(input, "change", function () { soa.sendRequest(); });'
-            . 'BX.addCustomEvent("onAjaxSuccess", function () { setTimeout(show, 0); });'
-            . 'setTimeout(show, 0);'
-            . '});</script>';
+        return '<script>(function (c) {' . self::SCRIPT . '})(' . $config . ');</script>';
     }
 }

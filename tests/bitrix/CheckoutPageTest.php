@@ -1,0 +1,119 @@
+<?php
+
+declare(strict_types=1);
+
+namespace MindboxTests\Bitrix;
+
+use PHPUnit\Framework\TestCase;
+
+/**
+ * The "use points" field in a real headless Chromium, on a page laid out like sale.order.ajax's .default template
+ * (pages/checkout: the place-order block two levels below the form) with stand-ins for BX and the component that
+ * post the form to a PHP server on loopback and rebuild the blocks from markup. The page runs the module's real
+ * script (CheckoutField::script(), written in by the router) and, with ?scenario=1, types points, waits for the
+ * answer and has the blocks rebuilt twice more; the test checks the dumped DOM and what the server received.
+ */
+final class CheckoutPageTest extends TestCase
+{
+    private const CHROMIUM = '/usr/bin/chromium';
+    private const FIXTURE = __DIR__ . '/pages/checkout';
+    private const CLAMPED = 'You have 500.00 points, so 500.00 were used.';
+
+    /** @var resource|null */
+    private $server = null;
+    private string $dir = '';
+    private string $baseUrl = '';
+
+    protected function setUp(): void
+    {
+        if (!is_executable(self::CHROMIUM)) {
+            $this->markTestSkipped('no headless browser at ' . self::CHROMIUM . ' (scripts/test.sh installs Debian\'s chromium)');
+        }
+        require_once dirname(__DIR__, 2) . '/demo/browser.php';
+        $this->dir = sys_get_temp_dir() . '/rustbox-checkout-page-' . getmypid() . '-' . bin2hex(random_bytes(4));
+        mkdir($this->dir, 0700);
+        $port = self::freePort();
+        $env = array_merge(getenv(), ['RUSTBOX_CHECKOUT_LOG' => $this->dir . '/posts.jsonl']);
+        $this->server = proc_open(
+            [PHP_BINARY, '-S', "127.0.0.1:$port", '-t', self::FIXTURE, self::FIXTURE . '/router.php'],
+            [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', $this->dir . '/server.log', 'w']],
+            $pipes,
+            null,
+            $env
+        );
+        for ($i = 0; $i < 100 && @fsockopen('127.0.0.1', $port) === false; $i++) {
+            usleep(50000);
+        }
+        $this->baseUrl = "http://127.0.0.1:$port";
+    }
+
+    protected function tearDown(): void
+    {
+        if (is_resource($this->server)) {
+            proc_terminate($this->server);
+            proc_close($this->server);
+        }
+        if ($this->dir !== '') {
+            exec('rm -rf ' . escapeshellarg($this->dir));
+        }
+    }
+
+    public function testTheFieldIsPostedWithTheFormShowsTheAnswerAndSurvivesReRenders(): void
+    {
+        $dom = (new \DemoBrowser(self::CHROMIUM))->open($this->baseUrl . '/?scenario=1');
+        $page = new \DOMDocument();
+        $page->loadHTML($dom, LIBXML_NOERROR | LIBXML_NOWARNING);
+        $xpath = new \DOMXPath($page);
+        $server = (string)@file_get_contents($this->dir . '/server.log');
+
+        $this->assertSame('done', $xpath->evaluate('string(//body/@data-scenario)'), "the scenario did not finish\n$server");
+        $report = json_decode((string)$page->getElementById('report')?->textContent, true, 512, JSON_THROW_ON_ERROR);
+        $steps = array_column($report['steps'], null, 'step');
+        $this->assertSame(['loaded', 'refreshed', 'rebuilt', 'copied'], array_keys($steps));
+        foreach ($steps as $name => $step) {
+            $this->assertSame(1, $step['count'], "$name: one field, never a copy");
+            $this->assertTrue($step['inForm'], "$name: inside the form, so that its AJAX posts the field");
+            $this->assertTrue($step['beforeSave'], "$name: right before the place-order block");
+            $this->assertTrue($step['visible'], "$name: shown");
+            $this->assertSame('RUSTBOX_MINDBOX_POINTS', $step['name']);
+            $this->assertSame('Pay with points', $step['label']);
+        }
+        $this->assertSame('', $steps['loaded']['value']);
+        $this->assertSame('Available: 500.00 points', $steps['loaded']['note'], 'the balance of the first result');
+        foreach (['refreshed', 'rebuilt', 'copied'] as $name) {
+            $this->assertSame('750', $steps[$name]['value'], "$name: what was typed stays");
+            $this->assertSame(self::CLAMPED, $steps[$name]['note'], "$name: the server's message");
+        }
+        $this->assertCount(1, $report['answers']);
+        $this->assertSame(self::CLAMPED, $report['answers'][0]['MESSAGE']);
+        $this->assertSame(500, $report['answers'][0]['SPENT']);
+
+        // The change asked the component for one refresh, which posted the whole form as order[…].
+        $posts = array_map(
+            static fn (string $line) => json_decode($line, true, 512, JSON_THROW_ON_ERROR),
+            file($this->dir . '/posts.jsonl', FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: []
+        );
+        $this->assertCount(1, $posts, $server);
+        $this->assertSame('refreshOrderAjax', $posts[0]['soa-action']);
+        $this->assertSame('750', $posts[0]['order']['RUSTBOX_MINDBOX_POINTS'] ?? null);
+        $this->assertSame('fixture-session', $posts[0]['order']['sessid'] ?? null);
+        $this->assertSame('Anna', $posts[0]['order']['ORDER_PROP_1'] ?? null);
+
+        // The final DOM, read independently of the page's own notes.
+        $boxes = $xpath->query('//*[contains(concat(" ", normalize-space(@class), " "), " rustbox-mindbox-points ")]');
+        $this->assertSame(1, $boxes->length);
+        $box = $boxes->item(0);
+        $this->assertSame(1, $xpath->query('ancestor::form[@id="bx-soa-order-form"]', $box)->length);
+        $this->assertSame('bx-soa-orderSave', $xpath->evaluate('string(following-sibling::*[1]/@id)', $box));
+        $this->assertSame(1, $xpath->query('//input[@name="RUSTBOX_MINDBOX_POINTS"]')->length);
+        $this->assertSame(self::CLAMPED, $xpath->evaluate('string(.//*[@class="rustbox-mindbox-points-note"])', $box));
+    }
+
+    private static function freePort(): int
+    {
+        $probe = stream_socket_server('tcp://127.0.0.1:0');
+        $name = (string)stream_socket_get_name($probe, false);
+        fclose($probe);
+        return (int)substr($name, strrpos($name, ':') + 1);
+    }
+}

@@ -1,0 +1,66 @@
+<?php
+
+// The server of the checkout page fixture (php -S 127.0.0.1:PORT -t this-directory router.php): the page with the
+// module's real script where Asset would put it, and sale.order.ajax's ajax.php answering a refresh with a new
+// result whose points block the module's own CheckoutResult makes of the posted field. Each post is appended as a
+// JSON line to the file in RUSTBOX_CHECKOUT_LOG, for the test to see what the browser sent.
+
+declare(strict_types=1);
+
+use Bitrix\Main\Loader;
+use Bitrix\Main\Localization\Loc;
+use Rustbox\Mindbox\Loyalty\Checkout;
+use Rustbox\Mindbox\Loyalty\CheckoutField;
+use Rustbox\Mindbox\Loyalty\CheckoutResult;
+use Rustbox\Mindbox\Loyalty\Kopecks;
+
+require_once dirname(__DIR__, 2) . '/fakes/core.php';
+Loader::registerNamespace('Rustbox\\Mindbox', dirname(__DIR__, 4) . '/bitrix-module/lib');
+Loc::loadMessages(dirname(__DIR__, 4) . '/bitrix-module/lib/loyalty/checkoutplan.php');
+
+const BALANCE_KOPECKS = 50000;
+
+/** The component's JS_DATA for a buyer with 500 points who asked for $requested of them. */
+function checkoutData(string $requested, string $name): array
+{
+    $asked = is_numeric($requested) ? (int)round((float)$requested * 100) : 0;
+    $spent = max(0, min($asked, BALANCE_KOPECKS));
+    $message = $asked > BALANCE_KOPECKS ? Loc::getMessage('RUSTBOX_MINDBOX_POINTS_CLAMPED_BALANCE', [
+        '#BALANCE#' => Kopecks::format(BALANCE_KOPECKS, 2), '#SPENT#' => Kopecks::format($spent, 2),
+    ]) : null;
+    return [
+        'PERSON_TYPE' => [['ID' => 1, 'NAME' => 'Individual', 'CHECKED' => 'Y']],
+        'ORDER_PROP' => ['properties' => [['ID' => 1, 'NAME' => 'Name', 'VALUE' => $name]]],
+        'COUPON_LIST' => [['COUPON' => 'WELCOME', 'JS_STATUS' => 'APPLIED', 'JS_CHECK_CODE' => 'applied']],
+        'TOTAL' => ['ORDER_TOTAL_PRICE_FORMATED' => Kopecks::format(300000 - $spent, 2) . ' RUB'],
+        CheckoutField::JS_DATA_KEY => (new CheckoutResult(BALANCE_KOPECKS, $requested, $spent, $message, 2))->toJsData(),
+    ];
+}
+
+$json = JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR;
+$path = (string)parse_url((string)$_SERVER['REQUEST_URI'], PHP_URL_PATH);
+
+if ($path === '/' || $path === '/index.html') {
+    header('Content-Type: text/html; charset=utf-8');
+    echo strtr((string)file_get_contents(__DIR__ . '/index.html'), [
+        '<!--rustbox:after-js-->' => CheckoutField::script(),
+        '/*rustbox:result*/{}' => json_encode(checkoutData('', 'Anna'), $json),
+    ]);
+    return true;
+}
+
+if ($path === '/bitrix/components/bitrix/sale.order.ajax/ajax.php' && $_SERVER['REQUEST_METHOD'] === 'POST') {
+    $log = getenv('RUSTBOX_CHECKOUT_LOG');
+    if (is_string($log) && $log !== '') {
+        file_put_contents($log, json_encode($_POST, JSON_UNESCAPED_UNICODE) . "\n", FILE_APPEND | LOCK_EX);
+    }
+    $order = is_array($_POST['order'] ?? null) ? $_POST['order'] : [];
+    header('Content-Type: application/json; charset=utf-8');
+    echo json_encode(['order' => checkoutData(
+        (string)($order[Checkout::FIELD] ?? ''),
+        (string)($order['ORDER_PROP_1'] ?? ''),
+    )], $json);
+    return true;
+}
+
+return false;
