@@ -11,7 +11,9 @@ mod cycle;
 mod file_tests;
 mod inspect;
 mod lease;
+pub mod rows;
 mod settle;
+mod sqlite;
 #[cfg(test)]
 mod tests;
 
@@ -22,8 +24,10 @@ use crate::core::error::{Error, Result};
 use crate::core::request::Endpoint;
 pub use cycle::{Claimed, Cycle, Cycled, Next};
 pub use inspect::{FailedItem, Stats};
+use rows::{Fallible, Fault, Rows};
 use rusqlite::{Connection, params};
 pub use settle::Settle;
+use sqlite::Sqlite;
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 
@@ -35,7 +39,7 @@ pub struct Scope {
 }
 
 impl Scope {
-    fn lease_name(&self) -> String {
+    pub(crate) fn lease_name(&self) -> String {
         format!("deliver:{}@{}", self.endpoint_id, self.base_url)
     }
 }
@@ -105,28 +109,34 @@ impl Store {
         Error::outbox(self.path.display().to_string(), e)
     }
 
+    fn fault(&self, e: Fault) -> Error {
+        Error::outbox(self.path.display().to_string(), e)
+    }
+
     /// Runs `f` in a write transaction taken at once (`BEGIN IMMEDIATE`), so that two
     /// processes never both read and then fail to upgrade. BEGIN and COMMIT are cached
     /// statements like the rest.
-    fn write<R>(&mut self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> Result<R> {
+    fn write<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
         let _inside = forksafe::enter();
         exec(&self.conn, "BEGIN IMMEDIATE", []).map_err(|e| self.fail(e))?;
-        match f(&self.conn).and_then(|r| exec(&self.conn, "COMMIT", []).map(|_| r)) {
-            Ok(r) => Ok(r),
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(self.fail(e))
-            }
-        }
+        let done = f(&mut Sqlite(&self.conn)).and_then(|r| {
+            exec(&self.conn, "COMMIT", [])
+                .map(|_| r)
+                .map_err(Fault::from)
+        });
+        done.map_err(|e| {
+            let _ = self.conn.execute_batch("ROLLBACK");
+            self.fault(e)
+        })
     }
 
     /// Runs `f` in a read transaction: one consistent view, no write lock.
-    fn read<R>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<R>) -> Result<R> {
+    fn read<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
         let _inside = forksafe::enter();
         exec(&self.conn, "BEGIN DEFERRED", []).map_err(|e| self.fail(e))?;
-        let result = f(&self.conn);
+        let result = f(&mut Sqlite(&self.conn));
         let _ = exec(&self.conn, "COMMIT", []);
-        result.map_err(|e| self.fail(e))
+        result.map_err(|e| self.fault(e))
     }
 
     /// Whether another connection wrote since the last call (true the first time).
@@ -204,15 +214,6 @@ impl Drop for Store {
 /// planned once per connection, not per call.
 fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
     conn.prepare_cached(sql)?.execute(params)
-}
-
-fn one<T>(
-    conn: &Connection,
-    sql: &str,
-    params: impl rusqlite::Params,
-    row: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-) -> rusqlite::Result<T> {
-    conn.prepare_cached(sql)?.query_row(params, row)
 }
 
 pub fn pacing_key(scope: &Scope, operation: &str, endpoint: Endpoint) -> String {

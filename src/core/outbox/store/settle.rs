@@ -1,7 +1,7 @@
 //! What becomes of an attempt, written with the deliverer's next cycle.
 
-use super::{Failure, exec};
-use rusqlite::{Connection, params};
+use super::Failure;
+use super::rows::{Fallible, Rows};
 
 /// What became of an attempt.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,9 +27,9 @@ pub enum Settle {
     Release(i64),
 }
 
-pub(super) fn settle(tx: &Connection, s: &Settle, now: u64) -> rusqlite::Result<()> {
+pub(super) fn settle(rows: &mut dyn Rows, s: &Settle, now: u64) -> Fallible<()> {
     match s {
-        Settle::Done(id) => exec(tx, "DELETE FROM items WHERE id = ?1", [id]).map(drop),
+        Settle::Done(id) => rows.delete(*id),
         Settle::Retry {
             id,
             attempts,
@@ -37,14 +37,9 @@ pub(super) fn settle(tx: &Connection, s: &Settle, now: u64) -> rusqlite::Result<
             failure,
             hold,
         } => {
-            record(tx, *id, "pending", *attempts, *at, failure, now)?;
+            rows.record(*id, "pending", *attempts, *at, failure, now)?;
             if let Some((key, until)) = hold {
-                exec(
-                    tx,
-                    "INSERT INTO pacing (key, next_slot_us) VALUES (?1, ?2)
-                     ON CONFLICT (key) DO UPDATE SET next_slot_us = max(next_slot_us, excluded.next_slot_us)",
-                    params![key, (until * 1000) as i64],
-                )?;
+                rows.set_pacing(key, until * 1000, true)?;
             }
             Ok(())
         }
@@ -52,42 +47,7 @@ pub(super) fn settle(tx: &Connection, s: &Settle, now: u64) -> rusqlite::Result<
             id,
             attempts,
             failure,
-        } => record(tx, *id, "failed", *attempts, now, failure, now),
-        Settle::Release(id) => exec(
-            tx,
-            "UPDATE items SET claimed_by = NULL, claim_expires_at = NULL WHERE id = ?1",
-            [id],
-        )
-        .map(drop),
+        } => rows.record(*id, "failed", *attempts, now, failure, now),
+        Settle::Release(id) => rows.release(*id),
     }
-}
-
-fn record(
-    conn: &Connection,
-    id: i64,
-    status: &str,
-    attempts: u32,
-    next_attempt_at: u64,
-    f: &Failure,
-    now: u64,
-) -> rusqlite::Result<()> {
-    exec(
-        conn,
-        "UPDATE items SET status = ?2, attempts = ?3, next_attempt_at = ?4, claimed_by = NULL,
-             claim_expires_at = NULL, http_status = ?5, mindbox_status = ?6, error_id = ?7,
-             last_error = ?8, updated_at = ?9
-         WHERE id = ?1",
-        params![
-            id,
-            status,
-            attempts,
-            next_attempt_at as i64,
-            f.http_status,
-            f.mindbox_status,
-            f.error_id,
-            f.message,
-            now as i64
-        ],
-    )
-    .map(drop)
 }

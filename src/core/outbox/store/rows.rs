@@ -1,0 +1,91 @@
+//! The storage interface of the outbox: the rows a backend keeps (items, the endpoint's lease,
+//! refused keys, the pacing grid) and the few reads and writes the delivery's logic needs of
+//! them. The logic (`cycle`, `lease`, `settle`, `inspect`) is written once against this trait;
+//! each backend implements it inside the transaction it opened.
+
+use super::{Failure, Item, Scope};
+use crate::core::request::Endpoint;
+
+/// A backend's error, kept whole for the message: the outbox error names the file or server.
+pub type Fault = Box<dyn std::error::Error + Send + Sync>;
+pub type Fallible<T> = std::result::Result<T, Fault>;
+
+pub struct Lease {
+    pub holder: String,
+    pub expires: u64,
+    pub key_fp: String,
+}
+
+/// An item that may be claimed: due, unclaimed, first of its ordering key.
+pub struct Candidate {
+    pub id: i64,
+    pub operation: String,
+    pub endpoint: Endpoint,
+}
+
+/// Counts for `outboxStats()`.
+pub struct Counts {
+    pub pending: i64,
+    pub failed: i64,
+    pub oldest_pending_at: Option<u64>,
+}
+
+pub trait Rows {
+    fn lease(&mut self, scope: &Scope) -> Fallible<Option<Lease>>;
+    fn put_lease(
+        &mut self,
+        scope: &Scope,
+        holder: &str,
+        expires: u64,
+        key_fp: &str,
+    ) -> Fallible<()>;
+    fn key_refused(&mut self, scope: &Scope, key_fp: &str) -> Fallible<bool>;
+    /// Records the key as refused at `at`, or (`None`) takes the record away.
+    fn set_key_refused(&mut self, scope: &Scope, key_fp: &str, at: Option<u64>) -> Fallible<()>;
+    /// Pending items of the endpoint waiting past `now` become due now; with `refused_only`,
+    /// only those that waited for a key Mindbox takes.
+    fn make_due(&mut self, scope: &Scope, now: u64, refused_only: bool) -> Fallible<()>;
+    /// Due, unclaimed items, each the first pending of its ordering key, oldest due first.
+    fn candidates(&mut self, scope: &Scope, now: u64, limit: usize) -> Fallible<Vec<Candidate>>;
+    /// The next free slot (µs) of a pacing key.
+    fn pacing(&mut self, key: &str) -> Fallible<Option<u64>>;
+    /// Sets a pacing key's next slot; with `keep_later`, a later slot already there stays.
+    fn set_pacing(&mut self, key: &str, next_us: u64, keep_later: bool) -> Fallible<()>;
+    /// Claims an item for `holder` until `expires`: the item, or why its row cannot be read.
+    fn claim(
+        &mut self,
+        id: i64,
+        holder: &str,
+        expires: u64,
+    ) -> Fallible<std::result::Result<Item, String>>;
+    /// Holders of unexpired claims of the endpoint.
+    fn claimers(&mut self, scope: &Scope, now: u64) -> Fallible<Vec<String>>;
+    fn release_claims_of(&mut self, holder: &str) -> Fallible<()>;
+    /// The earliest retry after `now` and the earliest claim expiry after `now`.
+    fn next_times(&mut self, scope: &Scope, now: u64) -> Fallible<(Option<u64>, Option<u64>)>;
+    fn any_pending(&mut self, scope: &Scope) -> Fallible<bool>;
+    fn delete(&mut self, id: i64) -> Fallible<()>;
+    /// Writes an attempt's outcome: status, attempts, when next, why; the claim ends.
+    fn record(
+        &mut self,
+        id: i64,
+        status: &str,
+        attempts: u32,
+        next_attempt_at: u64,
+        failure: &Failure,
+        now: u64,
+    ) -> Fallible<()>;
+    /// Ends an item's claim without an attempt.
+    fn release(&mut self, id: i64) -> Fallible<()>;
+    fn counts(&mut self, scope: &Scope) -> Fallible<Counts>;
+    fn last_error(&mut self, scope: &Scope) -> Fallible<Option<String>>;
+    /// Parked items after `after_id`, at most `limit`.
+    fn failed_page(
+        &mut self,
+        scope: &Scope,
+        limit: u32,
+        after_id: i64,
+    ) -> Fallible<Vec<super::FailedItem>>;
+    /// Parked items back to pending; `None` for all of the endpoint's.
+    fn retry(&mut self, scope: &Scope, ids: Option<&[i64]>, now: u64) -> Fallible<usize>;
+}
