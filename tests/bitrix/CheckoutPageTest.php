@@ -10,8 +10,9 @@ use PHPUnit\Framework\TestCase;
  * The "use points" field in a real headless Chromium, on a page laid out like sale.order.ajax's .default template
  * (pages/checkout: the place-order block two levels below the form) with stand-ins for BX and the component that
  * post the form to a PHP server on loopback and rebuild the blocks from markup. The page runs the module's real
- * script (CheckoutField::script(), written in by the router) and, with ?scenario=1, types points, waits for the
- * answer and has the blocks rebuilt twice more; the test checks the dumped DOM and what the server received.
+ * script (CheckoutField::script(), written in by the router) and, with ?scenario=points, types points, waits for the
+ * answer and has the blocks rebuilt twice more; with ?scenario=coupon, types a promo code into the component's coupon
+ * field. The test checks the dumped DOM and what the server received.
  */
 final class CheckoutPageTest extends TestCase
 {
@@ -33,7 +34,10 @@ final class CheckoutPageTest extends TestCase
         $this->dir = sys_get_temp_dir() . '/rustbox-checkout-page-' . getmypid() . '-' . bin2hex(random_bytes(4));
         mkdir($this->dir, 0700);
         $port = self::freePort();
-        $env = array_merge(getenv(), ['RUSTBOX_CHECKOUT_LOG' => $this->dir . '/posts.jsonl']);
+        $env = array_merge(getenv(), [
+            'RUSTBOX_CHECKOUT_LOG' => $this->dir . '/posts.jsonl',
+            'RUSTBOX_CHECKOUT_STATE' => $this->dir . '/session.json',
+        ]);
         $this->server = proc_open(
             [PHP_BINARY, '-S', "127.0.0.1:$port", '-t', self::FIXTURE, self::FIXTURE . '/router.php'],
             [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', $this->dir . '/server.log', 'w']],
@@ -60,14 +64,7 @@ final class CheckoutPageTest extends TestCase
 
     public function testTheFieldIsPostedWithTheFormShowsTheAnswerAndSurvivesReRenders(): void
     {
-        $dom = (new \DemoBrowser(self::CHROMIUM))->open($this->baseUrl . '/?scenario=1');
-        $page = new \DOMDocument();
-        $page->loadHTML($dom, LIBXML_NOERROR | LIBXML_NOWARNING);
-        $xpath = new \DOMXPath($page);
-        $server = (string)@file_get_contents($this->dir . '/server.log');
-
-        $this->assertSame('done', $xpath->evaluate('string(//body/@data-scenario)'), "the scenario did not finish\n$server");
-        $report = json_decode((string)$page->getElementById('report')?->textContent, true, 512, JSON_THROW_ON_ERROR);
+        [$xpath, $report] = $this->play('points');
         $steps = array_column($report['steps'], null, 'step');
         $this->assertSame(['loaded', 'refreshed', 'rebuilt', 'copied'], array_keys($steps));
         foreach ($steps as $name => $step) {
@@ -89,11 +86,8 @@ final class CheckoutPageTest extends TestCase
         $this->assertSame(500, $report['answers'][0]['SPENT']);
 
         // The change asked the component for one refresh, which posted the whole form as order[…].
-        $posts = array_map(
-            static fn (string $line) => json_decode($line, true, 512, JSON_THROW_ON_ERROR),
-            file($this->dir . '/posts.jsonl', FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: []
-        );
-        $this->assertCount(1, $posts, $server);
+        $posts = $this->posts();
+        $this->assertCount(1, $posts);
         $this->assertSame('refreshOrderAjax', $posts[0]['soa-action']);
         $this->assertSame('750', $posts[0]['order']['RUSTBOX_MINDBOX_POINTS'] ?? null);
         $this->assertSame('fixture-session', $posts[0]['order']['sessid'] ?? null);
@@ -107,6 +101,53 @@ final class CheckoutPageTest extends TestCase
         $this->assertSame('bx-soa-orderSave', $xpath->evaluate('string(following-sibling::*[1]/@id)', $box));
         $this->assertSame(1, $xpath->query('//input[@name="RUSTBOX_MINDBOX_POINTS"]')->length);
         $this->assertSame(self::CLAMPED, $xpath->evaluate('string(.//*[@class="rustbox-mindbox-points-note"])', $box));
+    }
+
+    public function testAPromoCodeBitrixDoesNotKnowIsCheckedByOneRefreshForAGuestToo(): void
+    {
+        [$xpath, $report] = $this->play('coupon', '&guest=1');
+
+        // Bitrix did not know the code: the component answered with the bare code and recalculated nothing, then the
+        // script asked for one refresh, whose result carries Mindbox's verdict; nothing was asked after that.
+        $this->assertSame(['enterCoupon', 'refreshOrderAjax'], array_column($this->posts(), 'soa-action'));
+        $this->assertSame('MINDBOX10', $this->posts()[0]['coupon'] ?? null);
+        $this->assertCount(2, $report['answers']);
+        $this->assertSame('MINDBOX10', $report['answers'][0]);
+        $this->assertArrayHasKey('order', $report['answers'][1]);
+
+        $coupons = array_column($report['coupons'], null, 'COUPON');
+        $this->assertSame(['WELCOME', 'MINDBOX10'], array_keys($coupons));
+        $this->assertSame('APPLIED', $coupons['MINDBOX10']['JS_STATUS']);
+        $this->assertSame('Promo code applied', $coupons['MINDBOX10']['JS_CHECK_CODE']);
+        $this->assertSame('bx-soa-coupon-item-success', $xpath->evaluate('string(//strong[@data-coupon="MINDBOX10"]/@class)'));
+        $this->assertSame(1, $xpath->query('//strong[@data-coupon="MINDBOX10"]')->length);
+
+        // A guest's result has no points block: the box is in the form (posted, empty) but hidden.
+        $this->assertArrayNotHasKey('RUSTBOX_MINDBOX', $report['answers'][1]['order']);
+        $this->assertSame([1, false], [$report['steps'][1]['count'], $report['steps'][1]['visible']]);
+        $this->assertSame('', $this->posts()[1]['order']['RUSTBOX_MINDBOX_POINTS'] ?? null);
+    }
+
+    /** @return array{0: \DOMXPath, 1: array} the dumped page and the scenario's report */
+    private function play(string $scenario, string $query = ''): array
+    {
+        $dom = (new \DemoBrowser(self::CHROMIUM))->open($this->baseUrl . '/?scenario=' . $scenario . $query);
+        $page = new \DOMDocument();
+        $page->loadHTML($dom, LIBXML_NOERROR | LIBXML_NOWARNING);
+        $xpath = new \DOMXPath($page);
+        $server = (string)@file_get_contents($this->dir . '/server.log');
+        $this->assertSame('done', $xpath->evaluate('string(//body/@data-scenario)'), "the scenario did not finish\n$server");
+        $report = json_decode((string)$page->getElementById('report')?->textContent, true, 512, JSON_THROW_ON_ERROR);
+        return [$xpath, $report];
+    }
+
+    /** @return list<array> what the component posted, in order */
+    private function posts(): array
+    {
+        return array_map(
+            static fn (string $line) => json_decode($line, true, 512, JSON_THROW_ON_ERROR),
+            @file($this->dir . '/posts.jsonl', FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: []
+        );
     }
 
     private static function freePort(): int

@@ -69,10 +69,10 @@ final class Checkout
             if ($result->coupons !== [] && is_array($arResult['JS_DATA']['COUPON_LIST'] ?? null)) {
                 $arResult['JS_DATA']['COUPON_LIST'] = Coupons::show($arResult['JS_DATA']['COUPON_LIST'], $result->coupons);
             }
-            if ($plan->isGuest()) {
-                return;
+            if (!$plan->isGuest()) {
+                $arResult['JS_DATA'][CheckoutField::JS_DATA_KEY] = $result->toJsData();
             }
-            $arResult['JS_DATA'][CheckoutField::JS_DATA_KEY] = $result->toJsData();
+            // A guest types promo codes too, and the script has them checked; with no block its points box stays hidden.
             Asset::getInstance()->addString(CheckoutField::script(), true, AssetLocation::AFTER_JS);
         });
     }

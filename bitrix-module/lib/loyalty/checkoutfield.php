@@ -10,7 +10,8 @@ Loc::loadMessages(__FILE__);
  * The "use points" field on the page of the standard checkout, added without touching its template: a script puts
  * an input into the checkout form, so that the form's AJAX posts it with the order, asks the component to
  * recalculate when it changes, and after every recalculation shows what the server made of it (the block
- * JS_DATA[JS_DATA_KEY] of the component's answer: balance, points spent, message).
+ * JS_DATA[JS_DATA_KEY] of the component's answer: balance, points spent, message). The same script has a promo code
+ * typed into the component's coupon field checked by Mindbox (guests' too, whose result has no block, so no box).
  */
 final class CheckoutField
 {
@@ -34,6 +35,10 @@ final class CheckoutField
      *   node kept here, put back (not rebuilt, so what was typed stays) and any copy removed, after every change of
      *   the form's tree and after every AJAX answer (BX fires onAjaxSuccess once the component has its new result).
      * - The component ignores a request while one is running, so a change made meanwhile is sent after it.
+     * - A code Bitrix does not know makes the component's enterCoupon answer with the bare code and no
+     *   recalculation, which the template lists as "not found"; only a recalculation asks Mindbox. So such an answer
+     *   (told by the action BX.ajax posted, its urlencoded config.data) is followed by one refresh, whose own answer
+     *   is a recalculation and asks for nothing more. A known code's answer already is one.
      * - Text comes from the component's result through textContent only.
      */
     private const SCRIPT = <<<'JS'
@@ -75,11 +80,26 @@ final class CheckoutField
                 if (soa.BXFormPosting) { pending = true; return; }
                 soa.sendRequest("refreshOrderAjax");
             }
+            function decode(text) {
+                try { return decodeURIComponent(text.replace(/\+/g, " ")); } catch (e) { return text; }
+            }
+            function uncheckedCode(answer, request) {
+                var name = (soa.params && soa.params.ACTION_VARIABLE) || "soa-action", pairs, pair, i;
+                if ((answer && answer.order) || !request || request.url !== soa.ajaxUrl
+                    || typeof request.data !== "string") { return false; }
+                pairs = request.data.split("&");
+                for (i = 0; i < pairs.length; i++) {
+                    pair = pairs[i].split("=");
+                    if (decode(pair[0]) === name) { return decode(pair[1] || "") === "enterCoupon"; }
+                }
+                return false;
+            }
             BX.bind(input, "change", refresh);
-            BX.addCustomEvent("onAjaxSuccess", function () {
+            BX.addCustomEvent("onAjaxSuccess", function (answer, request) {
+                var again = uncheckedCode(answer, request);
                 setTimeout(function () {
                     show();
-                    if (pending) { pending = false; refresh(); }
+                    if (pending || again) { pending = false; refresh(); }
                 }, 0);
             });
             if (window.MutationObserver) {

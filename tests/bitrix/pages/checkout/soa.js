@@ -1,8 +1,11 @@
 // A stand-in for BX.Sale.OrderAjaxComponent (order_ajax.js of sale.order.ajax's .default template), keeping what the
 // module's script depends on: `result` is the JS_DATA of the last answer, sendRequest() posts every control of the
 // form as order[NAME] (as BX.ajax.prepareForm and getData do) and ignores a call while a request runs, and after an
-// answer the blocks are rebuilt from markup before onAjaxSuccess fires on the request. Unlike the .default template,
-// which rebuilds only the sections' contents, this one rebuilds the whole main column, place-order block included.
+// answer the blocks are rebuilt from markup before onAjaxSuccess fires on the request with BX.ajax's config (its data
+// urlencoded by then). Unlike the .default template, which rebuilds only the sections' contents, this one rebuilds the
+// whole main column, place-order block included. A code typed into the coupon field is sent as enterCoupon with the
+// code in `coupon`; an answer without `order` (the bare code: Bitrix did not know it) only adds the code to the list,
+// where it shows as not found, and the order is left as it was.
 (function () {
     function escape(text) {
         return String(text === undefined || text === null ? '' : text)
@@ -54,24 +57,29 @@
         },
 
         sendRequest: function (action, actionData) {
-            var self = this, xhr = new XMLHttpRequest(), config = {url: this.ajaxUrl, method: 'POST'};
+            var self = this, xhr = new XMLHttpRequest(), config;
             if (this.BXFormPosting) {
                 return;
             }
             this.BXFormPosting = true;
             action = typeof action === 'string' && action !== '' ? action : 'refreshOrderAjax';
+            config = {url: this.ajaxUrl, method: 'POST', data: this.getData(action, actionData)};
             xhr.open('POST', this.ajaxUrl);
             xhr.setRequestHeader('Content-Type', 'application/x-www-form-urlencoded');
             xhr.onload = function () {
                 var result = JSON.parse(xhr.responseText);
-                self.refreshOrder(result);
+                if (action === 'enterCoupon' && !(result && result.order)) {
+                    self.addCoupon(result);
+                } else {
+                    self.refreshOrder(result);
+                }
                 self.BXFormPosting = false;
                 BX.onCustomEvent(xhr, 'onAjaxSuccess', [result, config]);
             };
             xhr.onerror = function () {
                 self.BXFormPosting = false;
             };
-            xhr.send(this.getData(action, actionData));
+            xhr.send(config.data);
         },
 
         getData: function (action, actionData) {
@@ -86,13 +94,24 @@
             }).join('&');
         },
 
+        addCoupon: function (code) {
+            var lists = this.orderBlockNode.querySelectorAll('.bx-soa-coupon .bx-soa-coupon-item'), i, j, listed;
+            for (i = 0; i < lists.length; i++) {
+                listed = lists[i].querySelectorAll('[data-coupon]');
+                for (j = 0; j < listed.length && listed[j].getAttribute('data-coupon') !== String(code); j++) {}
+                if (j === listed.length) {
+                    lists[i].insertAdjacentHTML('beforeend', coupon({COUPON: code}));
+                }
+            }
+        },
+
         refreshOrder: function (result) {
             this.result = result.order;
             this.editOrder();
         },
 
         editOrder: function () {
-            var result = this.result, column = this.orderBlockNode.querySelector('.bx-soa'),
+            var self = this, result = this.result, column = this.orderBlockNode.querySelector('.bx-soa'),
                 person = (result.PERSON_TYPE || [{ID: 1}])[0],
                 props = (result.ORDER_PROP || {}).properties || [],
                 total = this.totalBlockNode.querySelector('.bx-soa-cart-total');
@@ -114,6 +133,13 @@
                 + '<div id="bx-soa-region-hidden" class="bx-soa-section"></div>'
                 + '<div id="bx-soa-properties-hidden" class="bx-soa-section"></div></div>';
             total.textContent = 'Total: ' + ((result.TOTAL || {}).ORDER_TOTAL_PRICE_FORMATED || '');
+            BX.bind(column.querySelector('.bx-soa-coupon-input input'), 'change', function (event) {
+                var input = event.target;
+                if (input.value) {
+                    self.sendRequest('enterCoupon', input.value);
+                    input.value = '';
+                }
+            });
         }
     };
 })();
