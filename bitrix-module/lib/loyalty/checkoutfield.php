@@ -38,7 +38,9 @@ final class CheckoutField
      * - A code Bitrix does not know makes the component's enterCoupon answer with the bare code and no
      *   recalculation, which the template lists as "not found"; only a recalculation asks Mindbox. So such an answer
      *   (told by the action BX.ajax posted, its urlencoded config.data) is followed by one refresh, whose own answer
-     *   is a recalculation and asks for nothing more. A known code's answer already is one.
+     *   is a recalculation and asks for nothing more. A known code's answer already is one. Removing such a code
+     *   is answered the same way (removeCoupon recalculates only for a coupon Bitrix applied), and Mindbox's
+     *   discount would stay in the totals shown: it is followed by a refresh too.
      * - Text comes from the component's result through textContent only.
      */
     private const SCRIPT = <<<'JS'
@@ -90,7 +92,7 @@ final class CheckoutField
                 pairs = request.data.split("&");
                 for (i = 0; i < pairs.length; i++) {
                     pair = pairs[i].split("=");
-                    if (decode(pair[0]) === name) { return decode(pair[1] || "") === "enterCoupon"; }
+                    if (decode(pair[0]) === name) { return /^(enter|remove)Coupon$/.test(decode(pair[1] || "")); }
                 }
                 return false;
             }

@@ -98,6 +98,14 @@ if ($path === '/bitrix/components/bitrix/sale.order.ajax/ajax.php' && $_SERVER['
         echo json_encode($code, $json);
         return true;
     }
+    // removeCouponAction recalculates only for a coupon Bitrix applied; a code it does not know gets the bare code.
+    if (($_POST['soa-action'] ?? '') === 'removeCoupon') {
+        $code = trim((string)($_POST['coupon'] ?? ''));
+        $state['coupons'] = array_values(array_diff($state['coupons'], [$code]));
+        keep($state);
+        echo json_encode($code, $json);
+        return true;
+    }
     $order = is_array($_POST['order'] ?? null) ? $_POST['order'] : [];
     echo json_encode(['order' => checkoutData(
         (string)($order[Checkout::FIELD] ?? ''),

@@ -4,7 +4,8 @@
 //   rebuilt twice more without a request: from the result, and by re-parsing the column's own markup (which copies
 //   the field). After each step it notes where the field is and what it shows.
 // - coupon: types a code into the component's coupon field, waits for two answers (or gives up), then stays a while
-//   longer so that any further request would be seen, and notes the answers, the result's coupon list and the field.
+//   longer so that any further request would be seen, and notes the answers, the result's coupon list and the field;
+//   then removes the code the same way and notes the coupon list after that.
 (function () {
     var match = /[?&]scenario=([^&]+)/.exec(location.search);
     if (!match) {
@@ -78,7 +79,13 @@
         afterAnswers(2, function () {
             setTimeout(function () {
                 look('checked');
-                finish({answers: answers, coupons: soa.result.COUPON_LIST || []});
+                var applied = soa.result.COUPON_LIST || [];
+                soa.sendRequest('removeCoupon', 'MINDBOX10');
+                afterAnswers(4, function () {
+                    setTimeout(function () {
+                        finish({answers: answers, coupons: applied, afterRemoval: soa.result.COUPON_LIST || []});
+                    }, 300);
+                }, 0);
             }, 300);
         }, 0);
     }

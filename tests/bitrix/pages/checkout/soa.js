@@ -70,6 +70,8 @@
                 var result = JSON.parse(xhr.responseText);
                 if (action === 'enterCoupon' && !(result && result.order)) {
                     self.addCoupon(result);
+                } else if (action === 'removeCoupon' && !(result && result.order)) {
+                    self.removeCoupon(result);
                 } else {
                     self.refreshOrder(result);
                 }
@@ -101,6 +103,15 @@
                 for (j = 0; j < listed.length && listed[j].getAttribute('data-coupon') !== String(code); j++) {}
                 if (j === listed.length) {
                     lists[i].insertAdjacentHTML('beforeend', coupon({COUPON: code}));
+                }
+            }
+        },
+
+        removeCoupon: function (code) {
+            var listed = this.orderBlockNode.querySelectorAll('.bx-soa-coupon [data-coupon]'), i;
+            for (i = 0; i < listed.length; i++) {
+                if (listed[i].getAttribute('data-coupon') === String(code)) {
+                    listed[i].parentNode.removeChild(listed[i]);
                 }
             }
         },
