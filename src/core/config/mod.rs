@@ -27,6 +27,10 @@ pub const DEFAULT_OPERATIONS: [(&str, &str); 7] = [
 pub struct Secret(String);
 
 impl Secret {
+    pub fn new(value: impl Into<String>) -> Secret {
+        Secret(value.into())
+    }
+
     pub fn expose(&self) -> &str {
         &self.0
     }
