@@ -3,8 +3,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
+. scripts/mariadb.sh
 
-ensure_build_deps phpunit php8.2-fpm chromium
+ensure_build_deps phpunit php8.2-fpm chromium mariadb-server
 
 step "cargo fmt --check"
 cargo fmt --all --check
@@ -15,6 +16,14 @@ cargo clippy --workspace --all-targets --all-features --quiet -- -D warnings
 step "php -l over every PHP file"
 find . -name '*.php' -not -path './target/*' -not -path './.git/*' -print0 \
     | xargs -0 -n1 -P2 php -l >/dev/null
+
+step "a private MariaDB server for the MySQL outbox (stopped on exit)"
+# A signal ends the script through `exit`, so that the EXIT trap stops the server.
+trap mariadb_stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+mariadb_start
+echo "MariaDB $(mariadbd --version | awk '{print $3}') on 127.0.0.1:$MINDBOX_MARIADB_PORT, files in $MINDBOX_MARIADB_DIR"
 
 step "cargo test (core and emulator)"
 cargo test --workspace --quiet
@@ -36,3 +45,6 @@ php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" --bootstrap tests/
 
 step "PHPUnit: the extension against the emulator"
 php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml
+
+step "PHPUnit: the outbox suite again, on the MySQL backend (MariaDB)"
+MINDBOX_TEST_OUTBOX=mysql php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml --filter OutboxTest

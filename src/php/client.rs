@@ -11,14 +11,13 @@ use super::exceptions::to_php;
 use crate::core::client::{Client, Delivery};
 use crate::core::config::Config;
 use crate::core::error::Error;
-use crate::core::outbox::now_ms;
+use crate::core::outbox::{Location, now_ms};
 use crate::core::request::CallOptions;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendClassObject, ZendHashTable};
 use serde_json::Value;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Everything a shop's code may call; PHPUnit can mock it with only the stubs loaded.
@@ -137,7 +136,8 @@ impl MindboxClient {
             )));
         }
         let value = convert::array_to_json(config, "config").map_err(to_php)?;
-        let config = Config::from_value(&value, default_outbox()).map_err(to_php)?;
+        let config =
+            Config::from_value(&value, default_outbox().map_err(to_php)?).map_err(to_php)?;
         Ok(MindboxClient {
             client: Arc::new(Client::with_delivery(config, delivery().map_err(to_php)?)),
         })
@@ -363,8 +363,12 @@ fn delivery() -> Result<Delivery, Error> {
     }
 }
 
-/// `mindbox.outbox` from php.ini. There is no other default: a shared temp directory would let any
-/// local user read the outbox or slip events into it.
-fn default_outbox() -> Option<PathBuf> {
-    ini("mindbox.outbox").map(PathBuf::from)
+/// `mindbox.outbox` from php.ini, a file or a `mysql://` address. There is no other default: a
+/// shared temp directory would let any local user read the outbox or slip events into it.
+fn default_outbox() -> Result<Option<Location>, Error> {
+    ini("mindbox.outbox")
+        .map(|setting| {
+            Location::parse(&setting).map_err(|e| Error::invalid("ini.mindbox.outbox", e))
+        })
+        .transpose()
 }

@@ -353,6 +353,33 @@ final class OutboxTest extends EmulatorTestCase
         self::assertSame(0, filesize($path), 'nothing was written into it');
     }
 
+    /**
+     * A cluster's outbox is its database: when the server cannot be reached, send() says so at once (the module
+     * logs it and the shop goes on), naming the server and never the password.
+     */
+    public function testAMysqlOutboxThatCannotBeReachedFailsAtOnceWithoutThePassword(): void
+    {
+        $port = stream_socket_server('tcp://127.0.0.1:0');
+        $name = (string)stream_socket_get_name($port, false);
+        fclose($port);
+        $started = microtime(true);
+        try {
+            $this->outboxClient(['outbox' => "mysql://shop:S3cret-pass@$name/shop"])->registerCustomer(['customer' => ['email' => 'anna@example.com']]);
+            self::fail('no exception');
+        } catch (\MindboxOutboxException $e) {
+            self::assertLessThan(3.0, microtime(true) - $started, 'at once, not after a hang');
+            self::assertStringContainsString("mysql://shop@$name/shop", $e->getMessage());
+            self::assertStringNotContainsString('S3cret-pass', $e->getMessage() . $e->getPath());
+        }
+        try {
+            new MindboxClient(['endpointId' => 'e', 'secretKey' => 'k', 'outbox' => 'mysql://shop:pw@127.0.0.1:99999/shop']);
+            self::fail('a bad port was accepted');
+        } catch (\MindboxInvalidArgumentException $e) {
+            self::assertSame('config.outbox', $e->getPath());
+            self::assertStringNotContainsString(':pw@', $e->getMessage());
+        }
+    }
+
     public function testManyProcessesSendingToANewOutboxAtOnceAllSucceed(): void
     {
         $outbox = $this->tempPath('fresh.sqlite');

@@ -11,8 +11,8 @@ use super::outbox::store::{FailedItem, NewItem, Stats};
 use super::outbox::{self, now_ms, route};
 use super::request::{CallOptions, Endpoint, Target};
 use super::response::Outcome;
+use crate::core::outbox::Location;
 use serde_json::{Value, json};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -49,7 +49,7 @@ impl Client {
         &self.config
     }
 
-    fn deliverer(&self, path: &std::path::Path) -> Arc<Deliverer> {
+    fn deliverer(&self, path: &Location) -> Arc<Deliverer> {
         delivery::deliverer(path, outbox::scope(&self.config), &self.exchange)
     }
 
@@ -90,7 +90,7 @@ impl Client {
         balance::available(&self.balances(customer)?, balance_type)
     }
 
-    fn outbox_path(&self) -> Result<PathBuf> {
+    fn outbox_path(&self) -> Result<Location> {
         self.config
             .outbox
             .clone()

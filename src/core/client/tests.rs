@@ -272,7 +272,7 @@ fn an_outbox_deleted_under_a_running_process_is_made_again_not_written_into_the_
     client
         .send("Website.SetCart", cart(2), &CallOptions::default())
         .unwrap();
-    assert!(path.exists());
+    assert!(path.file().unwrap().exists());
     assert_eq!(
         client.stats().unwrap().pending,
         1,

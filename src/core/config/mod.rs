@@ -3,6 +3,7 @@
 
 use super::error::{Error, Result};
 use super::private;
+use crate::core::outbox::Location;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -81,7 +82,7 @@ pub struct Config {
     pub auth_scheme: AuthScheme,
     pub timeout: Duration,
     pub connect_timeout: Duration,
-    pub outbox: Option<PathBuf>,
+    pub outbox: Option<Location>,
     pub operations: BTreeMap<String, String>,
     pub max_attempts: u32,
     /// Requests a minute per operation and endpoint; 0 lifts the limit.
@@ -123,7 +124,7 @@ const KNOWN_KEYS: [&str; 18] = [
 impl Config {
     /// Parses the constructor's array. `default_outbox` is used when `outbox` is not given
     /// (the binding derives it from the ini setting or the temp dir).
-    pub fn from_value(value: &Value, default_outbox: Option<PathBuf>) -> Result<Config> {
+    pub fn from_value(value: &Value, default_outbox: Option<Location>) -> Result<Config> {
         let map = value
             .as_object()
             .ok_or_else(|| Error::invalid("config", "must be an array of options"))?;
@@ -168,9 +169,12 @@ impl Config {
         };
         let timeout = seconds(map, "timeout", 5.0)?;
         let connect_timeout = seconds(map, "connectTimeout", 2.0_f64.min(timeout.as_secs_f64()))?;
-        let outbox = optional_string(map, "outbox")?
-            .map(PathBuf::from)
-            .or(default_outbox);
+        let outbox = match optional_string(map, "outbox")? {
+            Some(setting) => {
+                Some(Location::parse(&setting).map_err(|e| Error::invalid("config.outbox", e))?)
+            }
+            None => default_outbox,
+        };
         let mut operations: BTreeMap<String, String> = DEFAULT_OPERATIONS
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -6,11 +6,11 @@ use super::holdoff::Holdoff;
 use super::policy::Policy;
 use crate::core::error::Error;
 use crate::core::exchange::Exchange;
+use crate::core::outbox::Location;
 use crate::core::outbox::store::{Claimed, Cycle, Next, Role, Scope, Settle, Store};
 use crate::core::outbox::{holder, now_ms};
 use crate::core::transport::Pool;
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -80,7 +80,7 @@ pub(super) struct Shared {
 
 pub struct Deliverer {
     pub(super) scope: Scope,
-    path: PathBuf,
+    path: Location,
     pub(super) exchange: Arc<Exchange>,
     pub(super) policy: Policy,
     key_fp: String,
@@ -93,10 +93,10 @@ pub struct Deliverer {
 }
 
 impl Deliverer {
-    pub(super) fn new(path: &Path, scope: Scope, exchange: Arc<Exchange>) -> Deliverer {
+    pub(super) fn new(path: &Location, scope: Scope, exchange: Arc<Exchange>) -> Deliverer {
         Deliverer {
             scope,
-            path: path.to_path_buf(),
+            path: path.clone(),
             policy: Policy::of(exchange.config()),
             key_fp: exchange.config().secret_key.fingerprint(),
             exchange,

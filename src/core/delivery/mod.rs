@@ -25,8 +25,8 @@ pub use flush::Reason;
 use super::exchange::Exchange;
 use super::outbox::store::Scope;
 use super::process::PerProcess;
+use crate::core::outbox::Location;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -55,16 +55,16 @@ impl Report {
 
 /// By outbox, endpoint and key fingerprint: a process that meets a new key (a rotation) gets a
 /// deliverer for it, which takes over from the old key's once Mindbox refuses that.
-type Registry = HashMap<(PathBuf, Scope, String), Arc<Deliverer>>;
+type Registry = HashMap<(Location, Scope, String), Arc<Deliverer>>;
 
 static DELIVERERS: PerProcess<Registry> = PerProcess::new();
 
 /// This process's deliverer for an outbox, endpoint and key; the first client to ask creates it,
 /// with its exchange and policy (see `policy` for the precedence).
-pub fn deliverer(path: &Path, scope: Scope, exchange: &Arc<Exchange>) -> Arc<Deliverer> {
+pub fn deliverer(path: &Location, scope: Scope, exchange: &Arc<Exchange>) -> Arc<Deliverer> {
     let key = exchange.config().secret_key.fingerprint();
     DELIVERERS.with(HashMap::new, |map| {
-        map.entry((path.to_path_buf(), scope.clone(), key))
+        map.entry((path.clone(), scope.clone(), key))
             .or_insert_with(|| Arc::new(Deliverer::new(path, scope, exchange.clone())))
             .clone()
     })

@@ -1,17 +1,21 @@
-//! The durable outbox: a SQLite file that holds every sent event until Mindbox has it.
+//! The durable outbox: a SQLite file, or MySQL tables a web cluster shares, that holds every
+//! sent event until Mindbox has it.
 
 pub mod backoff;
 mod forksafe;
 pub mod holder;
+mod location;
+pub mod mysql;
 pub mod route;
 mod schema;
 pub mod store;
+
+pub use location::Location;
 
 use super::config::Config;
 use super::error::Result;
 use super::process::PerProcess;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 use store::{Role, Scope, Store};
@@ -31,13 +35,13 @@ pub fn scope(config: &Config) -> Scope {
     }
 }
 
-/// This process's connection to each outbox file, for the calling (PHP) thread. Opening one
-/// costs far more than an insert, so it is kept; a failed open is not, so it is retried.
-static CONNECTIONS: PerProcess<HashMap<PathBuf, Arc<Mutex<Store>>>> = PerProcess::new();
+/// This process's connection to each outbox, for the calling (PHP) thread. Opening one costs
+/// far more than an insert, so it is kept; a failed open is not, so it is retried.
+static CONNECTIONS: PerProcess<HashMap<Location, Arc<Mutex<Store>>>> = PerProcess::new();
 
 pub fn with_store<R>(
     config: &Config,
-    path: &Path,
+    path: &Location,
     f: impl FnOnce(&mut Store) -> Result<R>,
 ) -> Result<R> {
     let cached = CONNECTIONS.with(HashMap::new, |map| {
@@ -59,7 +63,7 @@ pub fn with_store<R>(
                 Role::Sender,
             )?));
             CONNECTIONS.with(HashMap::new, |map| {
-                map.entry(path.to_path_buf()).or_insert(store).clone()
+                map.entry(path.clone()).or_insert(store).clone()
             })
         }
     };

@@ -17,6 +17,9 @@ abstract class EmulatorTestCase extends TestCase
     /** A directory of this test's own, as the outbox needs one: no other user may write it. */
     private ?string $privateDir = null;
 
+    /** This test's tables when the outbox is MySQL. */
+    private ?string $mysqlPrefix = null;
+
     public static function setUpBeforeClass(): void
     {
         self::$emulator = Emulator::start();
@@ -65,8 +68,22 @@ abstract class EmulatorTestCase extends TestCase
             'secretKey' => self::$emulator->secretKey(),
             'baseUrl' => self::$emulator->baseUrl(),
             'timeout' => 2.0,
-            'outbox' => $this->tempPath('outbox.sqlite'),
+            'outbox' => $this->outbox(),
         ]);
+    }
+
+    /**
+     * The test's own outbox: a file in its private directory or, when the suite runs on the MySQL backend
+     * (MINDBOX_TEST_OUTBOX=mysql, with the MariaDB that scripts/test.sh starts), tables of its own.
+     */
+    protected function outbox(): string
+    {
+        $url = (string)getenv('MINDBOX_TEST_MYSQL_URL');
+        if (getenv('MINDBOX_TEST_OUTBOX') !== 'mysql' || $url === '') {
+            return $this->tempPath('outbox.sqlite');
+        }
+        $this->mysqlPrefix ??= sprintf('p%d_%s_', getmypid(), bin2hex(random_bytes(3)));
+        return $url . (str_contains($url, '?') ? '&' : '?') . 'prefix=' . $this->mysqlPrefix;
     }
 
     /** The extension under test, for the PHP processes a test starts itself. */

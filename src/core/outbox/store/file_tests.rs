@@ -1,15 +1,15 @@
 //! The outbox as a file: full disks, WAL growth, files that are not outboxes, rows that are not items.
 
-use super::tests::{add, ids, item, run, scope, temp_store};
+use super::tests::{add, ids, item, run, scope, temp_file_store};
 use super::*;
 use crate::core::error::Error;
 
 #[test]
 fn a_full_disk_is_an_outbox_error() {
-    let (mut store, path) = temp_store("full");
+    let (mut store, path) = temp_file_store("full");
     // SQLite reports a capped file exactly as it reports a full disk.
     store
-        .conn
+        .conn()
         .execute_batch("PRAGMA max_page_count = 12")
         .unwrap();
     let body = vec![b'x'; 4096];
@@ -30,8 +30,9 @@ fn a_full_disk_is_an_outbox_error() {
 
 #[test]
 fn the_wal_stays_bounded_when_only_the_sender_writes() {
-    let (_, path) = temp_store("wal");
+    let (_, path) = temp_file_store("wal");
     let mut sender = Store::open(&path, Synchronous::Normal, Role::Sender).unwrap();
+    let path = path.file().unwrap().to_path_buf();
     let body = vec![b'x'; 16 * 1024];
     for n in 0..3000 {
         let tx = format!("tx-{n}");
@@ -50,12 +51,20 @@ fn the_wal_stays_bounded_when_only_the_sender_writes() {
 fn bad_files_are_outbox_errors() {
     let dir = crate::core::private::test_dir("bad-files");
     assert!(matches!(
-        Store::open(&dir, Synchronous::Normal, Role::Deliverer),
+        Store::open(
+            &Location::File(dir.clone()),
+            Synchronous::Normal,
+            Role::Deliverer
+        ),
         Err(Error::Outbox { .. })
     ));
     let corrupt = dir.join(format!("mindbox-corrupt-{}.sqlite", std::process::id()));
     std::fs::write(&corrupt, vec![b'x'; 8192]).unwrap();
-    match Store::open(&corrupt, Synchronous::Normal, Role::Deliverer) {
+    match Store::open(
+        &Location::File(corrupt.clone()),
+        Synchronous::Normal,
+        Role::Deliverer,
+    ) {
         Err(Error::Outbox { path, message }) => {
             assert_eq!(path, corrupt.display().to_string());
             assert!(message.contains("not a database"), "{message}");
@@ -67,12 +76,12 @@ fn bad_files_are_outbox_errors() {
 
 #[test]
 fn a_malformed_row_is_parked_with_its_reason_and_the_others_still_go() {
-    let (mut store, _) = temp_store("malformed");
+    let (mut store, _) = temp_file_store("malformed");
     let broken = add(&mut store, "A", None, 1000);
     let fine = add(&mut store, "A", None, 1000);
     // What a hand edit or a bad restore leaves: a number where the body was.
     store
-        .conn
+        .conn()
         .execute("UPDATE items SET body = 42 WHERE id = ?1", [broken])
         .unwrap();
     assert_eq!(ids(&run(&mut store, "me", 1000, 8, 0, &[])), vec![fine]);
@@ -87,7 +96,7 @@ fn a_malformed_row_is_parked_with_its_reason_and_the_others_still_go() {
     );
     // Even a row with nothing readable lists.
     store
-        .conn
+        .conn()
         .execute(
             "UPDATE items SET operation = x'00ff', transaction_id = 7 WHERE id = ?1",
             [broken],

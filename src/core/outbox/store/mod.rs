@@ -1,12 +1,14 @@
-//! The outbox table and every query on it. One `Store` is one SQLite connection, used by one
-//! thread at a time; processes coordinate through the file (WAL mode, `BEGIN IMMEDIATE`).
+//! The outbox's items and every use of them. One `Store` is one connection, to a SQLite file
+//! (`file`, `sqlite`) or a MySQL database (`outbox::mysql`), used by one thread at a time.
 //!
-//! - this file: the types, opening, transactions, and what the shop's thread does (enqueue);
+//! - this file: the types, and the store that runs the logic below on either backend;
+//! - `rows`: the storage interface the logic is written against;
 //! - `cycle`: what a deliverer does in one write, or none: settle answered items, hold the
 //!   endpoint's lease, claim the next items at the pace of the rate limit;
 //! - `inspect`: the numbers and lists the admin and `flush()` report, and retrying parked items.
 
 mod cycle;
+mod file;
 #[cfg(test)]
 mod file_tests;
 mod inspect;
@@ -17,19 +19,18 @@ mod sqlite;
 #[cfg(test)]
 mod tests;
 
+use super::Location;
+use super::mysql::MysqlStore;
 pub use super::schema::Role;
-use super::{forksafe, schema};
 use crate::core::config::Synchronous;
-use crate::core::error::{Error, Result};
+use crate::core::error::Result;
 use crate::core::request::Endpoint;
 pub use cycle::{Claimed, Cycle, Cycled, Next};
+use file::FileStore;
 pub use inspect::{FailedItem, Stats};
-use rows::{Fallible, Fault, Rows};
-use rusqlite::{Connection, params};
+use rows::{Fallible, Rows};
+use rusqlite::Connection;
 pub use settle::Settle;
-use sqlite::Sqlite;
-use std::mem::ManuallyDrop;
-use std::path::{Path, PathBuf};
 
 /// Which Mindbox endpoint a deliverer serves: an outbox may be shared by several sites.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -76,137 +77,76 @@ pub struct Failure {
     pub message: String,
 }
 
-pub struct Store {
-    /// Closed in `drop()`, inside the fork gate like every other use of SQLite.
-    conn: ManuallyDrop<Connection>,
-    path: PathBuf,
-    /// `PRAGMA data_version` when this connection last looked: unchanged means no other
-    /// connection has written since, so a poll can end without a query.
-    seen_version: Option<i64>,
-    /// The file's device and inode when it was opened.
-    identity: (u64, u64),
+/// The outbox wherever it lives: the delivery's logic runs on either backend through `Rows`.
+pub struct Store(Backend);
+
+enum Backend {
+    File(FileStore),
+    Mysql(MysqlStore),
 }
 
 impl Store {
-    pub fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<Store> {
-        let _inside = forksafe::enter();
-        let conn = ManuallyDrop::new(schema::open(path, synchronous, role)?);
-        Ok(Store {
-            identity: identity(path).unwrap_or_default(),
-            conn,
-            path: path.to_path_buf(),
-            seen_version: None,
-        })
+    pub fn open(location: &Location, synchronous: Synchronous, role: Role) -> Result<Store> {
+        Ok(Store(match location {
+            Location::File(path) => Backend::File(FileStore::open(path, synchronous, role)?),
+            Location::Mysql(server) => Backend::Mysql(MysqlStore::open(server)?),
+        }))
     }
 
-    /// Whether the path still names the file this connection writes: an outbox deleted or
+    /// Whether the location still names what this connection writes: an outbox file deleted or
     /// replaced under a running process would otherwise take its events into a file nobody reads.
     pub fn is_current(&self) -> bool {
-        identity(&self.path) == Some(self.identity)
+        match &self.0 {
+            Backend::File(file) => file.is_current(),
+            Backend::Mysql(_) => true,
+        }
     }
 
-    fn fail(&self, e: rusqlite::Error) -> Error {
-        Error::outbox(self.path.display().to_string(), e)
-    }
-
-    fn fault(&self, e: Fault) -> Error {
-        Error::outbox(self.path.display().to_string(), e)
-    }
-
-    /// Runs `f` in a write transaction taken at once (`BEGIN IMMEDIATE`), so that two
-    /// processes never both read and then fail to upgrade. BEGIN and COMMIT are cached
-    /// statements like the rest.
-    fn write<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
-        let _inside = forksafe::enter();
-        exec(&self.conn, "BEGIN IMMEDIATE", []).map_err(|e| self.fail(e))?;
-        let done = f(&mut Sqlite(&self.conn)).and_then(|r| {
-            exec(&self.conn, "COMMIT", [])
-                .map(|_| r)
-                .map_err(Fault::from)
-        });
-        done.map_err(|e| {
-            let _ = self.conn.execute_batch("ROLLBACK");
-            self.fault(e)
-        })
-    }
-
-    /// Runs `f` in a read transaction: one consistent view, no write lock.
-    fn read<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
-        let _inside = forksafe::enter();
-        exec(&self.conn, "BEGIN DEFERRED", []).map_err(|e| self.fail(e))?;
-        let result = f(&mut Sqlite(&self.conn));
-        let _ = exec(&self.conn, "COMMIT", []);
-        result.map_err(|e| self.fault(e))
-    }
-
-    /// Whether another connection wrote since the last call (true the first time).
+    /// Whether another connection wrote since the last call (true the first time). A server
+    /// gives no cheap sign of it: a MySQL outbox always looks.
     pub fn changed_since_last_look(&mut self) -> Result<bool> {
-        let _inside = forksafe::enter();
-        let version: i64 = self
-            .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
-            .map_err(|e| self.fail(e))?;
-        Ok(self.seen_version.replace(version) != Some(version))
+        match &mut self.0 {
+            Backend::File(file) => file.changed_since_last_look(),
+            Backend::Mysql(_) => Ok(true),
+        }
     }
 
     pub fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
-        let _inside = forksafe::enter();
-        let result = exec(
-            &self.conn,
-            "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
-                device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)",
-            params![
-                scope.endpoint_id,
-                scope.base_url,
-                item.operation,
-                item.endpoint.as_str(),
-                item.body,
-                item.transaction_id,
-                item.device_uuid,
-                item.customer_ip,
-                item.ordering_key,
-                now as i64
-            ],
-        );
-        result.map_err(|e| self.fail(e))?;
-        Ok(self.conn.last_insert_rowid())
-    }
-
-    /// Gives up the endpoint's lease, if this holder has it.
-    /// Gives the lease up if this holder has it. Asked first, so that a process that never held
-    /// it takes no write lock: an idle pool writes nothing.
-    pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
-        let _inside = forksafe::enter();
-        let args = params![scope.lease_name(), holder];
-        let held = self
-            .conn
-            .prepare_cached("SELECT 1 FROM leases WHERE name = ?1 AND holder = ?2")
-            .and_then(|mut stmt| stmt.exists(args))
-            .map_err(|e| self.fail(e))?;
-        if !held {
-            return Ok(());
+        match &mut self.0 {
+            Backend::File(file) => file.enqueue(scope, item, now),
+            Backend::Mysql(server) => server.enqueue(scope, item, now),
         }
-        exec(
-            &self.conn,
-            "DELETE FROM leases WHERE name = ?1 AND holder = ?2",
-            args,
-        )
-        .map(drop)
-        .map_err(|e| self.fail(e))
     }
-}
 
-fn identity(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-}
+    /// Gives the lease up if this holder has it.
+    pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
+        match &mut self.0 {
+            Backend::File(file) => file.release_lease(scope, holder),
+            Backend::Mysql(server) => server.release_lease(scope, holder),
+        }
+    }
 
-impl Drop for Store {
-    fn drop(&mut self) {
-        let _inside = forksafe::enter();
-        // SAFETY: the connection is not used after this.
-        unsafe { ManuallyDrop::drop(&mut self.conn) };
+    fn write<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
+        match &mut self.0 {
+            Backend::File(file) => file.write(f),
+            Backend::Mysql(server) => server.transaction(true, f),
+        }
+    }
+
+    fn read<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
+        match &mut self.0 {
+            Backend::File(file) => file.read(f),
+            Backend::Mysql(server) => server.transaction(false, f),
+        }
+    }
+
+    /// The SQLite connection, for tests that write rows by hand.
+    #[cfg(test)]
+    fn conn(&self) -> &Connection {
+        match &self.0 {
+            Backend::File(file) => file.conn(),
+            Backend::Mysql(_) => panic!("not a SQLite outbox"),
+        }
     }
 }
 

@@ -1,12 +1,65 @@
 use super::*;
 
-pub(super) fn temp_store(name: &str) -> (Store, PathBuf) {
-    let path = crate::core::private::test_dir(&format!("store-{name}")).join("outbox.sqlite");
-    (
-        Store::open(&path, Synchronous::Normal, Role::Deliverer).unwrap(),
-        path,
-    )
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Kind {
+    File,
+    Mysql,
 }
+
+/// A fresh outbox: a file of its own, or tables of their own (a prefix per test and run) in the
+/// test MariaDB that scripts/test.sh starts (`MINDBOX_TEST_MYSQL_URL`); `None` without one.
+pub(super) fn temp_store(kind: Kind, name: &str) -> Option<(Store, Location)> {
+    let location = match kind {
+        Kind::File => Location::File(
+            crate::core::private::test_dir(&format!("store-{name}")).join("outbox.sqlite"),
+        ),
+        Kind::Mysql => {
+            let Ok(url) = std::env::var("MINDBOX_TEST_MYSQL_URL") else {
+                eprintln!("MINDBOX_TEST_MYSQL_URL is not set: {name} was not run on MySQL");
+                return None;
+            };
+            let join = if url.contains('?') { '&' } else { '?' };
+            let prefix = format!("s{}_{name}_", std::process::id());
+            Location::parse(&format!("{url}{join}prefix={prefix}")).unwrap()
+        }
+    };
+    let store = Store::open(&location, Synchronous::Normal, Role::Deliverer).unwrap();
+    Some((store, location))
+}
+
+pub(super) fn temp_file_store(name: &str) -> (Store, Location) {
+    temp_store(Kind::File, name).unwrap()
+}
+
+/// Each test named runs on both backends: the logic is one, whatever keeps the rows.
+macro_rules! on_both {
+    ($($test:ident),* $(,)?) => {$(
+        mod $test {
+            #[test]
+            fn sqlite() {
+                super::$test(super::Kind::File)
+            }
+
+            #[test]
+            fn mysql() {
+                super::$test(super::Kind::Mysql)
+            }
+        }
+    )*};
+}
+
+on_both!(
+    items_of_one_key_go_one_at_a_time_in_order,
+    ordering_keys_belong_to_their_endpoint,
+    a_retried_item_still_holds_back_its_successors,
+    a_recovery_ends_backoffs,
+    parked_items_do_not_block_and_can_be_retried,
+    a_live_holders_lease_is_respected_until_it_expires,
+    a_dead_holder_gives_up_its_lease_and_claims_at_once,
+    a_backlog_under_the_rate_limit_is_claimed_ahead_of_its_slots,
+    a_429_holds_the_whole_operation,
+    scopes_are_separate_and_idle_is_reported,
+);
 
 pub(super) fn scope() -> Scope {
     Scope {
@@ -80,9 +133,10 @@ fn retry(id: i64, at: u64, hold: Option<(String, u64)>) -> Settle {
     }
 }
 
-#[test]
-fn items_of_one_key_go_one_at_a_time_in_order() {
-    let (mut store, _) = temp_store("order");
+fn items_of_one_key_go_one_at_a_time_in_order(kind: Kind) {
+    let Some((mut store, _)) = temp_store(kind, "order") else {
+        return;
+    };
     let a1 = add(&mut store, "A", Some("k"), 1000);
     let a2 = add(&mut store, "A", Some("k"), 1000);
     let b1 = add(&mut store, "A", Some("other"), 1000);
@@ -95,9 +149,10 @@ fn items_of_one_key_go_one_at_a_time_in_order() {
     );
 }
 
-#[test]
-fn ordering_keys_belong_to_their_endpoint() {
-    let (mut store, _) = temp_store("keyscope");
+fn ordering_keys_belong_to_their_endpoint(kind: Kind) {
+    let Some((mut store, _)) = temp_store(kind, "keyscope") else {
+        return;
+    };
     let other = Scope {
         endpoint_id: "other-site".into(),
         base_url: scope().base_url,
@@ -108,9 +163,10 @@ fn ordering_keys_belong_to_their_endpoint() {
     assert_eq!(ids(&run(&mut store, "me", 1000, 8, 0, &[])), vec![mine]);
 }
 
-#[test]
-fn a_retried_item_still_holds_back_its_successors() {
-    let (mut store, _) = temp_store("retry");
+fn a_retried_item_still_holds_back_its_successors(kind: Kind) {
+    let Some((mut store, _)) = temp_store(kind, "retry") else {
+        return;
+    };
     let first = add(&mut store, "A", Some("k"), 1000);
     add(&mut store, "A", Some("k"), 1000);
     run(&mut store, "me", 1000, 1, 0, &[]);
@@ -119,9 +175,10 @@ fn a_retried_item_still_holds_back_its_successors() {
     assert_eq!(ids(&run(&mut store, "me", 5000, 1, 0, &[])), vec![first]);
 }
 
-#[test]
-fn a_recovery_ends_backoffs() {
-    let (mut store, _) = temp_store("recover");
+fn a_recovery_ends_backoffs(kind: Kind) {
+    let Some((mut store, _)) = temp_store(kind, "recover") else {
+        return;
+    };
     let first = add(&mut store, "A", None, 1000);
     let second = add(&mut store, "A", None, 1000);
     run(&mut store, "me", 1000, 2, 0, &[]);
@@ -152,9 +209,10 @@ fn a_recovery_ends_backoffs() {
     assert_eq!(ids(&c), vec![second]);
 }
 
-#[test]
-fn parked_items_do_not_block_and_can_be_retried() {
-    let (mut store, _) = temp_store("park");
+fn parked_items_do_not_block_and_can_be_retried(kind: Kind) {
+    let Some((mut store, _)) = temp_store(kind, "park") else {
+        return;
+    };
     let first = add(&mut store, "A", Some("k"), 1000);
     let second = add(&mut store, "A", Some("k"), 1000);
     run(&mut store, "me", 1000, 1, 0, &[]);
@@ -190,9 +248,10 @@ fn parked_items_do_not_block_and_can_be_retried() {
     assert_eq!(store.stats(&scope()).unwrap().failed, 0);
 }
 
-#[test]
-fn a_live_holders_lease_is_respected_until_it_expires() {
-    let (mut store, path) = temp_store("lease");
+fn a_live_holders_lease_is_respected_until_it_expires(kind: Kind) {
+    let Some((mut store, path)) = temp_store(kind, "lease") else {
+        return;
+    };
     let mut other = Store::open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
     add(&mut store, "A", None, 1000);
     add(&mut store, "A", None, 1000);
@@ -216,9 +275,10 @@ fn a_live_holders_lease_is_respected_until_it_expires() {
     ));
 }
 
-#[test]
-fn a_dead_holder_gives_up_its_lease_and_claims_at_once() {
-    let (mut store, path) = temp_store("dead");
+fn a_dead_holder_gives_up_its_lease_and_claims_at_once(kind: Kind) {
+    let Some((mut store, path)) = temp_store(kind, "dead") else {
+        return;
+    };
     let mut other = Store::open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
     let mut child = std::process::Command::new("true").spawn().unwrap();
     let pid = child.id();
@@ -243,7 +303,7 @@ fn a_dead_holder_gives_up_its_lease_and_claims_at_once() {
 
 #[test]
 fn waiting_and_idle_cycles_write_nothing() {
-    let (mut store, path) = temp_store("quiet");
+    let (mut store, path) = temp_file_store("quiet");
     let mut watcher = Store::open(&path, Synchronous::Normal, Role::Sender).unwrap();
     let first = add(&mut store, "A", Some("k"), 1000);
     add(&mut store, "A", Some("k"), 1000);
@@ -260,9 +320,10 @@ fn waiting_and_idle_cycles_write_nothing() {
     assert!(watcher.changed_since_last_look().unwrap());
 }
 
-#[test]
-fn a_backlog_under_the_rate_limit_is_claimed_ahead_of_its_slots() {
-    let (mut store, _) = temp_store("pace");
+fn a_backlog_under_the_rate_limit_is_claimed_ahead_of_its_slots(kind: Kind) {
+    let Some((mut store, _)) = temp_store(kind, "pace") else {
+        return;
+    };
     for _ in 0..5 {
         add(&mut store, "A", None, 1000);
     }
@@ -287,9 +348,10 @@ fn a_backlog_under_the_rate_limit_is_claimed_ahead_of_its_slots() {
     assert_eq!(run(&mut store, "me", 1050, 8, 40_000, &[]).claimed.len(), 1);
 }
 
-#[test]
-fn a_429_holds_the_whole_operation() {
-    let (mut store, _) = temp_store("hold");
+fn a_429_holds_the_whole_operation(kind: Kind) {
+    let Some((mut store, _)) = temp_store(kind, "hold") else {
+        return;
+    };
     let first = add(&mut store, "A", None, 1000);
     add(&mut store, "A", None, 1000);
     run(&mut store, "me", 1000, 1, 0, &[]);
@@ -305,9 +367,10 @@ fn a_429_holds_the_whole_operation() {
     assert_eq!((ids(&c), c.next), (vec![], Next::At(3000)));
 }
 
-#[test]
-fn scopes_are_separate_and_idle_is_reported() {
-    let (mut store, _) = temp_store("scope");
+fn scopes_are_separate_and_idle_is_reported(kind: Kind) {
+    let Some((mut store, _)) = temp_store(kind, "scope") else {
+        return;
+    };
     assert_eq!(run(&mut store, "me", 1000, 8, 0, &[]).next, Next::Idle);
     let other = Scope {
         endpoint_id: "other-site".into(),

@@ -1,0 +1,51 @@
+//! Where an outbox lives, as the `outbox` setting names it: a SQLite file of this machine, or
+//! (`mysql://…`) tables in a MySQL/MariaDB database that every web node of a cluster shares.
+
+use super::mysql;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    File(PathBuf),
+    Mysql(mysql::Location),
+}
+
+impl Location {
+    /// A setting as given; a malformed MySQL address is refused with what is wrong in it.
+    pub fn parse(setting: &str) -> Result<Location, String> {
+        if mysql::is_mysql(setting) {
+            mysql::Location::parse(setting).map(Location::Mysql)
+        } else {
+            Ok(Location::File(PathBuf::from(setting)))
+        }
+    }
+
+    /// As messages show it: the file's path, or the server and database without the password.
+    pub fn display(&self) -> String {
+        match self {
+            Location::File(path) => path.display().to_string(),
+            Location::Mysql(location) => location.display(),
+        }
+    }
+
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Location::File(path) => Some(path),
+            Location::Mysql(_) => None,
+        }
+    }
+}
+
+/// Equal locations show alike, so the shown form is hash enough (and holds no password).
+impl Hash for Location {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.display().hash(state);
+    }
+}
+
+impl From<PathBuf> for Location {
+    fn from(path: PathBuf) -> Location {
+        Location::File(path)
+    }
+}

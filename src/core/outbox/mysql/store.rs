@@ -1,0 +1,110 @@
+//! One connection to a MySQL outbox, used by one thread at a time: the transactions the
+//! delivery's logic runs in, and what the shop's thread does (enqueue, one autocommitted insert).
+
+use super::rows::{MysqlRows, ms};
+use super::schema::Tables;
+use super::url::Location;
+use super::{describe, open};
+use crate::core::error::{Error, Result};
+use crate::core::outbox::store::rows::{Fallible, Rows};
+use crate::core::outbox::store::{NewItem, Scope};
+use mysql::prelude::Queryable;
+use mysql::{Conn, TxOpts};
+
+pub struct MysqlStore {
+    conn: Conn,
+    tables: Tables,
+    /// The outbox as errors name it: the server and database, never the password.
+    shown: String,
+}
+
+impl MysqlStore {
+    pub fn open(location: &Location) -> Result<MysqlStore> {
+        let (conn, tables) = open(location)?;
+        Ok(MysqlStore {
+            conn,
+            tables,
+            shown: location.display(),
+        })
+    }
+
+    fn fault(&self, e: impl std::fmt::Display) -> Error {
+        Error::outbox(&self.shown, e)
+    }
+
+    /// Runs `f` in a transaction; with `locking`, the lease row is read `FOR UPDATE`, which
+    /// serialises the cycles of every node for the endpoint.
+    pub fn transaction<R>(
+        &mut self,
+        locking: bool,
+        f: impl FnOnce(&mut dyn Rows) -> Fallible<R>,
+    ) -> Result<R> {
+        let MysqlStore {
+            conn,
+            tables,
+            shown,
+        } = self;
+        let fail = |e: &dyn std::fmt::Display| Error::outbox(shown.as_str(), e);
+        let mut tx = conn
+            .start_transaction(TxOpts::default())
+            .map_err(|e| fail(&describe(&e)))?;
+        let result = f(&mut MysqlRows {
+            q: &mut tx,
+            tables,
+            locking,
+        });
+        match result {
+            Ok(r) => tx.commit().map(|_| r).map_err(|e| fail(&describe(&e))),
+            Err(e) => {
+                let _ = tx.rollback();
+                Err(fail(&message(e.as_ref())))
+            }
+        }
+    }
+
+    pub fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
+        let sql = format!(
+            "INSERT INTO {} (endpoint_id, base_url, operation, endpoint, body, transaction_id,
+                device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            self.tables.items
+        );
+        let params: Vec<mysql::Value> = vec![
+            scope.endpoint_id.as_str().into(),
+            scope.base_url.as_str().into(),
+            item.operation.into(),
+            item.endpoint.as_str().into(),
+            item.body.into(),
+            item.transaction_id.into(),
+            item.device_uuid.into(),
+            item.customer_ip.into(),
+            item.ordering_key.into(),
+            ms(now).into(),
+            ms(now).into(),
+            ms(now).into(),
+        ];
+        match self.conn.exec_drop(sql, params) {
+            Ok(()) => Ok(self.conn.last_insert_id() as i64),
+            Err(e) => Err(self.fault(describe(&e))),
+        }
+    }
+
+    /// Gives the lease up if this holder has it.
+    pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
+        let sql = format!(
+            "DELETE FROM {} WHERE name = ? AND holder = ?",
+            self.tables.leases
+        );
+        self.conn
+            .exec_drop(sql, (scope.lease_name(), holder))
+            .map_err(|e| self.fault(describe(&e)))
+    }
+}
+
+/// A fault of the storage interface as a message: a MySQL error told as `describe` tells it.
+fn message(e: &(dyn std::error::Error + Send + Sync + 'static)) -> String {
+    match e.downcast_ref::<mysql::Error>() {
+        Some(e) => describe(e),
+        None => e.to_string(),
+    }
+}
