@@ -110,6 +110,9 @@ $row = static function (string $what, string $latency, string $median, string $p
 };
 
 $php = [0 => $get('phpway:0', 'median'), 50 => $get('phpway:50', 'median')];
+// The scenarios bench/run.php measured again with the outbox on MySQL carry this key prefix; their
+// rows follow the SQLite rows they repeat, named by the label.
+$backends = ['' => '', 'mysql:' => 'MySQL outbox: '];
 $phpRate = array_map(static fn ($m) => $m ? 1000 / $m : null, $php);
 $less = static fn (?float $phpMs, ?float $ms): string => ($phpMs && $ms) ? compare($phpMs / $ms, 'less wait', 'more wait') : '—';
 
@@ -138,15 +141,17 @@ foreach ([0, 50] as $l) {
     $by = $m > $limit ? sprintf('%s above the floor', ms($m - $floor)) : (($l === 0 && $php[0] !== null && $m >= $php[0]) ? 'slower than the PHP way' : '');
     $row('MindboxClient::call(), sync, pooled connection', "$l ms", ms($m), ms($get("call:$l", 'p99')), $php[$l] ? compare($php[$l] / $m, 'faster', 'slower') : '—', $target, verdict($ok, $by));
 }
-$sendTarget = static function (?float $median, ?float $p99, ?float $phpMs, bool $ratio) use ($cfg): array {
+// A MySQL outbox's send() is a round trip to the server and its commit: its own, looser target.
+$sendLimits = ['' => [0.05, 0.5], 'mysql:' => [0.5, 2.0]];
+$sendTarget = static function (?float $median, ?float $p99, ?float $phpMs, bool $ratio, float $medianMax = 0.05, float $p99Max = 0.5): array {
     $misses = [];
-    if ($median > 0.05) {
-        $misses[] = 'median ' . over($median, 0.05);
+    if ($median > $medianMax) {
+        $misses[] = 'median ' . over($median, $medianMax);
     }
-    if ($p99 > 0.5) {
-        $misses[] = 'p99 ' . over($p99, 0.5);
+    if ($p99 > $p99Max) {
+        $misses[] = 'p99 ' . over($p99, $p99Max);
     }
-    $target = 'median ≤ 0.05 ms, p99 ≤ 0.5 ms';
+    $target = "median ≤ $medianMax ms, p99 ≤ $p99Max ms";
     if ($ratio) {
         $target .= '; ≥ 1,000× less wait than the PHP way';
         if ($phpMs !== null && $median > 0 && $phpMs / $median < 1000) {
@@ -155,25 +160,31 @@ $sendTarget = static function (?float $median, ?float $p99, ?float $phpMs, bool 
     }
     return [$target, verdict($misses === [], implode('; ', $misses))];
 };
-foreach ([0, 50] as $l) {
-    $m = $get("send:$l", 'median');
-    if ($m === null) {
-        continue;
+foreach ($backends as $b => $label) {
+    foreach ([0, 50] as $l) {
+        $m = $get("{$b}send:$l", 'median');
+        if ($m === null) {
+            continue;
+        }
+        [$target, $status] = $sendTarget($m, $get("{$b}send:$l", 'p99'), $php[$l], $l === 50 && $b === '', ...$sendLimits[$b]);
+        $row(sprintf('%screateOrder(), %s back to back: the shop\'s wait (outbox, default limit)', $label, number_format($cfg['sends'])), "$l ms", ms($m), ms($get("{$b}send:$l", 'p99')), $less($php[$l], $m), $target, $status);
     }
-    [$target, $status] = $sendTarget($m, $get("send:$l", 'p99'), $php[$l], $l === 50);
-    $row(sprintf('createOrder(), %s back to back: the shop\'s wait (outbox, default limit)', number_format($cfg['sends'])), "$l ms", ms($m), ms($get("send:$l", 'p99')), $less($php[$l], $m), $target, $status);
 }
-foreach ([0, 50] as $l) {
-    $m = $get("paced:$l", 'median');
-    if ($m === null) {
-        continue;
+foreach ($backends as $b => $label) {
+    foreach ([0, 50] as $l) {
+        $m = $get("{$b}paced:$l", 'median');
+        if ($m === null) {
+            continue;
+        }
+        [$target, $status] = $sendTarget($m, $get("{$b}paced:$l", 'p99'), $php[$l], $l === 50 && $b === '', ...$sendLimits[$b]);
+        $row(sprintf('%ssend() of the operation mix at a steady %d/s: the shop\'s wait', $label, $cfg['pacedRate']), "$l ms", ms($m), ms($get("{$b}paced:$l", 'p99')), $less($php[$l], $m), $target, $status);
     }
-    [$target, $status] = $sendTarget($m, $get("paced:$l", 'p99'), $php[$l], $l === 50);
-    $row(sprintf('send() of the operation mix at a steady %d/s: the shop\'s wait', $cfg['pacedRate']), "$l ms", ms($m), ms($get("paced:$l", 'p99')), $less($php[$l], $m), $target, $status);
 }
-if ($get('deliver:0:1') !== null) {
-    $m = $get('deliver:0:1', 'send', 'median');
-    $row('send() while the same process delivers at full speed (limit lifted)', '0 ms', ms($m), ms($get('deliver:0:1', 'send', 'p99')), $less($php[0], $m));
+foreach ($backends as $b => $label) {
+    if ($get("{$b}deliver:0:1") !== null) {
+        $m = $get("{$b}deliver:0:1", 'send', 'median');
+        $row("{$label}send() while the same process delivers at full speed (limit lifted)", '0 ms', ms($m), ms($get("{$b}deliver:0:1", 'send', 'p99')), $less($php[0], $m));
+    }
 }
 if ($get('cold:0') !== null) {
     $m = $get('cold:0', 'median');
@@ -195,33 +206,37 @@ $busiest = static function (?array $operations): array {
     return [$best, $operations[$best]['rate'] ?? null];
 };
 // Against the 0 ms emulator the whole delivery rate counts; at 50 ms, the busiest operation's.
-$deliveryTarget = static function (int $latency, float $overall, ?string $op, ?float $opRate): array {
+// A MySQL outbox's delivery pays round trips to the server for every claim and settle.
+$deliveryFloor = ['' => 2000, 'mysql:' => 1000];
+$deliveryTarget = static function (int $latency, float $overall, ?string $op, ?float $opRate, int $floor = 2000): array {
     if ($latency === 0) {
-        return ['overall ≥ 2,000 /s', verdict($overall >= 2000, sprintf('%.0f%% short', 100 * (1 - $overall / 2000)))];
+        return ['overall ≥ ' . number_format($floor) . ' /s', verdict($overall >= $floor, sprintf('%.0f%% short', 100 * (1 - $overall / $floor)))];
     }
     return [
         "≥ 130 /s per operation (busiest, $op: " . rate($opRate) . ')',
         verdict($opRate >= 130, sprintf('%.0f%% short', 100 * (1 - $opRate / 130))),
     ];
 };
-foreach ([0, 50] as $l) {
-    foreach ([1, (int)$cfg['procs']] as $p) {
-        $k = "deliver:$l:$p";
-        if ($get($k) === null) {
-            continue;
+foreach ($backends as $b => $label) {
+    foreach ([0, 50] as $l) {
+        foreach ([1, (int)$cfg['procs']] as $p) {
+            $k = "{$b}deliver:$l:$p";
+            if ($get($k) === null) {
+                continue;
+            }
+            $overall = $get($k, 'overall');
+            [$op, $opRate] = $busiest($get($k, 'operations'));
+            [$target, $status] = $deliveryTarget($l, $overall, $op, $opRate, $deliveryFloor[$b]);
+            $row(
+                sprintf('%sdelivery, limit lifted, %d sending process%s, %s events of the mix: overall %s', $label, $p, $p > 1 ? 'es' : '', number_format($get($k, 'events')), rate($overall)),
+                "$l ms",
+                rate($get($k, 'windowMedian')),
+                rate($get($k, 'windowP99')),
+                $phpRate[$l] ? times($overall / $phpRate[$l]) . ' the PHP way\'s rate' : '—',
+                $target,
+                $status
+            );
         }
-        $overall = $get($k, 'overall');
-        [$op, $opRate] = $busiest($get($k, 'operations'));
-        [$target, $status] = $deliveryTarget($l, $overall, $op, $opRate);
-        $row(
-            sprintf('delivery, limit lifted, %d sending process%s, %s events of the mix: overall %s', $p, $p > 1 ? 'es' : '', number_format($get($k, 'events')), rate($overall)),
-            "$l ms",
-            rate($get($k, 'windowMedian')),
-            rate($get($k, 'windowP99')),
-            $phpRate[$l] ? times($overall / $phpRate[$l]) . ' the PHP way\'s rate' : '—',
-            $target,
-            $status
-        );
     }
 }
 foreach ([0, 50] as $l) {
@@ -457,10 +472,22 @@ $phpCpu = $get('phpway:0', 'cpuMsPerEvent');
 if ($phpCpu !== null) {
     $row('CPU per event: the PHP way (PHP process: json_encode, curl, connect)', '0 ms', ms($phpCpu), '—', '1×');
 }
-foreach ([50, 0] as $l) {
-    $c = $get("paced:$l", 'cpuMsPerEvent');
+// The MySQL rows' server works for the process: its CPU is told beside the process's own.
+$serverCpu = static fn (string $key): string => $get($key, 'serverCpuMsPerEvent') === null ? '' : sprintf(
+    '; the MariaDB server besides: %s per event it delivered (%s events, warm-up included)',
+    ms($get($key, 'serverCpuMsPerEvent')),
+    number_format((int)$get($key, 'serverEvents'))
+);
+foreach ($backends as $b => $label) {
+    foreach ([50, 0] as $l) {
+        $c = $get("{$b}paced:$l", 'cpuMsPerEvent');
+        if ($c !== null) {
+            $row(sprintf('%sCPU per event: send() at %d/s + background delivery (whole process%s)', $label, $cfg['pacedRate'], $serverCpu("{$b}paced:$l")), "$l ms", ms($c), '—', $phpCpu ? compare($phpCpu / $c, 'less CPU', 'more CPU') : '—');
+        }
+    }
+    $c = $get("{$b}deliver:0:1", 'cpuMsPerEvent');
     if ($c !== null) {
-        $row(sprintf('CPU per event: send() at %d/s + background delivery (whole process)', $cfg['pacedRate']), "$l ms", ms($c), '—', $phpCpu ? compare($phpCpu / $c, 'less CPU', 'more CPU') : '—');
+        $row(sprintf('%sCPU per event: %s sends of the mix + delivery, limit lifted, 1 process (whole process%s)', $label, number_format($get("{$b}deliver:0:1", 'events')), $serverCpu("{$b}deliver:0:1")), '0 ms', ms($c), '—', $phpCpu ? compare($phpCpu / $c, 'less CPU', 'more CPU') : '—');
     }
 }
 if ($get('send:50') !== null) {

@@ -16,6 +16,7 @@ declare(strict_types=1);
  */
 
 require __DIR__ . '/lib.php';
+require __DIR__ . '/mysql.php';
 require __DIR__ . '/../tests/php/Support/FpmPool.php';
 
 ini_set('memory_limit', '-1');
@@ -45,6 +46,8 @@ $emulators = [
     50 => ['url' => env('BENCH_URL_50'), 'pid' => (int)env('BENCH_PID_50', '0')],
 ];
 $account = ['endpointId' => env('BENCH_ENDPOINT'), 'secretKey' => env('BENCH_SECRET')];
+// Where outbox_path() puts the outbox of the scenario being measured: 'sqlite' or 'mysql'.
+$backend = 'sqlite';
 
 $sized = static fn (int $n, int $min = 10): int => max($min, (int)round($n * $scale));
 $config = [
@@ -108,6 +111,7 @@ function machine(): array
         'curl' => curl_version()['version'] ?? '?',
         'rustc' => trim((string)shell_exec('rustc --version 2>/dev/null')),
         'commit' => trim((string)shell_exec('git -C ' . escapeshellarg(dirname(__DIR__)) . ' rev-parse --short HEAD 2>/dev/null')),
+        'mysql' => bench_mysql_version(),
     ];
 }
 
@@ -207,28 +211,59 @@ function stop_workers(array $running): void
 }
 
 /**
- * Runs one measurement and records it, with how much of the machine something else used
- * meanwhile (another test run on the same 2 cores makes a number suspect).
+ * Runs one measurement and records it; the scenarios of both backends run a second time with the
+ * outbox on the MySQL server, right after their SQLite run.
  */
 function scenario(string $key, string $title, callable $body): void
 {
-    global $results, $emulators, $only, $out;
+    global $backend;
+    measure($key, $title, $body);
+    if (bench_mysql_twin($key) && bench_mysql_url() !== null) {
+        $backend = 'mysql';
+        try {
+            measure("mysql:$key", "MySQL: $title", $body);
+        } finally {
+            $backend = 'sqlite';
+        }
+    }
+}
+
+/**
+ * Measures one scenario, with how much of the machine something else used meanwhile (another test
+ * run on the same 2 cores makes a number suspect). The emulators and the MySQL server work for the
+ * scenario: their CPU is not another job's.
+ */
+function measure(string $key, string $title, callable $body): void
+{
+    global $results, $emulators, $only, $out, $backend;
     if ($only !== [] && !in_array(explode(':', $key)[0], $only, true)) {
         return;
     }
     fwrite(STDERR, sprintf("  %-58s ", $title));
+    $servers = static fn (): int => array_sum(array_map(static fn ($e) => (bench_proc_ticks($e['pid']) ?? 0), $emulators));
+    $mysqlPid = bench_mysql_pid();
     $busy0 = machine_busy();
     $ours0 = children_cpu();
-    $emu0 = array_sum(array_map(static fn ($e) => (bench_proc_ticks($e['pid']) ?? 0), $emulators));
+    $emu0 = $servers();
+    $mysql0 = $mysqlPid > 0 ? (bench_proc_ticks($mysqlPid) ?? 0) : 0;
     $self0 = bench_cpu();
     $t0 = microtime(true);
     $summary = $body();
     $wall = microtime(true) - $t0;
     $tick = (float)BENCH_CLOCK_TICKS;
     $busy = (machine_busy() - $busy0) / $tick;
-    $ours = (children_cpu() - $ours0) + (bench_cpu() - $self0)
-        + (array_sum(array_map(static fn ($e) => (bench_proc_ticks($e['pid']) ?? 0), $emulators)) - $emu0) / $tick;
+    $mysql = ($mysqlPid > 0 ? (bench_proc_ticks($mysqlPid) ?? 0) : 0) - $mysql0;
+    $ours = (children_cpu() - $ours0) + (bench_cpu() - $self0) + ($servers() - $emu0 + $mysql) / $tick;
     $foreign = max(0.0, $busy - $ours);
+    if ($backend === 'mysql') {
+        // Per event the emulator processed in the scenario (reset at its start): the server also
+        // stored and settled the warm-up's events.
+        $latency = (int)explode(':', $key)[2];
+        $processed = (int)bench_control($emulators[$latency]['url'], 'GET', '/stats')['processed'];
+        $summary['serverCpuSeconds'] = $mysql / $tick;
+        $summary['serverEvents'] = $processed;
+        $summary['serverCpuMsPerEvent'] = $processed > 0 ? 1000 * $mysql / $tick / $processed : null;
+    }
     $summary['wallSeconds'] = $wall;
     $summary['foreignCpuShare'] = $wall > 0 ? $foreign / $wall : 0.0;
     $summary['loadavg'] = trim(implode(' ', array_slice(explode(' ', (string)file_get_contents('/proc/loadavg')), 0, 3)));
@@ -244,7 +279,10 @@ function scenario(string $key, string $title, callable $body): void
 
 function outbox_path(string $name): string
 {
-    global $work;
+    global $work, $backend;
+    if ($backend === 'mysql') {
+        return bench_mysql_outbox((string)bench_mysql_url(), $name);
+    }
     $path = "$work/$name.sqlite";
     bench_remove_outbox($path);
     return $path;

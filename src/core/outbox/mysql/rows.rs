@@ -39,20 +39,21 @@ impl<Q: Queryable> Rows for MysqlRows<'_, Q> {
         } else {
             ""
         };
-        let row: Option<(String, i64, String)> = self.q.exec_first(
+        let row: Option<(String, i64, String, i64)> = self.q.exec_first(
             format!(
-                "SELECT holder, expires_at, key_fp FROM {} WHERE name = ?{lock}",
+                "SELECT holder, expires_at, key_fp, heartbeat_at FROM {} WHERE name = ?{lock}",
                 self.tables.leases
             ),
             (&name,),
         )?;
-        Ok(row
-            .filter(|(holder, _, _)| !holder.is_empty())
-            .map(|(holder, expires, key_fp)| Lease {
+        Ok(row.filter(|(holder, _, _, _)| !holder.is_empty()).map(
+            |(holder, expires, key_fp, heartbeat)| Lease {
                 holder,
                 expires: expires.max(0) as u64,
                 key_fp,
-            }))
+                heartbeat: Some(heartbeat.max(0) as u64),
+            },
+        ))
     }
 
     fn put_lease(
@@ -61,15 +62,16 @@ impl<Q: Queryable> Rows for MysqlRows<'_, Q> {
         holder: &str,
         expires: u64,
         key_fp: &str,
+        now: u64,
     ) -> Fallible<()> {
         self.q.exec_drop(
             format!(
-                "INSERT INTO {} (name, holder, expires_at, key_fp) VALUES (?, ?, ?, ?)
+                "INSERT INTO {} (name, holder, expires_at, key_fp, heartbeat_at) VALUES (?, ?, ?, ?, ?)
                  ON DUPLICATE KEY UPDATE holder = VALUES(holder), expires_at = VALUES(expires_at),
-                     key_fp = VALUES(key_fp)",
+                     key_fp = VALUES(key_fp), heartbeat_at = VALUES(heartbeat_at)",
                 self.tables.leases
             ),
-            (scope.lease_name(), holder, ms(expires), key_fp),
+            (scope.lease_name(), holder, ms(expires), key_fp, ms(now)),
         )?;
         Ok(())
     }

@@ -3,7 +3,10 @@
 //! settle and nothing to claim writes nothing, so an idle or a waiting deliverer never takes the
 //! file's write lock.
 
-use super::lease::{dead_claimers, free_dead_claims, kept_by_other, record_key, take_lease};
+use super::lease::{
+    dead_claimers, free_dead_claims, heartbeat_due, keep_alive, kept_by_other, record_key,
+    take_lease,
+};
 use super::rows::{Candidate, Fallible, Rows};
 use super::settle::{Settle, settle};
 use super::{Failure, Item, Scope, pacing_key};
@@ -70,6 +73,7 @@ pub(super) fn run(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<Cycled> {
         rows.make_due(c.scope, c.now, false)?;
     }
     if c.want == 0 {
+        keep_alive(rows, c)?;
         return next_event(rows, c, None).map(|next| Cycled {
             claimed: Vec::new(),
             next,
@@ -98,6 +102,9 @@ pub(super) fn peek(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<Option<Next>>
             return Ok(Some(Next::NotHolder(lease.expires)));
         }
         if lease.holder != c.holder || lease.key_fp != c.key_fp {
+            return Ok(None);
+        }
+        if heartbeat_due(&lease, c) {
             return Ok(None);
         }
     }

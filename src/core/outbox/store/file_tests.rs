@@ -1,6 +1,6 @@
 //! The outbox as a file: full disks, WAL growth, files that are not outboxes, rows that are not items.
 
-use super::tests::{add, ids, item, run, scope, temp_file_store};
+use super::test_support::{add, ids, item, run, scope, temp_file_store};
 use super::*;
 use crate::core::error::Error;
 

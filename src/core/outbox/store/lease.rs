@@ -8,11 +8,38 @@ use super::cycle::Cycle;
 use super::rows::{Fallible, Lease, Rows};
 use crate::core::outbox::holder;
 
+/// How often a holder writes that it lives, where the backend keeps heartbeats (a database the
+/// nodes of a cluster share); a holder silent for `SILENCE_MS` is taken for gone with its node.
+/// Between the two, a holder that is only slow (a long request in hand) keeps its lease.
+pub(super) const HEARTBEAT_MS: u64 = 1_000;
+pub(super) const SILENCE_MS: u64 = 5_000;
+
+/// Whether the holder is certainly gone: its process is dead, or its heartbeat fell silent.
+fn gone(lease: &Lease, now: u64) -> bool {
+    holder::is_dead(&lease.holder) || lease.heartbeat.is_some_and(|h| h + SILENCE_MS <= now)
+}
+
+/// Whether this holder's lease wants a heartbeat written now.
+pub(super) fn heartbeat_due(lease: &Lease, c: &Cycle<'_>) -> bool {
+    lease.holder == c.holder && lease.heartbeat.is_some_and(|h| h + HEARTBEAT_MS <= c.now)
+}
+
+/// Renews the lease if this holder has it and owes a heartbeat (a cycle that claims nothing).
+pub(super) fn keep_alive(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<()> {
+    if let Some(lease) = rows.lease(c.scope)?
+        && lease.key_fp == c.key_fp
+        && heartbeat_due(&lease, c)
+    {
+        rows.put_lease(c.scope, c.holder, c.now + c.lease_ms, c.key_fp, c.now)?;
+    }
+    Ok(())
+}
+
 /// Whether another process holds the lease and may keep it: alive, within its lease, and with a
 /// key Mindbox has not refused unless this one's is refused too.
 pub(super) fn kept_by_other(rows: &mut dyn Rows, c: &Cycle<'_>, lease: &Lease) -> Fallible<bool> {
     let mine = lease.holder == c.holder && lease.key_fp == c.key_fp;
-    if mine || lease.expires <= c.now || holder::is_dead(&lease.holder) {
+    if mine || lease.expires <= c.now || gone(lease, c.now) {
         return Ok(false);
     }
     Ok(!rows.key_refused(c.scope, &lease.key_fp)? || rows.key_refused(c.scope, c.key_fp)?)
@@ -39,7 +66,7 @@ pub(super) fn take_lease(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<Option<
         if kept_by_other(rows, c, other)? {
             return Ok(Some(other.expires));
         }
-        if holder::is_dead(&other.holder) {
+        if gone(other, c.now) {
             rows.release_claims_of(&other.holder)?;
         }
         if rows.key_refused(c.scope, &other.key_fp)? {
@@ -48,9 +75,12 @@ pub(super) fn take_lease(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<Option<
         }
     }
     let expires = lease.as_ref().map_or(0, |l| l.expires);
-    // Renewed when a third of it is used, not on every claim.
-    if !holds || expires < c.now + c.lease_ms * 2 / 3 {
-        rows.put_lease(c.scope, c.holder, c.now + c.lease_ms, c.key_fp)?;
+    // Renewed when a third of it is used (or a heartbeat is owed), not on every claim.
+    if !holds
+        || expires < c.now + c.lease_ms * 2 / 3
+        || lease.as_ref().is_some_and(|l| heartbeat_due(l, c))
+    {
+        rows.put_lease(c.scope, c.holder, c.now + c.lease_ms, c.key_fp, c.now)?;
     }
     Ok(None)
 }

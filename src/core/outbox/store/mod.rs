@@ -7,12 +7,19 @@
 //!   endpoint's lease, claim the next items at the pace of the rate limit;
 //! - `inspect`: the numbers and lists the admin and `flush()` report, and retrying parked items.
 
+// First, so that its macro reaches the test modules below.
+#[cfg(test)]
+#[macro_use]
+mod test_support;
+
 mod cycle;
 mod file;
 #[cfg(test)]
 mod file_tests;
 mod inspect;
 mod lease;
+#[cfg(test)]
+mod lease_tests;
 pub mod rows;
 mod settle;
 mod sqlite;

@@ -14,6 +14,9 @@ pub struct Lease {
     pub holder: String,
     pub expires: u64,
     pub key_fp: String,
+    /// When the holder last wrote that it lives, where the backend keeps it (a server shared by
+    /// several machines: their processes cannot be looked up in each other's /proc).
+    pub heartbeat: Option<u64>,
 }
 
 /// An item that may be claimed: due, unclaimed, first of its ordering key.
@@ -32,12 +35,14 @@ pub struct Counts {
 
 pub trait Rows {
     fn lease(&mut self, scope: &Scope) -> Fallible<Option<Lease>>;
+    /// Takes or renews the lease; `now` is the holder's heartbeat.
     fn put_lease(
         &mut self,
         scope: &Scope,
         holder: &str,
         expires: u64,
         key_fp: &str,
+        now: u64,
     ) -> Fallible<()>;
     fn key_refused(&mut self, scope: &Scope, key_fp: &str) -> Fallible<bool>;
     /// Records the key as refused at `at`, or (`None`) takes the record away.

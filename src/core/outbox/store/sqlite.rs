@@ -34,6 +34,8 @@ impl Rows for Sqlite<'_> {
                         holder: r.get(0)?,
                         expires: r.get::<_, i64>(1)? as u64,
                         key_fp: r.get(2)?,
+                        // One machine's processes: /proc tells whether a holder lives.
+                        heartbeat: None,
                     })
                 },
             )
@@ -46,6 +48,7 @@ impl Rows for Sqlite<'_> {
         holder: &str,
         expires: u64,
         key_fp: &str,
+        _now: u64,
     ) -> Fallible<()> {
         self.exec(
             "INSERT INTO leases (name, holder, expires_at, key_fp) VALUES (?1, ?2, ?3, ?4)
