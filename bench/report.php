@@ -573,6 +573,14 @@ foreach ($rows as $r) {
 }
 $lines[] = '';
 $lines[] = 'Throughput rows: "median" and "p99" are over 0.5 s (0 ms) or 1 s (50 ms) windows of the delivery; the p99 column is the slow tail (the rate 99 % of the windows reach). Drain and memory rows have one value.';
+if (preg_grep('/^mysql:/', array_keys($sc)) !== []) {
+    $lines[] = '';
+    $lines[] = sprintf(
+        'MySQL rows: the same scenarios as the SQLite rows above them, the outbox in fresh tables (?prefix=) of a private %s on 127.0.0.1 over TCP (scripts/mariadb.sh; its data directory on the same file system as the SQLite files, InnoDB\'s defaults: the log flushed at every commit). '
+        . 'Their "whole process" CPU is the PHP process\'s, as for SQLite; the server\'s own CPU (utime + stime of mariadbd from /proc) is given beside it.',
+        $data['machine']['mysql'] ?? 'MariaDB'
+    );
+}
 if (array_intersect_key($sc, $fpmVariants + ['fpmkill:50' => 1]) !== []) {
     $lines[] = '';
     $lines[] = sprintf(

@@ -226,10 +226,12 @@ final class MindboxClient implements MindboxClientInterface
      *     lease?: float|int
      * } $config `baseUrl` defaults to https://api.mindbox.ru (plain http only to loopback),
      *     `timeout` to 5 s, `connectTimeout` to 2 s, `outbox` to ini `mindbox.outbox` (one of the
-     *     two is required; its directory must not be writable by other users), `maxAttempts` to 12, `rateLimit` to 8000 a minute per operation
+     *     two is required: a SQLite file whose directory other users cannot write, or, for a web
+     *     cluster, `mysql://user:password@host:port/database?prefix=mindbox_`), `maxAttempts` to 12, `rateLimit` to 8000 a minute per operation
      *     (0: no limit), `concurrency` to 16 requests in flight, `retryDelay` to 2 s (doubling
      *     up to `retryMaxDelay`, 1800 s), `lease` to 60 s (a delivering process found dead
-     *     is replaced at once; one that hangs, or is on another host, after its lease), `synchronous` to NORMAL.
+     *     is replaced at once; one on another node of a MySQL outbox when its heartbeat stops for 5 s;
+     *     one that hangs, after its lease), `synchronous` to NORMAL.
      * @throws MindboxInvalidArgumentException An unknown key or a bad value, named by its path;
      *     or `__construct()` called again on a client.
      */

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The benchmarks (not part of the tests): what the integration costs a shop, against the PHP way,
 # side by side in one run on this machine. Builds in release mode, starts the Mindbox emulator on
-# 127.0.0.1 twice (0 ms and 50 ms of added latency), runs bench/run.php, prints the table and
-# writes it to bench/results.md (and the README's Benchmarks section).
+# 127.0.0.1 twice (0 ms and 50 ms of added latency) and a private MariaDB on 127.0.0.1 for the
+# MySQL outbox's rows, runs bench/run.php, prints the table and writes it to bench/results.md (and
+# the README's Benchmarks section).
 # Installs what is missing (Debian 12, as root).
 #
 #   bash scripts/bench.sh                       # the full run, about 12 minutes on 2 cores
@@ -12,13 +13,16 @@
 #   BENCH_ONLY=send,call bash scripts/bench.sh  # only these measurements (keys: phpway, call, send,
 #                                               # paced, cold, deliver, drain, oneop, outage, disk,
 #                                               # memory, fpm, fpmrecycle, fpmkill, fpmdaemon,
-#                                               # recovery)
+#                                               # recovery, mysql)
+#   BENCH_ONLY=mysql bash scripts/bench.sh      # only the MySQL outbox's rows, about a minute
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
+. scripts/mariadb.sh
 
-# php-fpm for the PHP-FPM pool rows, strace to see the idle pool's write transactions.
-ensure_build_deps php8.2-fpm strace
+# php-fpm for the PHP-FPM pool rows, strace to see the idle pool's write transactions, MariaDB for
+# the MySQL outbox's rows.
+ensure_build_deps php8.2-fpm strace mariadb-server
 
 step "building the extension and the emulator (release)"
 cargo build --workspace --release --quiet
@@ -28,9 +32,13 @@ pids=()
 cleanup() {
     for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+    mariadb_stop
     rm -rf "$work"
 }
+# A signal ends the script through `exit`, so that the EXIT trap stops the servers.
 trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 export BENCH_ENDPOINT=bench-shop BENCH_SECRET=bench-secret
 for latency in 0 50; do
@@ -46,9 +54,20 @@ for latency in 0 50; do
     export "BENCH_URL_$latency=http://127.0.0.1:$(cat "$work/port$latency")"
 done
 
+# The MySQL rows only run when selected (BENCH_ONLY empty or naming mysql). The server's files go
+# next to the SQLite outboxes rather than to /dev/shm, so that its commits pay the same disk's
+# fsyncs.
+if [ -z "${BENCH_ONLY:-}" ] || [[ ",$BENCH_ONLY," == *,mysql,* ]]; then
+    step "a private MariaDB server for the MySQL outbox's rows (stopped on exit)"
+    export MINDBOX_MARIADB_BASE="${MINDBOX_MARIADB_BASE:-$work}"
+    mariadb_start
+    export BENCH_MYSQL_URL="$MINDBOX_TEST_MYSQL_URL" BENCH_MYSQL_PID="$(cat "$MINDBOX_MARIADB_DIR/mariadbd.pid")"
+    echo "MariaDB $(mariadbd --version | awk '{print $3}') on 127.0.0.1:$MINDBOX_MARIADB_PORT, files in $MINDBOX_MARIADB_DIR"
+fi
+
 export BENCH_EXTENSION="$PWD/target/release/libmindbox.so" BENCH_DELIVER="$PWD/target/release/mindbox-deliver" BENCH_WORK="$work"
 mkdir -p "$work/out"
-step "measuring (emulators at $BENCH_URL_0 and $BENCH_URL_50)"
+step "measuring (emulators at $BENCH_URL_0 and $BENCH_URL_50${BENCH_MYSQL_URL:+, MariaDB at 127.0.0.1:$MINDBOX_MARIADB_PORT})"
 php bench/run.php "$work/out/results.json"
 
 step "results"
