@@ -28,6 +28,9 @@ final class Settings
 
     private const BREAKER_SECONDS = 60.0;
 
+    /** `outbox_path` naming the site's own MySQL database (bitrix/.settings.php), for a web cluster. */
+    public const SITE_DATABASE = 'site-database';
+
     private array $cache = [];
 
     private function __construct(private readonly string $siteId)
@@ -121,7 +124,9 @@ final class Settings
             $config['timeout'] = (float)$this->get('timeout');
         }
         $outbox = $this->get('outbox_path');
-        if ($outbox === '' && (string)ini_get('mindbox.outbox') === '') {
+        if ($outbox === self::SITE_DATABASE) {
+            $outbox = SiteDatabase::outbox();
+        } elseif ($outbox === '' && (string)ini_get('mindbox.outbox') === '') {
             $outbox = self::defaultOutbox();
         }
         if ($outbox !== '') {

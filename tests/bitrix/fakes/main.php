@@ -658,6 +658,30 @@ namespace Bitrix\Main\Config {
     use Bitrix\Main\Context;
     use Bitrix\Main\Loader;
 
+    /**
+     * bitrix/.settings.php (main/lib/config/configuration.php): getValue($name) is the 'value' of that entry of
+     * the array the file returns, read once per hit; null when the file or the entry is missing.
+     */
+    final class Configuration
+    {
+        private static ?array $data = null;
+
+        public static function fakeReset(): void
+        {
+            self::$data = null;
+        }
+
+        public static function getValue($name)
+        {
+            if (self::$data === null) {
+                $path = \Bitrix\Main\Application::getDocumentRoot() . '/bitrix/.settings.php';
+                $data = is_file($path) ? include $path : [];
+                self::$data = is_array($data) ? $data : [];
+            }
+            return self::$data[$name]['value'] ?? null;
+        }
+    }
+
     /** b_option: values per module and site ("" = module-wide), with the core's fallbacks. */
     class Option
     {

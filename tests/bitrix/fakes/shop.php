@@ -40,6 +40,7 @@ final class FakeShop
         EventManager::fakeReset();
         Loader::fakeReset();
         Option::fakeReset();
+        \Bitrix\Main\Config\Configuration::fakeReset();
         Asset::fakeReset();
         \CAgent::fakeReset();
         \CEventLog::fakeReset();

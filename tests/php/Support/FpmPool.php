@@ -32,6 +32,8 @@ final class FpmPool
         // The pool file is ini: base64 keeps JSON's quotes and braces out of its parser.
         $lines[] = 'clear_env = yes';
         $lines[] = 'env[MINDBOX_TEST_CONFIG] = "' . base64_encode(json_encode($config, JSON_THROW_ON_ERROR)) . '"';
+        // send.php names its events' transactionIds after the request and this pool's run.
+        $lines[] = 'env[MINDBOX_TEST_RUN] = "' . bin2hex(random_bytes(8)) . '"';
         $lines[] = 'catch_workers_output = yes';
         file_put_contents($dir . '/fpm.conf', implode("\n", $lines) . "\n");
         $this->start();
