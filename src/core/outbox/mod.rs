@@ -39,13 +39,28 @@ pub fn scope(config: &Config) -> Scope {
 /// far more than an insert, so it is kept; a failed open is not, so it is retried.
 static CONNECTIONS: PerProcess<HashMap<Location, Arc<Mutex<Store>>>> = PerProcess::new();
 
+/// Runs `f` on this process's connection to the outbox. A connection that failed under it (a
+/// database server restarted since the connection was made) is replaced and `f` tried once more
+/// on the new one, so a worker's first send after a restart is not lost.
 pub fn with_store<R>(
     config: &Config,
     path: &Location,
-    f: impl FnOnce(&mut Store) -> Result<R>,
+    mut f: impl FnMut(&mut Store) -> Result<R>,
 ) -> Result<R> {
+    let store = connection(config, path)?;
+    let result = f(&mut store.lock().unwrap_or_else(|p| p.into_inner()));
+    if result.is_err() && !store.lock().unwrap_or_else(|p| p.into_inner()).is_current() {
+        return f(&mut connection(config, path)?
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()));
+    }
+    result
+}
+
+/// The kept connection, or a new one when there is none or it can no longer be used (a file
+/// deleted or replaced since: the events go to the file the path names now).
+fn connection(config: &Config, path: &Location) -> Result<Arc<Mutex<Store>>> {
     let cached = CONNECTIONS.with(HashMap::new, |map| {
-        // A file deleted or replaced since: the events go to the file the path names now.
         if map
             .get(path)
             .is_some_and(|store| !store.lock().unwrap_or_else(|p| p.into_inner()).is_current())
@@ -54,19 +69,15 @@ pub fn with_store<R>(
         }
         map.get(path).cloned()
     });
-    let store = match cached {
-        Some(store) => store,
-        None => {
-            let store = Arc::new(Mutex::new(Store::open(
-                path,
-                config.synchronous,
-                Role::Sender,
-            )?));
-            CONNECTIONS.with(HashMap::new, |map| {
-                map.entry(path.clone()).or_insert(store).clone()
-            })
-        }
-    };
-    let mut guard = store.lock().unwrap_or_else(|p| p.into_inner());
-    f(&mut guard)
+    if let Some(store) = cached {
+        return Ok(store);
+    }
+    let store = Arc::new(Mutex::new(Store::open(
+        path,
+        config.synchronous,
+        Role::Sender,
+    )?));
+    Ok(CONNECTIONS.with(HashMap::new, |map| {
+        map.entry(path.clone()).or_insert(store).clone()
+    }))
 }

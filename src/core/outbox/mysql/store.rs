@@ -16,6 +16,9 @@ pub struct MysqlStore {
     tables: Tables,
     /// The outbox as errors name it: the server and database, never the password.
     shown: String,
+    /// A statement failed: the connection may be gone with a restarted server, so the next use
+    /// opens a new one rather than failing on this one forever.
+    broken: bool,
 }
 
 impl MysqlStore {
@@ -25,10 +28,16 @@ impl MysqlStore {
             conn,
             tables,
             shown: location.display(),
+            broken: false,
         })
     }
 
-    fn fault(&self, e: impl std::fmt::Display) -> Error {
+    pub fn is_current(&self) -> bool {
+        !self.broken
+    }
+
+    fn fault(&mut self, e: impl std::fmt::Display) -> Error {
+        self.broken = true;
         Error::outbox(&self.shown, e)
     }
 
@@ -43,8 +52,12 @@ impl MysqlStore {
             conn,
             tables,
             shown,
+            broken,
         } = self;
-        let fail = |e: &dyn std::fmt::Display| Error::outbox(shown.as_str(), e);
+        let mut fail = |e: &dyn std::fmt::Display| {
+            *broken = true;
+            Error::outbox(shown.as_str(), e)
+        };
         let mut tx = conn
             .start_transaction(TxOpts::default())
             .map_err(|e| fail(&describe(&e)))?;
@@ -95,9 +108,10 @@ impl MysqlStore {
             "DELETE FROM {} WHERE name = ? AND holder = ?",
             self.tables.leases
         );
-        self.conn
-            .exec_drop(sql, (scope.lease_name(), holder))
-            .map_err(|e| self.fault(describe(&e)))
+        match self.conn.exec_drop(sql, (scope.lease_name(), holder)) {
+            Ok(()) => Ok(()),
+            Err(e) => Err(self.fault(describe(&e))),
+        }
     }
 }
 

@@ -100,12 +100,13 @@ impl Store {
         }))
     }
 
-    /// Whether the location still names what this connection writes: an outbox file deleted or
-    /// replaced under a running process would otherwise take its events into a file nobody reads.
+    /// Whether this connection may still be used: an outbox file deleted or replaced under a
+    /// running process would otherwise take its events into a file nobody reads, and a server
+    /// connection that failed may be gone with a restarted server.
     pub fn is_current(&self) -> bool {
         match &self.0 {
             Backend::File(file) => file.is_current(),
-            Backend::Mysql(_) => true,
+            Backend::Mysql(server) => server.is_current(),
         }
     }
 

@@ -1,0 +1,33 @@
+<?php
+
+declare(strict_types=1);
+
+// ClusterTest's traffic: requests n = FROM, FROM+1, … every INTERVAL ms until the STOP file appears, each to the
+// node (port) n takes in turn, two consecutive requests about the same customer and order (k = n / 2): the events
+// of one key come from both nodes. A request a node cannot take now (restarting, its database away) is tried again
+// on the same node, with the same events. Each answer is printed with its node.
+
+require __DIR__ . '/../Support/FastCgi.php';
+
+[, $ports, $from, $interval, $stop] = $argv;
+$ports = array_map('intval', explode(',', $ports));
+for ($n = (int) $from; !file_exists($stop); $n++) {
+    $port = $ports[$n % count($ports)];
+    $k = intdiv($n, 2);
+    for ($try = 0; ; $try++) {
+        try {
+            $answer = MindboxTests\Support\FastCgi::get('127.0.0.1', $port, __DIR__ . '/send.php', "n=$n&k=$k", 10.0);
+            if (str_contains($answer['body'], '"ids"')) {
+                break;
+            }
+        } catch (RuntimeException) {
+        }
+        if ($try > 500) {
+            fwrite(STDERR, "request $n was never answered\n");
+            exit(1);
+        }
+        usleep(20_000);
+    }
+    echo json_encode(['n' => $n, 'k' => $k, 'port' => $port] + json_decode($answer['body'], true)), "\n";
+    usleep((int) $interval * 1000);
+}
