@@ -20,6 +20,26 @@ final class FastCgi
     private const RESPONDER = 1;
 
     /** @return array{headers: string, body: string} */
+    /**
+     * The body of a shop request that must be answered: a request PHP-FPM cannot take now (restarting, a worker
+     * killed in it, its database away) is sent again, as a shopper's browser would, until it has its events' ids.
+     * Null when it never is.
+     */
+    public static function answered(int $port, string $script, string $query, int $tries): ?string
+    {
+        for ($try = 0; $try < $tries; $try++) {
+            try {
+                $answer = self::get('127.0.0.1', $port, $script, $query, 10.0);
+                if (str_contains($answer['body'], '"ids"')) {
+                    return trim($answer['body']);
+                }
+            } catch (\RuntimeException) {
+            }
+            usleep(20_000);
+        }
+        return null;
+    }
+
     public static function get(string $host, int $port, string $script, string $query, float $timeout = 30.0): array
     {
         $socket = @stream_socket_client("tcp://$host:$port", $errno, $error, $timeout);

@@ -14,20 +14,11 @@ $ports = array_map('intval', explode(',', $ports));
 for ($n = (int) $from; !file_exists($stop); $n++) {
     $port = $ports[$n % count($ports)];
     $k = intdiv($n, 2);
-    for ($try = 0; ; $try++) {
-        try {
-            $answer = MindboxTests\Support\FastCgi::get('127.0.0.1', $port, __DIR__ . '/send.php', "n=$n&k=$k", 10.0);
-            if (str_contains($answer['body'], '"ids"')) {
-                break;
-            }
-        } catch (RuntimeException) {
-        }
-        if ($try > 500) {
-            fwrite(STDERR, "request $n was never answered\n");
-            exit(1);
-        }
-        usleep(20_000);
+    $body = MindboxTests\Support\FastCgi::answered($port, __DIR__ . '/send.php', "n=$n&k=$k", 500);
+    if ($body === null) {
+        fwrite(STDERR, "request $n was never answered\n");
+        exit(1);
     }
-    echo json_encode(['n' => $n, 'k' => $k, 'port' => $port] + json_decode($answer['body'], true)), "\n";
+    echo json_encode(['n' => $n, 'k' => $k, 'port' => $port] + json_decode($body, true)), "\n";
     usleep((int) $interval * 1000);
 }

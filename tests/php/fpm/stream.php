@@ -9,20 +9,11 @@ require __DIR__ . '/../Support/FastCgi.php';
 
 [, $port, $from, $interval, $stop] = $argv;
 for ($n = (int) $from; !file_exists($stop); $n++) {
-    for ($try = 0; ; $try++) {
-        try {
-            $answer = MindboxTests\Support\FastCgi::get('127.0.0.1', (int) $port, __DIR__ . '/send.php', "n=$n", 10.0);
-            if (str_contains($answer['body'], '"ids"')) {
-                break;
-            }
-        } catch (RuntimeException) {
-        }
-        if ($try > 200) {
-            fwrite(STDERR, "request $n was never answered\n");
-            exit(1);
-        }
-        usleep(20_000);
+    $body = MindboxTests\Support\FastCgi::answered((int) $port, __DIR__ . '/send.php', "n=$n", 200);
+    if ($body === null) {
+        fwrite(STDERR, "request $n was never answered\n");
+        exit(1);
     }
-    echo trim($answer['body']), "\n";
+    echo $body, "\n";
     usleep((int) $interval * 1000);
 }
