@@ -5,12 +5,20 @@
 //! PHP process that delivers inline), the rate limit kept in the file, retries, parking.
 //!
 //!     mindbox-deliver --config /etc/mindbox/deliver.json [--check]
+//!     mindbox-deliver --move-outbox FROM TO [--force]
 //!
 //! The config file holds a JSON list of MindboxClient configurations, or `{"clients": [...]}`:
 //! the same keys as the PHP constructor takes (endpointId, secretKey, baseUrl, outbox, timeouts,
 //! rateLimit, concurrency, logFile, ...), one per endpoint and outbox to deliver. It holds the
 //! secret keys: keep it readable by the daemon's user only. SIGTERM, SIGINT or SIGHUP stops it,
 //! giving the requests in hand a few seconds.
+//!
+//! `--move-outbox` moves the pending items of one outbox into another, when a shop switches: FROM
+//! is a node's outbox file, TO a `mysql://` address (or another file), as the `outbox` setting
+//! takes them. Items keep their transactionId, ordering key and order; parked items stay in FROM.
+//! It refuses while a process delivers from FROM (stop the daemon, or PHP-FPM, first) unless
+//! `--force` is given. Run it as the PHP user: the file is that user's alone. TO given as `-` is
+//! read from standard input, keeping a password out of the process list.
 
 // The daemon is built from the core's sources; the parts only the extension uses are unused here.
 #[allow(dead_code, unused_imports)]
@@ -18,7 +26,9 @@
 mod core;
 
 use core::client::Client;
-use core::config::Config;
+use core::config::{Config, Synchronous};
+use core::outbox::Location;
+use core::outbox::store::{Role, Store};
 use serde_json::Value;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -33,7 +43,12 @@ fn main() -> ExitCode {
     }
 }
 
+const USAGE: &str = "usage: mindbox-deliver --config FILE [--check] | mindbox-deliver --move-outbox FROM TO [--force]";
+
 fn run(args: Vec<String>) -> Result<(), String> {
+    if args.first().is_some_and(|a| a == "--move-outbox") {
+        return move_outbox(&args[1..]);
+    }
     let (config_path, check) = parse_args(&args)?;
     let text = std::fs::read_to_string(&config_path)
         .map_err(|e| format!("cannot read {config_path}: {e}"))?;
@@ -84,15 +99,60 @@ fn parse_args(args: &[String]) -> Result<(String, bool), String> {
             "--config" => config = args.next().cloned(),
             "--check" => check = true,
             other => {
-                return Err(format!(
-                    "unknown argument {other:?}; usage: mindbox-deliver --config FILE [--check]"
-                ));
+                return Err(format!("unknown argument {other:?}; {USAGE}"));
             }
         }
     }
-    config
-        .map(|c| (c, check))
-        .ok_or_else(|| "usage: mindbox-deliver --config FILE [--check]".to_string())
+    config.map(|c| (c, check)).ok_or_else(|| USAGE.to_string())
+}
+
+/// Addresses are shown as `Location::display` shows them: never with the password.
+fn move_outbox(args: &[String]) -> Result<(), String> {
+    let force = args.iter().any(|a| a == "--force");
+    let places: Vec<&String> = args.iter().filter(|a| *a != "--force").collect();
+    let [from, to] = places[..] else {
+        return Err(USAGE.to_string());
+    };
+    let from = Location::parse(from).map_err(|e| format!("FROM: {e}"))?;
+    let to = if to == "-" {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| format!("TO cannot be read from standard input: {e}"))?;
+        line.trim().to_string()
+    } else {
+        to.clone()
+    };
+    let to = Location::parse(&to).map_err(|e| format!("TO: {e}"))?;
+    // Opening a missing file would make an empty outbox and move nothing: a typo would pass.
+    if let Some(path) = from.file()
+        && !path.exists()
+    {
+        return Err(format!("no outbox file at {}", path.display()));
+    }
+    // Each commit on disk before the next step: after a power cut, the source's delete must not
+    // have outlived the target's insert.
+    let open = |at: &Location| Store::open(at, Synchronous::Full, Role::Deliverer);
+    let mut source = open(&from).map_err(|e| e.to_string())?;
+    let mut target = open(&to).map_err(|e| e.to_string())?;
+    let report = source
+        .move_pending_to(&mut target, force)
+        .map_err(|e| e.to_string())?;
+    if report.is_empty() {
+        println!("mindbox-deliver: {} holds no items", from.display());
+    }
+    for m in &report {
+        println!(
+            "mindbox-deliver: endpoint {} ({}): {} item(s) moved to {}; {} parked item(s) stayed in {}",
+            m.scope.endpoint_id,
+            m.scope.base_url,
+            m.moved,
+            to.display(),
+            m.parked,
+            from.display()
+        );
+    }
+    Ok(())
 }
 
 /// Every configuration checked as the extension checks it; each must name its outbox.

@@ -5,6 +5,7 @@
 
 mod conn;
 mod inspect;
+mod moves;
 mod rows;
 mod schema;
 mod store;

@@ -3,9 +3,11 @@
 //! transaction the endpoint's lease row is read `FOR UPDATE`: it is what serialises the cluster's
 //! deliverers, as `BEGIN IMMEDIATE` serialises the processes of one machine on SQLite.
 
-use super::inspect;
 use super::schema::Tables;
-use crate::core::outbox::store::rows::{Candidate, Counts, Fallible, Lease, Rows};
+use super::{inspect, moves};
+use crate::core::outbox::store::rows::{
+    Candidate, Counts, Fallible, Lease, Malformed, Movable, Rows,
+};
 use crate::core::outbox::store::{FailedItem, Failure, Item, Scope};
 use crate::core::request::Endpoint;
 use mysql::prelude::Queryable;
@@ -336,6 +338,22 @@ impl<Q: Queryable> Rows for MysqlRows<'_, Q> {
 
     fn retry(&mut self, scope: &Scope, ids: Option<&[i64]>, now: u64) -> Fallible<usize> {
         inspect::retry(self.q, self.tables, scope, ids, now)
+    }
+
+    fn scopes(&mut self) -> Fallible<Vec<Scope>> {
+        moves::scopes(self.q, self.tables)
+    }
+
+    fn pending_page(
+        &mut self,
+        after_id: i64,
+        limit: usize,
+    ) -> Fallible<Vec<std::result::Result<Movable, Malformed>>> {
+        moves::pending_page(self.q, self.tables, after_id, limit)
+    }
+
+    fn insert_moved(&mut self, item: &Movable, now: u64) -> Fallible<()> {
+        moves::insert_moved(self.q, self.tables, item, now)
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::rows::{MysqlRows, ms};
 use super::schema::Tables;
-use super::url::Location;
+use super::url::{Location, Server};
 use super::{describe, open};
 use crate::core::error::{Error, Result};
 use crate::core::outbox::store::rows::{Fallible, Rows};
@@ -19,6 +19,8 @@ pub struct MysqlStore {
     /// A statement failed: the connection may be gone with a restarted server, so the next use
     /// opens a new one rather than failing on this one forever.
     broken: bool,
+    /// Where the tables are, whoever connects to them.
+    server: (Server, String),
 }
 
 impl MysqlStore {
@@ -29,7 +31,18 @@ impl MysqlStore {
             tables,
             shown: location.display(),
             broken: false,
+            server: (location.server.clone(), location.database.clone()),
         })
+    }
+
+    pub fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// Whether both name the same tables: the same server, database and prefix. A server reached
+    /// under two names (a socket and 127.0.0.1, say) is not recognised.
+    pub fn same_tables(&self, other: &MysqlStore) -> bool {
+        self.server == other.server && self.tables.prefix == other.tables.prefix
     }
 
     pub fn is_current(&self) -> bool {
@@ -53,6 +66,7 @@ impl MysqlStore {
             tables,
             shown,
             broken,
+            ..
         } = self;
         let mut fail = |e: &dyn std::fmt::Display| {
             *broken = true;

@@ -230,7 +230,7 @@ fn claim(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<Cycled> {
 
 /// A row that cannot be read must not stop delivery of all the others: it is parked with the
 /// reason, for the admin to see, and never sent.
-fn park_malformed(rows: &mut dyn Rows, id: i64, wrong: &str, now: u64) -> Fallible<()> {
+pub(super) fn park_malformed(rows: &mut dyn Rows, id: i64, wrong: &str, now: u64) -> Fallible<()> {
     let failure = Failure {
         message: format!("malformed outbox row, not sent: {wrong}"),
         ..Failure::default()

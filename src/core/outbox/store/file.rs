@@ -40,6 +40,14 @@ impl FileStore {
         identity(&self.path) == Some(self.identity)
     }
 
+    pub fn identity(&self) -> (u64, u64) {
+        self.identity
+    }
+
+    pub fn shown(&self) -> String {
+        self.path.display().to_string()
+    }
+
     fn fail(&self, e: rusqlite::Error) -> Error {
         Error::outbox(self.path.display().to_string(), e)
     }
@@ -108,7 +116,6 @@ impl FileStore {
         Ok(self.conn.last_insert_rowid())
     }
 
-    /// Gives up the endpoint's lease, if this holder has it.
     /// Gives the lease up if this holder has it. Asked first, so that a process that never held
     /// it takes no write lock: an idle pool writes nothing.
     pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {

@@ -15,7 +15,7 @@ pub(super) const HEARTBEAT_MS: u64 = 1_000;
 pub(super) const SILENCE_MS: u64 = 5_000;
 
 /// Whether the holder is certainly gone: its process is dead, or its heartbeat fell silent.
-fn gone(lease: &Lease, now: u64) -> bool {
+pub(super) fn gone(lease: &Lease, now: u64) -> bool {
     holder::is_dead(&lease.holder) || lease.heartbeat.is_some_and(|h| h + SILENCE_MS <= now)
 }
 

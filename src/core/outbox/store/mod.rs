@@ -5,7 +5,8 @@
 //! - `rows`: the storage interface the logic is written against;
 //! - `cycle`: what a deliverer does in one write, or none: settle answered items, hold the
 //!   endpoint's lease, claim the next items at the pace of the rate limit;
-//! - `inspect`: the numbers and lists the admin and `flush()` report, and retrying parked items.
+//! - `inspect`: the numbers and lists the admin and `flush()` report, and retrying parked items;
+//! - `moves`: moving pending items into another outbox, when a shop switches.
 
 // First, so that its macro reaches the test modules below.
 #[cfg(test)]
@@ -20,9 +21,13 @@ mod inspect;
 mod lease;
 #[cfg(test)]
 mod lease_tests;
+mod moves;
+#[cfg(test)]
+mod moves_tests;
 pub mod rows;
 mod settle;
 mod sqlite;
+mod sqlite_moves;
 #[cfg(test)]
 mod tests;
 
@@ -35,6 +40,7 @@ use crate::core::request::Endpoint;
 pub use cycle::{Claimed, Cycle, Cycled, Next};
 use file::FileStore;
 pub use inspect::{FailedItem, Stats};
+pub use moves::{MoveReport, Moved};
 use rows::{Fallible, Rows};
 use rusqlite::Connection;
 pub use settle::Settle;

@@ -26,6 +26,28 @@ pub struct Candidate {
     pub endpoint: Endpoint,
 }
 
+/// A pending item with all that enqueues it again in another outbox, as `send()` wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Movable {
+    pub id: i64,
+    pub scope: Scope,
+    pub operation: String,
+    pub endpoint: Endpoint,
+    pub body: Vec<u8>,
+    pub transaction_id: String,
+    pub device_uuid: Option<String>,
+    pub customer_ip: Option<String>,
+    pub ordering_key: Option<String>,
+    pub created_at: u64,
+    pub attempts: u32,
+}
+
+/// A row that cannot be read as an item (a hand edit, a bad restore), and which column is wrong.
+pub struct Malformed {
+    pub id: i64,
+    pub why: String,
+}
+
 /// Counts for `outboxStats()`.
 pub struct Counts {
     pub pending: i64,
@@ -93,4 +115,14 @@ pub trait Rows {
     ) -> Fallible<Vec<super::FailedItem>>;
     /// Parked items back to pending; `None` for all of the endpoint's.
     fn retry(&mut self, scope: &Scope, ids: Option<&[i64]>, now: u64) -> Fallible<usize>;
+    /// Every endpoint the outbox holds items of.
+    fn scopes(&mut self) -> Fallible<Vec<Scope>>;
+    /// Pending items of every endpoint after `after_id`, at most `limit`, in id order.
+    fn pending_page(
+        &mut self,
+        after_id: i64,
+        limit: usize,
+    ) -> Fallible<Vec<std::result::Result<Movable, Malformed>>>;
+    /// Adds an item brought from another outbox, due at `now`, with a new id above every other.
+    fn insert_moved(&mut self, item: &Movable, now: u64) -> Fallible<()>;
 }

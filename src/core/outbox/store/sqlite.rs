@@ -1,7 +1,8 @@
 //! The storage interface on SQLite: every query of the outbox file. Statements are cached per
 //! connection: each runs thousands of times a second under load.
 
-use super::rows::{Candidate, Counts, Fallible, Lease, Rows};
+use super::rows::{Candidate, Counts, Fallible, Lease, Malformed, Movable, Rows};
+use super::sqlite_moves;
 use super::{FailedItem, Failure, Item, Scope};
 use crate::core::request::Endpoint;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -325,6 +326,22 @@ impl Rows for Sqlite<'_> {
             changed += stmt.execute(params![scope.endpoint_id, scope.base_url, now as i64, id])?;
         }
         Ok(changed)
+    }
+
+    fn scopes(&mut self) -> Fallible<Vec<Scope>> {
+        Ok(sqlite_moves::scopes(self.0)?)
+    }
+
+    fn pending_page(
+        &mut self,
+        after_id: i64,
+        limit: usize,
+    ) -> Fallible<Vec<std::result::Result<Movable, Malformed>>> {
+        Ok(sqlite_moves::pending_page(self.0, after_id, limit)?)
+    }
+
+    fn insert_moved(&mut self, item: &Movable, now: u64) -> Fallible<()> {
+        Ok(sqlite_moves::insert_moved(self.0, item, now)?)
     }
 }
 
