@@ -106,8 +106,19 @@ impl CallOptions {
                 )
             })?),
         };
+        let device_uuid = text("deviceUUID")?;
+        // The tracker's ids are GUIDs; the outbox keeps one with each item (a MySQL column of this size).
+        if device_uuid
+            .as_ref()
+            .is_some_and(|d| d.len() > MAX_DEVICE_UUID)
+        {
+            return Err(Error::invalid(
+                "options.deviceUUID",
+                format!("is longer than {MAX_DEVICE_UUID} characters"),
+            ));
+        }
         Ok(CallOptions {
-            device_uuid: text("deviceUUID")?,
+            device_uuid,
             customer_ip,
             transaction_id,
             endpoint,
@@ -115,6 +126,8 @@ impl CallOptions {
         })
     }
 }
+
+const MAX_DEVICE_UUID: usize = 256;
 
 /// 8-4-4-4-12 hexadecimal digits.
 pub fn is_guid(s: &str) -> bool {
@@ -287,6 +300,10 @@ mod tests {
         assert_eq!(
             CallOptions::from_value(&json!([])).unwrap(),
             CallOptions::default()
+        );
+        let long = CallOptions::from_value(&json!({"deviceUUID": "d".repeat(257)}));
+        assert!(
+            matches!(long, Err(Error::InvalidArgument { ref path, .. }) if path == "options.deviceUUID")
         );
         for (bad, path) in [
             (json!({"customerIp": "nope"}), "options.customerIp"),

@@ -144,6 +144,13 @@ impl Config {
                 "must be printable ASCII without spaces",
             ));
         }
+        // Both stay with every item of the outbox; a MySQL outbox keeps them in columns of these sizes.
+        if endpoint_id.len() > MAX_ENDPOINT_ID {
+            return Err(Error::invalid(
+                "config.endpointId",
+                format!("is longer than {MAX_ENDPOINT_ID} characters"),
+            ));
+        }
         let secret_key = Secret(required_string(map, "secretKey")?);
         // Mindbox's keys are printable ASCII; anything else (a non-breaking space pasted with it, say)
         // would be refused by every request and retried for ever as if Mindbox were down.
@@ -299,6 +306,9 @@ pub fn validate_operation(name: &str) -> std::result::Result<(), String> {
     Ok(())
 }
 
+const MAX_ENDPOINT_ID: usize = 128;
+const MAX_BASE_URL: usize = 255;
+
 /// Plain HTTP would send the secret key in clear text, so it is allowed only to this machine. The
 /// address is never repeated in a message: it may carry credentials of its own.
 fn validate_base_url(url: &str) -> Result<String> {
@@ -309,6 +319,9 @@ fn validate_base_url(url: &str) -> Result<String> {
         ));
     }
     let trimmed = url.trim_end_matches('/');
+    if trimmed.len() > MAX_BASE_URL {
+        return Err(bad(&format!("is longer than {MAX_BASE_URL} characters")));
+    }
     let uri: ureq::http::Uri = trimmed.parse().map_err(|_| bad("is not a URL"))?;
     if uri.authority().is_some_and(|a| a.as_str().contains('@')) {
         return Err(bad(

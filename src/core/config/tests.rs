@@ -25,6 +25,23 @@ fn defaults_apply() {
 }
 
 #[test]
+fn what_the_outbox_keeps_with_every_item_has_a_size() {
+    let long = "e".repeat(129);
+    assert_eq!(
+        path_of(parse(json!({"endpointId": long, "secretKey": "k"}))),
+        "config.endpointId"
+    );
+    let url = format!("https://api.mindbox.ru/{}", "p".repeat(240));
+    assert_eq!(
+        path_of(parse(
+            json!({"endpointId": "e", "secretKey": "k", "baseUrl": url})
+        )),
+        "config.baseUrl"
+    );
+    parse(json!({"endpointId": "e".repeat(128), "secretKey": "k"})).unwrap();
+}
+
+#[test]
 fn required_and_unknown_keys_are_named() {
     assert_eq!(
         path_of(parse(json!({"secretKey": "k"}))),
