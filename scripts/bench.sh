@@ -14,7 +14,7 @@
 #                                               # paced, cold, deliver, drain, oneop, outage, disk,
 #                                               # memory, fpm, fpmrecycle, fpmkill, fpmdaemon,
 #                                               # recovery, mysql)
-#   BENCH_ONLY=mysql bash scripts/bench.sh      # only the MySQL outbox's rows, about a minute
+#   BENCH_ONLY=mysql bash scripts/bench.sh      # only the MySQL outbox's rows, about two minutes
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
