@@ -114,7 +114,8 @@ fn the_tables_are_created_with_their_version_and_indexes() {
             "items_claimed",
             "items_claimer",
             "items_due",
-            "items_key"
+            "items_key",
+            "items_updated"
         ]
     );
 
