@@ -27,9 +27,16 @@ pub(super) fn ms(t: u64) -> i64 {
 impl<Q: Queryable> Rows for MysqlRows<'_, Q> {
     fn lease(&mut self, scope: &Scope) -> Fallible<Option<Lease>> {
         let name = scope.lease_name();
-        let lock = if self.locking {
-            // A row to lock even before anyone held the lease: locking a gap would let two
-            // nodes both insert.
+        let select = format!(
+            "SELECT holder, expires_at, key_fp, heartbeat_at FROM {} WHERE name = ?{}",
+            self.tables.leases,
+            if self.locking { " FOR UPDATE" } else { "" }
+        );
+        let mut row: Option<(String, i64, String, i64)> = self.q.exec_first(&select, (&name,))?;
+        if row.is_none() && self.locking {
+            // A row to lock before anyone held the lease: a lock on the gap would let two nodes
+            // both insert. Made only when missing: inserting over an existing row takes a shared
+            // lock first, and two nodes upgrading theirs at once deadlock.
             self.q.exec_drop(
                 format!(
                     "INSERT IGNORE INTO {} (name, holder, expires_at, key_fp) VALUES (?, '', 0, '')",
@@ -37,17 +44,8 @@ impl<Q: Queryable> Rows for MysqlRows<'_, Q> {
                 ),
                 (&name,),
             )?;
-            " FOR UPDATE"
-        } else {
-            ""
-        };
-        let row: Option<(String, i64, String, i64)> = self.q.exec_first(
-            format!(
-                "SELECT holder, expires_at, key_fp, heartbeat_at FROM {} WHERE name = ?{lock}",
-                self.tables.leases
-            ),
-            (&name,),
-        )?;
+            row = self.q.exec_first(&select, (&name,))?;
+        }
         Ok(row.filter(|(holder, _, _, _)| !holder.is_empty()).map(
             |(holder, expires, key_fp, heartbeat)| Lease {
                 holder,

@@ -117,9 +117,11 @@ impl MysqlStore {
     }
 
     /// Gives the lease up if this holder has it.
+    /// The row stays, emptied: the next holder locks it rather than a gap, where two nodes
+    /// inserting at once would deadlock.
     pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
         let sql = format!(
-            "DELETE FROM {} WHERE name = ? AND holder = ?",
+            "UPDATE {} SET holder = '', expires_at = 0, key_fp = '' WHERE name = ? AND holder = ?",
             self.tables.leases
         );
         match self.conn.exec_drop(sql, (scope.lease_name(), holder)) {
