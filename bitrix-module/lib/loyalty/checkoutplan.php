@@ -79,12 +79,6 @@ final class CheckoutPlan
         return $this->calculation;
     }
 
-    /** Forgets the calculations: Mindbox said prices changed, so the next run asks again. */
-    public function recalculate(): void
-    {
-        $this->calculations = [];
-    }
-
     public function isGuest(): bool
     {
         return $this->userId <= 0;

@@ -58,7 +58,7 @@ final class ProcessedOrder
             return null;
         }
         if (($answer['order']['processingStatus'] ?? null) === 'PriceHasBeenChanged') {
-            $plan->recalculate();
+            // The component shows the error and ends the hit; the buyer's next hit calculates afresh.
             return (string)Loc::getMessage('RUSTBOX_MINDBOX_ORDER_PRICE_CHANGED');
         }
         self::$outcomes[$order] = $tempId;

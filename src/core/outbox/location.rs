@@ -43,9 +43,3 @@ impl Hash for Location {
         self.display().hash(state);
     }
 }
-
-impl From<PathBuf> for Location {
-    fn from(path: PathBuf) -> Location {
-        Location::File(path)
-    }
-}
