@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Bumped with every change of the tables below; older files are migrated step by step.
-pub const VERSION: i64 = 3;
+pub const VERSION: i64 = 4;
 
 const V1: &str = "
 CREATE TABLE items (
@@ -66,6 +66,19 @@ CREATE TABLE credentials (
 const V2: &str = "
 DROP INDEX items_key;
 CREATE INDEX items_key ON items (endpoint_id, base_url, ordering_key, id) WHERE ordering_key IS NOT NULL;
+";
+
+/// A delayed item is not sent before `not_before`, which no recovery from an outage brings
+/// forward (unlike `next_attempt_at`). An item holds `hold_cents` of points under `hold_key`
+/// until Mindbox answers it: `heldPoints()` sums them with one look at `items_hold`, which holds
+/// only the items that hold something. `withdraw()` finds an item by its transactionId.
+const V4: &str = "
+ALTER TABLE items ADD COLUMN not_before INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN hold_key TEXT;
+ALTER TABLE items ADD COLUMN hold_cents INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX items_hold ON items (endpoint_id, base_url, hold_key, status, hold_cents)
+    WHERE hold_key IS NOT NULL;
+CREATE INDEX items_tx ON items (transaction_id);
 ";
 
 /// SQLite's own busy timeout sleeps in steps of up to 100 ms, which would make a `send()` that
@@ -186,6 +199,9 @@ fn migrate(conn: &Connection) -> std::result::Result<(), String> {
         if version < 3 {
             conn.execute_batch(V3)?;
         }
+        if version < 4 {
+            conn.execute_batch(V4)?;
+        }
         conn.execute_batch(&format!("PRAGMA user_version = {VERSION}"))
     })();
     match result {
@@ -237,6 +253,15 @@ mod tests {
             index.contains("endpoint_id, base_url, ordering_key"),
             "{index}"
         );
+        // An item sent before delays and holds is due as it was and holds nothing.
+        let (not_before, hold_key, hold_cents): (i64, Option<String>, i64) = conn
+            .query_row(
+                "SELECT not_before, hold_key, hold_cents FROM items",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((not_before, hold_key, hold_cents), (0, None, 0));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The outbox's tables in a MySQL/MariaDB database, and their schema version.
 //!
-//! They hold what the SQLite file holds at its version 3, with these differences:
+//! They hold what the SQLite file holds at its version 4, with these differences:
 //! - Every table name starts with the location's prefix: the outbox lives in the site's own
 //!   database, beside its tables, and one database may hold several outboxes.
 //! - Tables are InnoDB (row locks, crash safety) in utf8mb4 with binary collation, so keys compare
@@ -22,13 +22,15 @@
 //! - `pacing.key` is `pacing_key`: KEY is a reserved word in MySQL.
 //! - `leases.heartbeat_at`: when the holder last said it lives. SQLite's backend asks /proc
 //!   whether a holder's pid still runs, which cannot see other machines of a web cluster.
+//! - Hold keys have no length limit either: `items_hold` indexes `hold_hash`, their SHA-1, which
+//!   also compares keys byte for byte where utf8mb4_bin would pad them with spaces.
 
 use crate::core::error::{Error, Result};
 use mysql::prelude::Queryable;
 
 /// Bumped with every change of the tables below; this backend's versions are its own, not the
 /// SQLite file's.
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
 
 /// How long a process waits for another that is creating or migrating the tables, below the
 /// connection's read timeout so that the server answers first.
@@ -76,7 +78,7 @@ impl Tables {
 const TABLE_OPTIONS: &str =
     "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin ROW_FORMAT=DYNAMIC";
 
-fn v1(t: &Tables) -> Vec<String> {
+pub(super) fn v1(t: &Tables) -> Vec<String> {
     vec![
         format!(
             "CREATE TABLE IF NOT EXISTS `{}` (
@@ -146,6 +148,31 @@ fn v1(t: &Tables) -> Vec<String> {
     ]
 }
 
+/// Delayed items, points held by items until Mindbox answers them, and withdrawal by
+/// transactionId (the SQLite file's version 4). One statement, so that MySQL 8 and MariaDB 10.6+
+/// apply all of it or nothing: whether its first column exists tells whether it ran.
+fn v2(t: &Tables) -> String {
+    format!(
+        "ALTER TABLE `{}`
+            ADD COLUMN not_before BIGINT NOT NULL DEFAULT 0,
+            ADD COLUMN hold_key   TEXT,
+            ADD COLUMN hold_hash  BINARY(20) AS (UNHEX(SHA1(hold_key))) STORED,
+            ADD COLUMN hold_cents BIGINT NOT NULL DEFAULT 0,
+            ADD KEY items_hold (endpoint_id, base_url, hold_hash, status, hold_cents),
+            ADD KEY items_tx (transaction_id)",
+        t.items
+    )
+}
+
+fn has_column(conn: &mut mysql::Conn, table: &str, column: &str) -> mysql::Result<bool> {
+    let found: Option<i64> = conn.exec_first(
+        "SELECT 1 FROM information_schema.COLUMNS
+         WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
+        (table, column),
+    )?;
+    Ok(found.is_some())
+}
+
 /// The version the tables are at; `None` before they exist.
 pub fn version(conn: &mut mysql::Conn, t: &Tables) -> mysql::Result<Option<i64>> {
     let sql = format!(
@@ -200,6 +227,9 @@ fn migrate_locked(conn: &mut mysql::Conn, t: &Tables) -> std::result::Result<(),
         for statement in v1(t) {
             conn.query_drop(statement).map_err(describe)?;
         }
+    }
+    if seen < 2 && !has_column(conn, &t.items, "not_before").map_err(describe)? {
+        conn.query_drop(v2(t)).map_err(describe)?;
     }
     if seen < VERSION {
         conn.exec_drop(

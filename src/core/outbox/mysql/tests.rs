@@ -114,7 +114,9 @@ fn the_tables_are_created_with_their_version_and_indexes() {
             "items_claimed",
             "items_claimer",
             "items_due",
+            "items_hold",
             "items_key",
+            "items_tx",
             "items_updated"
         ]
     );
@@ -198,6 +200,51 @@ fn eight_processes_starting_at_once_all_get_the_tables() {
         .query(format!("SELECT name, value FROM `{}`", tables.meta))
         .unwrap();
     assert_eq!(meta, [("schema_version".to_string(), VERSION)]);
+}
+
+#[test]
+fn version_1_tables_are_migrated_with_their_items() {
+    let Some(location) = server(URL_VAR) else {
+        return;
+    };
+    let scratch = Scratch::new(location);
+    let mut conn = connect(&scratch.location).unwrap();
+    let tables = Tables::new(&scratch.location.prefix);
+    for statement in schema::v1(&tables) {
+        conn.query_drop(statement).unwrap();
+    }
+    conn.query_drop(format!(
+        "INSERT INTO `{}` (name, value) VALUES ('schema_version', 1)",
+        tables.meta
+    ))
+    .unwrap();
+    conn.query_drop(format!(
+        "INSERT INTO `{}` (endpoint_id, base_url, operation, endpoint, body, transaction_id,
+             created_at, next_attempt_at, updated_at)
+         VALUES ('shop', 'u', 'A', 'async', x'7B7D', 't', 1, 1, 1)",
+        tables.items
+    ))
+    .unwrap();
+    drop(conn);
+    let (mut conn, _) = open(&scratch.location).unwrap();
+    assert_eq!(version(&mut conn, &tables).unwrap(), Some(VERSION));
+    // Due as it was, holding nothing.
+    let item: Option<(i64, Option<String>, Option<Vec<u8>>, i64)> = conn
+        .query_first(format!(
+            "SELECT not_before, hold_key, hold_hash, hold_cents FROM `{}`",
+            tables.items
+        ))
+        .unwrap();
+    assert_eq!(item, Some((0, None, None, 0)));
+    // A migration cut short after its ALTER (the version not yet written) is finished, not redone.
+    conn.query_drop(format!(
+        "UPDATE `{}` SET value = 1 WHERE name = 'schema_version'",
+        tables.meta
+    ))
+    .unwrap();
+    drop(conn);
+    let (mut conn, _) = open(&scratch.location).unwrap();
+    assert_eq!(version(&mut conn, &tables).unwrap(), Some(VERSION));
 }
 
 #[test]
