@@ -28,6 +28,7 @@ pub async fn handle(emulator: &Arc<Emulator>, request: Request<Incoming>) -> Rep
         "/faults" => &[Method::GET, Method::POST, Method::DELETE],
         "/scripts" => &[Method::POST, Method::DELETE],
         "/loyalty" => &[Method::GET, Method::POST],
+        "/loyalty/ledger" => &[Method::GET],
         _ => return reply::empty(404),
     };
     if !allowed.contains(&method) {
@@ -83,6 +84,7 @@ pub async fn handle(emulator: &Arc<Emulator>, request: Request<Incoming>) -> Rep
                 }
             },
         },
+        (Method::GET, "/loyalty/ledger") => reply::json(200, &emulator.lock().loyalty.ledger()),
         (Method::DELETE, "/scripts") => {
             emulator.lock().scripts.clear();
             ok()

@@ -24,6 +24,10 @@ pub struct Config {
     pub max_points_percent: f64,
     #[serde(default)]
     pub earn_percent: f64,
+    /// The `orderLinesStatus` values that cancel an order: its points go back and its
+    /// single-use codes are free again.
+    #[serde(default = "cancelled")]
+    pub cancel_statuses: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,6 +60,9 @@ pub struct PromoCode {
     pub used: bool,
     #[serde(default = "yes")]
     pub active: bool,
+    /// Single-use: an order confirmed with it uses it up until that order is cancelled.
+    #[serde(default)]
+    pub once: bool,
 }
 
 fn default_balance() -> f64 {
@@ -70,6 +77,10 @@ fn yes() -> bool {
     true
 }
 
+fn cancelled() -> Vec<String> {
+    vec!["Cancelled".to_owned()]
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -79,6 +90,7 @@ impl Default for Config {
             default_balance: default_balance(),
             max_points_percent: hundred(),
             earn_percent: 0.0,
+            cancel_statuses: cancelled(),
         }
     }
 }
@@ -133,6 +145,9 @@ impl Config {
         percent("maxPointsPercent", self.max_points_percent)?;
         percent("earnPercent", self.earn_percent)?;
         money("defaultBalance", self.default_balance)?;
+        if let Some(i) = self.cancel_statuses.iter().position(String::is_empty) {
+            return Err(format!("cancelStatuses[{i}] must not be empty"));
+        }
         for (key, balance) in &self.balances {
             money(&format!("balances['{key}']"), *balance)?;
         }
@@ -236,11 +251,17 @@ mod tests {
             "promotions": [{"id": "SALE10", "name": "10% off", "percent": 10,
                             "products": ["SKU-1"], "maxQuantityPerLine": 1}],
             "promoCodes": [{"code": "WELCOME", "percent": 5},
-                           {"code": "MINUS100", "amount": 100, "minTotal": 1000, "used": true}],
+                           {"code": "MINUS100", "amount": 100, "minTotal": 1000, "used": true},
+                           {"code": "ONCE", "amount": 10, "once": true}],
             "balances": {"websiteID:42": 500.0},
             "defaultBalance": 0, "maxPointsPercent": 50, "earnPercent": 5,
+            "cancelStatuses": ["Cancelled", "Returned"],
         });
         let c = Config::from_value(full).unwrap();
+        assert!(c.promo_code("once").unwrap().once);
+        assert!(!c.promo_code("WELCOME").unwrap().once);
+        assert_eq!(c.cancel_statuses, ["Cancelled", "Returned"]);
+        assert_eq!(Config::default().cancel_statuses, ["Cancelled"]);
         let again = Config::from_value(serde_json::to_value(&c).unwrap()).unwrap();
         assert_eq!(c, again);
         assert_eq!(c.starting_balance(Some("websiteID:42")), 50000);
@@ -275,6 +296,7 @@ mod tests {
             ),
             (json!({"balances": {"x": -1}}), "balances['x']"),
             (json!({"earnPercent": 200}), "earnPercent"),
+            (json!({"cancelStatuses": ["A", ""]}), "cancelStatuses[1]"),
             (json!([1]), "loyalty configuration"),
         ] {
             let e = Config::from_value(bad.clone()).unwrap_err();

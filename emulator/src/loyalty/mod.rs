@@ -1,6 +1,7 @@
 //! Mindbox's loyalty processing as the emulator models it: cart calculations, orders that
-//! spend and earn points, offline orders and balances, driven by a configuration that tests
-//! set through `/__emulator/loyalty`.
+//! spend and earn points (with processing, standard and offline), their cancellation,
+//! balances and the ledger of orders, driven by a configuration that tests set through
+//! `/__emulator/loyalty`.
 //!
 //! Customers are known by a key, "idName:value" of the first of their `ids` in name order,
 //! so that the same customer is found whatever order a client writes the ids in.
@@ -9,7 +10,11 @@ mod answer;
 mod calculation;
 mod cart;
 mod config;
+mod ledger;
 mod money;
+#[cfg(test)]
+mod order_tests;
+mod orders;
 #[cfg(test)]
 mod tests;
 
@@ -24,18 +29,21 @@ use serde_json::{Value, json};
 use crate::contract;
 pub use config::Config;
 
-use calculation::{calculate, price_has_changed};
+use calculation::calculate;
 use cart::{Cart, Invalid, id_text};
-use money::{Kopecks, from_units, parse_money, percent_bp, percent_of};
+use ledger::Ledger;
+use money::{Kopecks, from_units, money};
 
 pub struct Loyalty {
     config: Config,
     /// Balances that orders have changed since the configuration was set; every other
     /// customer has the configuration's.
     kept: BTreeMap<String, Kopecks>,
-    last_mindbox_id: u64,
-    /// The `--state-file`, shared with the processed transactions, so that balances outlive
-    /// a restart as the transactions that changed them do.
+    /// Kept across a new configuration, as Mindbox keeps its orders when a programme changes:
+    /// a later cancellation still finds what it undoes.
+    ledger: Ledger,
+    /// The `--state-file`, shared with the processed transactions, so that balances and the
+    /// ledger outlive a restart as the transactions that changed them do.
     file: Option<File>,
 }
 
@@ -45,8 +53,12 @@ pub struct Loyalty {
 #[serde(rename_all = "camelCase")]
 enum Record {
     Loyalty(Config),
-    Balance { customer: String, kopecks: Kopecks },
-    Order(u64),
+    Balance {
+        customer: String,
+        kopecks: Kopecks,
+    },
+    /// An order as it is after each change; the last line of a Mindbox id wins.
+    Order(ledger::Order),
 }
 
 /// The answer to a loyalty operation; a price that has changed leaves the transaction
@@ -56,11 +68,29 @@ pub struct Handled {
     pub consumes_transaction: bool,
 }
 
+impl Handled {
+    fn done(answer: Value) -> Handled {
+        Handled {
+            answer,
+            consumes_transaction: true,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Operation {
-    Calculate { authorized: bool },
-    Create { authorized: bool },
+    Calculate {
+        authorized: bool,
+    },
+    Create {
+        authorized: bool,
+    },
+    Standard,
     Offline,
+    /// `merges_ids`: an order update links ids to the order; a bare status change does not.
+    Update {
+        merges_ids: bool,
+    },
     Balance,
 }
 
@@ -77,8 +107,14 @@ impl Operation {
             Operation::Create { authorized: true }
         } else if ends("CreateUnauthorizedOrder") {
             Operation::Create { authorized: false }
+        } else if ends("CreateOrder") {
+            Operation::Standard
         } else if ends("SaveOfflineOrder") {
             Operation::Offline
+        } else if ends("UpdateOrder") {
+            Operation::Update { merges_ids: true }
+        } else if ends("UpdateOrderStatus") {
+            Operation::Update { merges_ids: false }
         } else if ends("GetCustomerBalance") {
             Operation::Balance
         } else {
@@ -92,7 +128,7 @@ impl Loyalty {
         Loyalty {
             config: Config::default(),
             kept: BTreeMap::new(),
-            last_mindbox_id: 0,
+            ledger: Ledger::default(),
             file,
         }
     }
@@ -107,7 +143,7 @@ impl Loyalty {
             Ok(Record::Balance { customer, kopecks }) => {
                 self.kept.insert(customer, kopecks);
             }
-            Ok(Record::Order(id)) => self.last_mindbox_id = self.last_mindbox_id.max(id),
+            Ok(Record::Order(order)) => self.ledger.keep(order),
             Err(_) => {}
         }
     }
@@ -116,8 +152,8 @@ impl Loyalty {
         &self.config
     }
 
-    /// A new configuration starts the programme afresh: the balances it lists, or its default,
-    /// replace what earlier orders left.
+    /// A new configuration starts the balances afresh: those it lists, or its default, replace
+    /// what earlier orders left.
     pub fn configure(&mut self, config: Config) {
         self.persist(&Record::Loyalty(config.clone()));
         self.config = config;
@@ -128,7 +164,17 @@ impl Loyalty {
     pub fn reset(&mut self) {
         self.config = Config::default();
         self.kept.clear();
-        self.last_mindbox_id = 0;
+        self.ledger.clear();
+    }
+
+    /// Every order and the balance of every customer the programme knows, its configuration's
+    /// included, for `GET /__emulator/loyalty/ledger`.
+    pub fn ledger(&self) -> Value {
+        let customers = self.config.balances.keys().chain(self.kept.keys());
+        let balances: BTreeMap<&String, Value> = customers
+            .map(|c| (c, money(self.balance(Some(c)))))
+            .collect();
+        json!({"orders": self.ledger.orders(), "balances": balances})
     }
 
     fn balance(&self, customer: Option<&str>) -> Kopecks {
@@ -173,60 +219,31 @@ impl Loyalty {
     }
 
     fn execute(&mut self, operation: Operation, body: &Value) -> Handled {
-        let done = |answer| Handled {
-            answer,
-            consumes_transaction: true,
-        };
         let customer = customer_key(body);
         match operation {
-            Operation::Calculate { authorized } | Operation::Create { authorized } => {
+            Operation::Calculate { authorized } => {
                 let customer = customer.filter(|_| authorized);
-                let cart = match Cart::parse(body.get("order")) {
-                    Ok(cart) => cart,
-                    Err(invalid) => return done(validation_error(invalid)),
-                };
-                let balance = self.balance(customer.as_deref());
-                let calc = calculate(&self.config, &cart, balance);
-                if let Operation::Calculate { .. } = operation {
-                    return done(answer::calculated(&calc));
-                }
-                let expected = body.pointer("/order/totalPrice").and_then(Value::as_f64);
-                if let Some(expected) = expected
-                    && price_has_changed(expected, calc.total)
-                {
-                    return Handled {
-                        answer: answer::price_changed(expected, calc.total),
-                        consumes_transaction: false,
-                    };
-                }
-                if let Some(customer) = customer
-                    && (calc.spent != 0 || calc.earned != 0)
-                {
-                    self.set_balance(customer, balance - calc.spent + calc.earned);
-                }
-                self.last_mindbox_id += 1;
-                self.persist(&Record::Order(self.last_mindbox_id));
-                let ids = body.pointer("/order/ids");
-                done(answer::processed(&calc, self.last_mindbox_id, ids))
+                Handled::done(match Cart::parse(body.get("order")) {
+                    Ok(cart) => {
+                        let balance = self.balance(customer.as_deref());
+                        answer::calculated(&calculate(&self.programme(), &cart, balance))
+                    }
+                    Err(invalid) => validation_error(invalid),
+                })
             }
-            Operation::Offline => {
-                let total = body.pointer("/order/totalPrice").and_then(parse_money);
-                let earned = percent_of(total.unwrap_or(0), percent_bp(self.config.earn_percent));
-                if let Some(customer) = customer
-                    && earned > 0
-                {
-                    let balance = self.balance(Some(&customer));
-                    self.set_balance(customer, balance + earned);
-                }
-                done(contract::success())
+            Operation::Create { authorized } => {
+                self.create_processed(body, customer.filter(|_| authorized))
             }
+            Operation::Standard => self.create_standard(body, customer),
+            Operation::Offline => self.save_offline(body, customer),
+            Operation::Update { merges_ids } => self.update(body, merges_ids),
             Operation::Balance => {
                 let available = match &customer {
                     Some(c) => self.balance(Some(c)),
                     // Kept for clients that ask without a customer, as before loyalty existed.
                     None => from_units(self.config.default_balance),
                 };
-                done(contract::balance_answer(available as f64 / 100.0))
+                Handled::done(contract::balance_answer(available as f64 / 100.0))
             }
         }
     }

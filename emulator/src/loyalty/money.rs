@@ -24,6 +24,22 @@ pub fn money(k: Kopecks) -> Value {
     Value::from(k as f64 / 100.0)
 }
 
+/// Serde for kopecks written as money, so the ledger reads as balances do ("300.0"), in the
+/// state file as in answers.
+pub mod units {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{Kopecks, from_units};
+
+    pub fn serialize<S: Serializer>(k: &Kopecks, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(*k as f64 / 100.0)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Kopecks, D::Error> {
+        f64::deserialize(d).map(from_units)
+    }
+}
+
 pub fn format_money(k: Kopecks) -> String {
     let sign = if k < 0 { "-" } else { "" };
     format!("{sign}{}.{:02}", k.abs() / 100, k.abs() % 100)

@@ -7,11 +7,11 @@ use super::cart::Cart;
 use super::config::Config;
 use super::{Loyalty, answer, customer_key};
 
-fn config(v: Value) -> Config {
+pub(super) fn config(v: Value) -> Config {
     Config::from_value(v).unwrap()
 }
 
-fn line(id: &str, sku: &str, quantity: f64, price: f64) -> Value {
+pub(super) fn line(id: &str, sku: &str, quantity: f64, price: f64) -> Value {
     json!({"lineId": id, "product": {"ids": {"website": sku}}, "quantity": quantity,
            "basePricePerItem": price})
 }
@@ -230,26 +230,26 @@ fn customers_are_keyed_by_their_first_id_in_name_order() {
     );
 }
 
-fn order_body(total: f64, points: f64) -> Value {
+pub(super) fn order_body(total: f64, points: f64) -> Value {
     json!({"customer": {"ids": {"websiteID": "42"}},
            "order": {"ids": {"websiteID": "A-1"}, "totalPrice": total,
                      "lines": [line("a", "X", 1.0, 1000.0)], "bonusPoints": [{"amount": points}]}})
 }
 
-fn run(loyalty: &mut Loyalty, operation: &str, body: &Value) -> (Value, bool) {
+pub(super) fn run(loyalty: &mut Loyalty, operation: &str, body: &Value) -> (Value, bool) {
     let raw = serde_json::value::to_raw_value(body).unwrap();
     let handled = loyalty.answer(operation, false, Some(&raw)).unwrap();
     (handled.answer, handled.consumes_transaction)
 }
 
-fn balance(loyalty: &mut Loyalty) -> Value {
+pub(super) fn balance(loyalty: &mut Loyalty) -> Value {
     let body = json!({"customer": {"ids": {"websiteID": "42"}}});
     run(loyalty, "Website.GetCustomerBalance", &body).0["balances"][0]["available"].clone()
 }
 
-#[test]
-fn orders_spend_and_earn_and_a_changed_price_changes_nothing() {
-    let path = std::env::temp_dir().join(format!("loyalty-test-{}", std::process::id()));
+/// A programme writing to an empty state file of this test's own `name`.
+pub(super) fn with_state_file(name: &str) -> (Loyalty, std::path::PathBuf) {
+    let path = std::env::temp_dir().join(format!("loyalty-{name}-{}", std::process::id()));
     let file = std::fs::OpenOptions::new()
         .create(true)
         .truncate(true)
@@ -257,7 +257,12 @@ fn orders_spend_and_earn_and_a_changed_price_changes_nothing() {
         .write(true)
         .open(&path)
         .unwrap();
-    let mut loyalty = Loyalty::new(Some(file));
+    (Loyalty::new(Some(file)), path)
+}
+
+#[test]
+fn orders_spend_and_earn_and_a_changed_price_changes_nothing() {
+    let (mut loyalty, path) = with_state_file("test");
     assert!(loyalty.answer("Website.SetCart", false, None).is_none());
     assert_eq!(balance(&mut loyalty), 100.0);
     loyalty.configure(config(
@@ -297,11 +302,12 @@ fn orders_spend_and_earn_and_a_changed_price_changes_nothing() {
     );
     assert_eq!(balance(&mut loyalty), 385.0);
 
-    // Without a customer an unauthorized order touches no balance.
+    // Without a customer an unauthorized order touches no balance. The offline order was
+    // order 2: Mindbox numbers every order it keeps.
     let mut anonymous = order_body(1000.0, 200.0);
     anonymous["customer"] = json!({"email": "a@b.ru"});
     let (done, _) = run(&mut loyalty, "Website.CreateUnauthorizedOrder", &anonymous);
-    assert_eq!(done["order"]["ids"]["mindboxId"], 2);
+    assert_eq!(done["order"]["ids"]["mindboxId"], 3);
     assert_eq!(balance(&mut loyalty), 385.0);
 
     // A restart replays the state file.
@@ -316,7 +322,7 @@ fn orders_spend_and_earn_and_a_changed_price_changes_nothing() {
         "CreateAuthorizedOrder",
         &order_body(1000.0, 0.0),
     );
-    assert_eq!(done["order"]["ids"]["mindboxId"], 3);
+    assert_eq!(done["order"]["ids"]["mindboxId"], 4);
 
     let (invalid, _) = run(
         &mut restarted,
