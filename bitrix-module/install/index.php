@@ -5,6 +5,7 @@ use Bitrix\Main\Config\Option;
 use Bitrix\Main\Loader;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\ModuleManager;
+use Rustbox\Mindbox\EventLog;
 use Rustbox\Mindbox\Installer;
 use Rustbox\Mindbox\Loyalty\CartRule;
 use Rustbox\Mindbox\Notices;
@@ -54,17 +55,40 @@ class rustbox_mindbox extends CModule
         return true;
     }
 
+    /**
+     * Each step runs whatever happened to the ones before: a step that throws (a core whose API differs, a database
+     * error, another module's handler) must not leave the handlers, the agent or the options behind, which would keep
+     * the module running after the administrator removed it. What failed is logged and, through false and the
+     * application's exception, shown on the page the administrator removed the module from.
+     */
     public function DoUninstall()
     {
+        $failed = [];
         if (ModuleManager::isModuleInstalled($this->MODULE_ID) && Loader::includeModule($this->MODULE_ID)) {
-            CartRule::uninstall();
-            $this->UnInstallEvents();
-            Installer::uninstallAgent();
-            Notices::removeAll();
-            Option::delete($this->MODULE_ID);
-            ModuleManager::unRegisterModule($this->MODULE_ID);
+            $steps = [
+                'cart rules' => static fn () => CartRule::uninstall(),
+                'event handlers' => fn () => $this->UnInstallEvents(),
+                'agent' => static fn () => Installer::uninstallAgent(),
+                'admin notices' => static fn () => Notices::removeAll(),
+                'options' => fn () => Option::delete($this->MODULE_ID),
+                'module registration' => fn () => ModuleManager::unRegisterModule($this->MODULE_ID),
+            ];
+            foreach ($steps as $step => $run) {
+                try {
+                    $run();
+                } catch (\Throwable $e) {
+                    EventLog::failure('uninstall: ' . $step, $e);
+                    $failed[] = $step . ': ' . get_class($e) . ': ' . $e->getMessage();
+                }
+            }
         }
         $this->UnInstallFiles();
+        if ($failed !== []) {
+            $GLOBALS['APPLICATION']->ThrowException(Loc::getMessage('RUSTBOX_MINDBOX_UNINSTALL_INCOMPLETE', [
+                '#DETAILS#' => htmlspecialcharsbx(implode('; ', $failed)),
+            ]));
+            return false;
+        }
         return true;
     }
 

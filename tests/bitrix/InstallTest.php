@@ -5,8 +5,13 @@ declare(strict_types=1);
 namespace MindboxTests\Bitrix;
 
 use Bitrix\Main\Config\Option;
+use Bitrix\Main\Error;
+use Bitrix\Main\Event;
 use Bitrix\Main\EventManager;
 use Bitrix\Main\ModuleManager;
+use Bitrix\Main\ORM\EventResult;
+use Bitrix\Main\SystemException;
+use Bitrix\Sale\Internals\DiscountCouponTable;
 use MindboxTests\Bitrix\Fakes\FakeShop;
 use PHPUnit\Framework\TestCase;
 use Rustbox\Mindbox\Agent;
@@ -200,6 +205,103 @@ final class InstallTest extends TestCase
         } finally {
             $shop->close();
         }
+    }
+
+    /**
+     * The real core declares CSaleDiscount::Delete() an instance method, so a static call of it is an Error on PHP 8
+     * that stopped the uninstall before anything else went. The points rules go with their coupons (an administrator
+     * may have added some); the shop's own rule and its coupon stay.
+     */
+    public function testUninstallWithCartRulesInPlaceTakesAwayHandlersAgentOptionsAndRules(): void
+    {
+        $shop = FakeShop::open(['s1' => 'Shop', 's2' => 'Outlet']);
+        try {
+            $shop->installModule();
+            $shop->configure(['endpoint_id' => 'shop-website', 'secret_key' => 'k']);
+            $shop->configure(['loyalty_enabled' => 'Y'], 's2');
+            [$points] = self::cartRules(['XML_ID' => 'rustbox_mindbox_points', 'LID' => 's1']);
+            $own = self::addOwnRule();
+            DiscountCouponTable::fakeAdd((int)$points['ID'], 'POINTS-ONLY');
+            DiscountCouponTable::fakeAdd($own, 'SUMMER');
+
+            $this->assertTrue($shop->uninstallModule());
+
+            $this->assertSame([], EventManager::getInstance()->fakeRows());
+            $this->assertSame([], \CAgent::fakeRows());
+            $this->assertArrayNotHasKey('rustbox.mindbox', Option::fakeAll());
+            $this->assertFalse(ModuleManager::isModuleInstalled('rustbox.mindbox'));
+            $this->assertSame([], self::cartRules(['XML_ID' => 'rustbox_mindbox_points']));
+            $this->assertSame([$own], array_map('intval', array_column(self::cartRules(), 'ID')));
+            $this->assertSame(['SUMMER'], array_column(DiscountCouponTable::fakeRows(), 'COUPON'));
+        } finally {
+            $shop->close();
+        }
+    }
+
+    /**
+     * A step that fails must not keep the rest: handlers, agent and options left behind would keep the module
+     * running after the administrator removed it. The failure is logged, and the uninstall page says what is left.
+     */
+    public function testAStepThatThrowsIsLoggedAndTheRestOfTheUninstallStillRuns(): void
+    {
+        $shop = FakeShop::open(['s1' => 'Shop', 's2' => 'Outlet']);
+        try {
+            $shop->installModule();
+            $shop->configure(['endpoint_id' => 'shop-website', 'secret_key' => 'k']);
+            \Rustbox\Mindbox\Notices::unmappedStatus('s1', 'X');
+            [$stuck] = self::cartRules(['XML_ID' => 'rustbox_mindbox_points', 'LID' => 's1']);
+            EventManager::getInstance()->addEventHandler('sale', 'DiscountOnDelete', static function (Event $event) use ($stuck): void {
+                if ($event->getParameter('id') === ['ID' => (int)$stuck['ID']]) {
+                    throw new SystemException('Lost connection to MySQL server during query');
+                }
+            });
+
+            $this->assertFalse($shop->uninstallModule(), 'the admin page shows an error');
+
+            $this->assertSame([], EventManager::getInstance()->fakeRows());
+            $this->assertSame([], \CAgent::fakeRows());
+            $this->assertArrayNotHasKey('rustbox.mindbox', Option::fakeAll());
+            $this->assertSame([], \CAdminNotify::fakeRows());
+            $this->assertFalse(ModuleManager::isModuleInstalled('rustbox.mindbox'));
+            $this->assertSame([$stuck['ID']], array_column(self::cartRules(['XML_ID' => 'rustbox_mindbox_points']), 'ID'), 'the other site\'s rule went');
+            $details = $GLOBALS['APPLICATION']->GetException()->GetString();
+            $this->assertStringContainsString('Lost connection to MySQL server during query', $details);
+            $this->assertStringContainsString((string)$stuck['ID'], $details);
+            $logged = implode("\n", array_column(\CEventLog::fakeEntries(), 'DESCRIPTION'));
+            $this->assertStringContainsString('Lost connection to MySQL server during query', $logged);
+        } finally {
+            $shop->close();
+        }
+    }
+
+    /** Another module may veto deleting a rule (DiscountOnBeforeDelete): its reason reaches the log and the page. */
+    public function testAVetoedRuleIsNamedWithTheReason(): void
+    {
+        $this->shop->installModule();
+        EventManager::getInstance()->addEventHandler('sale', 'DiscountOnBeforeDelete', static function (): EventResult {
+            $answer = new EventResult();
+            $answer->addError(new Error('the rule is part of a running promotion'));
+            return $answer;
+        });
+
+        $this->assertFalse($this->shop->uninstallModule());
+
+        $this->assertCount(1, self::cartRules(['XML_ID' => 'rustbox_mindbox_points']));
+        $this->assertSame([], EventManager::getInstance()->fakeRows());
+        $this->assertStringContainsString('the rule is part of a running promotion', $GLOBALS['APPLICATION']->GetException()->GetString());
+        $this->assertStringContainsString('the rule is part of a running promotion', implode("\n", array_column(\CEventLog::fakeEntries(), 'DESCRIPTION')));
+    }
+
+    /** A rule of the shop's own, with an action of a control the shop's code offers for this hit. */
+    private static function addOwnRule(): int
+    {
+        EventManager::getInstance()->addEventHandlerCompatible('sale', 'OnCondSaleActionsControlBuildList', static fn (): array => [
+            'ID' => 'ShopOwnAction', 'Parse' => static fn () => [], 'Generate' => static fn (): string => 'null',
+        ]);
+        $id = \CSaleDiscount::Add(['LID' => 's1', 'NAME' => 'Summer', 'XML_ID' => 'summer', 'USER_GROUPS' => [2],
+            'ACTIONS' => ['CLASS_ID' => 'CondGroup', 'DATA' => ['All' => 'AND'], 'CHILDREN' => [['CLASS_ID' => 'ShopOwnAction', 'DATA' => []]]]]);
+        self::assertIsInt($id);
+        return $id;
     }
 
     /**

@@ -5,6 +5,7 @@ namespace Rustbox\Mindbox\Loyalty;
 use Bitrix\Main\Loader;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\SiteTable;
+use Bitrix\Sale\Internals\DiscountTable;
 
 Loc::loadMessages(__FILE__);
 
@@ -46,14 +47,39 @@ final class CartRule
         }
     }
 
+    /**
+     * Deletes the rule of every site the way the core's own cart rules list does, DiscountTable::delete(), which takes
+     * the rule's coupons, groups and modules along. (CSaleDiscount::Delete() is an instance method, so calling it
+     * statically is an Error on PHP 8; it only wraps this one and drops the reason of a failure.) Every rule is tried;
+     * the ones that stay are named in one exception at the end.
+     *
+     * @throws \RuntimeException when a rule could not be deleted
+     */
     public static function uninstall(): void
     {
         if (!Loader::includeModule('sale')) {
             return;
         }
-        $rules = \CSaleDiscount::GetList([], ['XML_ID' => self::XML_ID]);
+        $ids = [];
+        $rules = \CSaleDiscount::GetList([], ['XML_ID' => self::XML_ID], false, false, ['ID']);
         while ($rule = $rules->Fetch()) {
-            \CSaleDiscount::Delete($rule['ID']);
+            $ids[] = (int)$rule['ID'];
+        }
+        $failures = [];
+        $first = null;
+        foreach ($ids as $id) {
+            try {
+                $result = DiscountTable::delete($id);
+                if (!$result->isSuccess()) {
+                    $failures[] = sprintf('cart rule %d: %s', $id, implode('; ', $result->getErrorMessages()));
+                }
+            } catch (\Throwable $e) {
+                $failures[] = sprintf('cart rule %d: %s: %s', $id, get_class($e), $e->getMessage());
+                $first ??= $e;
+            }
+        }
+        if ($failures !== []) {
+            throw new \RuntimeException(implode('; ', $failures), 0, $first);
         }
     }
 }

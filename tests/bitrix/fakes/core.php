@@ -7,6 +7,7 @@ defined('SITE_ID') || define('SITE_ID', 's1');
 
 require_once __DIR__ . '/main.php';
 require_once __DIR__ . '/globals.php';
+require_once __DIR__ . '/admin.php';
 require_once __DIR__ . '/user.php';
 require_once __DIR__ . '/sale.php';
 require_once __DIR__ . '/subscribe.php';

@@ -2,7 +2,6 @@
 // Fakes of the old-kernel globals (bitrix.md sections 1.1, 2.1, 3.3, 4.4, 4.6, 4.7, 4.9).
 
 use Bitrix\Main\EventManager;
-use Bitrix\Main\Loader;
 use Bitrix\Main\ModuleManager;
 
 class CDBResult
@@ -154,105 +153,6 @@ class COption
     }
 }
 
-/** b_agent, and the runner of due agents (fakeRunAll), which sets $USER to null like the core's. */
-class CAgent
-{
-    private static array $agents = [];
-    private static int $nextId = 1;
-
-    public static function fakeReset(): void
-    {
-        self::$agents = [];
-        self::$nextId = 1;
-    }
-
-    public static function fakeRows(): array
-    {
-        return self::$agents;
-    }
-
-    public static function AddAgent($name, $module = '', $period = 'N', $interval = 86400, $datecheck = '', $active = 'Y', $next_exec = '', $sort = 100, $user_id = false, $existError = true)
-    {
-        foreach (self::$agents as $agent) {
-            if ($agent['NAME'] === $name && $agent['MODULE_ID'] === $module) {
-                return false;
-            }
-        }
-        $id = self::$nextId++;
-        self::$agents[$id] = [
-            'ID' => (string)$id,
-            'NAME' => $name,
-            'MODULE_ID' => $module,
-            'IS_PERIOD' => $period,
-            'AGENT_INTERVAL' => (int)$interval,
-            'ACTIVE' => $active,
-            'SORT' => (int)$sort,
-            'USER_ID' => $user_id === false ? null : $user_id,
-        ];
-        return $id;
-    }
-
-    public static function RemoveAgent($name, $module = '', $user_id = false)
-    {
-        foreach (self::$agents as $id => $agent) {
-            if ($agent['NAME'] === $name && ($module === '' || $agent['MODULE_ID'] === $module)) {
-                unset(self::$agents[$id]);
-            }
-        }
-    }
-
-    public static function RemoveModuleAgents($module)
-    {
-        foreach (self::$agents as $id => $agent) {
-            if ($agent['MODULE_ID'] === $module) {
-                unset(self::$agents[$id]);
-            }
-        }
-    }
-
-    public static function Delete($id)
-    {
-        unset(self::$agents[(int)$id]);
-        return true;
-    }
-
-    public static function GetList($arOrder = ['ID' => 'DESC'], $arFilter = [])
-    {
-        $rows = array_filter(self::$agents, static function (array $agent) use ($arFilter): bool {
-            foreach ($arFilter as $key => $value) {
-                if ((string)($agent[$key] ?? '') !== (string)$value) {
-                    return false;
-                }
-            }
-            return true;
-        });
-        return new CDBResult(array_values($rows));
-    }
-
-    /** Runs every active agent once: the module is included, $USER is null, the returned string is the next NAME. */
-    public static function fakeRunAll(): void
-    {
-        foreach (self::$agents as $id => $agent) {
-            if ($agent['ACTIVE'] !== 'Y' || ($agent['MODULE_ID'] !== '' && !Loader::includeModule($agent['MODULE_ID']))) {
-                continue;
-            }
-            $saved = $GLOBALS['USER'] ?? null;
-            $GLOBALS['USER'] = null;
-            try {
-                $eval_result = '';
-                eval('$eval_result = ' . $agent['NAME']);
-            } finally {
-                $GLOBALS['USER'] = $saved;
-            }
-            if (is_string($eval_result) && $eval_result !== '') {
-                self::$agents[$id]['NAME'] = $eval_result;
-            } else {
-                unset(self::$agents[$id]);
-            }
-        }
-    }
-}
-
 class CEventLog
 {
     public const SEVERITY_SECURITY = 1;
@@ -277,7 +177,7 @@ class CEventLog
      * main/classes/general/event_log.php: SEVERITY must be one of the names (anything else is stored as UNKNOWN),
      * empty ids become UNKNOWN.
      */
-    public static function Add(array $arFields)
+    public static function Add($arFields)
     {
         if (!in_array($arFields['SEVERITY'] ?? null, ['SECURITY', 'ERROR', 'WARNING', 'INFO', 'DEBUG'], true)) {
             $arFields['SEVERITY'] = 'UNKNOWN';
@@ -310,58 +210,6 @@ class CEventLog
     public static function Log($SEVERITY, $AUDIT_TYPE_ID, $MODULE_ID, $ITEM_ID, $DESCRIPTION = false, $SITE_ID = false)
     {
         return self::Add(compact('SEVERITY', 'AUDIT_TYPE_ID', 'MODULE_ID', 'ITEM_ID', 'DESCRIPTION', 'SITE_ID'));
-    }
-}
-
-/** b_admin_notify: one notice per TAG (adding a tag again replaces it). */
-class CAdminNotify
-{
-    public const TYPE_NORMAL = 'M';
-    public const TYPE_ERROR = 'E';
-
-    private static array $notices = [];
-
-    public static function fakeReset(): void
-    {
-        self::$notices = [];
-    }
-
-    public static function fakeRows(): array
-    {
-        return self::$notices;
-    }
-
-    public static function Add($arFields)
-    {
-        $tag = (string)($arFields['TAG'] ?? '');
-        if ($tag === '') {
-            self::$notices[] = $arFields;
-        } else {
-            self::$notices[$tag] = $arFields;
-        }
-        return true;
-    }
-
-    public static function DeleteByTag($tagId)
-    {
-        unset(self::$notices[$tagId]);
-        return true;
-    }
-
-    public static function DeleteByModule($moduleId)
-    {
-        foreach (self::$notices as $key => $notice) {
-            if (($notice['MODULE_ID'] ?? '') === $moduleId) {
-                unset(self::$notices[$key]);
-            }
-        }
-        return true;
-    }
-
-    public static function GetList($arSort = [], $arFilter = [])
-    {
-        $rows = array_filter(self::$notices, static fn (array $n) => !isset($arFilter['TAG']) || ($n['TAG'] ?? '') === $arFilter['TAG']);
-        return new CDBResult(array_values($rows));
     }
 }
 

@@ -165,10 +165,10 @@ namespace Bitrix\Main {
 
         public function unRegisterEventHandler($fromModuleId, $eventType, $toModuleId, $toClass = '', $toMethod = '', $toPath = '', $toMethodArg = [])
         {
+            $toMethodArg = is_array($toMethodArg) && $toMethodArg !== [] ? serialize($toMethodArg) : '';
             foreach ($this->rows as $id => $row) {
                 if (strcasecmp($row['FROM_MODULE_ID'], $fromModuleId) === 0 && strcasecmp($row['MESSAGE_ID'], $eventType) === 0
-                    && $row['TO_MODULE_ID'] === $toModuleId && $row['TO_CLASS'] === $toClass && $row['TO_METHOD'] === $toMethod
-                    && $row['TO_PATH'] === $toPath && $row['TO_METHOD_ARG'] === serialize($toMethodArg)) {
+                    && [$row['TO_MODULE_ID'], $row['TO_CLASS'], $row['TO_METHOD'], $row['TO_PATH'], $row['TO_METHOD_ARG']] === [$toModuleId, $toClass, $toMethod, $toPath, $toMethodArg]) {
                     unset($this->rows[$id]);
                 }
             }
@@ -220,8 +220,9 @@ namespace Bitrix\Main {
 
         private function register($fromModuleId, $eventType, $toModuleId, $toClass, $toMethod, $sort, $toPath, $toMethodArg, int $version): void
         {
-            $uniqueId = md5(strtolower(implode('.', [$fromModuleId, $eventType, $toModuleId, $toPath, $toClass, $toMethod, serialize($toMethodArg), $version])));
-            // INSERT IGNORE on UNIQUE_ID: registering twice keeps one row.
+            // INSERT IGNORE on UNIQUE_ID, an empty argument list counted as '': registering twice keeps one row.
+            $toMethodArg = is_array($toMethodArg) && $toMethodArg !== [] ? serialize($toMethodArg) : '';
+            $uniqueId = md5(strtolower(implode('.', [$fromModuleId, $eventType, $toModuleId, $toPath, $toClass, $toMethod, $toMethodArg, $version])));
             $this->rows[$uniqueId] ??= [
                 'FROM_MODULE_ID' => $fromModuleId,
                 'MESSAGE_ID' => $eventType,
@@ -230,7 +231,7 @@ namespace Bitrix\Main {
                 'TO_METHOD' => $toMethod,
                 'SORT' => (int)$sort,
                 'TO_PATH' => $toPath,
-                'TO_METHOD_ARG' => serialize($toMethodArg),
+                'TO_METHOD_ARG' => $toMethodArg,
                 'VERSION' => $version,
                 'UNIQUE_ID' => $uniqueId,
             ];
@@ -267,8 +268,10 @@ namespace Bitrix\Main {
             self::$installed[strtolower($moduleName)] = true;
         }
 
+        /** modulemanager.php: the module's agents are deleted with it, whatever its uninstaller did. */
         public static function unRegisterModule($moduleName)
         {
+            \CAgent::RemoveModuleAgents($moduleName);
             unset(self::$installed[strtolower($moduleName)]);
         }
 
@@ -279,11 +282,8 @@ namespace Bitrix\Main {
 
         public static function getInstalledModules()
         {
-            $modules = [];
-            foreach (array_keys(self::$installed) as $id) {
-                $modules[$id] = ['ID' => $id];
-            }
-            return $modules;
+            $ids = array_keys(self::$installed);
+            return array_combine($ids, array_map(static fn (string $id) => ['ID' => $id], $ids));
         }
 
         public static function getVersion($moduleName)

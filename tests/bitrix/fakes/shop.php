@@ -53,6 +53,7 @@ final class FakeShop
         Sale\PriceMaths::fakeReset();
         Sale\Order::fakeReset();
         \CSaleDiscount::fakeReset();
+        Sale\Internals\DiscountCouponTable::fakeReset();
         Sale\DiscountCouponsManager::fakeReset();
         Sale\Basket::fakeReset();
         Sale\Fuser::fakeReset();
@@ -79,9 +80,10 @@ final class FakeShop
         $this->installer()->DoInstall();
     }
 
-    public function uninstallModule(): void
+    /** @return bool what DoUninstall() answers: false makes the admin page show $APPLICATION's exception */
+    public function uninstallModule(): bool
     {
-        $this->installer()->DoUninstall();
+        return $this->installer()->DoUninstall() !== false;
     }
 
     /** @param array<string, string> $options module option => value, for one site or ("") all of them */

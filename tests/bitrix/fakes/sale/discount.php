@@ -139,11 +139,21 @@ namespace {
             return $id;
         }
 
-        public static function Delete($ID)
+        /**
+         * sale/general/discount.php, not overridden in sale/mysql/discount.php: an instance method, so a static call is
+         * an Error on PHP 8; deprecated for DiscountTable::delete(), which it wraps, keeping only whether it succeeded.
+         */
+        public function Delete($ID)
         {
-            $found = isset(self::$rows[(int)$ID]);
-            unset(self::$rows[(int)$ID]);
-            return $found;
+            return (int)$ID > 0 && \Bitrix\Sale\Internals\DiscountTable::delete((int)$ID)->isSuccess();
+        }
+
+        /** Takes a rule's row out of b_sale_discount, for DiscountTable::delete(); null when there is none. */
+        public static function fakeRemove(int $id): ?array
+        {
+            $row = self::$rows[$id] ?? null;
+            unset(self::$rows[$id]);
+            return $row;
         }
 
         /** Only the filters the module uses: ID, XML_ID, LID. */
