@@ -148,7 +148,7 @@ fn decimal(value: &mut Value, path: &str, places: i32) -> Result<()> {
 /// Rounds as PHP's round() does: to 15 significant digits first, then half away from zero in
 /// decimal, so 1.005 is 1.01 (binary 1.00499999… would round to 1.00). None beyond 15 digits
 /// before the point: no price or quantity is that large, and it would lose its kopecks.
-fn round_half_away(n: f64, places: i32) -> Option<f64> {
+pub(crate) fn round_half_away(n: f64, places: i32) -> Option<f64> {
     if n.abs() >= 1e15 {
         return None;
     }

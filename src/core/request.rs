@@ -2,6 +2,7 @@
 
 use super::config::{AuthScheme, Config, validate_operation};
 use super::error::{Error, Result};
+use super::outbox::hold::{self, Hold};
 use serde_json::Value;
 
 pub const USER_AGENT: &str = concat!("mindbox-php-ext/", env!("CARGO_PKG_VERSION"));
@@ -37,14 +38,20 @@ pub struct CallOptions {
     pub transaction_id: Option<String>,
     pub endpoint: Option<Endpoint>,
     pub ordering_key: Option<String>,
+    /// Outbox only: points the item holds until Mindbox answers it.
+    pub hold: Option<Hold>,
+    /// Outbox only: how long the item waits before it may go.
+    pub delay_ms: u64,
 }
 
-const OPTION_KEYS: [&str; 5] = [
+const OPTION_KEYS: [&str; 7] = [
     "deviceUUID",
     "customerIp",
     "transactionId",
     "endpoint",
     "orderingKey",
+    "hold",
+    "delay",
 ];
 
 impl CallOptions {
@@ -117,12 +124,18 @@ impl CallOptions {
                 format!("is longer than {MAX_DEVICE_UUID} characters"),
             ));
         }
+        let hold = match map.get("hold") {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(Hold::from_value(value, "options.hold")?),
+        };
         Ok(CallOptions {
             device_uuid,
             customer_ip,
             transaction_id,
             endpoint,
             ordering_key: text("orderingKey")?,
+            hold,
+            delay_ms: hold::delay_ms(map.get("delay").unwrap_or(&Value::Null), "options.delay")?,
         })
     }
 }
@@ -297,6 +310,15 @@ mod tests {
         assert_eq!(o.device_uuid.as_deref(), Some("d-1"));
         assert_eq!(o.endpoint, Some(Endpoint::Async));
         assert_eq!(o.ordering_key.as_deref(), Some("42"));
+        assert_eq!((o.hold, o.delay_ms), (None, 0));
+        let o = CallOptions::from_value(&json!({"hold": {"key": "customer:7", "amount": 150.5},
+            "delay": 900}))
+        .unwrap();
+        let hold = o.hold.unwrap();
+        assert_eq!(
+            (hold.key.as_str(), hold.cents, o.delay_ms),
+            ("customer:7", 15_050, 900_000)
+        );
         assert_eq!(
             CallOptions::from_value(&json!([])).unwrap(),
             CallOptions::default()
@@ -312,6 +334,11 @@ mod tests {
             (json!({"deviceUuid": "x"}), "options.deviceUuid"),
             (json!({"deviceUUID": ["x"]}), "options.deviceUUID"),
             (json!({"deviceUUID": "a\nb"}), "options.deviceUUID"),
+            (
+                json!({"hold": {"key": "k", "amount": -1}}),
+                "options.hold.amount",
+            ),
+            (json!({"delay": -1}), "options.delay"),
         ] {
             match CallOptions::from_value(&bad) {
                 Err(Error::InvalidArgument { path: p, .. }) => assert_eq!(p, path),

@@ -8,8 +8,8 @@ use super::error::{Error, Result};
 use super::exchange::Exchange;
 use super::normalize;
 use super::outbox::store::{FailedItem, NewItem, Stats};
-use super::outbox::{self, now_ms, route};
-use super::request::{CallOptions, Endpoint, Target};
+use super::outbox::{self, hold, now_ms, route};
+use super::request::{CallOptions, Endpoint, Target, is_guid};
 use super::response::Outcome;
 use crate::core::outbox::Location;
 use serde_json::{Value, json};
@@ -55,6 +55,19 @@ impl Client {
 
     /// A synchronous call: normalise, send, and return the decoded answer.
     pub fn call(&self, operation: &str, mut body: Value, options: &CallOptions) -> Result<Value> {
+        // Both belong to an item of the outbox; a call has none.
+        if options.hold.is_some() {
+            return Err(Error::invalid(
+                "options.hold",
+                "only send() and its helpers hold points",
+            ));
+        }
+        if options.delay_ms > 0 {
+            return Err(Error::invalid(
+                "options.delay",
+                "only send() and its helpers can wait",
+            ));
+        }
         normalize::normalize(&mut body)?;
         let bytes = normalize::to_bytes(&body)?;
         let target = Target {
@@ -128,6 +141,8 @@ impl Client {
             device_uuid: options.device_uuid.as_deref(),
             customer_ip: options.customer_ip.as_deref(),
             ordering_key: ordering_key.as_deref(),
+            hold: options.hold.as_ref(),
+            delay_ms: options.delay_ms,
         };
         let scope = outbox::scope(&self.config);
         outbox::with_store(&self.config, &path, |store| {
@@ -177,6 +192,36 @@ impl Client {
         })
     }
 
+    /// The points held under `key` by this endpoint's items that Mindbox has not answered, in
+    /// every process and on every node that uses the outbox.
+    pub fn held_points(&self, key: &str) -> Result<f64> {
+        hold::check_key(key, "key")?;
+        let path = self.outbox_path()?;
+        outbox::with_store(&self.config, &path, |store| {
+            store.held_points(&outbox::scope(&self.config), key)
+        })
+    }
+
+    /// Takes back an item Mindbox has not answered, unless it is being sent now: whether one
+    /// was removed.
+    pub fn withdraw(&self, transaction_id: &str) -> Result<bool> {
+        if !is_guid(transaction_id) {
+            return Err(Error::invalid(
+                "transactionId",
+                "must be the GUID send() returned",
+            ));
+        }
+        let path = self.outbox_path()?;
+        let removed = outbox::with_store(&self.config, &path, |store| {
+            store.withdraw(&outbox::scope(&self.config), transaction_id, now_ms())
+        })?;
+        // Items of its ordering key that waited for it may go now.
+        if removed && self.delivery == Delivery::Inline {
+            self.deliverer(&path).notify();
+        }
+        Ok(removed)
+    }
+
     /// A page of parked items: `limit` of them with ids above `after_id`.
     pub fn failed_items(&self, limit: i64, after_id: i64) -> Result<Vec<FailedItem>> {
         if !(1..=10_000).contains(&limit) {
@@ -203,6 +248,8 @@ impl Client {
     }
 }
 
+#[cfg(test)]
+mod delay_tests;
 #[cfg(test)]
 mod rotation;
 #[cfg(test)]

@@ -14,7 +14,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// A one-answer-per-connection HTTP server; reports each request line it saw.
-fn server(status: &'static str, body: &'static str) -> (String, mpsc::Receiver<String>) {
+pub(super) fn server(status: &'static str, body: &'static str) -> (String, mpsc::Receiver<String>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (seen, rx) = mpsc::channel();
@@ -58,7 +58,7 @@ fn client(url: &str, name: &str) -> Client {
     Client::new(config)
 }
 
-fn cart(n: u32) -> serde_json::Value {
+pub(super) fn cart(n: u32) -> serde_json::Value {
     json!({"customer": {"ids": {"websiteID": n.to_string()}}, "productList": []})
 }
 
@@ -206,6 +206,8 @@ fn a_flush_returns_at_once_while_another_live_process_delivers() {
         device_uuid: None,
         customer_ip: None,
         ordering_key: None,
+        hold: None,
+        delay_ms: 0,
     };
     other.enqueue(&scope, &item, now_ms()).unwrap();
     other

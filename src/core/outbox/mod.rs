@@ -3,6 +3,7 @@
 
 pub mod backoff;
 mod forksafe;
+pub mod hold;
 pub mod holder;
 mod location;
 pub mod mysql;

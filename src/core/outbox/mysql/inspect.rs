@@ -10,7 +10,7 @@ pub fn counts(q: &mut impl Queryable, t: &Tables, scope: &Scope) -> Fallible<Cou
     let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = q.exec_first(
         format!(
             "SELECT SUM(status = 'pending'), SUM(status = 'failed'),
-                        MIN(CASE WHEN status = 'pending' THEN created_at END)
+                        MIN(CASE WHEN status = 'pending' THEN GREATEST(created_at, not_before) END)
                  FROM {} WHERE endpoint_id = ? AND base_url = ?",
             t.items
         ),

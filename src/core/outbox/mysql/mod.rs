@@ -4,6 +4,8 @@
 //! (`schema`); the queries come with the backend.
 
 mod conn;
+#[cfg(test)]
+mod hold_tests;
 mod inspect;
 mod moves;
 mod rows;

@@ -2,6 +2,7 @@
 
 use super::rows::ms;
 use super::schema::Tables;
+use crate::core::outbox::hold::Hold;
 use crate::core::outbox::store::Scope;
 use crate::core::outbox::store::rows::{Fallible, Malformed, Movable};
 use crate::core::request::Endpoint;
@@ -31,7 +32,8 @@ pub fn pending_page(
     let rows: Vec<Row> = q.exec(
         format!(
             "SELECT id, endpoint_id, base_url, operation, endpoint, body, transaction_id,
-                    device_uuid, customer_ip, ordering_key, created_at, attempts
+                    device_uuid, customer_ip, ordering_key, created_at, attempts, not_before,
+                    hold_key, hold_cents
              FROM {} WHERE status = 'pending' AND id > ? ORDER BY id LIMIT ?",
             t.items
         ),
@@ -72,6 +74,14 @@ fn decode(mut row: Row) -> Fallible<Result<Movable, Malformed>> {
             ordering_key: take(&mut row, 9, "ordering_key")?,
             created_at: take::<i64>(&mut row, 10, "created_at")?.max(0) as u64,
             attempts: take(&mut row, 11, "attempts")?,
+            not_before: take::<i64>(&mut row, 12, "not_before")?.max(0) as u64,
+            hold: match take::<Option<String>>(&mut row, 13, "hold_key")? {
+                Some(key) => Some(Hold {
+                    key,
+                    cents: take(&mut row, 14, "hold_cents")?,
+                }),
+                None => None,
+            },
         })
     };
     Ok(read().map_err(|why| Malformed { id, why }))
@@ -90,15 +100,18 @@ pub fn insert_moved(q: &mut impl Queryable, t: &Tables, item: &Movable, now: u64
         item.ordering_key.as_deref().into(),
         item.attempts.into(),
         ms(item.created_at).into(),
+        ms(now.max(item.not_before)).into(),
         ms(now).into(),
-        ms(now).into(),
+        ms(item.not_before).into(),
+        item.hold.as_ref().map(|h| h.key.as_str()).into(),
+        item.hold.as_ref().map_or(0, |h| h.cents).into(),
     ];
     q.exec_drop(
         format!(
             "INSERT INTO {} (endpoint_id, base_url, operation, endpoint, body, transaction_id,
                 device_uuid, customer_ip, ordering_key, attempts, created_at, next_attempt_at,
-                updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                updated_at, not_before, hold_key, hold_cents)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             t.items
         ),
         params,

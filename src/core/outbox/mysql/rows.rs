@@ -117,10 +117,16 @@ impl<Q: Queryable> Rows for MysqlRows<'_, Q> {
             format!(
                 "UPDATE {} SET next_attempt_at = ?
                  WHERE endpoint_id = ? AND base_url = ? AND status = 'pending'{refused}
-                   AND next_attempt_at > ?",
+                   AND next_attempt_at > ? AND not_before <= ?",
                 self.tables.items
             ),
-            (ms(now), &scope.endpoint_id, &scope.base_url, ms(now)),
+            (
+                ms(now),
+                &scope.endpoint_id,
+                &scope.base_url,
+                ms(now),
+                ms(now),
+            ),
         )?;
         Ok(())
     }
@@ -200,8 +206,10 @@ impl<Q: Queryable> Rows for MysqlRows<'_, Q> {
         )?;
         let row: Option<Row> = self.q.exec_first(
             format!(
+                // FOR UPDATE reads the row as it is now, not as the transaction's snapshot
+                // has it: an item withdrawn since the candidates were read must not be sent.
                 "SELECT id, operation, endpoint, body, transaction_id, device_uuid, customer_ip, attempts
-                 FROM {} WHERE id = ?",
+                 FROM {} WHERE id = ? FOR UPDATE",
                 self.tables.items
             ),
             (id,),

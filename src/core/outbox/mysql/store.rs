@@ -92,8 +92,9 @@ impl MysqlStore {
     pub fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
         let sql = format!(
             "INSERT INTO {} (endpoint_id, base_url, operation, endpoint, body, transaction_id,
-                device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at,
+                not_before, hold_key, hold_cents)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             self.tables.items
         );
         let params: Vec<mysql::Value> = vec![
@@ -107,11 +108,45 @@ impl MysqlStore {
             item.customer_ip.into(),
             item.ordering_key.into(),
             ms(now).into(),
+            ms(now + item.delay_ms).into(),
             ms(now).into(),
-            ms(now).into(),
+            ms(now + item.delay_ms).into(),
+            item.hold.map(|h| h.key.as_str()).into(),
+            item.hold.map_or(0, |h| h.cents).into(),
         ];
         match self.conn.exec_drop(sql, params) {
             Ok(()) => Ok(self.conn.last_insert_id() as i64),
+            Err(e) => Err(self.fault(describe(&e))),
+        }
+    }
+
+    /// The kopecks held under `key` by items Mindbox has not answered: one look at `items_hold`,
+    /// which has the key's hash.
+    pub fn held_cents(&mut self, scope: &Scope, key: &str) -> Result<i64> {
+        match self.conn.exec_first::<i64, _, _>(
+            held_sql(&self.tables),
+            (&scope.endpoint_id, &scope.base_url, key),
+        ) {
+            Ok(sum) => Ok(sum.unwrap_or(0)),
+            Err(e) => Err(self.fault(describe(&e))),
+        }
+    }
+
+    /// Deletes the items of `transaction_id` that no deliverer has in hand at `now`. A deliverer
+    /// claiming one meanwhile holds its row: the delete waits and then finds it claimed.
+    pub fn withdraw(&mut self, scope: &Scope, transaction_id: &str, now: u64) -> Result<bool> {
+        let sql = format!(
+            "DELETE FROM {} WHERE transaction_id = ? AND endpoint_id = ? AND base_url = ?
+                 AND (claim_expires_at IS NULL OR claim_expires_at <= ?)",
+            self.tables.items
+        );
+        let args = (transaction_id, &scope.endpoint_id, &scope.base_url, ms(now));
+        let deleted = self
+            .conn
+            .exec_iter(sql, args)
+            .map(|result| result.affected_rows());
+        match deleted {
+            Ok(deleted) => Ok(deleted > 0),
             Err(e) => Err(self.fault(describe(&e))),
         }
     }
@@ -129,6 +164,16 @@ impl MysqlStore {
             Err(e) => Err(self.fault(describe(&e))),
         }
     }
+}
+
+/// The kopecks a key holds: `items_hold` alone answers it.
+pub(super) fn held_sql(t: &Tables) -> String {
+    format!(
+        "SELECT CAST(COALESCE(SUM(hold_cents), 0) AS SIGNED) FROM {}
+         WHERE endpoint_id = ? AND base_url = ? AND hold_hash = UNHEX(SHA1(?))
+           AND status = 'pending'",
+        t.items
+    )
 }
 
 /// A fault of the storage interface as a message: a MySQL error told as `describe` tells it.

@@ -9,10 +9,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Barrier, Once};
 use std::time::{Duration, Instant};
 
-const URL_VAR: &str = "MINDBOX_TEST_MYSQL_URL";
+pub(super) const URL_VAR: &str = "MINDBOX_TEST_MYSQL_URL";
 const SOCKET_URL_VAR: &str = "MINDBOX_TEST_MYSQL_SOCKET_URL";
 
-fn server(var: &str) -> Option<Location> {
+pub(super) fn server(var: &str) -> Option<Location> {
     let Ok(url) = std::env::var(var) else {
         static SAID: Once = Once::new();
         // Straight to stderr: libtest hides what a passing test prints with eprintln!.
@@ -31,13 +31,13 @@ fn server(var: &str) -> Option<Location> {
 
 /// A prefix of its own for each test, its tables dropped at the end: the tests run in parallel,
 /// and by hand perhaps against a database that outlives them.
-struct Scratch {
-    location: Location,
-    tables: Tables,
+pub(super) struct Scratch {
+    pub(super) location: Location,
+    pub(super) tables: Tables,
 }
 
 impl Scratch {
-    fn new(mut location: Location) -> Scratch {
+    pub(super) fn new(mut location: Location) -> Scratch {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
         location.prefix = format!("t{}_{n}_", std::process::id());
@@ -229,7 +229,8 @@ fn version_1_tables_are_migrated_with_their_items() {
     let (mut conn, _) = open(&scratch.location).unwrap();
     assert_eq!(version(&mut conn, &tables).unwrap(), Some(VERSION));
     // Due as it was, holding nothing.
-    let item: Option<(i64, Option<String>, Option<Vec<u8>>, i64)> = conn
+    type Added = (i64, Option<String>, Option<Vec<u8>>, i64);
+    let item: Option<Added> = conn
         .query_first(format!(
             "SELECT not_before, hold_key, hold_hash, hold_cents FROM `{}`",
             tables.items

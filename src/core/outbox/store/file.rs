@@ -11,6 +11,10 @@ use rusqlite::{Connection, params};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 
+/// The kopecks a key holds: `items_hold` alone answers it.
+pub(super) const HELD: &str = "SELECT COALESCE(SUM(hold_cents), 0) FROM items
+     WHERE endpoint_id = ?1 AND base_url = ?2 AND hold_key = ?3 AND status = 'pending'";
+
 pub struct FileStore {
     /// Closed in `drop()`, inside the fork gate like every other use of SQLite.
     conn: ManuallyDrop<Connection>,
@@ -97,8 +101,9 @@ impl FileStore {
         let result = exec(
             &self.conn,
             "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
-                device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10, ?10)",
+                device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at,
+                not_before, hold_key, hold_cents)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11, ?12, ?13)",
             params![
                 scope.endpoint_id,
                 scope.base_url,
@@ -109,11 +114,45 @@ impl FileStore {
                 item.device_uuid,
                 item.customer_ip,
                 item.ordering_key,
-                now as i64
+                now as i64,
+                (now + item.delay_ms) as i64,
+                item.hold.map(|h| h.key.as_str()),
+                item.hold.map_or(0, |h| h.cents)
             ],
         );
         result.map_err(|e| self.fail(e))?;
         Ok(self.conn.last_insert_rowid())
+    }
+
+    /// The kopecks held under `key` by items Mindbox has not answered: one look at `items_hold`.
+    pub fn held_cents(&mut self, scope: &Scope, key: &str) -> Result<i64> {
+        let _inside = forksafe::enter();
+        self.conn
+            .prepare_cached(HELD)
+            .and_then(|mut stmt| {
+                stmt.query_row(params![scope.endpoint_id, scope.base_url, key], |r| {
+                    r.get(0)
+                })
+            })
+            .map_err(|e| self.fail(e))
+    }
+
+    /// Deletes the items of `transaction_id` that no deliverer has in hand at `now`.
+    pub fn withdraw(&mut self, scope: &Scope, transaction_id: &str, now: u64) -> Result<bool> {
+        let _inside = forksafe::enter();
+        exec(
+            &self.conn,
+            "DELETE FROM items WHERE transaction_id = ?1 AND endpoint_id = ?2 AND base_url = ?3
+                 AND (claim_expires_at IS NULL OR claim_expires_at <= ?4)",
+            params![
+                transaction_id,
+                scope.endpoint_id,
+                scope.base_url,
+                now as i64
+            ],
+        )
+        .map(|deleted| deleted > 0)
+        .map_err(|e| self.fail(e))
     }
 
     /// Gives the lease up if this holder has it. Asked first, so that a process that never held

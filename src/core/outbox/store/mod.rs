@@ -17,6 +17,8 @@ mod cycle;
 mod file;
 #[cfg(test)]
 mod file_tests;
+#[cfg(test)]
+mod hold_tests;
 mod inspect;
 mod lease;
 #[cfg(test)]
@@ -32,6 +34,7 @@ mod sqlite_moves;
 mod tests;
 
 use super::Location;
+use super::hold::{self, Hold};
 use super::mysql::MysqlStore;
 pub use super::schema::Role;
 use crate::core::config::Synchronous;
@@ -67,6 +70,10 @@ pub struct NewItem<'a> {
     pub device_uuid: Option<&'a str>,
     pub customer_ip: Option<&'a str>,
     pub ordering_key: Option<&'a str>,
+    /// Points the item holds until Mindbox answers it.
+    pub hold: Option<&'a Hold>,
+    /// The item is not sent before this long after it was written.
+    pub delay_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -129,6 +136,26 @@ impl Store {
         match &mut self.0 {
             Backend::File(file) => file.enqueue(scope, item, now),
             Backend::Mysql(server) => server.enqueue(scope, item, now),
+        }
+    }
+
+    /// The points held under `key` by the endpoint's items that Mindbox has not answered:
+    /// pending, delayed, waiting for a retry or in flight; not delivered, not parked.
+    pub fn held_points(&mut self, scope: &Scope, key: &str) -> Result<f64> {
+        let cents = match &mut self.0 {
+            Backend::File(file) => file.held_cents(scope, key),
+            Backend::Mysql(server) => server.held_cents(scope, key),
+        }?;
+        Ok(hold::points(cents))
+    }
+
+    /// Deletes the endpoint's items of `transaction_id` that Mindbox has not answered and no
+    /// deliverer has in hand (pending, delayed, waiting for a retry, or parked); whether there
+    /// was one.
+    pub fn withdraw(&mut self, scope: &Scope, transaction_id: &str, now: u64) -> Result<bool> {
+        match &mut self.0 {
+            Backend::File(file) => file.withdraw(scope, transaction_id, now),
+            Backend::Mysql(server) => server.withdraw(scope, transaction_id, now),
         }
     }
 

@@ -4,6 +4,7 @@
 use super::rows::Movable;
 use super::test_support::*;
 use super::*;
+use crate::core::outbox::hold::Hold;
 use crate::core::outbox::now_ms;
 
 on_both!(
@@ -11,6 +12,7 @@ on_both!(
     parked_items_stay_behind,
     a_live_deliverer_refuses_the_move_unless_forced,
     a_second_run_moves_nothing,
+    holds_and_delays_survive_the_move,
 );
 
 /// The source file and the target of a test, `None` when the target's backend is not at hand.
@@ -178,6 +180,42 @@ fn a_second_run_moves_nothing(kind: Kind) {
     let second = source.move_pending_to(&mut target, false).unwrap();
     assert_eq!(moved(&second, &scope()), (0, 0));
     assert_eq!(pending(&mut target).len(), 5);
+}
+
+fn holds_and_delays_survive_the_move(kind: Kind) {
+    let Some((mut source, mut target)) = outboxes(kind, "mv_hold") else {
+        return;
+    };
+    let now = now_ms();
+    let hold = Hold::from_value(
+        &serde_json::json!({"key": "customer:1", "amount": 150}),
+        "h",
+    )
+    .unwrap();
+    let held = NewItem {
+        hold: Some(&hold),
+        ..item("Held", "held", b"{}")
+    };
+    source.enqueue(&scope(), &held, now).unwrap();
+    let delayed = NewItem {
+        delay_ms: 600_000,
+        ..item("Delayed", "delayed", b"{}")
+    };
+    source.enqueue(&scope(), &delayed, now).unwrap();
+
+    source
+        .move_pending(&mut target, "mover", false, 10)
+        .unwrap();
+    assert_eq!(target.held_points(&scope(), "customer:1").unwrap(), 150.0);
+    assert_eq!(source.held_points(&scope(), "customer:1").unwrap(), 0.0);
+    // The delayed item still waits for its time in the target.
+    let later = now_ms();
+    let c = run(&mut target, "there", later, 8, 0, &[]);
+    assert_eq!(c.claimed.len(), 1);
+    assert_eq!(c.claimed[0].item.operation, "Held");
+    let done = [Settle::Done(c.claimed[0].item.id)];
+    let c = run(&mut target, "there", later, 8, 0, &done);
+    assert_eq!((c.claimed, c.next), (vec![], Next::At(now + 600_000)));
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! each backend implements it inside the transaction it opened.
 
 use super::{Failure, Item, Scope};
+use crate::core::outbox::hold::Hold;
 use crate::core::request::Endpoint;
 
 /// A backend's error, kept whole for the message: the outbox error names the file or server.
@@ -40,6 +41,9 @@ pub struct Movable {
     pub ordering_key: Option<String>,
     pub created_at: u64,
     pub attempts: u32,
+    /// A delayed item keeps its time in the other outbox.
+    pub not_before: u64,
+    pub hold: Option<Hold>,
 }
 
 /// A row that cannot be read as an item (a hand edit, a bad restore), and which column is wrong.
@@ -52,6 +56,7 @@ pub struct Malformed {
 pub struct Counts {
     pub pending: i64,
     pub failed: i64,
+    /// When the longest-waiting pending item could first go: a delayed one waits from its time.
     pub oldest_pending_at: Option<u64>,
 }
 
@@ -69,8 +74,9 @@ pub trait Rows {
     fn key_refused(&mut self, scope: &Scope, key_fp: &str) -> Fallible<bool>;
     /// Records the key as refused at `at`, or (`None`) takes the record away.
     fn set_key_refused(&mut self, scope: &Scope, key_fp: &str, at: Option<u64>) -> Fallible<()>;
-    /// Pending items of the endpoint waiting past `now` become due now; with `refused_only`,
-    /// only those that waited for a key Mindbox takes.
+    /// Pending items of the endpoint waiting past `now` become due now, except delayed items
+    /// whose time has not come; with `refused_only`, only those that waited for a key Mindbox
+    /// takes.
     fn make_due(&mut self, scope: &Scope, now: u64, refused_only: bool) -> Fallible<()>;
     /// Due, unclaimed items, each the first pending of its ordering key, oldest due first.
     fn candidates(&mut self, scope: &Scope, now: u64, limit: usize) -> Fallible<Vec<Candidate>>;
@@ -123,6 +129,7 @@ pub trait Rows {
         after_id: i64,
         limit: usize,
     ) -> Fallible<Vec<std::result::Result<Movable, Malformed>>>;
-    /// Adds an item brought from another outbox, due at `now`, with a new id above every other.
+    /// Adds an item brought from another outbox, due at `now` (a delayed one when its time
+    /// comes), with a new id above every other.
     fn insert_moved(&mut self, item: &Movable, now: u64) -> Fallible<()>;
 }

@@ -88,14 +88,14 @@ impl Rows for Sqlite<'_> {
             self.exec(
                 "UPDATE items SET next_attempt_at = ?3
                  WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'pending' AND http_status IN (401, 403)
-                   AND next_attempt_at > ?3",
+                   AND next_attempt_at > ?3 AND not_before <= ?3",
                 args,
             )?;
         } else {
             self.exec(
                 "UPDATE items SET next_attempt_at = ?3
                  WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'pending'
-                   AND next_attempt_at > ?3",
+                   AND next_attempt_at > ?3 AND not_before <= ?3",
                 args,
             )?;
         }
@@ -255,7 +255,7 @@ impl Rows for Sqlite<'_> {
         Ok(self.one(
             "SELECT COUNT(*) FILTER (WHERE status = 'pending'),
                     COUNT(*) FILTER (WHERE status = 'failed'),
-                    MIN(created_at) FILTER (WHERE status = 'pending')
+                    MIN(MAX(created_at, not_before)) FILTER (WHERE status = 'pending')
              FROM items WHERE endpoint_id = ?1 AND base_url = ?2",
             params![scope.endpoint_id, scope.base_url],
             |r| {

@@ -2,6 +2,7 @@
 
 use super::Scope;
 use super::rows::{Malformed, Movable};
+use crate::core::outbox::hold::Hold;
 use crate::core::request::Endpoint;
 use rusqlite::{Connection, params};
 
@@ -23,7 +24,7 @@ pub(super) fn pending_page(
 ) -> rusqlite::Result<Vec<Result<Movable, Malformed>>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, endpoint_id, base_url, operation, endpoint, body, transaction_id, device_uuid,
-                customer_ip, ordering_key, created_at, attempts
+                customer_ip, ordering_key, created_at, attempts, not_before, hold_key, hold_cents
          FROM items WHERE status = 'pending' AND id > ?1 ORDER BY id LIMIT ?2",
     )?;
     let rows = stmt.query_map(params![after_id, limit as i64], |r| {
@@ -58,6 +59,14 @@ fn decode(r: &rusqlite::Row<'_>, id: i64) -> Result<Movable, String> {
             ordering_key: r.get(9)?,
             created_at: r.get::<_, i64>(10)?.max(0) as u64,
             attempts: r.get(11)?,
+            not_before: r.get::<_, i64>(12)?.max(0) as u64,
+            hold: match r.get::<_, Option<String>>(13)? {
+                Some(key) => Some(Hold {
+                    key,
+                    cents: r.get(14)?,
+                }),
+                None => None,
+            },
         })
     };
     read().map_err(|e| e.to_string())
@@ -66,8 +75,9 @@ fn decode(r: &rusqlite::Row<'_>, id: i64) -> Result<Movable, String> {
 pub(super) fn insert_moved(conn: &Connection, item: &Movable, now: u64) -> rusqlite::Result<()> {
     conn.prepare_cached(
         "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
-            device_uuid, customer_ip, ordering_key, attempts, created_at, next_attempt_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+            device_uuid, customer_ip, ordering_key, attempts, created_at, next_attempt_at, updated_at,
+            not_before, hold_key, hold_cents)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
     )?
     .execute(params![
         item.scope.endpoint_id,
@@ -81,7 +91,11 @@ pub(super) fn insert_moved(conn: &Connection, item: &Movable, now: u64) -> rusql
         item.ordering_key,
         item.attempts,
         item.created_at as i64,
-        now as i64
+        now.max(item.not_before) as i64,
+        now as i64,
+        item.not_before as i64,
+        item.hold.as_ref().map(|h| h.key.as_str()),
+        item.hold.as_ref().map_or(0, |h| h.cents)
     ])?;
     Ok(())
 }

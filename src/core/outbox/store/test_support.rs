@@ -67,6 +67,8 @@ pub(super) fn item<'a>(operation: &'a str, tx: &'a str, body: &'a [u8]) -> NewIt
         device_uuid: None,
         customer_ip: None,
         ordering_key: None,
+        hold: None,
+        delay_ms: 0,
     }
 }
 
