@@ -9,8 +9,10 @@
 //!   CORS-open, journaled as endpoint `tracker` / `tracker-sync` (`tracker.rs`);
 //! - `/__emulator/…`: the control API, the journal included (`control.rs`).
 //!
-//! Loyalty operations (cart calculation, orders with processing, offline orders, balances)
-//! are answered from a configurable programme (`loyalty/`).
+//! Loyalty operations (cart calculation, orders with processing, standard orders that spend
+//! points as `balance` discounts, offline orders, order updates and status changes that
+//! cancel, balances) are answered from a configurable programme (`loyalty/`), which keeps a
+//! ledger of the orders it saw for the tests (`/__emulator/loyalty/ledger`).
 
 mod connection;
 mod contract;
@@ -44,7 +46,8 @@ struct Args {
     secret_keys: Vec<String>,
     latency_ms: u64,
     port_file: Option<PathBuf>,
-    /// Processed transaction ids and loyalty balances, kept across restarts (see `State`).
+    /// Processed transaction ids, loyalty balances and the ledger, kept across restarts (see
+    /// `State`).
     state_file: Option<PathBuf>,
     /// Exit when stdin reaches EOF: a parent that dies without stopping us still takes us along.
     exit_with_stdin: bool,

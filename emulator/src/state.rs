@@ -60,7 +60,8 @@ pub struct State {
     epoch: u64,
     /// With `--state-file`, processed transactions outlive a restart, as they do at Mindbox:
     /// a client that retries across the restart gets `TransactionAlreadyProcessed`. The
-    /// loyalty programme and its balances are kept in the same file, as JSON lines.
+    /// loyalty programme, its balances and its ledger of orders are kept in the same file, as
+    /// JSON lines.
     transactions_file: Option<File>,
 }
 

@@ -116,6 +116,30 @@ final class EmulatorTest extends EmulatorTestCase
         self::assertEqualsWithDelta(100.0, $answer['body']['balances'][0]['available'], 0.001);
     }
 
+    public function testTheLedgerBooksAnOrderLinksItsIdAndCancelsIt(): void
+    {
+        $e = self::$emulator;
+        $e->loyalty(['balances' => ['websiteID:42' => 500.0], 'promoCodes' => [['code' => 'ONCE', 'amount' => 100, 'once' => true]]]);
+        $line = ['lineId' => '1', 'product' => ['ids' => ['website' => 'SKU-1']], 'quantity' => 1, 'basePricePerItem' => 1000];
+        $confirmed = $this->post($e->operationUrl('Website.CreateAuthorizedOrder'), json_encode([
+            'customer' => ['ids' => ['websiteID' => '42']],
+            'order' => ['ids' => ['websiteTempID' => 't-1'], 'totalPrice' => 800, 'lines' => [$line],
+                'coupons' => [['ids' => ['code' => 'ONCE']]], 'bonusPoints' => [['amount' => 100]]],
+        ]));
+        self::assertSame('Processed', $confirmed['body']['order']['processingStatus']);
+        $this->post($e->operationUrl('Website.UpdateOrder'), '{"order":{"ids":{"websiteTempID":"t-1","websiteID":"5"}}}');
+
+        $order = ['mindboxId' => 1, 'kind' => 'processed', 'status' => 'active', 'ids' => ['websiteID' => '5', 'websiteTempID' => 't-1'],
+            'customer' => 'websiteID:42', 'totalPrice' => 800.0, 'spentPoints' => 100.0, 'earnedPoints' => 0.0, 'promoCodes' => ['ONCE']];
+        self::assertSame(['orders' => [$order], 'balances' => ['websiteID:42' => 400.0]], $e->ledger());
+
+        $this->post($e->operationUrl('Website.UpdateOrder'), '{"orderLinesStatus":"Cancelled","order":{"ids":{"websiteID":"5"}}}');
+        $order['status'] = 'cancelled';
+        self::assertSame(['orders' => [$order], 'balances' => ['websiteID:42' => 500.0]], $e->ledger());
+        $e->reset();
+        self::assertSame(['orders' => [], 'balances' => []], $e->ledger());
+    }
+
     public function testTheConnectionCounter(): void
     {
         $e = self::$emulator;

@@ -6,6 +6,8 @@ namespace MindboxTests\Support;
 
 use RuntimeException;
 
+require_once __DIR__ . '/EmulatorArgs.php';
+
 /**
  * Drives a mindbox-emulator process from a test: starts it on a free loopback port, reads
  * and scripts it through its control API, and stops it.
@@ -57,18 +59,18 @@ final class Emulator
             throw new RuntimeException("mindbox-emulator not found at $binary: build it with "
                 . '`cargo build -p mindbox-emulator` or set MINDBOX_EMULATOR_BIN');
         }
-        $list = self::argList($args);
+        $list = EmulatorArgs::toList($args);
         foreach ($list as $arg) {
             if (preg_match('/^--(listen|port-file)(=|$)/', $arg) === 1) {
                 throw new RuntimeException("Emulator::start() chooses $arg itself");
             }
         }
-        $endpointId = self::optionValue($list, '--endpoint-id');
+        $endpointId = EmulatorArgs::value($list, '--endpoint-id');
         if ($endpointId === null) {
             $endpointId = self::DEFAULT_ENDPOINT_ID;
             array_push($list, '--endpoint-id', $endpointId);
         }
-        $secretKey = self::optionValue($list, '--secret-key');
+        $secretKey = EmulatorArgs::value($list, '--secret-key');
         if ($secretKey === null) {
             $secretKey = self::DEFAULT_SECRET_KEY;
             array_push($list, '--secret-key', $secretKey);
@@ -144,7 +146,7 @@ final class Emulator
         return $this->control('GET', '/stats');
     }
 
-    /** Forgets the journal, transactions, faults, scripts, loyalty programme and balances, and counters. */
+    /** Forgets the journal, transactions, faults, scripts, loyalty programme, balances and ledger, and counters. */
     public function reset(): void
     {
         $this->control('POST', '/reset');
@@ -166,13 +168,29 @@ final class Emulator
     }
 
     /**
-     * Sets the loyalty programme that carts, orders and balances follow (promotions, promoCodes, balances as
-     * ['websiteID:42' => 500.0], defaultBalance, maxPointsPercent, earnPercent); balances restart from it.
+     * Sets the loyalty programme that carts, orders and balances follow (promotions, promoCodes with 'once' => true
+     * for single-use codes, balances as ['websiteID:42' => 500.0], defaultBalance, maxPointsPercent, earnPercent,
+     * cancelStatuses: the orderLinesStatus values that cancel, default ['Cancelled']); balances restart from it,
+     * the ledger does not.
      * @param array<string, mixed> $config
      */
     public function loyalty(array $config): void
     {
         $this->control('POST', '/loyalty', $config);
+    }
+
+    /**
+     * Every order the loyalty programme booked since the last reset (processed, standard and offline), with what it
+     * did to its customer's balance, and every customer's balance now (those of the programme included). Money is
+     * in roubles; ids are strings; customer is null when the order moved no balance.
+     *
+     * @return array{orders: list<array{mindboxId: int, kind: 'processed'|'standard'|'offline',
+     *     status: 'active'|'cancelled', ids: array<string, string>, customer: ?string, totalPrice: float,
+     *     spentPoints: float, earnedPoints: float, promoCodes: list<string>}>, balances: array<string, float>}
+     */
+    public function ledger(): array
+    {
+        return $this->control('GET', '/loyalty/ledger');
     }
 
     /**
@@ -358,43 +376,5 @@ final class Emulator
             throw new RuntimeException("emulator $method $path answered a non-object: $response");
         }
         return $decoded;
-    }
-
-    /**
-     * @param array<int|string, scalar> $args
-     * @return list<string>
-     */
-    private static function argList(array $args): array
-    {
-        $list = [];
-        foreach ($args as $key => $value) {
-            if (!is_string($key)) {
-                $list[] = (string) $value;
-                continue;
-            }
-            // A map entry with a boolean value is a flag: present when true.
-            if ($value === false) {
-                continue;
-            }
-            $list[] = str_starts_with($key, '--') ? $key : '--' . $key;
-            if ($value !== true) {
-                $list[] = (string) $value;
-            }
-        }
-        return $list;
-    }
-
-    /** @param list<string> $args */
-    private static function optionValue(array $args, string $name): ?string
-    {
-        foreach ($args as $i => $arg) {
-            if ($arg === $name && isset($args[$i + 1])) {
-                return $args[$i + 1];
-            }
-            if (str_starts_with($arg, $name . '=')) {
-                return substr($arg, strlen($name) + 1);
-            }
-        }
-        return null;
     }
 }
