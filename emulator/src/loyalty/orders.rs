@@ -80,8 +80,8 @@ impl Loyalty {
         };
         let spent: Kopecks = discounts.iter().map(|(_, amount)| amount).sum();
         let balance = self.balance(customer.as_deref());
-        if spent > balance {
-            return Handled::done(validation_error(short_balance(&discounts, balance, spent)));
+        if let Some(short) = short_balance(&discounts, balance, spent) {
+            return Handled::done(validation_error(short));
         }
         let total = total_price(body);
         let order = Order {
@@ -143,8 +143,7 @@ impl Loyalty {
             );
         }
         if order != before {
-            self.persist(&Record::Order(order.clone()));
-            self.ledger.keep(order);
+            self.keep(order);
         }
         Handled::done(contract::success())
     }
@@ -155,6 +154,11 @@ impl Loyalty {
             order.customer.as_deref(),
             order.earned_points - order.spent_points,
         );
+        self.keep(order);
+    }
+
+    /// Writes the order as it is now to the ledger and the state file.
+    fn keep(&mut self, order: Order) {
         self.persist(&Record::Order(order.clone()));
         self.ledger.keep(order);
     }
@@ -208,22 +212,24 @@ fn balance_discounts(body: &Value) -> Result<Vec<(String, Kopecks)>, Invalid> {
     Ok(found)
 }
 
-/// The refusal of points the balance does not cover, at the first discount it cannot pay.
-fn short_balance(discounts: &[(String, Kopecks)], balance: Kopecks, spent: Kopecks) -> Invalid {
+/// The refusal of points the balance does not cover, at the first discount it cannot pay;
+/// `None` when it covers them all.
+fn short_balance(
+    discounts: &[(String, Kopecks)],
+    balance: Kopecks,
+    spent: Kopecks,
+) -> Option<Invalid> {
     let mut running = 0;
-    let location = discounts
-        .iter()
-        .find(|(_, amount)| {
-            running += amount;
-            running > balance
-        })
-        .map_or_else(|| "/order/lines".to_owned(), |(at, _)| at.clone());
-    Invalid {
+    let (at, _) = discounts.iter().find(|(_, amount)| {
+        running += amount;
+        running > balance
+    })?;
+    Some(Invalid {
         message: format!(
             "The customer's balance of {} points does not cover the {} points spent",
             format_money(balance),
             format_money(spent)
         ),
-        location,
-    }
+        location: at.clone(),
+    })
 }
