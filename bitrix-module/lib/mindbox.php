@@ -52,7 +52,8 @@ final class Mindbox
 
     /**
      * Replaces how clients are made, e.g. with a decorator or, in a shop's tests, a mock of MindboxClientInterface.
-     * Null restores the default (a MindboxClient of the extension).
+     * Null restores the default (a MindboxClient of the extension). $config holds the secret key: declare it
+     * `#[\SensitiveParameter] array $config` in the factory, so that traces do not show it.
      *
      * @param null|callable(array $config, Settings $settings): \MindboxClientInterface $factory
      */
@@ -89,7 +90,7 @@ final class Mindbox
         return defined('SITE_ID') && !(defined('ADMIN_SECTION') && ADMIN_SECTION === true) ? (string)SITE_ID : '';
     }
 
-    private static function create(Settings $settings, array $config): \MindboxClientInterface
+    private static function create(Settings $settings, #[\SensitiveParameter] array $config): \MindboxClientInterface
     {
         if (!$settings->isConfigured()) {
             throw new ConfigurationException(sprintf(

@@ -67,6 +67,25 @@ final class Settings
         return $this->siteId;
     }
 
+    /**
+     * What var_dump() and print_r() show, of this object and of every trace that has it as an argument (it is passed
+     * almost everywhere): the options read so far, without the key or the password of a MySQL outbox.
+     */
+    public function __debugInfo(): array
+    {
+        $shown = $this->cache;
+        if (isset($shown['secret_key'])) {
+            $shown['secret_key'] = '***';
+        }
+        $outbox = $shown['outbox_path'] ?? '';
+        if (stripos($outbox, 'mysql://') === 0 && str_contains($outbox, '@')) {
+            // Up to the last '@', as the extension reads it: an unencoded '@' may be part of the password.
+            $rest = substr($outbox, strlen('mysql://'));
+            $shown['outbox_path'] = 'mysql://' . substr($rest, 0, strcspn($rest, ':@/')) . ':***@' . substr($rest, strrpos($rest, '@') + 1);
+        }
+        return ['siteId' => $this->siteId, 'options' => $shown];
+    }
+
     public function get(string $name): string
     {
         // "" as the default makes the core fall back to default_option.php.

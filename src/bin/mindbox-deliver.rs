@@ -13,12 +13,8 @@
 //! secret keys: keep it readable by the daemon's user only. SIGTERM, SIGINT or SIGHUP stops it,
 //! giving the requests in hand a few seconds.
 //!
-//! `--move-outbox` moves the pending items of one outbox into another, when a shop switches: FROM
-//! is a node's outbox file, TO a `mysql://` address (or another file), as the `outbox` setting
-//! takes them. Items keep their transactionId, ordering key and order; parked items stay in FROM.
-//! It refuses while a process delivers from FROM (stop the daemon, or PHP-FPM, first) unless
-//! `--force` is given. Run it as the PHP user: the file is that user's alone. TO given as `-` is
-//! read from standard input, keeping a password out of the process list.
+//! `--move-outbox` moves the pending items of one outbox into another, when a shop switches: see
+//! `HELP`.
 
 // The daemon is built from the core's sources; the parts only the extension uses are unused here.
 #[allow(dead_code, unused_imports)]
@@ -30,6 +26,7 @@ use core::config::{Config, Synchronous};
 use core::outbox::Location;
 use core::outbox::store::{Role, Store};
 use serde_json::Value;
+use std::io::BufRead;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -43,9 +40,35 @@ fn main() -> ExitCode {
     }
 }
 
-const USAGE: &str = "usage: mindbox-deliver --config FILE [--check] | mindbox-deliver --move-outbox FROM TO [--force]";
+const USAGE: &str = "usage: mindbox-deliver --config FILE [--check] | mindbox-deliver --move-outbox FROM TO [--force] | mindbox-deliver --help";
+
+const HELP: &str = "\
+mindbox-deliver --config FILE [--check]
+    Delivers the outboxes of every client in FILE, a JSON list of MindboxClient configurations
+    (or {\"clients\": [...]}), until SIGTERM, SIGINT or SIGHUP. FILE holds the secret keys: keep
+    it readable by this program's user only. --check only reads and checks FILE.
+
+mindbox-deliver --move-outbox FROM TO [--force]
+    Moves the pending items of the outbox FROM (a node's file) into TO (a mysql:// address, or
+    another file), for a shop that switches. Items keep their transactionId, ordering key and
+    order; parked items stay in FROM. Refused while a process delivers from FROM (stop the
+    daemon, or PHP-FPM) unless --force. Run it as the PHP user: the file is that user's alone.
+
+    FROM and TO are each an outbox setting as php.ini takes it, or:
+      -       read it from a line of standard input (FROM's line first when both are -);
+      @PATH   read it from the file PATH (one line; keep the file private).
+    Either keeps a password of a mysql:// address out of the process list, which every local
+    user can read (/proc/*/cmdline). Write ./- or ./@name for a file really named so.
+
+    mindbox-deliver --move-outbox /var/lib/mindbox/outbox.sqlite -    (then paste TO, Enter)
+    mindbox-deliver --move-outbox @/root/old-outbox.url @/root/new-outbox.url
+";
 
 fn run(args: Vec<String>) -> Result<(), String> {
+    if args.first().is_some_and(|a| a == "--help" || a == "-h") {
+        print!("{HELP}");
+        return Ok(());
+    }
     if args.first().is_some_and(|a| a == "--move-outbox") {
         return move_outbox(&args[1..]);
     }
@@ -113,17 +136,9 @@ fn move_outbox(args: &[String]) -> Result<(), String> {
     let [from, to] = places[..] else {
         return Err(USAGE.to_string());
     };
-    let from = Location::parse(from).map_err(|e| format!("FROM: {e}"))?;
-    let to = if to == "-" {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .map_err(|e| format!("TO cannot be read from standard input: {e}"))?;
-        line.trim().to_string()
-    } else {
-        to.clone()
-    };
-    let to = Location::parse(&to).map_err(|e| format!("TO: {e}"))?;
+    let mut stdin = std::io::stdin().lock();
+    let from = address(from, "FROM", &mut stdin)?;
+    let to = address(to, "TO", &mut stdin)?;
     // Opening a missing file would make an empty outbox and move nothing: a typo would pass.
     if let Some(path) = from.file()
         && !path.exists()
@@ -153,6 +168,33 @@ fn move_outbox(args: &[String]) -> Result<(), String> {
         );
     }
     Ok(())
+}
+
+/// An outbox address as given on the command line, or read from standard input (`-`) or a file
+/// (`@PATH`). What was read is never repeated in an error: it may hold a password.
+fn address(arg: &str, what: &str, stdin: &mut impl BufRead) -> Result<Location, String> {
+    let text = if arg == "-" {
+        let mut line = String::new();
+        match stdin.read_line(&mut line) {
+            Ok(0) => return Err(format!("{what}: standard input ended before its address")),
+            Ok(_) => line,
+            Err(e) => return Err(format!("{what} cannot be read from standard input: {e}")),
+        }
+    } else if let Some(path) = arg.strip_prefix('@') {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{what} cannot be read from {path}: {e}"))?;
+        if text.trim().contains('\n') {
+            return Err(format!("{what}: {path} must hold one address on one line"));
+        }
+        text
+    } else {
+        arg.to_string()
+    };
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    Location::parse(text).map_err(|e| format!("{what}: {e}"))
 }
 
 /// Every configuration checked as the extension checks it; each must name its outbox.

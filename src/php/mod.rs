@@ -3,6 +3,7 @@
 mod client;
 mod convert;
 mod exceptions;
+mod info;
 mod sensitive;
 
 use ext_php_rs::flags::IniEntryPermission;
@@ -10,8 +11,11 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
 use std::time::Duration;
 
+/// Both are the server administrator's (php.ini, an FPM pool's `php_admin_value`), not a site's
+/// (`.user.ini`, `ini_set()`): on a shared host one site must not point the server-wide outbox,
+/// with the password it may hold, at another's, nor change who delivers.
 static INI: IniEntryDefs<3> = IniEntryDefs::new([
-    IniEntryDef::new(c"mindbox.outbox", c"", IniEntryPermission::All),
+    IniEntryDef::new(c"mindbox.outbox", c"", IniEntryPermission::System),
     // Who delivers: "inline" (threads of the processes that send) or "external" (the daemon).
     IniEntryDef::new(c"mindbox.delivery", c"inline", IniEntryPermission::System),
     IniEntryDef::end(),
@@ -67,6 +71,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
         .name("mindbox")
         .shutdown_function(shutdown)
+        .info_function(info::info)
         .interface::<client::PhpInterfaceMindboxClientInterface>()
         .class::<client::MindboxClient>()
 }

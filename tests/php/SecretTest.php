@@ -75,4 +75,45 @@ final class SecretTest extends EmulatorTestCase
         $parameter = (new \ReflectionMethod(MindboxClient::class, '__construct'))->getParameters()[0];
         self::assertSame(['SensitiveParameter'], array_map(static fn ($a) => $a->getName(), $parameter->getAttributes()));
     }
+
+    /**
+     * A MySQL outbox's password in php.ini is a secret like the key: phpinfo() (and php -i, php --ri) shows the
+     * address with the password masked, never the raw entry PHP would print by default.
+     */
+    public function testPhpinfoShowsTheOutboxAddressWithoutItsPassword(): void
+    {
+        $address = 'mysql://shop:' . self::SECRET . '@127.0.0.1:3306/shop?tls=required';
+        $info = self::php(['-d', "mindbox.outbox=\"$address\"", '-r', 'phpinfo(INFO_MODULES);']);
+        self::assertStringNotContainsString(self::SECRET, $info);
+        self::assertStringContainsString(
+            'mindbox.outbox => mysql://shop:***@127.0.0.1:3306/shop?tls=required => mysql://shop:***@127.0.0.1:3306/shop?tls=required',
+            $info
+        );
+        self::assertStringContainsString('mindbox.delivery => inline => inline', $info);
+        // A malformed address may show a piece of the password where a host would be: not shown at all.
+        $malformed = self::php(['-d', 'mindbox.outbox=mysql://shop:' . self::SECRET . '/x@h/db', '--ri', 'mindbox']);
+        self::assertStringNotContainsString(self::SECRET, $malformed);
+        self::assertStringContainsString('not a valid address', $malformed);
+    }
+
+    /** The delivery settings are the server administrator's: no .user.ini (PHP_INI_PERDIR) nor ini_set() reaches them. */
+    public function testTheDeliverySettingsCannotBeChangedByASite(): void
+    {
+        foreach (['mindbox.outbox', 'mindbox.delivery'] as $name) {
+            self::assertSame(INI_SYSTEM, ini_get_all('mindbox')[$name]['access'], $name);
+            $before = ini_get($name);
+            self::assertFalse(@ini_set($name, '/tmp/elsewhere.sqlite'), $name);
+            self::assertSame($before, ini_get($name), $name);
+        }
+    }
+
+    /** @param list<string> $args */
+    private static function php(array $args): string
+    {
+        $command = array_merge([PHP_BINARY, '-n', '-d', 'extension=' . self::extensionPath()], $args);
+        $process = proc_open($command, [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+        $out = (string) stream_get_contents($pipes[1]) . (string) stream_get_contents($pipes[2]);
+        self::assertSame(0, proc_close($process), $out);
+        return $out;
+    }
 }

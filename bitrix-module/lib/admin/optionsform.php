@@ -114,7 +114,7 @@ final class OptionsForm
      *
      * @return list<string> error messages, one per refused field
      */
-    public function save(array $post): array
+    public function save(#[\SensitiveParameter] array $post): array
     {
         $errors = [];
         foreach (self::FIELDS as $name => [$type]) {
@@ -137,7 +137,7 @@ final class OptionsForm
      * The value to store, or null to leave the option alone: a field missing from the post, or an empty secret
      * ("keep the current key"). The page posts every checkbox field, with a hidden empty value, even unchecked.
      */
-    private function posted(string $type, mixed $raw): ?string
+    private function posted(string $type, #[\SensitiveParameter] mixed $raw): ?string
     {
         if ($raw === null) {
             return null;
@@ -153,7 +153,7 @@ final class OptionsForm
         };
     }
 
-    private static function validate(string $name, string $type, string $value): ?string
+    private static function validate(string $name, string $type, #[\SensitiveParameter] string $value): ?string
     {
         return match (true) {
             $type === 'json' && !is_array(json_decode($value === '' ? '{}' : $value, true)) => Loc::getMessage('RUSTBOX_MINDBOX_OPT_BAD_JSON'),
@@ -164,7 +164,7 @@ final class OptionsForm
         };
     }
 
-    private function store(string $name, string $value): void
+    private function store(string $name, #[\SensitiveParameter] string $value): void
     {
         if ($this->siteId === '') {
             Option::set(Mindbox::MODULE_ID, $name, $value);

@@ -21,6 +21,16 @@ impl Location {
         }
     }
 
+    /// A setting as phpinfo() shows it: a file's path as it is, a MySQL address as written with
+    /// its password masked (a malformed one not at all).
+    pub fn masked(setting: &str) -> String {
+        if mysql::is_mysql(setting) {
+            mysql::Location::masked(setting)
+        } else {
+            setting.to_string()
+        }
+    }
+
     /// As messages show it: the file's path, or the server and database without the password.
     pub fn display(&self) -> String {
         match self {

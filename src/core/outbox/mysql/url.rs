@@ -61,23 +61,13 @@ impl Location {
                 "a MySQL outbox is written {SCHEME}user:password@host:port/database"
             ));
         }
-        let rest = &url[SCHEME.len()..];
-        if rest.contains('#') {
-            return Err(format!("has a '#': {ENCODE_HINT}"));
-        }
-        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
-        let (authority, rest) = rest.split_at(authority_end);
-        let (path, query) = match rest.split_once('?') {
-            Some((path, query)) => (path, Some(query)),
-            None => (rest, None),
-        };
-        let (userinfo, hostport) = authority.rsplit_once('@').ok_or_else(|| {
-            format!("names no user ({SCHEME}user:password@host/database); {ENCODE_HINT}")
-        })?;
-        let (user, password) = match userinfo.split_once(':') {
-            Some((user, password)) => (user, Some(password)),
-            None => (userinfo, None),
-        };
+        let Parts {
+            user,
+            password,
+            hostport,
+            path,
+            query,
+        } = Parts::split(url)?;
         let user = decode(user, "the user")?;
         if user.is_empty() {
             return Err(format!("names no user; {ENCODE_HINT}"));
@@ -129,6 +119,25 @@ impl Location {
         })
     }
 
+    /// A valid address as it was written, its password replaced by `***`, for phpinfo(). An
+    /// address that is not valid is not shown at all: see the module's comment.
+    pub fn masked(url: &str) -> String {
+        let parts = Location::parse(url).and_then(|_| Parts::split(url));
+        let Ok(p) = parts else {
+            return format!("{SCHEME}… (not a valid address, so not shown)");
+        };
+        let password = if p.password.is_some_and(|p| !p.is_empty()) {
+            ":***"
+        } else {
+            ""
+        };
+        let query = p.query.map(|q| format!("?{q}")).unwrap_or_default();
+        format!(
+            "{SCHEME}{}{password}@{}{}{query}",
+            p.user, p.hostport, p.path
+        )
+    }
+
     /// The address without the password, for messages.
     pub fn display(&self) -> String {
         let mut shown = match &self.server {
@@ -151,6 +160,45 @@ impl Location {
             shown.push_str(&self.prefix);
         }
         shown
+    }
+}
+
+/// An address cut into its parts as written (still percent-encoded): `parse` reads them, and
+/// `masked` shows them, so both see the password in the same place.
+struct Parts<'a> {
+    user: &'a str,
+    password: Option<&'a str>,
+    hostport: &'a str,
+    path: &'a str,
+    query: Option<&'a str>,
+}
+
+impl Parts<'_> {
+    fn split(url: &str) -> Result<Parts<'_>, String> {
+        let rest = &url[SCHEME.len()..];
+        if rest.contains('#') {
+            return Err(format!("has a '#': {ENCODE_HINT}"));
+        }
+        let authority_end = rest.find(['/', '?']).unwrap_or(rest.len());
+        let (authority, rest) = rest.split_at(authority_end);
+        let (path, query) = match rest.split_once('?') {
+            Some((path, query)) => (path, Some(query)),
+            None => (rest, None),
+        };
+        let (userinfo, hostport) = authority.rsplit_once('@').ok_or_else(|| {
+            format!("names no user ({SCHEME}user:password@host/database); {ENCODE_HINT}")
+        })?;
+        let (user, password) = match userinfo.split_once(':') {
+            Some((user, password)) => (user, Some(password)),
+            None => (userinfo, None),
+        };
+        Ok(Parts {
+            user,
+            password,
+            hostport,
+            path,
+            query,
+        })
     }
 }
 

@@ -160,3 +160,27 @@ fn bad_input_says_what_is_wrong() {
     }
     assert!(is_mysql("MYSQL://u@h/db") && !is_mysql("/tmp/mysql://x") && !is_mysql("my"));
 }
+
+#[test]
+fn masked_shows_the_address_as_written_with_the_password_hidden() {
+    let masked = |url: &str| crate::core::outbox::Location::masked(url);
+    assert_eq!(
+        masked("MySQL://shop:s%40cret@db.example:3307/bitrix?prefix=mb_&tls=required"),
+        "mysql://shop:***@db.example:3307/bitrix?prefix=mb_&tls=required"
+    );
+    assert_eq!(
+        masked("mysql://shop:pw@localhost/shop?socket=/run/mysqld/mysqld.sock"),
+        "mysql://shop:***@localhost/shop?socket=/run/mysqld/mysqld.sock"
+    );
+    assert_eq!(masked("mysql://shop:@h/db"), "mysql://shop@h/db");
+    assert_eq!(masked("mysql://shop@h/db"), "mysql://shop@h/db");
+    // An unencoded '/' ends the authority early: what looks like a host is the password's tail.
+    let malformed = masked("mysql://shop:hunter/2@db.example/shop");
+    assert!(!malformed.contains("hunter") && !malformed.contains("2@db"));
+    assert!(malformed.contains("not a valid address"), "{malformed}");
+    assert_eq!(
+        masked("/var/lib/mindbox/outbox.sqlite"),
+        "/var/lib/mindbox/outbox.sqlite"
+    );
+    assert_eq!(masked(""), "");
+}
