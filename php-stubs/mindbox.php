@@ -76,10 +76,21 @@ interface MindboxClientInterface
      *
      * @param string $operation Operation system name, e.g. `Website.SetCart`.
      * @param array<string, mixed> $body Mindbox-shaped request body, normalised as for call().
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options `transactionId` (your own GUID), `endpoint`, `orderingKey`, and
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options `transactionId` (your own GUID), `endpoint`, `orderingKey`, and
      *     `deviceUUID` / `customerIp` captured now for the later delivery.
+     *
+     *     `hold` makes the item hold `amount` points (money: rounded to kopecks, 0 to 10^12) under
+     *     `key` (1 to 256 characters, e.g. a customer and site) until Mindbox has answered it:
+     *     while it is pending, delayed, waiting for a retry or being sent; no longer once it is
+     *     delivered (TransactionAlreadyProcessed included) or parked as failed, and again when a
+     *     parked item is retried. {@see heldPoints()} sums them.
+     *
+     *     `delay` (seconds, 0 to 86400) keeps the item from being sent before then; items after it
+     *     with the same ordering key wait for it. It counts as pending, {@see flush()} does not wait
+     *     for it, and {@see withdraw()} takes it back before it goes.
      * @return string The transactionId (a GUID v4 unless you gave one).
-     * @throws MindboxInvalidArgumentException The operation, body or options cannot be sent.
+     * @throws MindboxInvalidArgumentException The operation, body or options cannot be sent,
+     *     e.g. `options.hold.amount` negative or `options.delay` over a day.
      * @throws MindboxOutboxException The outbox cannot be opened or written: the event was NOT accepted.
      */
     public function send(string $operation, array $body, ?array $options = null): string;
@@ -88,7 +99,7 @@ interface MindboxClientInterface
      * A new order (Bitrix `OnSaleOrderSaved` with `IS_NEW`). {@see send()} with the configured operation (default `Website.CreateOrder`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -99,7 +110,7 @@ interface MindboxClientInterface
      * A change of an order: status, lines, prices. {@see send()} with the configured operation (default `Website.UpdateOrder`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -110,7 +121,7 @@ interface MindboxClientInterface
      * A new customer (`OnAfterUserRegister` / `OnAfterUserAdd`). {@see send()} with the configured operation (default `Website.Register`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -121,7 +132,7 @@ interface MindboxClientInterface
      * A profile change (`OnAfterUserUpdate`). {@see send()} with the configured operation (default `Website.UpdateProfile`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -132,7 +143,7 @@ interface MindboxClientInterface
      * The whole cart, replacing the one Mindbox holds. {@see send()} with the configured operation (default `Website.SetCart`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -143,7 +154,7 @@ interface MindboxClientInterface
      * An e-mail subscription. {@see send()} with the configured operation (default `Website.SubscribeEmail`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -153,7 +164,7 @@ interface MindboxClientInterface
     /**
      * Delivers what this process can deliver now, for a Bitrix agent or a cron job, for at most
      * `$seconds`, and returns as soon as it can do nothing more: the outbox is empty or what is left
-     * waits for its retry (`reason` "idle"), another process delivers for this endpoint
+     * waits for its retry or its delay (`reason` "idle"), another process delivers for this endpoint
      * ("otherProcess"), Mindbox is failing and delivery holds off ("backoff"), or the time ran out
      * ("deadline"). It uses the process's own delivery threads (at most `concurrency` of them).
      *
@@ -169,7 +180,9 @@ interface MindboxClientInterface
      * The outbox of this client's endpoint.
      *
      * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null}
-     *     `oldestPendingAge` in seconds, null when nothing is pending; `deliverer` the process that
+     *     `pending` counts delayed items too; `oldestPendingAge` in seconds since the longest-waiting
+     *     pending item could first be sent (a delayed one from the end of its delay; 0 while it is
+     *     not due), null when nothing is pending; `deliverer` the process that
      *     holds the endpoint's delivery lease now, as "host:pid", or null.
      * @throws MindboxOutboxException
      */
@@ -197,6 +210,32 @@ interface MindboxClientInterface
      * @throws MindboxOutboxException
      */
     public function retryFailed(?array $ids = null): int;
+
+    /**
+     * The points held under `$key` by this endpoint's items that Mindbox has not answered yet
+     * (sent with the `hold` option of {@see send()}), in every process and on every node that uses
+     * this outbox: pending, delayed, waiting for a retry or being sent; not delivered, not
+     * parked. One indexed query; the same endpoint scope as {@see outboxStats()}.
+     *
+     * @param string $key 1 to 256 characters, as given to `hold`.
+     * @return float Points, to the kopeck; 0.0 when nothing is held.
+     * @throws MindboxInvalidArgumentException An empty or longer key (path `key`).
+     * @throws MindboxOutboxException
+     */
+    public function heldPoints(string $key): float;
+
+    /**
+     * Takes an item of this endpoint out of the outbox before Mindbox has it: one that is pending,
+     * delayed, waiting for a retry or parked. An item being sent at this moment stays, and so does
+     * everything Mindbox has answered.
+     *
+     * @param string $transactionId As {@see send()} returned it.
+     * @return bool True if an item was removed; false when there is none (delivered, withdrawn
+     *     already, unknown) or it is being sent now.
+     * @throws MindboxInvalidArgumentException Not a GUID (path `transactionId`).
+     * @throws MindboxOutboxException
+     */
+    public function withdraw(string $transactionId): bool;
 }
 
 /**
@@ -283,10 +322,21 @@ final class MindboxClient implements MindboxClientInterface
      *
      * @param string $operation Operation system name, e.g. `Website.SetCart`.
      * @param array<string, mixed> $body Mindbox-shaped request body, normalised as for call().
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options `transactionId` (your own GUID), `endpoint`, `orderingKey`, and
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options `transactionId` (your own GUID), `endpoint`, `orderingKey`, and
      *     `deviceUUID` / `customerIp` captured now for the later delivery.
+     *
+     *     `hold` makes the item hold `amount` points (money: rounded to kopecks, 0 to 10^12) under
+     *     `key` (1 to 256 characters, e.g. a customer and site) until Mindbox has answered it:
+     *     while it is pending, delayed, waiting for a retry or being sent; no longer once it is
+     *     delivered (TransactionAlreadyProcessed included) or parked as failed, and again when a
+     *     parked item is retried. {@see heldPoints()} sums them.
+     *
+     *     `delay` (seconds, 0 to 86400) keeps the item from being sent before then; items after it
+     *     with the same ordering key wait for it. It counts as pending, {@see flush()} does not wait
+     *     for it, and {@see withdraw()} takes it back before it goes.
      * @return string The transactionId (a GUID v4 unless you gave one).
-     * @throws MindboxInvalidArgumentException The operation, body or options cannot be sent.
+     * @throws MindboxInvalidArgumentException The operation, body or options cannot be sent,
+     *     e.g. `options.hold.amount` negative or `options.delay` over a day.
      * @throws MindboxOutboxException The outbox cannot be opened or written: the event was NOT accepted.
      */
     public function send(string $operation, array $body, ?array $options = null): string {}
@@ -295,7 +345,7 @@ final class MindboxClient implements MindboxClientInterface
      * A new order (Bitrix `OnSaleOrderSaved` with `IS_NEW`). {@see send()} with the configured operation (default `Website.CreateOrder`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -306,7 +356,7 @@ final class MindboxClient implements MindboxClientInterface
      * A change of an order: status, lines, prices. {@see send()} with the configured operation (default `Website.UpdateOrder`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -317,7 +367,7 @@ final class MindboxClient implements MindboxClientInterface
      * A new customer (`OnAfterUserRegister` / `OnAfterUserAdd`). {@see send()} with the configured operation (default `Website.Register`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -328,7 +378,7 @@ final class MindboxClient implements MindboxClientInterface
      * A profile change (`OnAfterUserUpdate`). {@see send()} with the configured operation (default `Website.UpdateProfile`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -339,7 +389,7 @@ final class MindboxClient implements MindboxClientInterface
      * The whole cart, replacing the one Mindbox holds. {@see send()} with the configured operation (default `Website.SetCart`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -350,7 +400,7 @@ final class MindboxClient implements MindboxClientInterface
      * An e-mail subscription. {@see send()} with the configured operation (default `Website.SubscribeEmail`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -360,7 +410,7 @@ final class MindboxClient implements MindboxClientInterface
     /**
      * Delivers what this process can deliver now, for a Bitrix agent or a cron job, for at most
      * `$seconds`, and returns as soon as it can do nothing more: the outbox is empty or what is left
-     * waits for its retry (`reason` "idle"), another process delivers for this endpoint
+     * waits for its retry or its delay (`reason` "idle"), another process delivers for this endpoint
      * ("otherProcess"), Mindbox is failing and delivery holds off ("backoff"), or the time ran out
      * ("deadline"). It uses the process's own delivery threads (at most `concurrency` of them).
      *
@@ -376,7 +426,9 @@ final class MindboxClient implements MindboxClientInterface
      * The outbox of this client's endpoint.
      *
      * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null}
-     *     `oldestPendingAge` in seconds, null when nothing is pending; `deliverer` the process that
+     *     `pending` counts delayed items too; `oldestPendingAge` in seconds since the longest-waiting
+     *     pending item could first be sent (a delayed one from the end of its delay; 0 while it is
+     *     not due), null when nothing is pending; `deliverer` the process that
      *     holds the endpoint's delivery lease now, as "host:pid", or null.
      * @throws MindboxOutboxException
      */
@@ -404,6 +456,32 @@ final class MindboxClient implements MindboxClientInterface
      * @throws MindboxOutboxException
      */
     public function retryFailed(?array $ids = null): int {}
+
+    /**
+     * The points held under `$key` by this endpoint's items that Mindbox has not answered yet
+     * (sent with the `hold` option of {@see send()}), in every process and on every node that uses
+     * this outbox: pending, delayed, waiting for a retry or being sent; not delivered, not
+     * parked. One indexed query; the same endpoint scope as {@see outboxStats()}.
+     *
+     * @param string $key 1 to 256 characters, as given to `hold`.
+     * @return float Points, to the kopeck; 0.0 when nothing is held.
+     * @throws MindboxInvalidArgumentException An empty or longer key (path `key`).
+     * @throws MindboxOutboxException
+     */
+    public function heldPoints(string $key): float {}
+
+    /**
+     * Takes an item of this endpoint out of the outbox before Mindbox has it: one that is pending,
+     * delayed, waiting for a retry or parked. An item being sent at this moment stays, and so does
+     * everything Mindbox has answered.
+     *
+     * @param string $transactionId As {@see send()} returned it.
+     * @return bool True if an item was removed; false when there is none (delivered, withdrawn
+     *     already, unknown) or it is being sent now.
+     * @throws MindboxInvalidArgumentException Not a GUID (path `transactionId`).
+     * @throws MindboxOutboxException
+     */
+    public function withdraw(string $transactionId): bool {}
 }
 
 /**

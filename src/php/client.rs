@@ -97,6 +97,10 @@ pub trait MindboxClientInterface {
     fn failed_items(&self, limit: i64, afterId: i64) -> PhpResult<ZBox<ZendHashTable>>;
 
     fn retry_failed(&self, ids: Option<&ZendHashTable>) -> PhpResult<i64>;
+
+    fn held_points(&self, key: String) -> PhpResult<f64>;
+
+    fn withdraw(&self, transactionId: String) -> PhpResult<bool>;
 }
 
 /// `$client->__construct([...])` again would swap the settings of a client that may have sends
@@ -316,6 +320,14 @@ impl MindboxClient {
             .retry_failed(ids.as_deref())
             .map(|n| n as i64)
             .map_err(to_php)
+    }
+
+    pub fn held_points(&self, key: String) -> PhpResult<f64> {
+        self.client.held_points(&key).map_err(to_php)
+    }
+
+    pub fn withdraw(&self, transactionId: String) -> PhpResult<bool> {
+        self.client.withdraw(&transactionId).map_err(to_php)
     }
 }
 

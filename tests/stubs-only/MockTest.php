@@ -31,6 +31,17 @@ final class MockTest extends TestCase
         $this->expectException(MindboxProtocolException::class);
         $client->call('Website.Ping', []);
     }
+
+    public function testHeldPointsAndWithdrawalCanBeMocked(): void
+    {
+        $client = $this->createMock(MindboxClientInterface::class);
+        $client->method('getCustomerBalance')->willReturn(500.0);
+        $client->expects(self::once())->method('heldPoints')->with('customer:42')->willReturn(150.0);
+        $client->expects(self::once())->method('withdraw')->willReturn(true);
+
+        self::assertSame(350.0, (new LoyaltyWidget($client))->spendable('42'));
+        self::assertTrue($client->withdraw('0f8fad5b-d9cb-469f-a165-70867728950e'));
+    }
 }
 
 /** Stands for a shop's own class that depends on the client. */
@@ -43,5 +54,11 @@ final class LoyaltyWidget
     public function points(string $userId): float
     {
         return $this->client->getCustomerBalance(['ids' => ['websiteID' => $userId]], 'Main');
+    }
+
+    /** The balance less what orders not yet delivered to Mindbox will spend. */
+    public function spendable(string $userId): float
+    {
+        return $this->points($userId) - $this->client->heldPoints('customer:' . $userId);
     }
 }
