@@ -46,5 +46,5 @@ php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" --bootstrap tests/
 step "PHPUnit: the extension against the emulator"
 php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml
 
-step "PHPUnit: the outbox suite again, on the MySQL backend (MariaDB)"
-MINDBOX_TEST_OUTBOX=mysql php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml --filter OutboxTest
+step "PHPUnit: the outbox suites again (OutboxTest, HoldTest), on the MySQL backend (MariaDB)"
+MINDBOX_TEST_OUTBOX=mysql php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml --filter 'OutboxTest|HoldTest'
