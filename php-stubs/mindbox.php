@@ -165,8 +165,9 @@ interface MindboxClientInterface
      * Delivers what this process can deliver now, for a Bitrix agent or a cron job, for at most
      * `$seconds`, and returns as soon as it can do nothing more: the outbox is empty or what is left
      * waits for its retry or its delay (`reason` "idle"), another process delivers for this endpoint
-     * ("otherProcess"), Mindbox is failing and delivery holds off ("backoff"), or the time ran out
-     * ("deadline"). It uses the process's own delivery threads (at most `concurrency` of them).
+     * ("otherProcess"), Mindbox is failing and delivery holds off ("backoff"), Mindbox refuses the
+     * key and delivery waits for its next probe ("credentials"; see outboxStats()), or the time ran
+     * out ("deadline"). It uses the process's own delivery threads (at most `concurrency` of them).
      *
      * @return array{sent: int, retrying: int, failed: int, pending: int, reason: string} What this
      *     process delivered, rescheduled and parked meanwhile, how many items are still pending,
@@ -179,11 +180,15 @@ interface MindboxClientInterface
     /**
      * The outbox of this client's endpoint.
      *
-     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null}
+     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null, credentialsRefused: bool, credentialsProbeAt: int|null}
      *     `pending` counts delayed items too; `oldestPendingAge` in seconds since the longest-waiting
      *     pending item could first be sent (a delayed one from the end of its delay; 0 while it is
      *     not due), null when nothing is pending; `deliverer` the process that
-     *     holds the endpoint's delivery lease now, as "host:pid", or null.
+     *     holds the endpoint's delivery lease now, as "host:pid", or null; `credentialsRefused`
+     *     whether Mindbox refused this client's key (401, 403), and then `credentialsProbeAt` the
+     *     Unix time when it is next tried with one request (a minute after the refusal, longer
+     *     after each refused probe, up to 5 minutes; a time past: with the next delivery), else null.
+     *     Any answer of Mindbox that takes the key, a call()'s included, ends the refusal.
      * @throws MindboxOutboxException
      */
     public function outboxStats(): array;
@@ -411,8 +416,9 @@ final class MindboxClient implements MindboxClientInterface
      * Delivers what this process can deliver now, for a Bitrix agent or a cron job, for at most
      * `$seconds`, and returns as soon as it can do nothing more: the outbox is empty or what is left
      * waits for its retry or its delay (`reason` "idle"), another process delivers for this endpoint
-     * ("otherProcess"), Mindbox is failing and delivery holds off ("backoff"), or the time ran out
-     * ("deadline"). It uses the process's own delivery threads (at most `concurrency` of them).
+     * ("otherProcess"), Mindbox is failing and delivery holds off ("backoff"), Mindbox refuses the
+     * key and delivery waits for its next probe ("credentials"; see outboxStats()), or the time ran
+     * out ("deadline"). It uses the process's own delivery threads (at most `concurrency` of them).
      *
      * @return array{sent: int, retrying: int, failed: int, pending: int, reason: string} What this
      *     process delivered, rescheduled and parked meanwhile, how many items are still pending,
@@ -425,11 +431,15 @@ final class MindboxClient implements MindboxClientInterface
     /**
      * The outbox of this client's endpoint.
      *
-     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null}
+     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null, credentialsRefused: bool, credentialsProbeAt: int|null}
      *     `pending` counts delayed items too; `oldestPendingAge` in seconds since the longest-waiting
      *     pending item could first be sent (a delayed one from the end of its delay; 0 while it is
      *     not due), null when nothing is pending; `deliverer` the process that
-     *     holds the endpoint's delivery lease now, as "host:pid", or null.
+     *     holds the endpoint's delivery lease now, as "host:pid", or null; `credentialsRefused`
+     *     whether Mindbox refused this client's key (401, 403), and then `credentialsProbeAt` the
+     *     Unix time when it is next tried with one request (a minute after the refusal, longer
+     *     after each refused probe, up to 5 minutes; a time past: with the next delivery), else null.
+     *     Any answer of Mindbox that takes the key, a call()'s included, ends the refusal.
      * @throws MindboxOutboxException
      */
     public function outboxStats(): array {}

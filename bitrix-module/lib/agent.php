@@ -49,7 +49,7 @@ final class Agent
             throw $e;
         }
         Notices::outboxUsable($siteId);
-        Notices::credentials($siteId, !empty($stats['credentialsRefused']));
+        Notices::credentials($siteId, $stats);
     }
 
     /** A visitor's hit, not cron: a web request, or on the command line one with a client address. */

@@ -45,17 +45,27 @@ final class Notices
     }
 
     /**
-     * Mindbox answers 401/403 to the site's secret key: events wait in the outbox, and are sent once a key Mindbox
-     * takes is set. Shown while that lasts.
+     * Mindbox answers 401/403 to the site's secret key: events wait in the outbox, the key is tried again with one
+     * request now and then, and they are sent once Mindbox takes it or a key it takes is set. Shown while that lasts,
+     * with the time of the next try.
+     *
+     * @param array{credentialsRefused?: bool, credentialsProbeAt?: int|null} $stats the client's outboxStats()
      */
-    public static function credentials(string $siteId, bool $refused): void
+    public static function credentials(string $siteId, array $stats): void
     {
         $tag = self::TAG_CREDENTIALS . md5($siteId);
-        if (!$refused) {
+        if (empty($stats['credentialsRefused'])) {
             \CAdminNotify::DeleteByTag($tag);
             return;
         }
-        self::add($tag, Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_CREDENTIALS', self::siteFields($siteId)));
+        $probeAt = $stats['credentialsProbeAt'] ?? null;
+        // A time already past: no process has delivered since, and the next one to deliver tries the key first.
+        $probe = is_int($probeAt) && $probeAt > time()
+            ? Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_PROBE_AT', ['#TIME#' => date('H:i:s', $probeAt)])
+            : Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_PROBE_NEXT');
+        self::add($tag, Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_CREDENTIALS', self::siteFields($siteId, [
+            '#PROBE#' => htmlspecialcharsbx((string)$probe),
+        ])));
     }
 
     public static function removeAll(): void

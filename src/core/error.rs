@@ -80,6 +80,16 @@ impl Error {
         )
     }
 
+    /// Mindbox answered, and not to say that the key is refused or that it is unwell: it took
+    /// the key.
+    pub fn takes_key(&self) -> bool {
+        match self {
+            Error::Validation { .. } => true,
+            Error::Protocol { .. } => !self.is_credentials() && !self.is_retryable(),
+            _ => false,
+        }
+    }
+
     pub fn http_status(&self) -> u16 {
         match self {
             Error::Protocol { http_status, .. } | Error::Unavailable { http_status, .. } => {

@@ -273,6 +273,9 @@ impl MindboxClient {
             "oldestPendingAge": age,
             "lastError": stats.last_error,
             "deliverer": stats.deliverer,
+            "credentialsRefused": stats.credentials_refused,
+            // Unix time, as PHP's own date functions take it.
+            "credentialsProbeAt": stats.credentials_probe_at.map(|t| t.div_ceil(1000)),
         })))
     }
 

@@ -77,9 +77,32 @@ impl Client {
             customer_ip: options.customer_ip.as_deref(),
             transaction_id: options.transaction_id.as_deref(),
         };
-        self.exchange
-            .run(&target, Some(&body), bytes, "call", None)
-            .map(Outcome::into_value)
+        let result = self.exchange.run(&target, Some(&body), bytes, "call", None);
+        if result.as_ref().err().is_none_or(Error::takes_key) {
+            self.key_taken();
+        }
+        result.map(Outcome::into_value)
+    }
+
+    /// Mindbox answered with the key: a refusal of it in the outbox is over, and what waited for
+    /// it goes now rather than at the next probe.
+    fn key_taken(&self) {
+        let Some(path) = self.config.outbox.as_ref() else {
+            return;
+        };
+        let scope = outbox::scope(&self.config);
+        let key_fp = self.config.secret_key.fingerprint();
+        if !delivery::key_look_due(path, &scope, &key_fp) {
+            return;
+        }
+        // The call has its answer, which an outbox that cannot be used now must not spoil: the
+        // next delivery's own answer ends the refusal as well.
+        let ended = outbox::with_store(&self.config, path, |store| {
+            store.key_taken(&scope, &key_fp, now_ms())
+        });
+        if matches!(ended, Ok(true)) {
+            delivery::key_taken(path, &scope, &key_fp);
+        }
     }
 
     /// Every balance of a customer, from the configured `getCustomerBalance` operation.
@@ -186,8 +209,9 @@ impl Client {
         outbox::with_store(&self.config, &path, |store| {
             let scope = outbox::scope(&self.config);
             let mut stats = store.stats(&scope)?;
-            stats.credentials_refused =
-                store.key_refused(&scope, &self.config.secret_key.fingerprint())?;
+            let refusal = store.refusal(&scope, &self.config.secret_key.fingerprint())?;
+            stats.credentials_refused = refusal.is_some();
+            stats.credentials_probe_at = refusal.map(|r| r.probe_at);
             Ok(stats)
         })
     }

@@ -4,10 +4,11 @@
 use super::Report;
 use super::holdoff::Holdoff;
 use super::policy::Policy;
+use super::state::State;
 use crate::core::error::Error;
 use crate::core::exchange::Exchange;
 use crate::core::outbox::Location;
-use crate::core::outbox::store::{Claimed, Cycle, Next, Role, Scope, Settle, Store};
+use crate::core::outbox::store::{Claimed, Cycle, KeyVerdict, Next, Role, Scope, Settle, Store};
 use crate::core::outbox::{holder, now_ms};
 use crate::core::transport::Pool;
 use std::collections::VecDeque;
@@ -19,32 +20,9 @@ use std::time::{Duration, Instant};
 /// unchanged (`PRAGMA data_version`) costs no query. Quick while items flow, slower when quiet.
 const POLL: Duration = Duration::from_millis(20);
 const QUIET_POLL: Duration = Duration::from_millis(100);
-/// How often a process that does not hold the lease checks that its holder still lives: a
-/// holder killed without a word is replaced within this (and its lease's claims freed).
-const STANDBY_POLL: Duration = Duration::from_millis(250);
-/// The dispatcher ends after this long with nothing to do; the next send starts it again.
-const HOLDER_IDLE_EXIT: Duration = Duration::from_secs(5);
-const STANDBY_IDLE_EXIT: Duration = Duration::from_secs(2);
 /// After an answer, the dispatcher waits this long for others before it writes: one write then
 /// settles several items.
 const COALESCE: Duration = Duration::from_millis(2);
-
-/// What the last cycle found, for `flush()` and for the dispatcher's own rest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(super) enum State {
-    /// Items are being sent, or wait only for the rate limit.
-    Working,
-    /// Nothing may go before a later time (retries); not worth waiting for.
-    Waiting,
-    #[default]
-    Idle,
-    /// Another process delivers for this endpoint.
-    Standby,
-    /// Mindbox is failing: everything holds off.
-    Backoff,
-    /// Mindbox refused the key: everything waits for a key it takes.
-    Refused,
-}
 
 #[derive(Default)]
 pub(super) struct Shared {
@@ -73,9 +51,10 @@ pub(super) struct Shared {
     /// The delivery daemon's dispatcher never ends of idleness.
     pub resident: bool,
     /// What Mindbox said of the key, to be written with the next cycle.
-    pub key_refused: Option<bool>,
-    /// Whether this deliverer has written what Mindbox said of its key since it last changed.
-    pub key_recorded: Option<bool>,
+    pub key_refused: Option<KeyVerdict>,
+    /// Whether the outbox may say the key is refused, as far as this deliverer has seen: then an
+    /// answer that takes it is written too.
+    pub key_marked: bool,
 }
 
 pub struct Deliverer {
@@ -206,7 +185,9 @@ impl Deliverer {
             loop {
                 let now = Instant::now();
                 // Only the holder looks for other processes' items; the others wait for their time.
-                let looking = !matches!(s.state, State::Standby | State::Backoff | State::Refused);
+                // A holder whose key is refused looks too: another process (a call, a new key)
+                // may end the refusal long before its next probe.
+                let looking = !matches!(s.state, State::Standby | State::Backoff);
                 let wake = match due {
                     Some(d) if looking => d.min(next_look),
                     Some(d) => d,
@@ -244,7 +225,10 @@ impl Deliverer {
             } else {
                 self.policy.concurrency
             };
-            let want = if stopping || holding.is_some() {
+            // A hold for a refused key leaves the claiming to the outbox, which knows when the key
+            // is next probed and whether another process saw it taken since; the hold only keeps
+            // what was claimed before the refusal from going.
+            let want = if stopping || (holding.is_some() && !s.holdoff.is_refused()) {
                 0
             } else {
                 room.saturating_sub(busy)
@@ -312,7 +296,15 @@ impl Deliverer {
                 Ok(None) => {}
                 Ok(Some(cycled)) => {
                     let got = !cycled.claimed.is_empty();
+                    if matches!(cycled.next, Next::Refused(_)) {
+                        s.key_marked = true;
+                    }
+                    if got && s.key_refused.is_none() {
+                        // The outbox let items go with the key, and no refusal came meanwhile.
+                        s.holdoff.end_refusal();
+                    }
                     s.jobs.extend(cycled.claimed);
+                    let holding = s.holdoff.holding(Instant::now());
                     let (state, next_due) = self.state_of(&cycled.next, &s, holding);
                     due = next_due;
                     if state != s.state || got {
@@ -336,55 +328,6 @@ impl Deliverer {
             }
             drop(s);
             self.changed.notify_all();
-        }
-    }
-
-    fn idle_long_enough(&self, state: State, quiet_since: Instant, now: Instant) -> bool {
-        // Items waiting for a retry keep the dispatcher: nothing else would wake them.
-        let after = match state {
-            State::Working | State::Backoff | State::Refused | State::Waiting => return false,
-            State::Standby => STANDBY_IDLE_EXIT,
-            State::Idle => HOLDER_IDLE_EXIT,
-        };
-        now.duration_since(quiet_since) >= after
-    }
-
-    /// The state a cycle's answer means, and when the dispatcher must look again by itself.
-    fn state_of(
-        &self,
-        next: &Next,
-        s: &Shared,
-        holding: Option<Instant>,
-    ) -> (State, Option<Instant>) {
-        let now = Instant::now();
-        let at = |t: u64| now + Duration::from_millis(t.saturating_sub(now_ms()));
-        if let Some(until) = holding {
-            let state = if s.holdoff.is_refused() {
-                State::Refused
-            } else {
-                State::Backoff
-            };
-            return (state, Some(until));
-        }
-        let working = !s.jobs.is_empty() || s.in_flight > 0;
-        match next {
-            Next::More => (State::Working, None),
-            // A holder can die without a write: its life is checked at every standby poll.
-            Next::NotHolder(t) => (State::Standby, Some(at(*t).min(now + STANDBY_POLL))),
-            Next::Idle if working => (State::Working, None),
-            Next::Idle => (State::Idle, None),
-            Next::At(t) => {
-                // Waiting for the rate limit's next slot is part of delivering; a retry time is not.
-                let pacing =
-                    Duration::from_micros(self.policy.pace_us()).max(Duration::from_millis(100));
-                let soon = at(*t) <= now + pacing;
-                let state = if working || soon {
-                    State::Working
-                } else {
-                    State::Waiting
-                };
-                (state, Some(at(*t)))
-            }
         }
     }
 }

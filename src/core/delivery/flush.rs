@@ -2,7 +2,8 @@
 //! only makes sure it runs and waits until it can do nothing more, then says why.
 
 use super::Report;
-use super::deliverer::{Deliverer, State};
+use super::deliverer::Deliverer;
+use super::state::State;
 use crate::core::error::Result;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ pub enum Reason {
     OtherProcess,
     /// Mindbox is failing: delivery holds off and probes.
     Backoff,
-    /// Mindbox refused the key (401, 403): delivery waits for a key it takes.
+    /// Mindbox refused the key (401, 403): delivery waits for its next probe, or a key it takes.
     Credentials,
     /// The time given ran out while items were still going.
     Deadline,

@@ -26,11 +26,19 @@ impl Holdoff {
         self.until = Some(now + pause);
     }
 
-    /// Mindbox refused the key: no point asking again before a minute, or before another key.
-    pub fn refused(&mut self, now: Instant) {
+    /// Mindbox refused the key: nothing goes before its first probe, the outbox's to schedule
+    /// from then on.
+    pub fn refused(&mut self, now: Instant, policy: &Policy) {
         self.consecutive += 1;
         self.refused = true;
-        self.until = Some(now + super::outcome::CREDENTIALS_PROBE);
+        self.until = Some(now + policy.credentials_probe);
+    }
+
+    /// The key may be used again: a hold for its refusal ends; one for an outage stays.
+    pub fn end_refusal(&mut self) {
+        if self.refused {
+            *self = Holdoff::default();
+        }
     }
 
     pub fn is_refused(&self) -> bool {

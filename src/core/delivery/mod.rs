@@ -10,15 +10,20 @@
 //! - `deliverer`: the shared state and the dispatcher's loop;
 //! - `workers`: the threads that send;
 //! - `flush`: delivering on demand, and saying why it stopped;
+//! - `credentials`: a call's answer that ends a refusal of the key;
+//! - `state`: what a cycle found, for `flush()` and the dispatcher's rest;
 //! - `outcome`, `holdoff`, `policy`: the decisions, pure and tested alone.
 
+mod credentials;
 mod deliverer;
 mod flush;
 mod holdoff;
 mod outcome;
 pub mod policy;
+mod state;
 mod workers;
 
+pub use credentials::{key_look_due, key_taken};
 pub use deliverer::Deliverer;
 pub use flush::Reason;
 

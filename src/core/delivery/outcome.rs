@@ -15,12 +15,10 @@ pub struct Decision {
     /// The answer says Mindbox itself is unwell (no answer, 5xx, 429): every item of the endpoint
     /// should hold off, at least for the `Retry-After` it gave, if any.
     pub unwell: Option<Option<Duration>>,
-    /// Mindbox refused the key (401, 403): every item holds off until a key it takes delivers.
+    /// Mindbox refused the key (401, 403): every item holds off, but for the key's probes, until
+    /// Mindbox takes it or a key it takes delivers.
     pub credentials_refused: bool,
 }
-
-/// How long an item waits after its endpoint's key was refused; a working key ends the wait.
-pub const CREDENTIALS_PROBE: Duration = Duration::from_secs(60);
 
 /// `attempt` is the number of this attempt (1 for the first); `hold_key` the pacing key of the
 /// item's operation, which a 429 holds as a whole; `now` in ms.
@@ -55,8 +53,9 @@ pub fn decide(
         ..Report::default()
     };
     if error.is_credentials() {
-        // Not the item's fault: it keeps its attempts, and waits for a key Mindbox takes.
-        let at = now + CREDENTIALS_PROBE.as_millis() as u64;
+        // Not the item's fault: it keeps its attempts, and waits for the key's probe (or for a
+        // key Mindbox takes).
+        let at = now + policy.credentials_probe_ms();
         let settle = Settle::Retry {
             id,
             attempts: attempt - 1,

@@ -23,7 +23,11 @@ pub struct Policy {
     /// How long a claim or a lease lasts when its holder cannot be seen to die.
     pub lease: Duration,
     pub synchronous: Synchronous,
+    /// How long a key Mindbox refused waits for its first probe (see `outbox::store::refusal`).
+    pub credentials_probe: Duration,
 }
+
+const CREDENTIALS_PROBE: Duration = Duration::from_secs(60);
 
 impl Policy {
     pub fn of(config: &Config) -> Policy {
@@ -35,6 +39,7 @@ impl Policy {
             retry_max_delay: config.retry_max_delay,
             lease: config.lease,
             synchronous: config.synchronous,
+            credentials_probe: credentials_probe(),
         }
     }
 
@@ -51,6 +56,23 @@ impl Policy {
     pub fn lease_ms(&self) -> u64 {
         self.lease.as_millis() as u64
     }
+
+    pub fn credentials_probe_ms(&self) -> u64 {
+        self.credentials_probe.as_millis() as u64
+    }
+}
+
+/// A minute; the tests' builds (the `test-hooks` feature, never a release) take another from
+/// `MINDBOX_TEST_CREDENTIALS_PROBE_MS`, so that a test of the probes need not wait minutes.
+fn credentials_probe() -> Duration {
+    #[cfg(feature = "test-hooks")]
+    if let Some(ms) = std::env::var("MINDBOX_TEST_CREDENTIALS_PROBE_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        return Duration::from_millis(ms);
+    }
+    CREDENTIALS_PROBE
 }
 
 #[cfg(test)]

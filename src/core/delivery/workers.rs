@@ -6,7 +6,7 @@ use super::Report;
 use super::deliverer::{Deliverer, Shared};
 use super::outcome;
 use crate::core::outbox::now_ms;
-use crate::core::outbox::store::{Claimed, Settle, pacing_key};
+use crate::core::outbox::store::{Claimed, KeyVerdict, Settle, pacing_key};
 use crate::core::request::Target;
 use crate::core::transport::Pool;
 use std::sync::Arc;
@@ -49,18 +49,18 @@ impl Deliverer {
             if let Some(retry_after) = attempt.unwell {
                 s.holdoff.failed(Instant::now(), &self.policy, retry_after);
             }
-            // What Mindbox says of the key goes into the outbox when it differs from what this
-            // deliverer wrote last, so the others and the admin know.
-            let refused = attempt
-                .credentials_refused
-                .then_some(true)
-                .or(attempt.answered.then_some(false));
-            if refused == Some(true) {
-                s.holdoff.refused(Instant::now());
-            }
-            if refused.is_some() && refused != s.key_recorded {
-                s.key_refused = refused;
-                s.key_recorded = refused;
+            // What Mindbox says of the key goes into the outbox, for the others and the admin:
+            // every refusal (the outbox counts the probes' ones), and an answer that takes the
+            // key while the outbox may say it is refused.
+            if attempt.credentials_refused {
+                s.holdoff.refused(Instant::now(), &self.policy);
+                s.key_refused = Some(KeyVerdict::Refused {
+                    first_probe_ms: self.policy.credentials_probe_ms(),
+                });
+                s.key_marked = true;
+            } else if attempt.answered && s.key_marked {
+                s.key_refused = Some(KeyVerdict::Taken);
+                s.key_marked = false;
             }
             s.settled.push(attempt.settle);
             drop(s);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Bumped with every change of the tables below; older files are migrated step by step.
-pub const VERSION: i64 = 4;
+pub const VERSION: i64 = 5;
 
 const V1: &str = "
 CREATE TABLE items (
@@ -79,6 +79,14 @@ ALTER TABLE items ADD COLUMN hold_cents INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX items_hold ON items (endpoint_id, base_url, hold_key, status, hold_cents)
     WHERE hold_key IS NOT NULL;
 CREATE INDEX items_tx ON items (transaction_id);
+";
+
+/// When a refused key is next probed, and how long the wait after the next refusal grows from
+/// (see `store::refusal`). A key refused before these existed is probed at once.
+const V5: &str = "
+ALTER TABLE credentials ADD COLUMN probe_interval INTEGER NOT NULL DEFAULT 60000;
+ALTER TABLE credentials ADD COLUMN probed_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE credentials ADD COLUMN probe_at INTEGER NOT NULL DEFAULT 0;
 ";
 
 /// SQLite's own busy timeout sleeps in steps of up to 100 ms, which would make a `send()` that
@@ -202,6 +210,9 @@ fn migrate(conn: &Connection) -> std::result::Result<(), String> {
         if version < 4 {
             conn.execute_batch(V4)?;
         }
+        if version < 5 {
+            conn.execute_batch(V5)?;
+        }
         conn.execute_batch(&format!("PRAGMA user_version = {VERSION}"))
     })();
     match result {
@@ -262,6 +273,31 @@ mod tests {
             )
             .unwrap();
         assert_eq!((not_before, hold_key, hold_cents), (0, None, 0));
+    }
+
+    #[test]
+    fn a_key_refused_before_probes_were_scheduled_is_probed_at_once() {
+        let path = crate::core::private::test_dir("schema-v4").join("outbox.sqlite");
+        {
+            let old = Connection::open(&path).unwrap();
+            for step in [V1, V2, V3, V4, "PRAGMA user_version = 4"] {
+                old.execute_batch(step).unwrap();
+            }
+            old.execute(
+                "INSERT INTO credentials (lease_name, key_fp, refused_at) VALUES ('l', 'k', 5)",
+                params![],
+            )
+            .unwrap();
+        }
+        let conn = open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
+        let row: (i64, i64, i64, i64) = conn
+            .query_row(
+                "SELECT refused_at, probe_interval, probed_at, probe_at FROM credentials",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(row, (5, 60_000, 0, 0));
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod conn;
 mod hold_tests;
 mod inspect;
 mod moves;
+mod refusals;
 mod rows;
 mod schema;
 mod store;

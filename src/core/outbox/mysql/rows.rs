@@ -4,11 +4,11 @@
 //! deliverers, as `BEGIN IMMEDIATE` serialises the processes of one machine on SQLite.
 
 use super::schema::Tables;
-use super::{inspect, moves};
+use super::{inspect, moves, refusals};
 use crate::core::outbox::store::rows::{
     Candidate, Counts, Fallible, Lease, Malformed, Movable, Rows,
 };
-use crate::core::outbox::store::{FailedItem, Failure, Item, Scope};
+use crate::core::outbox::store::{FailedItem, Failure, Item, Refusal, Scope};
 use crate::core::request::Endpoint;
 use mysql::prelude::Queryable;
 use mysql::{Row, Value};
@@ -76,35 +76,17 @@ impl<Q: Queryable> Rows for MysqlRows<'_, Q> {
         Ok(())
     }
 
-    fn key_refused(&mut self, scope: &Scope, key_fp: &str) -> Fallible<bool> {
-        let found: Option<i64> = self.q.exec_first(
-            format!(
-                "SELECT 1 FROM {} WHERE lease_name = ? AND key_fp = ?",
-                self.tables.credentials
-            ),
-            (scope.lease_name(), key_fp),
-        )?;
-        Ok(found.is_some())
+    fn refusal(&mut self, scope: &Scope, key_fp: &str) -> Fallible<Option<Refusal>> {
+        refusals::get(self.q, self.tables, scope, key_fp)
     }
 
-    fn set_key_refused(&mut self, scope: &Scope, key_fp: &str, at: Option<u64>) -> Fallible<()> {
-        match at {
-            Some(at) => self.q.exec_drop(
-                format!(
-                    "REPLACE INTO {} (lease_name, key_fp, refused_at) VALUES (?, ?, ?)",
-                    self.tables.credentials
-                ),
-                (scope.lease_name(), key_fp, ms(at)),
-            )?,
-            None => self.q.exec_drop(
-                format!(
-                    "DELETE FROM {} WHERE lease_name = ? AND key_fp = ?",
-                    self.tables.credentials
-                ),
-                (scope.lease_name(), key_fp),
-            )?,
-        }
-        Ok(())
+    fn put_refusal(
+        &mut self,
+        scope: &Scope,
+        key_fp: &str,
+        refusal: Option<&Refusal>,
+    ) -> Fallible<()> {
+        refusals::put(self.q, self.tables, scope, key_fp, refusal)
     }
 
     fn make_due(&mut self, scope: &Scope, now: u64, refused_only: bool) -> Fallible<()> {

@@ -1,6 +1,6 @@
 //! The outbox's tables in a MySQL/MariaDB database, and their schema version.
 //!
-//! They hold what the SQLite file holds at its version 4, with these differences:
+//! They hold what the SQLite file holds at its version 5, with these differences:
 //! - Every table name starts with the location's prefix: the outbox lives in the site's own
 //!   database, beside its tables, and one database may hold several outboxes.
 //! - Tables are InnoDB (row locks, crash safety) in utf8mb4 with binary collation, so keys compare
@@ -30,7 +30,7 @@ use mysql::prelude::Queryable;
 
 /// Bumped with every change of the tables below; this backend's versions are its own, not the
 /// SQLite file's.
-pub const VERSION: i64 = 2;
+pub const VERSION: i64 = 3;
 
 /// How long a process waits for another that is creating or migrating the tables, below the
 /// connection's read timeout so that the server answers first.
@@ -164,6 +164,17 @@ fn v2(t: &Tables) -> String {
     )
 }
 
+/// The probe schedule of refused keys (the SQLite file's version 5), in one statement as `v2`.
+fn v3(t: &Tables) -> String {
+    format!(
+        "ALTER TABLE `{}`
+            ADD COLUMN probe_interval BIGINT NOT NULL DEFAULT 60000,
+            ADD COLUMN probed_at      BIGINT NOT NULL DEFAULT 0,
+            ADD COLUMN probe_at       BIGINT NOT NULL DEFAULT 0",
+        t.credentials
+    )
+}
+
 fn has_column(conn: &mut mysql::Conn, table: &str, column: &str) -> mysql::Result<bool> {
     let found: Option<i64> = conn.exec_first(
         "SELECT 1 FROM information_schema.COLUMNS
@@ -230,6 +241,9 @@ fn migrate_locked(conn: &mut mysql::Conn, t: &Tables) -> std::result::Result<(),
     }
     if seen < 2 && !has_column(conn, &t.items, "not_before").map_err(describe)? {
         conn.query_drop(v2(t)).map_err(describe)?;
+    }
+    if seen < 3 && !has_column(conn, &t.credentials, "probe_interval").map_err(describe)? {
+        conn.query_drop(v3(t)).map_err(describe)?;
     }
     if seen < VERSION {
         conn.exec_drop(

@@ -225,9 +225,22 @@ fn version_1_tables_are_migrated_with_their_items() {
         tables.items
     ))
     .unwrap();
+    conn.query_drop(format!(
+        "INSERT INTO `{}` (lease_name, key_fp, refused_at) VALUES ('l', 'k', 5)",
+        tables.credentials
+    ))
+    .unwrap();
     drop(conn);
     let (mut conn, _) = open(&scratch.location).unwrap();
     assert_eq!(version(&mut conn, &tables).unwrap(), Some(VERSION));
+    // A key refused before probes were scheduled is probed at once.
+    let refused: Option<(i64, i64, i64, i64)> = conn
+        .query_first(format!(
+            "SELECT refused_at, probe_interval, probed_at, probe_at FROM `{}`",
+            tables.credentials
+        ))
+        .unwrap();
+    assert_eq!(refused, Some((5, 60_000, 0, 0)));
     // Due as it was, holding nothing.
     type Added = (i64, Option<String>, Option<Vec<u8>>, i64);
     let item: Option<Added> = conn

@@ -4,9 +4,9 @@
 //! file's write lock.
 
 use super::lease::{
-    dead_claimers, free_dead_claims, heartbeat_due, keep_alive, kept_by_other, record_key,
-    take_lease,
+    dead_claimers, free_dead_claims, heartbeat_due, keep_alive, kept_by_other, take_lease,
 };
+use super::refusal::{self, Gate, KeyVerdict};
 use super::rows::{Candidate, Fallible, Rows};
 use super::settle::{Settle, settle};
 use super::{Failure, Item, Scope, pacing_key};
@@ -32,8 +32,8 @@ pub struct Cycle<'a> {
     pub release_backoff: bool,
     /// The fingerprint of the key this holder sends with.
     pub key_fp: &'a str,
-    /// What Mindbox said of that key since the last cycle: refused (401, 403), or working again.
-    pub key_refused: Option<bool>,
+    /// What Mindbox said of that key since the last cycle: refused (401, 403), or taken again.
+    pub key_refused: Option<KeyVerdict>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,6 +53,8 @@ pub enum Next {
     NotHolder(u64),
     /// No pending item at all.
     Idle,
+    /// Mindbox refused this holder's key: nothing goes before its next probe, at this time (ms).
+    Refused(u64),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -66,8 +68,8 @@ pub(super) fn run(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<Cycled> {
     for s in c.settle {
         settle(rows, s, c.now)?;
     }
-    if let Some(refused) = c.key_refused {
-        record_key(rows, c, refused)?;
+    if let Some(verdict) = c.key_refused {
+        refusal::record(rows, c.scope, c.key_fp, verdict, c.now)?;
     }
     if c.release_backoff {
         rows.make_due(c.scope, c.now, false)?;
@@ -86,7 +88,20 @@ pub(super) fn run(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<Cycled> {
         });
     }
     free_dead_claims(rows, c)?;
-    claim(rows, c)
+    match refusal::gate(rows, c)? {
+        Gate::Open => claim(rows, c, c.want),
+        Gate::Closed(next) => Ok(Cycled {
+            claimed: Vec::new(),
+            next,
+        }),
+        Gate::Probe(refused) => {
+            let mut cycled = claim(rows, c, 1)?;
+            if !cycled.claimed.is_empty() {
+                cycled.next = refusal::probed(rows, c, refused)?;
+            }
+            Ok(cycled)
+        }
+    }
 }
 
 /// Whether a cycle can end without writing: it has nothing to settle or record.
@@ -113,6 +128,9 @@ pub(super) fn peek(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<Option<Next>>
     }
     if !dead_claimers(rows, c)?.is_empty() {
         return Ok(None);
+    }
+    if let Gate::Closed(next) = refusal::gate(rows, c)? {
+        return Ok(Some(next));
     }
     let (ready, wait) = claimable(rows, c)?;
     Ok(if ready {
@@ -179,7 +197,7 @@ fn claimable(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<(bool, Option<u64>)
     Ok((false, wait.map(|us| us.div_ceil(1000))))
 }
 
-fn claim(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<Cycled> {
+fn claim(rows: &mut dyn Rows, c: &Cycle<'_>, want: usize) -> Fallible<Cycled> {
     let mut slots = Slots {
         pace_us: c.pace_us,
         now_us: c.now * 1000,
@@ -195,7 +213,7 @@ fn claim(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<Cycled> {
         endpoint,
     } in candidates
     {
-        if claimed.len() == c.want {
+        if claimed.len() == want {
             left_over = true;
             break;
         }

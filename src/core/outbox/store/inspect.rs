@@ -2,6 +2,7 @@
 //! items sent back to pending.
 
 use super::cycle::{self, Cycle, Cycled};
+use super::refusal::{self, KeyVerdict, Refusal};
 use super::{Failure, Scope, Store};
 use crate::core::error::Result;
 use crate::core::outbox::now_ms;
@@ -16,6 +17,8 @@ pub struct Stats {
     pub deliverer: Option<String>,
     /// Mindbox refused the asking client's key (401, 403): delivery waits for one it takes.
     pub credentials_refused: bool,
+    /// When that key is next probed (ms since the epoch).
+    pub credentials_probe_at: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,13 +46,24 @@ impl Store {
                 last_error,
                 deliverer: holder.map(|h| h.splitn(3, ':').take(2).collect::<Vec<_>>().join(":")),
                 credentials_refused: false,
+                credentials_probe_at: None,
             })
         })
     }
 
-    /// Whether Mindbox refused the key of this fingerprint for the endpoint.
-    pub fn key_refused(&mut self, scope: &Scope, key_fp: &str) -> Result<bool> {
-        self.read(|rows| rows.key_refused(scope, key_fp))
+    /// Mindbox's refusal of the key of this fingerprint for the endpoint, if it refused it.
+    pub fn refusal(&mut self, scope: &Scope, key_fp: &str) -> Result<Option<Refusal>> {
+        self.read(|rows| rows.refusal(scope, key_fp))
+    }
+
+    /// Mindbox took the key (a synchronous call's answer): ends its refusal, if there was one,
+    /// and makes what waited for it due. Whether there was one.
+    pub fn key_taken(&mut self, scope: &Scope, key_fp: &str, now: u64) -> Result<bool> {
+        if self.refusal(scope, key_fp)?.is_none() {
+            return Ok(false);
+        }
+        self.write(|rows| refusal::record(rows, scope, key_fp, KeyVerdict::Taken, now))?;
+        Ok(true)
     }
 
     pub fn failed(&mut self, scope: &Scope, limit: u32, after_id: i64) -> Result<Vec<FailedItem>> {

@@ -45,16 +45,6 @@ pub(super) fn kept_by_other(rows: &mut dyn Rows, c: &Cycle<'_>, lease: &Lease) -
     Ok(!rows.key_refused(c.scope, &lease.key_fp)? || rows.key_refused(c.scope, c.key_fp)?)
 }
 
-/// Records what Mindbox said of this holder's key; a key that works again lets the items that
-/// waited for one go at once.
-pub(super) fn record_key(rows: &mut dyn Rows, c: &Cycle<'_>, refused: bool) -> Fallible<()> {
-    if refused {
-        return rows.set_key_refused(c.scope, c.key_fp, Some(c.now));
-    }
-    rows.set_key_refused(c.scope, c.key_fp, None)?;
-    rows.make_due(c.scope, c.now, true)
-}
-
 /// Takes or renews the lease; `Some(expiry)` when another process keeps it. A holder that died
 /// loses its claims with its lease: nobody else will answer for them.
 pub(super) fn take_lease(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<Option<u64>> {

@@ -26,6 +26,9 @@ mod lease_tests;
 mod moves;
 #[cfg(test)]
 mod moves_tests;
+mod refusal;
+#[cfg(test)]
+mod refusal_tests;
 pub mod rows;
 mod settle;
 mod sqlite;
@@ -44,6 +47,7 @@ pub use cycle::{Claimed, Cycle, Cycled, Next};
 use file::FileStore;
 pub use inspect::{FailedItem, Stats};
 pub use moves::{MoveReport, Moved};
+pub use refusal::{KeyVerdict, Refusal};
 use rows::{Fallible, Rows};
 use rusqlite::Connection;
 pub use settle::Settle;

@@ -3,6 +3,7 @@
 //! them. The logic (`cycle`, `lease`, `settle`, `inspect`) is written once against this trait;
 //! each backend implements it inside the transaction it opened.
 
+use super::refusal::Refusal;
 use super::{Failure, Item, Scope};
 use crate::core::outbox::hold::Hold;
 use crate::core::request::Endpoint;
@@ -71,9 +72,18 @@ pub trait Rows {
         key_fp: &str,
         now: u64,
     ) -> Fallible<()>;
-    fn key_refused(&mut self, scope: &Scope, key_fp: &str) -> Fallible<bool>;
-    /// Records the key as refused at `at`, or (`None`) takes the record away.
-    fn set_key_refused(&mut self, scope: &Scope, key_fp: &str, at: Option<u64>) -> Fallible<()>;
+    /// The refusal of a key, if Mindbox refused it for the endpoint.
+    fn refusal(&mut self, scope: &Scope, key_fp: &str) -> Fallible<Option<Refusal>>;
+    /// Writes a key's refusal, or (`None`) takes it away.
+    fn put_refusal(
+        &mut self,
+        scope: &Scope,
+        key_fp: &str,
+        refusal: Option<&Refusal>,
+    ) -> Fallible<()>;
+    fn key_refused(&mut self, scope: &Scope, key_fp: &str) -> Fallible<bool> {
+        Ok(self.refusal(scope, key_fp)?.is_some())
+    }
     /// Pending items of the endpoint waiting past `now` become due now, except delayed items
     /// whose time has not come; with `refused_only`, only those that waited for a key Mindbox
     /// takes.

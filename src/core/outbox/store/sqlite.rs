@@ -1,6 +1,7 @@
 //! The storage interface on SQLite: every query of the outbox file. Statements are cached per
 //! connection: each runs thousands of times a second under load.
 
+use super::refusal::Refusal;
 use super::rows::{Candidate, Counts, Fallible, Lease, Malformed, Movable, Rows};
 use super::sqlite_moves;
 use super::{FailedItem, Failure, Item, Scope};
@@ -60,19 +61,43 @@ impl Rows for Sqlite<'_> {
         Ok(())
     }
 
-    fn key_refused(&mut self, scope: &Scope, key_fp: &str) -> Fallible<bool> {
-        Ok(self.one(
-            "SELECT EXISTS (SELECT 1 FROM credentials WHERE lease_name = ?1 AND key_fp = ?2)",
-            params![scope.lease_name(), key_fp],
-            |r| r.get(0),
-        )?)
+    fn refusal(&mut self, scope: &Scope, key_fp: &str) -> Fallible<Option<Refusal>> {
+        Ok(self
+            .one(
+                "SELECT refused_at, probe_interval, probed_at, probe_at FROM credentials
+                 WHERE lease_name = ?1 AND key_fp = ?2",
+                params![scope.lease_name(), key_fp],
+                |r| {
+                    Ok(Refusal {
+                        refused_at: r.get::<_, i64>(0)? as u64,
+                        interval_ms: r.get::<_, i64>(1)? as u64,
+                        probed_at: r.get::<_, i64>(2)? as u64,
+                        probe_at: r.get::<_, i64>(3)? as u64,
+                    })
+                },
+            )
+            .optional()?)
     }
 
-    fn set_key_refused(&mut self, scope: &Scope, key_fp: &str, at: Option<u64>) -> Fallible<()> {
-        match at {
-            Some(at) => self.exec(
-                "INSERT OR REPLACE INTO credentials (lease_name, key_fp, refused_at) VALUES (?1, ?2, ?3)",
-                params![scope.lease_name(), key_fp, at as i64],
+    fn put_refusal(
+        &mut self,
+        scope: &Scope,
+        key_fp: &str,
+        refusal: Option<&Refusal>,
+    ) -> Fallible<()> {
+        match refusal {
+            Some(r) => self.exec(
+                "INSERT OR REPLACE INTO credentials
+                     (lease_name, key_fp, refused_at, probe_interval, probed_at, probe_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    scope.lease_name(),
+                    key_fp,
+                    r.refused_at as i64,
+                    r.interval_ms as i64,
+                    r.probed_at as i64,
+                    r.probe_at as i64
+                ],
             )?,
             None => self.exec(
                 "DELETE FROM credentials WHERE lease_name = ?1 AND key_fp = ?2",
