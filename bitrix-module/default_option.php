@@ -41,5 +41,7 @@ $rustbox_mindbox_default_option = [
     'balance_type' => '',
     'balance_timeout' => '2',
     'breaker_seconds' => '60',
+    // An order Mindbox confirmed at checkout whose Bitrix save never came (a hit that died) is cancelled after this.
+    'unsaved_cancel_seconds' => '900',
     'points_decimals' => '2',
 ];

@@ -30,6 +30,11 @@ final class EventLog
         self::add('ERROR', $source, get_class($e) . ': ' . $e->getMessage());
     }
 
+    public static function error(string $source, string $message): void
+    {
+        self::add('ERROR', $source, $message);
+    }
+
     public static function warning(string $source, string $message): void
     {
         self::add('WARNING', $source, $message);

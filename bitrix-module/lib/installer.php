@@ -10,12 +10,13 @@ final class Installer
     private const SORT = 1000;
 
     /**
-     * [from module, event, handler class, method, compatible]. The sale module's D7 events give the Event object
+     * [from module, event, handler class, method, compatible, sort (default SORT)]. The sale module's D7 events give the Event object
      * only to registerEventHandler; the old-kernel events of main and subscribe are registered in the compatible
      * form, which is how they are fired anyway (positional values, fields by reference).
      */
     private const HANDLERS = [
-        ['sale', 'OnSaleOrderBeforeSaved', Handlers\Order::class, 'onSaleOrderBeforeSaved', false],
+        // Last of the order's checks, so that a save another handler refuses is never confirmed in Mindbox first.
+        ['sale', 'OnSaleOrderBeforeSaved', Handlers\Order::class, 'onSaleOrderBeforeSaved', false, 100000],
         ['sale', 'OnSaleOrderSaved', Handlers\Order::class, 'onSaleOrderSaved', false],
         ['sale', 'OnSaleBeforeOrderDelete', Handlers\Order::class, 'onSaleBeforeOrderDelete', false],
         ['sale', 'OnSaleOrderDeleted', Handlers\Order::class, 'onSaleOrderDeleted', false],
@@ -65,9 +66,10 @@ final class Installer
     public static function installEvents(): void
     {
         $manager = EventManager::getInstance();
-        foreach (self::HANDLERS as [$module, $event, $class, $method, $compatible]) {
+        foreach (self::HANDLERS as $handler) {
+            [$module, $event, $class, $method, $compatible] = $handler;
             $register = $compatible ? 'registerEventHandlerCompatible' : 'registerEventHandler';
-            $manager->$register($module, $event, Mindbox::MODULE_ID, $class, $method, self::SORT);
+            $manager->$register($module, $event, Mindbox::MODULE_ID, $class, $method, $handler[5] ?? self::SORT);
         }
     }
 

@@ -27,6 +27,7 @@ final class Settings
     private const BALANCE_TIMEOUT = 2.0;
 
     private const BREAKER_SECONDS = 60.0;
+    private const UNSAVED_CANCEL_SECONDS = 900.0;
 
     /** `outbox_path` naming the site's own MySQL database (bitrix/.settings.php), for a web cluster. */
     public const SITE_DATABASE = 'site-database';
@@ -178,6 +179,16 @@ final class Settings
     {
         $seconds = $this->get('breaker_seconds');
         return is_numeric($seconds) && (float)$seconds >= 0 ? (float)$seconds : self::BREAKER_SECONDS;
+    }
+
+    /**
+     * Seconds an order Mindbox confirmed at checkout may wait for Bitrix's save before Mindbox is told to cancel it:
+     * far longer than any hit lives, so only a hit that died leaves it to happen.
+     */
+    public function unsavedCancelSeconds(): float
+    {
+        $seconds = $this->get('unsaved_cancel_seconds');
+        return is_numeric($seconds) && (float)$seconds > 0 ? (float)$seconds : self::UNSAVED_CANCEL_SECONDS;
     }
 
     public function isLoyaltyEnabled(): bool

@@ -11,6 +11,8 @@ final class StatusMap
 {
     public const CANCELED = 'CANCELED';
     public const DELETED = 'DELETED';
+    /** Mindbox's own name of a cancelled line, for a shop that maps no status to `CANCELED`. */
+    private const MINDBOX_CANCELLED = 'Cancelled';
 
     private function __construct(private readonly array $map)
     {
@@ -31,6 +33,12 @@ final class StatusMap
     public function mindboxStatus(string $bitrixStatus): ?string
     {
         return $this->map[$bitrixStatus] ?? null;
+    }
+
+    /** The Mindbox status that cancels an order: the mapped `CANCELED`, else Mindbox's standard one. */
+    public function cancelled(): string
+    {
+        return $this->mindboxStatus(self::CANCELED) ?? self::MINDBOX_CANCELLED;
     }
 
     public function toArray(): array

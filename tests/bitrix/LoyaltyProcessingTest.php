@@ -135,7 +135,7 @@ final class LoyaltyProcessingTest extends EndToEndTestCase
         $this->assertSame(self::kopecks($this->lastCalculation()['order']['totalPrice']) + self::kopecks(self::DELIVERY), self::kopecks($order->getPrice()), 'the new price');
     }
 
-    public function testAnOrderConfirmedButNotSavedIsConfirmedAgainWithoutSpendingTwice(): void
+    public function testASaveAShopHandlerRefusesIsNeverConfirmedInMindbox(): void
     {
         $refuse = true;
         EventManager::getInstance()->addEventHandler('sale', 'OnSaleOrderBeforeSaved', static function () use (&$refuse) {
@@ -147,10 +147,11 @@ final class LoyaltyProcessingTest extends EndToEndTestCase
         }, false, 5000);
 
         $this->assertSame(['the warehouse is closed'], $this->checkout('200', true)['result']['ERROR']);
+        $this->assertSame([], self::$emulator->journal(['operation' => 'Website.CreateAuthorizedOrder']), 'the module\'s handler runs last and sees the refusal');
         ['order' => $order] = $this->checkout('200', true);
 
         $this->assertGreaterThan(0, $order->getId());
-        $this->assertSame(['processed', 'duplicate'], array_column(self::$emulator->journal(['operation' => 'Website.CreateAuthorizedOrder']), 'outcome'));
+        $this->assertSame(['processed'], array_column(self::$emulator->journal(['operation' => 'Website.CreateAuthorizedOrder']), 'outcome'));
         $this->assertEqualsWithDelta(300.0, $this->balance(), 0.001, 'spent once');
     }
 

@@ -19,6 +19,7 @@ abstract class ModuleTestCase extends TestCase
     private const CLIENT_METHODS = [
         'call', 'send', 'createOrder', 'updateOrder', 'registerCustomer', 'updateCustomer', 'setCart',
         'subscribeEmail', 'getCustomerBalance', 'getBalances', 'flush', 'outboxStats', 'failedItems', 'retryFailed',
+        'heldPoints', 'withdraw',
     ];
 
     protected const STATUS_MAP = ['N' => 'CheckedOut', 'P' => 'Paid', 'F' => 'Delivered', 'CANCELED' => 'Cancelled', 'DELETED' => 'Removed'];
@@ -39,6 +40,9 @@ abstract class ModuleTestCase extends TestCase
 
     /** What getCustomerBalance answers. */
     protected float $balance = 0.0;
+
+    /** What heldPoints answers: points held by orders not yet delivered. */
+    protected float $held = 0.0;
 
     /** What outboxStats answers. */
     protected array $outboxStats = ['pending' => 0, 'failed' => 0, 'oldestPendingAge' => null, 'lastError' => null, 'credentialsRefused' => false];
@@ -139,6 +143,8 @@ abstract class ModuleTestCase extends TestCase
             'flush' => ['sent' => 0, 'retrying' => 0, 'failed' => 0, 'pending' => 0],
             'outboxStats' => $this->outboxStats,
             'retryFailed' => 0,
+            'heldPoints' => $this->held,
+            'withdraw' => true,
             default => sprintf('00000000-0000-4000-8000-%012d', $n),
         };
     }

@@ -57,6 +57,7 @@ final class OptionsForm
         'balance_type' => ['text', 'mode'],
         'balance_timeout' => ['number', 'mode'],
         'breaker_seconds' => ['number', 'mode'],
+        'unsaved_cancel_seconds' => ['number', 'mode'],
         'points_decimals' => ['select', 'mode'],
     ];
 

@@ -10,6 +10,7 @@ use Rustbox\Mindbox\Dispatcher;
 use Rustbox\Mindbox\EventLog;
 use Rustbox\Mindbox\Guard;
 use Rustbox\Mindbox\Loyalty\Checkout as LoyaltyCheckout;
+use Rustbox\Mindbox\Loyalty\PointsHold;
 use Rustbox\Mindbox\Loyalty\ProcessedOrder;
 use Rustbox\Mindbox\Mappers\OrderMapper;
 use Rustbox\Mindbox\Mindbox;
@@ -50,7 +51,7 @@ final class Order
             if ($event->getParameter('IS_NEW')) {
                 $options['transactionId'] = $mapper->creationTransactionId($order);
                 if (!ProcessedOrder::afterSave($settings, $order, $mapper, $options)) {
-                    Dispatcher::send(Operation::CreateOrder, $settings, $mapper->order($order), $options);
+                    Dispatcher::send(Operation::CreateOrder, $settings, $mapper->order($order), PointsHold::of($settings, $order) + $options);
                 }
                 return;
             }
@@ -67,8 +68,10 @@ final class Order
     }
 
     /**
-     * sale:OnSaleOrderBeforeSaved (ENTITY): in `processing` mode a new order of the buyer's checkout is confirmed in
-     * Mindbox first; a price Mindbox no longer stands by stops the save with a message for the buyer.
+     * sale:OnSaleOrderBeforeSaved (ENTITY), registered to run last: the new order of the buyer's checkout is checked
+     * once more before it exists. In `processing` mode Mindbox confirms it (ProcessedOrder); in `standard` mode the
+     * points it spends must still be there, after what orders not yet delivered hold. Either may stop the save with a
+     * message for the buyer. A save an earlier handler refused is left alone: nothing is confirmed for it.
      */
     public static function onSaleOrderBeforeSaved(Event $event): ?EventResult
     {
@@ -76,12 +79,18 @@ final class Order
         Guard::run('sale:OnSaleOrderBeforeSaved', static function () use ($event, &$refusal): void {
             $order = $event->getParameter('ENTITY');
             $plan = $order instanceof SaleOrder ? LoyaltyCheckout::planOf($order) : null;
-            if ($plan === null || Mindbox::settings((string)$order->getSiteId())->loyaltyMode() !== 'processing') {
+            foreach ($event->getResults() as $result) {
+                if ($result->getType() === EventResult::ERROR) {
+                    return;
+                }
+            }
+            if ($plan === null) {
                 return;
             }
-            $message = ProcessedOrder::confirm(Mindbox::settings((string)$order->getSiteId()), $order, $plan);
+            $settings = Mindbox::settings((string)$order->getSiteId());
+            $message = $settings->loyaltyMode() === 'processing' ? ProcessedOrder::confirm($settings, $order, $plan) : $plan->pointsGone();
             if ($message !== null) {
-                $refusal = new EventResult(EventResult::ERROR, new ResultError($message, 'RUSTBOX_MINDBOX_PRICE_CHANGED'), 'sale');
+                $refusal = new EventResult(EventResult::ERROR, new ResultError($message, 'RUSTBOX_MINDBOX_LOYALTY'), 'sale');
             }
         });
         return $refusal;

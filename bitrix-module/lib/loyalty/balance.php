@@ -10,7 +10,8 @@ use Rustbox\Mindbox\Settings;
 /**
  * A customer's available points, asked of Mindbox synchronously (the one call the shopper waits on) through the
  * short-timeout balance client, and at most once per request: the balance component and the checkout of one hit
- * share the answer, while every new hit, such as each refresh of the checkout, asks afresh.
+ * share the answer, while every new hit, such as each refresh of the checkout, asks afresh. What the buyer's orders
+ * not yet delivered hold (PointsHold) is taken off, read afresh on every call.
  */
 final class Balance
 {
@@ -22,7 +23,7 @@ final class Balance
     {
         $request = Context::getCurrent()?->getRequest();
         if ($request === null) {
-            return self::fetch($settings, $userId);
+            return self::lessHeld($settings, $userId, self::fetch($settings, $userId));
         }
         self::$answers ??= new \WeakMap();
         $known = self::$answers[$request] ?? [];
@@ -31,7 +32,21 @@ final class Balance
             $known[$key] = self::fetch($settings, $userId);
             self::$answers[$request] = $known;
         }
-        return $known[$key];
+        return self::lessHeld($settings, $userId, $known[$key]);
+    }
+
+    private static function lessHeld(Settings $settings, int $userId, ?int $available): ?int
+    {
+        if ($available === null) {
+            return null;
+        }
+        try {
+            return max(0, $available - PointsHold::held($settings, $userId));
+        } catch (\Throwable $e) {
+            // Not knowing what is held, no points can safely be offered.
+            EventLog::failure('loyalty:balance', $e);
+            return null;
+        }
     }
 
     private static function fetch(Settings $settings, int $userId): ?int

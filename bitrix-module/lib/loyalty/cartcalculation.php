@@ -14,29 +14,16 @@ use Rustbox\Mindbox\Settings;
  */
 final class CartCalculation
 {
-    /** @var array<string, int> kopecks each line costs after Mindbox, by basket code */
-    private array $totals = [];
-    /** @var array<string, int> points spent on each line, in kopecks */
-    private array $points = [];
-
-    private function __construct(public readonly array $request, private readonly array $answer)
+    private function __construct(public readonly array $request, private readonly array $answer, private readonly CalculationAnswer $checked)
     {
-        foreach ($answer['order']['lines'] ?? [] as $line) {
-            $code = (string)($line['lineId'] ?? '');
-            $this->totals[$code] = ($this->totals[$code] ?? 0) + Kopecks::fromMoney($line['discountedPriceOfLine'] ?? 0);
-            foreach ($line['appliedPromotions'] ?? [] as $promotion) {
-                if (($promotion['type'] ?? '') === 'spentBonusPoints') {
-                    $this->points[$code] = ($this->points[$code] ?? 0) + Kopecks::fromMoney($promotion['amount'] ?? 0);
-                }
-            }
-        }
     }
 
     /**
      * Asks Mindbox, through the checkout's short-timeout client and its circuit breaker.
      *
      * @param string $operationOption the option naming the operation: a buyer's or a guest's cart
-     * @return self|null null when Mindbox could not calculate now (the checkout goes on without it)
+     * @return self|null null when Mindbox could not calculate now, or answered what cannot be used (the checkout goes
+     *         on at Bitrix's prices)
      */
     public static function ask(Settings $settings, string $operationOption, array $request): ?self
     {
@@ -52,48 +39,54 @@ final class CartCalculation
             EventLog::failure('loyalty:calculate', $e);
             return null;
         }
-        if (!is_array($answer['order']['lines'] ?? null)) {
-            EventLog::warning('loyalty:calculate', 'Mindbox answered the calculation without order lines');
+        try {
+            return new self($request, $answer, CalculationAnswer::check($request, $answer));
+        } catch (\UnexpectedValueException $e) {
+            // Mindbox answered, so it is not down: the breaker stays as it is.
+            EventLog::warning('loyalty:calculate', 'Mindbox\'s calculation was not used: ' . $e->getMessage());
             return null;
         }
-        return new self($request, $answer);
     }
 
     /** @return array<string, int> */
     public function lineTotals(): array
     {
-        return $this->totals;
+        return $this->checked->totals;
     }
 
     /** @return array<string, int> */
     public function pointsPerLine(): array
     {
-        return $this->points;
+        return $this->checked->points;
     }
 
     /** The order's total after Mindbox (delivery not included), in kopecks: what the order's creation must say. */
     public function total(): int
     {
-        return Kopecks::fromMoney($this->answer['order']['totalPrice'] ?? 0);
+        return $this->checked->total;
     }
 
     /** Points the buyer may spend on this order, null when Mindbox did not say. */
     public function available(): ?int
     {
-        $info = $this->answer['order']['totalBonusPointsInfo'] ?? null;
-        return isset($info['availableAmountForCurrentOrder']) ? Kopecks::fromMoney($info['availableAmountForCurrentOrder']) : null;
+        return $this->checked->available;
     }
 
     /** The buyer's balance, null when Mindbox did not say. */
     public function balance(): ?int
     {
-        $available = $this->answer['order']['totalBonusPointsInfo']['balance']['available'] ?? null;
-        return is_numeric($available) ? Kopecks::fromMoney($available) : null;
+        return $this->checked->balance;
     }
 
     public function spent(): int
     {
-        return array_sum($this->points);
+        return array_sum($this->checked->points);
+    }
+
+    /** Whether Mindbox changed anything: a price, points, or a promo code it took. */
+    public function discounts(): bool
+    {
+        return $this->checked->total < array_sum(CalculationAnswer::costs($this->request)) || in_array(Coupons::APPLIED, $this->coupons(), true);
     }
 
     /** @return array<string, string> each promo code's status, as Mindbox words it (CanBeUsed, NotFound, Used, …) */
@@ -101,9 +94,10 @@ final class CartCalculation
     {
         $statuses = [];
         foreach ($this->answer['order']['couponsInfo'] ?? [] as $info) {
-            $code = (string)($info['coupon']['ids']['code'] ?? '');
-            if ($code !== '') {
-                $statuses[$code] = (string)($info['coupon']['status'] ?? '');
+            $code = is_array($info) ? ($info['coupon']['ids']['code'] ?? '') : '';
+            if (is_scalar($code) && (string)$code !== '') {
+                $status = $info['coupon']['status'] ?? '';
+                $statuses[(string)$code] = is_string($status) ? $status : '';
             }
         }
         return $statuses;

@@ -84,6 +84,20 @@ final class CheckoutPlan
         return $this->userId <= 0;
     }
 
+    /**
+     * Standard mode, right before the save: why the points this order spends are no longer there (another order of
+     * the buyer took them since the engine ran), or null. Read afresh: what orders not yet delivered hold changes
+     * between hits of any tab.
+     */
+    public function pointsGone(): ?string
+    {
+        if ($this->spent === 0) {
+            return null;
+        }
+        $balance = Balance::of($this->settings, $this->userId);
+        return $balance !== null && $this->spent <= $balance ? null : self::message('GONE');
+    }
+
     public function result(): CheckoutResult
     {
         if ($this->settings->loyaltyMode() === 'standard') {
@@ -139,11 +153,12 @@ final class CheckoutPlan
         $request = $this->calculationRequest($lines);
         $key = json_encode($request);
         if (!array_key_exists($key, $this->calculations)) {
-            $this->calculations[$key] = CartCalculation::ask($this->settings, $this->isGuest() ? 'op_calculate_guest_cart' : 'op_calculate_cart', $request);
+            // A cart whose discounts Mindbox would not confirm goes on at Bitrix's prices, not into the same refusal.
+            $this->calculations[$key] = Refusals::has($request) ? null : CartCalculation::ask($this->settings, $this->isGuest() ? 'op_calculate_guest_cart' : 'op_calculate_cart', $request);
         }
         $this->calculation = $this->calculations[$key];
         if ($this->calculation === null) {
-            $this->message = $this->requested->error === null ? self::message('UNAVAILABLE') : $this->message;
+            $this->message = $this->requested->error === null ? self::message(Refusals::has($request) ? 'NOT_CONFIRMED' : 'UNAVAILABLE') : $this->message;
             return [];
         }
         $this->balance = $this->calculation->balance();

@@ -15,6 +15,9 @@ Loc::loadMessages(__FILE__);
  */
 final class Coupons
 {
+    /** Mindbox's status of a promo code it applies. */
+    public const APPLIED = 'CanBeUsed';
+
     /** @return list<string> the codes of this buyer's checkout that Bitrix does not know */
     public static function entered(): array
     {
@@ -42,10 +45,14 @@ final class Coupons
             if ($status === null) {
                 continue;
             }
-            $coupon['JS_STATUS'] = $status === 'CanBeUsed' ? 'APPLIED' : 'BAD';
-            $text = Loc::getMessage('RUSTBOX_MINDBOX_COUPON_' . strtoupper($status)) ?: Loc::getMessage('RUSTBOX_MINDBOX_COUPON_REFUSED', ['#STATUS#' => $status]);
-            $coupon['STATUS_TEXT'] = (string)$text;
-            $coupon['JS_CHECK_CODE'] = (string)$text;
+            $coupon['JS_STATUS'] = $status === self::APPLIED ? 'APPLIED' : 'BAD';
+            // The component renders both as HTML (it joins CHECK_CODE_TEXT with <br>): only the module's own words
+            // go there, and a status Mindbox invents is named only when it is a plain word.
+            $known = preg_match('/^[A-Za-z]{1,64}$/D', $status) === 1;
+            $text = ($known ? Loc::getMessage('RUSTBOX_MINDBOX_COUPON_' . strtoupper($status)) : null)
+                ?: Loc::getMessage('RUSTBOX_MINDBOX_COUPON_REFUSED', ['#STATUS#' => $known ? $status : '?']);
+            $coupon['STATUS_TEXT'] = htmlspecialcharsbx((string)$text);
+            $coupon['JS_CHECK_CODE'] = $coupon['STATUS_TEXT'];
         }
         return $couponList;
     }

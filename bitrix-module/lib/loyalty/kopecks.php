@@ -13,6 +13,21 @@ final class Kopecks
         return (int)round((float)$money * 100);
     }
 
+    /**
+     * An amount Mindbox sent, as kopecks, or null when it is not one: only a JSON number or a plain decimal string,
+     * finite and small enough to be money ("NaN", "1e400", an array or null are not).
+     */
+    public static function parse(mixed $money): ?int
+    {
+        if (is_string($money) && preg_match('/^-?\d{1,15}(\.\d+)?$/D', trim($money)) === 1) {
+            $money = (float)$money;
+        }
+        if (!is_int($money) && !is_float($money)) {
+            return null;
+        }
+        return is_finite((float)$money) && abs((float)$money) < 1e13 ? self::fromMoney($money) : null;
+    }
+
     public static function toMoney(int $kopecks): float
     {
         return $kopecks / 100;

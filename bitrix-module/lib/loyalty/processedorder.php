@@ -16,23 +16,35 @@ Loc::loadMessages(__FILE__);
 
 /**
  * A checkout's order in `processing` mode is confirmed in Mindbox before Bitrix saves it (sale:OnSaleOrderBeforeSaved,
- * `op_create_processed_order`, a guest's `op_create_guest_processed_order`), with the lines and the total of the calculation the buyer saw, so the points are
- * spent and the promo codes used exactly when the order exists. Bitrix has no order id yet: the order is created
- * under a temporary id (`temp_order_id_key`, a GUID named after the calculation, whose lines are the basket's own
- * rows: a later order of the same products is another), and once saved the order's own id
- * is added to it through the outbox. The same checkout confirmed twice (a save that failed after Mindbox confirmed)
- * has the same temporary id and transactionId, so Mindbox answers TransactionAlreadyProcessed and spends nothing
- * twice.
+ * `op_create_processed_order`, a guest's `op_create_guest_processed_order`), with the lines and the total of the
+ * calculation the buyer saw, so the points are spent and the promo codes used exactly when the order exists. Bitrix
+ * has no order id yet: the order is created under a temporary id (`temp_order_id_key`, a new GUID for each
+ * confirmation), and once saved the order's own id is added to it through the outbox.
  *
- * PriceHasBeenChanged stops the save: the buyer is asked to look again and the next recalculation asks Mindbox
- * afresh. Mindbox not answering (or the breaker open) does not stop it: the order is placed as calculated, or
- * without Mindbox's prices when there was no calculation, and reaches Mindbox later as an offline order
- * (`op_save_offline_order`) through the outbox.
+ * A discount from Mindbox is in a saved order only if Mindbox confirmed exactly that order:
+ * - confirmed: the save goes on; if it does not happen (a later handler or the core refuses it, the hit dies), the
+ *   confirmation is cancelled in Mindbox (Cancellation), so no points stay spent for an order the shop does not have;
+ * - PriceHasBeenChanged: the save stops, and the next recalculation asks Mindbox afresh;
+ * - refused (a validation error, any other 4xx, a status other than processed) or not answered (timeout, 5xx, the
+ *   breaker open): the save stops with a message, and the buyer's next hit prices the same cart without Mindbox
+ *   (Refusals; the breaker does the same while Mindbox is down), to be placed at Bitrix's prices and sent as an offline
+ *   order. Where Mindbox changed nothing (no promotion, code or points), the save goes on as an offline order at once.
+ *   A confirmation that was not answered, or answered with an unknown status, may have been processed: it is
+ *   cancelled all the same.
+ * Without a calculation at all (Mindbox down at the recalculation) the order is at Bitrix's prices and offline.
  */
 final class ProcessedOrder
 {
+    /** Mindbox's words for an order it created or updated with its discounts (reference/mindbox-api.md). */
+    private const CONFIRMED = ['Processed', 'Created', 'Updated'];
+
     /** @var \WeakMap<Order, string|false>|null the temporary id of each confirmed order, false for an offline one */
     private static ?\WeakMap $outcomes = null;
+
+    /** @var array<string, Cancellation> confirmations of this hit that no save has followed yet, by temporary id */
+    private static array $unsaved = [];
+
+    private static bool $watching = false;
 
     /** @return string|null why the order cannot be saved now, for the buyer; null lets the save go on */
     public static function confirm(Settings $settings, Order $order, CheckoutPlan $plan): ?string
@@ -43,25 +55,52 @@ final class ProcessedOrder
             self::$outcomes[$order] = false;
             return null;
         }
-        $tempId = Guid::nameBased(implode('|', [$settings->get('endpoint_id'), 'checkout', json_encode($calculation->request), $order->getDeliveryPrice()]));
+        try {
+            return self::confirmCalculated($settings, $order, $plan, $calculation);
+        } catch (\Throwable $e) {
+            // The outbox refused the cancellation's safety net, or anything else went wrong: no discount of Mindbox's
+            // is saved unconfirmed. A confirmation already made is undone by its queued cancellation.
+            EventLog::failure('loyalty:order', $e);
+            return self::notConfirmed($order, $calculation);
+        }
+    }
+
+    private static function confirmCalculated(Settings $settings, Order $order, CheckoutPlan $plan, CartCalculation $calculation): ?string
+    {
+        $tempId = Guid::random();
+        $cancellation = new Cancellation($settings, $tempId);
+        $cancellation->arm();
         $body = self::body($settings, $order, $calculation, $tempId);
+        $operation = $settings->get($plan->isGuest() ? 'op_create_guest_processed_order' : 'op_create_processed_order');
         try {
             $answer = Breaker::guard($settings, static fn () => Mindbox::balanceClient($settings->siteId())
-                ->call($settings->get($plan->isGuest() ? 'op_create_guest_processed_order' : 'op_create_processed_order'), $body, ['transactionId' => Guid::nameBased('create|' . $tempId)]));
+                ->call($operation, $body, ['transactionId' => Guid::nameBased('create|' . $tempId)]));
         } catch (BreakerOpen) {
-            self::$outcomes[$order] = false;
-            return null;
-        } catch (\Throwable $e) {
-            // The shop goes on: the order is kept and sent as an offline order.
+            $cancellation->withdraw();
+            return self::notConfirmed($order, $calculation);
+        } catch (\MindboxUnavailableException $e) {
             EventLog::warning('loyalty:order', get_class($e) . ': ' . $e->getMessage());
-            self::$outcomes[$order] = false;
-            return null;
+            $cancellation->sendNow();
+            return self::notConfirmed($order, $calculation);
+        } catch (\Throwable $e) {
+            EventLog::warning('loyalty:order', 'Mindbox refused the order: ' . get_class($e) . ': ' . $e->getMessage());
+            $cancellation->withdraw();
+            return self::notConfirmed($order, $calculation);
         }
-        if (($answer['order']['processingStatus'] ?? null) === 'PriceHasBeenChanged') {
+        $status = is_array($answer['order'] ?? null) ? ($answer['order']['processingStatus'] ?? null) : null;
+        if ($status === 'PriceHasBeenChanged') {
+            $cancellation->withdraw();
             // The component shows the error and ends the hit; the buyer's next hit calculates afresh.
             return (string)Loc::getMessage('RUSTBOX_MINDBOX_ORDER_PRICE_CHANGED');
         }
+        if (($answer['status'] ?? null) !== 'Success' || !in_array($status, self::CONFIRMED, true)) {
+            EventLog::warning('loyalty:order', sprintf('Mindbox answered the order with status %s, processingStatus %s', json_encode($answer['status'] ?? null), json_encode($status)));
+            $cancellation->sendNow();
+            return self::notConfirmed($order, $calculation);
+        }
         self::$outcomes[$order] = $tempId;
+        self::$unsaved[$tempId] = $cancellation;
+        self::watchTheHitEnd();
         return null;
     }
 
@@ -83,9 +122,60 @@ final class ProcessedOrder
             Dispatcher::send(Operation::SaveOfflineOrder, $settings, $body, $options);
             return true;
         }
+        $cancellation = self::$unsaved[$outcome] ?? null;
+        unset(self::$unsaved[$outcome]);
+        try {
+            $withdrawn = $cancellation?->withdraw() ?? true;
+        } catch (\Throwable $e) {
+            EventLog::failure('loyalty:order', $e);
+            $withdrawn = false;
+        }
+        if (!$withdrawn) {
+            EventLog::error('loyalty:order', sprintf('Order %d is saved, but its confirmation in Mindbox is cancelled or about to be (the save came after unsaved_cancel_seconds, or the outbox failed): its discounts are not in Mindbox', $order->getId()));
+        }
         $body['order']['ids'] = [$settings->get('temp_order_id_key') => $outcome] + $body['order']['ids'];
         Dispatcher::send(Operation::UpdateOrder, $settings, $body, $options);
         return true;
+    }
+
+    /**
+     * The end of the hit (a shutdown function, so also after the component's die() and a fatal error): what Mindbox
+     * confirmed in it and Bitrix did not save is cancelled now rather than after `unsaved_cancel_seconds`.
+     */
+    public static function cancelUnsaved(): void
+    {
+        $unsaved = self::$unsaved;
+        self::$unsaved = [];
+        foreach ($unsaved as $cancellation) {
+            try {
+                $cancellation->sendNow();
+            } catch (\Throwable $e) {
+                // The queued cancellation still goes out when its delay is over.
+                EventLog::failure('loyalty:order', $e);
+            }
+        }
+    }
+
+    private static function watchTheHitEnd(): void
+    {
+        if (!self::$watching) {
+            self::$watching = true;
+            register_shutdown_function([self::class, 'cancelUnsaved']);
+        }
+    }
+
+    /**
+     * A checkout Mindbox did not confirm: its cart is priced without Mindbox from now on; an order whose prices are
+     * Mindbox's waits for the buyer to see the new ones, one Mindbox did not change is placed as it is, offline.
+     */
+    private static function notConfirmed(Order $order, CartCalculation $calculation): ?string
+    {
+        Refusals::remember($calculation->request);
+        if ($calculation->discounts()) {
+            return (string)Loc::getMessage('RUSTBOX_MINDBOX_ORDER_NOT_CONFIRMED');
+        }
+        self::$outcomes[$order] = false;
+        return null;
     }
 
     private static function body(Settings $settings, Order $order, CartCalculation $calculation, string $tempId): array

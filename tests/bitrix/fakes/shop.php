@@ -62,6 +62,8 @@ final class FakeShop
 
         $GLOBALS['APPLICATION'] = new \CMain();
         $GLOBALS['USER'] = new \CUser();
+        // A new shop is visited by a new browser: the PHP session the core starts on every hit begins empty.
+        $_SESSION = [];
         $shop = new self($root);
         $shop->visit();
         return $shop;

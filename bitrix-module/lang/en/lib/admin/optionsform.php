@@ -37,6 +37,7 @@ $MESS['RUSTBOX_MINDBOX_OPT_LOYALTY_MODE'] = 'Loyalty at checkout';
 $MESS['RUSTBOX_MINDBOX_OPT_CHOICE_LOYALTY_MODE_STANDARD'] = 'standard: the shop spends points against the balance; Mindbox gets a "balance" discount on the lines';
 $MESS['RUSTBOX_MINDBOX_OPT_CHOICE_LOYALTY_MODE_PROCESSING'] = 'processing: Mindbox calculates the cart (prices, promotions, promo codes, points) and confirms the order';
 $MESS['RUSTBOX_MINDBOX_OPT_BALANCE_TIMEOUT'] = 'Timeout of each Mindbox call at checkout (balance, cart calculation, order), s';
+$MESS['RUSTBOX_MINDBOX_OPT_UNSAVED_CANCEL_SECONDS'] = 'Cancel in Mindbox an order confirmed at checkout but never saved by Bitrix after, s';
 $MESS['RUSTBOX_MINDBOX_OPT_BREAKER_SECONDS'] = 'Pause in Mindbox calls at checkout after one was not answered in time, s';
 $MESS['RUSTBOX_MINDBOX_OPT_POINTS_DECIMALS'] = 'Points can be spent in';
 $MESS['RUSTBOX_MINDBOX_OPT_CHOICE_POINTS_DECIMALS_2'] = 'hundredths (150.50)';

@@ -7,3 +7,5 @@ $MESS['RUSTBOX_MINDBOX_POINTS_UNAVAILABLE'] = 'Points are unavailable right now:
 $MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_BALANCE'] = 'You have #BALANCE# points, so #SPENT# were used.';
 $MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_ORDER'] = 'At most #MAX# points can be spent on this order, so #SPENT# were used.';
 $MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_LINES'] = 'The prices of this order\'s items can take #SPENT# points to the kopeck, so #SPENT# were used.';
+$MESS['RUSTBOX_MINDBOX_POINTS_GONE'] = 'The points available to you have just changed (another order of yours spent them). Please look at the order again and place it once more.';
+$MESS['RUSTBOX_MINDBOX_POINTS_NOT_CONFIRMED'] = 'The loyalty programme did not confirm the discounts of this order, so it is priced without them.';

@@ -37,6 +37,7 @@ $MESS['RUSTBOX_MINDBOX_OPT_LOYALTY_MODE'] = 'Лояльность при офо�
 $MESS['RUSTBOX_MINDBOX_OPT_CHOICE_LOYALTY_MODE_STANDARD'] = 'стандартный: баллы списывает магазин по балансу; в Mindbox передаётся скидка «balance» на позиции';
 $MESS['RUSTBOX_MINDBOX_OPT_CHOICE_LOYALTY_MODE_PROCESSING'] = 'процессинг: корзину рассчитывает Mindbox (цены, акции, промокоды, баллы) и подтверждает заказ';
 $MESS['RUSTBOX_MINDBOX_OPT_BALANCE_TIMEOUT'] = 'Таймаут каждого запроса к Mindbox при оформлении заказа (баланс, расчёт корзины, заказ), с';
+$MESS['RUSTBOX_MINDBOX_OPT_UNSAVED_CANCEL_SECONDS'] = 'Отменять в Mindbox заказ, подтверждённый при оформлении, но не сохранённый Битриксом, через, с';
 $MESS['RUSTBOX_MINDBOX_OPT_BREAKER_SECONDS'] = 'Пауза в запросах к Mindbox при оформлении заказа после запроса без ответа, с';
 $MESS['RUSTBOX_MINDBOX_OPT_POINTS_DECIMALS'] = 'Баллы можно списывать';
 $MESS['RUSTBOX_MINDBOX_OPT_CHOICE_POINTS_DECIMALS_2'] = 'с точностью до сотых (150,50)';

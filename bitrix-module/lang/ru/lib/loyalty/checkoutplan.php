@@ -7,3 +7,5 @@ $MESS['RUSTBOX_MINDBOX_POINTS_UNAVAILABLE'] = 'Баллы сейчас недо�
 $MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_BALANCE'] = 'У вас #BALANCE# баллов, поэтому списано #SPENT#.';
 $MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_ORDER'] = 'На этот заказ можно списать не больше #MAX# баллов, поэтому списано #SPENT#.';
 $MESS['RUSTBOX_MINDBOX_POINTS_CLAMPED_LINES'] = 'Цены товаров этого заказа позволяют списать ровно #SPENT# баллов (с точностью до копейки), поэтому списано #SPENT#.';
+$MESS['RUSTBOX_MINDBOX_POINTS_GONE'] = 'Доступные вам баллы только что изменились (их потратил другой ваш заказ). Проверьте заказ и оформите его ещё раз.';
+$MESS['RUSTBOX_MINDBOX_POINTS_NOT_CONFIRMED'] = 'Программа лояльности не подтвердила скидки по этому заказу, поэтому он рассчитан без них.';
