@@ -80,6 +80,18 @@ abstract class EndToEndTestCase extends TestCase
         return $entries;
     }
 
+    /**
+     * A hit of the checkout: sale.order.ajax's AJAX refresh, or with $placeOrder its "place order", with the points
+     * field as the buyer typed it.
+     *
+     * @return array{order: \Bitrix\Sale\Order, result: array}
+     */
+    protected function checkoutHit(string $points, bool $placeOrder = false, float $delivery = 0.0): array
+    {
+        $this->shop->visit(post: ['order' => [\Rustbox\Mindbox\Loyalty\Checkout::FIELD => $points], 'via_ajax' => 'Y', 'soa-action' => $placeOrder ? 'saveOrderAjax' : 'refreshOrderAjax']);
+        return $this->shop->checkout($placeOrder, $delivery);
+    }
+
     /** Bodies as JSON carries them: the emulator's journal cannot tell 2 from 2.0, so numbers compare as floats. */
     protected static function assertBody(array $expected, array $actual): void
     {

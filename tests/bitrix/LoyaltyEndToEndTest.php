@@ -5,9 +5,7 @@ declare(strict_types=1);
 namespace MindboxTests\Bitrix;
 
 use Bitrix\Main\Event;
-use Bitrix\Sale\Order;
 use Rustbox\Mindbox\Loyalty\Balance;
-use Rustbox\Mindbox\Loyalty\Checkout;
 use Rustbox\Mindbox\Mappers\OrderMapper;
 use Rustbox\Mindbox\Mindbox;
 
@@ -93,12 +91,6 @@ final class LoyaltyEndToEndTest extends EndToEndTestCase
         $this->shop->logIn($userId);
     }
 
-    /** @return array{order: Order, result: array} */
-    private function checkout(string $points, bool $placeOrder): array
-    {
-        $this->shop->visit(post: ['order' => [Checkout::FIELD => $points], 'via_ajax' => 'Y']);
-        return $this->shop->checkout($placeOrder);
-    }
 
     /**
      * Delivers the outbox until the emulator settled $count calls of $operation (processed, or recognised as a
@@ -132,10 +124,10 @@ final class LoyaltyEndToEndTest extends EndToEndTestCase
         self::$emulator->faults(['rules' => [['kind' => 'hang', 'operation' => 'Website.GetCustomerBalance']]]);
 
         $started = microtime(true);
-        $refresh = $this->checkout('100', false)['result'];
+        $refresh = $this->checkoutHit('100', false)['result'];
         $refreshSeconds = microtime(true) - $started;
         $started = microtime(true);
-        ['order' => $order] = $this->checkout('100', true);
+        ['order' => $order] = $this->checkoutHit('100', true);
         $placeSeconds = microtime(true) - $started;
 
         // The margin is generous: benchmarks may share this machine. What matters is "seconds", not "hangs".
@@ -167,7 +159,7 @@ final class LoyaltyEndToEndTest extends EndToEndTestCase
         $this->logIn();
         $this->shop->fillCart([[1, 'SKU-1', 1, 1000.0, 0.0], [2, 'SKU-2', 1, 1000.0, 0.0], [3, 'SKU-3', 1, 1000.0, 0.0]]);
 
-        ['order' => $order] = $this->checkout('100', true);
+        ['order' => $order] = $this->checkoutHit('100', true);
         $calls = $this->callsOf('Website.CreateOrder', 1);
 
         $this->assertSame(['fault', 'processed'], array_column($calls, 'outcome'));

@@ -8,7 +8,6 @@ use Bitrix\Main\EventManager;
 use Bitrix\Main\EventResult;
 use Bitrix\Sale\DiscountCouponsManager;
 use Bitrix\Sale\ResultError;
-use Rustbox\Mindbox\Loyalty\Checkout;
 use Rustbox\Mindbox\Loyalty\PointsDiscount;
 use Rustbox\Mindbox\Loyalty\ProcessedOrder;
 use Rustbox\Mindbox\Mindbox;
@@ -128,9 +127,9 @@ final class LoyaltyInvariantTest extends EndToEndTestCase
         // Enough to run a balance dry within a few orders, so that a point spent twice would show.
         $points = $guest ? '' : (string)(mt_rand(0, 2) * ($processing ? 100 : 200));
         self::$emulator->clearFaults();
-        $this->checkout($points);
+        $this->checkoutHit($points);
         $this->applyFault($fault);
-        ['order' => $order] = $this->checkout($points, true);
+        ['order' => $order] = $this->checkoutHit($points, true);
         $this->refuseSave = false;
         if ($fault === 'saveRefused') {
             ProcessedOrder::cancelUnsaved(); // what PHP runs at the end of the hit
@@ -140,16 +139,16 @@ final class LoyaltyInvariantTest extends EndToEndTestCase
         }
         if ($order->getId() === 0) {
             // The buyer tries again: the hit that refused told them to.
-            $this->checkout($points);
-            ['order' => $order] = $this->checkout($points, true);
+            $this->checkoutHit($points);
+            ['order' => $order] = $this->checkoutHit($points, true);
         }
         $this->record($order, $guest ? 0 : $user, $bitrix);
         if ($fault === 'placedTwice' || $fault === 'twoTabs') {
             $this->shop->fillCart($lines);
             if ($fault === 'twoTabs') {
-                $this->checkout($points);
+                $this->checkoutHit($points);
             }
-            ['order' => $again] = $this->checkout($points, true);
+            ['order' => $again] = $this->checkoutHit($points, true);
             $this->record($again, $guest ? 0 : $user, $bitrix);
         }
     }
@@ -169,11 +168,6 @@ final class LoyaltyInvariantTest extends EndToEndTestCase
         };
     }
 
-    private function checkout(string $points, bool $placeOrder = false): array
-    {
-        $this->shop->visit(post: ['order' => [Checkout::FIELD => $points], 'via_ajax' => 'Y']);
-        return $this->shop->checkout($placeOrder);
-    }
 
     private function record(\Bitrix\Sale\Order $order, int $user, int $bitrix): void
     {

@@ -10,7 +10,6 @@ use Bitrix\Main\EventResult;
 use Bitrix\Sale\DiscountCouponsManager;
 use Bitrix\Sale\Order;
 use Bitrix\Sale\ResultError;
-use Rustbox\Mindbox\Loyalty\Checkout;
 use Rustbox\Mindbox\Loyalty\CheckoutField;
 use Rustbox\Mindbox\Mindbox;
 
@@ -41,12 +40,6 @@ final class LoyaltyProcessingTest extends EndToEndTestCase
         $this->shop->fillCart([[1, 'SKU-1', 3, 333.33, 0.0], [2, 'SKU-2', 2, 1000.0, 0.0], [3, 'SKU-3', 1, 499.99, 0.0]]);
     }
 
-    /** @return array{order: Order, result: array} */
-    private function checkout(string $points, bool $placeOrder = false): array
-    {
-        $this->shop->visit(post: ['order' => [Checkout::FIELD => $points], 'via_ajax' => 'Y', 'soa-action' => $placeOrder ? 'saveOrderAjax' : 'refreshOrderAjax']);
-        return $this->shop->checkout($placeOrder, self::DELIVERY);
-    }
 
     /** What Mindbox calculates for the body of the checkout's last calculation (the emulator has no side effects there). */
     private function lastCalculation(): array
@@ -72,7 +65,7 @@ final class LoyaltyProcessingTest extends EndToEndTestCase
         DiscountCouponsManager::add('NOPE');
         DiscountCouponsManager::add('SPENT');
 
-        $shown = $this->checkout('200')['result']['JS_DATA'];
+        $shown = $this->checkoutHit('200', false, self::DELIVERY)['result']['JS_DATA'];
         $calculated = $this->lastCalculation();
 
         $this->assertSame('Calculated', $calculated['order']['processingStatus']);
@@ -88,7 +81,7 @@ final class LoyaltyProcessingTest extends EndToEndTestCase
         $this->assertSame(['BAD', 'There is no such promo code'], [$coupons['NOPE']['JS_STATUS'], $coupons['NOPE']['STATUS_TEXT']]);
         $this->assertSame(['BAD', 'This promo code has already been used'], [$coupons['SPENT']['JS_STATUS'], $coupons['SPENT']['STATUS_TEXT']]);
 
-        ['order' => $order, 'result' => $result] = $this->checkout('200', true);
+        ['order' => $order, 'result' => $result] = $this->checkoutHit('200', true, self::DELIVERY);
 
         $this->assertSame([], $result['ERROR']);
         $this->assertGreaterThan(0, $order->getId());
@@ -122,14 +115,14 @@ final class LoyaltyProcessingTest extends EndToEndTestCase
             }
         }, false, 10);
 
-        $this->checkout('');
-        ['order' => $refused, 'result' => $result] = $this->checkout('', true);
+        $this->checkoutHit('', false, self::DELIVERY);
+        ['order' => $refused, 'result' => $result] = $this->checkoutHit('', true, self::DELIVERY);
 
         $this->assertSame(0, $refused->getId(), 'not saved');
         $this->assertSame(['The prices of your order have just changed. Please look at the order again and place it once more.'], $result['ERROR']);
         $this->assertCount(1, self::$emulator->journal(['operation' => 'Website.CreateAuthorizedOrder']), 'Mindbox was asked, and refused the old price');
 
-        ['order' => $order, 'result' => $result] = $this->checkout('', true);
+        ['order' => $order, 'result' => $result] = $this->checkoutHit('', true, self::DELIVERY);
         $this->assertSame([], $result['ERROR']);
         $this->assertGreaterThan(0, $order->getId());
         $this->assertSame(self::kopecks($this->lastCalculation()['order']['totalPrice']) + self::kopecks(self::DELIVERY), self::kopecks($order->getPrice()), 'the new price');
@@ -146,9 +139,9 @@ final class LoyaltyProcessingTest extends EndToEndTestCase
             return null;
         }, false, 5000);
 
-        $this->assertSame(['the warehouse is closed'], $this->checkout('200', true)['result']['ERROR']);
+        $this->assertSame(['the warehouse is closed'], $this->checkoutHit('200', true, self::DELIVERY)['result']['ERROR']);
         $this->assertSame([], self::$emulator->journal(['operation' => 'Website.CreateAuthorizedOrder']), 'the module\'s handler runs last and sees the refusal');
-        ['order' => $order] = $this->checkout('200', true);
+        ['order' => $order] = $this->checkoutHit('200', true, self::DELIVERY);
 
         $this->assertGreaterThan(0, $order->getId());
         $this->assertSame(['processed'], array_column(self::$emulator->journal(['operation' => 'Website.CreateAuthorizedOrder']), 'outcome'));
@@ -160,10 +153,10 @@ final class LoyaltyProcessingTest extends EndToEndTestCase
         self::$emulator->faults(['rules' => [['kind' => 'hang', 'operation' => 'Website.CalculateAuthorizedCart']]]);
 
         $started = microtime(true);
-        $shown = $this->checkout('200')['result']['JS_DATA'];
+        $shown = $this->checkoutHit('200', false, self::DELIVERY)['result']['JS_DATA'];
         $refreshSeconds = microtime(true) - $started;
         $started = microtime(true);
-        ['order' => $order, 'result' => $result] = $this->checkout('200', true);
+        ['order' => $order, 'result' => $result] = $this->checkoutHit('200', true, self::DELIVERY);
         $placeSeconds = microtime(true) - $started;
 
         $this->assertLessThan(1.0 + 0.5, $refreshSeconds, 'the calculation\'s timeout, and no more');
@@ -190,8 +183,8 @@ final class LoyaltyProcessingTest extends EndToEndTestCase
         $GLOBALS['USER']->Logout();
         DiscountCouponsManager::add('WELCOME');
 
-        $shown = $this->checkout('200')['result']['JS_DATA'];
-        ['order' => $order, 'result' => $result] = $this->checkout('200', true);
+        $shown = $this->checkoutHit('200', false, self::DELIVERY)['result']['JS_DATA'];
+        ['order' => $order, 'result' => $result] = $this->checkoutHit('200', true, self::DELIVERY);
 
         $calculations = self::$emulator->journal(['operation' => 'Website.CalculateUnauthorizedCart']);
         $this->assertNotEmpty($calculations);

@@ -7,10 +7,8 @@ namespace MindboxTests\Bitrix;
 use Bitrix\Main\EventManager;
 use Bitrix\Main\EventResult;
 use Bitrix\Sale\DiscountCouponsManager;
-use Bitrix\Sale\Order;
 use Bitrix\Sale\ResultError;
 use Rustbox\Mindbox\Loyalty\Breaker;
-use Rustbox\Mindbox\Loyalty\Checkout;
 use Rustbox\Mindbox\Loyalty\CheckoutField;
 use Rustbox\Mindbox\Loyalty\ProcessedOrder;
 use Rustbox\Mindbox\Mindbox;
@@ -41,12 +39,6 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
         DiscountCouponsManager::add('ONCE');
     }
 
-    /** @return array{order: Order, result: array} */
-    private function checkout(string $points, bool $placeOrder = false): array
-    {
-        $this->shop->visit(post: ['order' => [Checkout::FIELD => $points], 'via_ajax' => 'Y', 'soa-action' => $placeOrder ? 'saveOrderAjax' : 'refreshOrderAjax']);
-        return $this->shop->checkout($placeOrder);
-    }
 
     private function balance(): float
     {
@@ -71,9 +63,9 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
     /** @return list<string> the error of a place-order hit that refused, then the next hit's field and total */
     private function refusedThenAtBitrixPrices(string $points): array
     {
-        ['order' => $refused, 'result' => $result] = $this->checkout($points, true);
+        ['order' => $refused, 'result' => $result] = $this->checkoutHit($points, true);
         $this->assertSame(0, $refused->getId(), 'not saved');
-        $next = $this->checkout($points)['result']['JS_DATA'];
+        $next = $this->checkoutHit($points)['result']['JS_DATA'];
         $this->assertSame(self::BITRIX_PRICES, $next['TOTAL']['ORDER_PRICE'], 'the same cart, now at Bitrix\'s prices');
         $this->assertSame(0.0, $next[CheckoutField::JS_DATA_KEY]['SPENT']);
         return [implode(' ', $result['ERROR']), $next[CheckoutField::JS_DATA_KEY]['MESSAGE']];
@@ -81,7 +73,7 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
 
     private function placeAtBitrixPricesAndCheckNothingSpent(string $points): void
     {
-        ['order' => $order, 'result' => $result] = $this->checkout($points, true);
+        ['order' => $order, 'result' => $result] = $this->checkoutHit($points, true);
         $this->assertSame([], $result['ERROR']);
         $this->assertSame(self::BITRIX_PRICES, $order->getPrice(), 'saved without Mindbox\'s discounts');
         $this->deliverAll();
@@ -96,7 +88,7 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
     {
         self::$emulator->script('Website.CreateAuthorizedOrder', ['status' => 'ValidationError', 'validationMessages' => [['message' => 'no', 'location' => '/order']]]);
 
-        $shown = $this->checkout('200')['result']['JS_DATA'];
+        $shown = $this->checkoutHit('200')['result']['JS_DATA'];
         $this->assertLessThan(self::BITRIX_PRICES - 299, $shown['TOTAL']['ORDER_PRICE'], 'the code and the points were shown');
         [$error, $field] = $this->refusedThenAtBitrixPrices('200');
 
@@ -110,7 +102,7 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
     {
         self::$emulator->faults(['rules' => [['kind' => 'status', 'status' => 400, 'operation' => 'Website.CreateAuthorizedOrder']]]);
 
-        $this->checkout('200');
+        $this->checkoutHit('200');
         $this->refusedThenAtBitrixPrices('200');
         self::$emulator->clearFaults();
         $this->placeAtBitrixPricesAndCheckNothingSpent('200');
@@ -121,7 +113,7 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
     {
         self::$emulator->script('Website.CreateAuthorizedOrder', ['status' => 'Success', 'order' => ['processingStatus' => 'NotProcessed']]);
 
-        $this->checkout('200');
+        $this->checkoutHit('200');
         $this->refusedThenAtBitrixPrices('200');
         $this->placeAtBitrixPricesAndCheckNothingSpent('200');
         $cancelled = array_values(array_filter(self::$emulator->journal(['operation' => 'Website.UpdateOrder']), static fn (array $e) => isset($e['body']['orderLinesStatus'])));
@@ -132,7 +124,7 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
 
     public function testAConfirmationNotAnsweredInTimeIsCancelledAndTheOrderIsPlacedAtBitrixPrices(): void
     {
-        $this->checkout('200');
+        $this->checkoutHit('200');
         self::$emulator->faults(['rules' => [['kind' => 'hang', 'operation' => 'Website.CreateAuthorizedOrder']]]);
         [$error] = $this->refusedThenAtBitrixPrices('200');
         self::$emulator->clearFaults();
@@ -153,16 +145,16 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
             return null;
         }, false, 200000);
 
-        $this->checkout('200');
-        $this->assertSame(['the warehouse is closed'], $this->checkout('200', true)['result']['ERROR']);
+        $this->checkoutHit('200');
+        $this->assertSame(['the warehouse is closed'], $this->checkoutHit('200', true)['result']['ERROR']);
         $this->assertSame(300.0, $this->balance(), 'Mindbox confirmed and spent the points');
         ProcessedOrder::cancelUnsaved(); // what PHP runs at the end of the hit (register_shutdown_function)
         $this->deliverAll();
         $this->assertSame(500.0, $this->balance(), 'the orphan confirmation cancelled: points back');
         $this->assertSame([], $this->activeProcessedOrders());
 
-        $this->checkout('100');
-        ['order' => $order, 'result' => $result] = $this->checkout('100', true);
+        $this->checkoutHit('100');
+        ['order' => $order, 'result' => $result] = $this->checkoutHit('100', true);
         $this->assertSame([], $result['ERROR']);
         $this->deliverAll();
         $this->assertSame(400.0, $this->balance(), '500 - 100, not 500 - 200 - 100');
@@ -176,8 +168,8 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
         $this->shop->configure(['unsaved_cancel_seconds' => '1']);
         EventManager::getInstance()->addEventHandler('sale', 'OnSaleOrderBeforeSaved', static fn () => new EventResult(EventResult::ERROR, new ResultError('killed'), 'sale'), false, 200000);
 
-        $this->checkout('200');
-        $this->checkout('200', true);
+        $this->checkoutHit('200');
+        $this->checkoutHit('200', true);
         // The hit dies here: no shutdown function runs, the next hit knows nothing of it.
         $this->shop->visit();
         $this->deliverAll();
@@ -191,8 +183,8 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
     public function testASavedOrderWithdrawsItsCancellation(): void
     {
         $this->shop->configure(['unsaved_cancel_seconds' => '1']);
-        $this->checkout('200');
-        ['order' => $order] = $this->checkout('200', true);
+        $this->checkoutHit('200');
+        ['order' => $order] = $this->checkoutHit('200', true);
 
         $this->deliverAll(1.2);
         $this->assertGreaterThan(0, $order->getId());
@@ -228,7 +220,7 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
         }
         self::$emulator->script('Website.CalculateAuthorizedCart', ['status' => 'Success', 'order' => ['processingStatus' => 'Calculated', 'totalPrice' => 2499.99, 'lines' => $lines]]);
 
-        $shown = $this->checkout('')['result']['JS_DATA'];
+        $shown = $this->checkoutHit('')['result']['JS_DATA'];
 
         $this->assertSame(self::BITRIX_PRICES, $shown['TOTAL']['ORDER_PRICE'], 'no line is free, none costs more');
         $this->assertSame(array_fill(0, 1, 'WARNING'), array_column(\CEventLog::fakeEntries(), 'SEVERITY'));
@@ -250,10 +242,10 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
             'line left out' => ['totalPrice' => 2499.99, 'lines' => array_slice($good, 0, 2)],
         ] as $case => $order) {
             self::$emulator->script('Website.CalculateAuthorizedCart', ['status' => 'Success', 'order' => ['processingStatus' => 'Calculated'] + $order]);
-            $this->assertSame(self::BITRIX_PRICES, $this->checkout('')['result']['JS_DATA']['TOTAL']['ORDER_PRICE'], $case);
+            $this->assertSame(self::BITRIX_PRICES, $this->checkoutHit('')['result']['JS_DATA']['TOTAL']['ORDER_PRICE'], $case);
         }
         self::$emulator->script('Website.CalculateAuthorizedCart', ['status' => 'Success', 'order' => ['processingStatus' => 'Calculated', 'totalPrice' => 2999.98, 'lines' => $good]]);
-        $this->assertSame(2999.98, $this->checkout('')['result']['JS_DATA']['TOTAL']['ORDER_PRICE'], 'the same answer, well formed, is used');
+        $this->assertSame(2999.98, $this->checkoutHit('')['result']['JS_DATA']['TOTAL']['ORDER_PRICE'], 'the same answer, well formed, is used');
     }
 
     public function testMindboxWordsOnAPromoCodeNeverReachThePageRaw(): void
@@ -268,7 +260,7 @@ final class LoyaltyRefusalTest extends EndToEndTestCase
             'couponsInfo' => [['coupon' => ['ids' => ['code' => 'ONCE'], 'status' => '<img src=x onerror=alert(1)>']]],
         ]]);
 
-        $coupons = array_column($this->checkout('')['result']['JS_DATA']['COUPON_LIST'], null, 'COUPON');
+        $coupons = array_column($this->checkoutHit('')['result']['JS_DATA']['COUPON_LIST'], null, 'COUPON');
 
         $this->assertSame('BAD', $coupons['ONCE']['JS_STATUS']);
         $this->assertSame('The promo code was not applied (?)', $coupons['ONCE']['STATUS_TEXT']);

@@ -5,8 +5,6 @@ declare(strict_types=1);
 namespace MindboxTests\Bitrix;
 
 use Bitrix\Main\EventManager;
-use Bitrix\Sale\Order;
-use Rustbox\Mindbox\Loyalty\Checkout;
 use Rustbox\Mindbox\Loyalty\CheckoutField;
 use Rustbox\Mindbox\Mindbox;
 
@@ -27,12 +25,6 @@ final class PointsHoldTest extends EndToEndTestCase
         $this->shop->logIn($this->userId);
     }
 
-    /** @return array{order: Order, result: array} */
-    private function checkout(string $points, bool $placeOrder = false): array
-    {
-        $this->shop->visit(post: ['order' => [Checkout::FIELD => $points], 'via_ajax' => 'Y']);
-        return $this->shop->checkout($placeOrder);
-    }
 
     private function fillCart(): void
     {
@@ -49,13 +41,13 @@ final class PointsHoldTest extends EndToEndTestCase
         // Delivery held back: every creation is answered 503 until the faults are cleared.
         self::$emulator->faults(['rules' => [['kind' => 'status', 'status' => 503, 'operation' => 'Website.CreateOrder']]]);
         $this->fillCart();
-        ['order' => $first] = $this->checkout('500', true);
+        ['order' => $first] = $this->checkoutHit('500', true);
         $this->assertSame(2500.0, $first->getPrice());
 
         $this->fillCart();
-        $field = $this->checkout('300')['result']['JS_DATA'][CheckoutField::JS_DATA_KEY];
+        $field = $this->checkoutHit('300')['result']['JS_DATA'][CheckoutField::JS_DATA_KEY];
         $this->assertSame([0.0, 0.0], [$field['BALANCE'], $field['SPENT']], 'the 500 points are held by the first order');
-        ['order' => $second] = $this->checkout('300', true);
+        ['order' => $second] = $this->checkoutHit('300', true);
         $this->assertSame(3000.0, $second->getPrice(), 'no points spent twice');
         $this->assertSame(500.0, $this->mindboxBalance(), 'Mindbox has not debited anything yet');
 
@@ -67,7 +59,7 @@ final class PointsHoldTest extends EndToEndTestCase
 
         $this->assertSame(0.0, $this->mindboxBalance(), 'debited once, by the first order');
         $this->assertSame(0.0, Mindbox::client('s1')->heldPoints('points|{"websiteID":"' . $this->userId . '"}|'), 'delivered: nothing held any more');
-        $this->assertSame(0.0, $this->checkout('')['result']['JS_DATA'][CheckoutField::JS_DATA_KEY]['BALANCE']);
+        $this->assertSame(0.0, $this->checkoutHit('')['result']['JS_DATA'][CheckoutField::JS_DATA_KEY]['BALANCE']);
     }
 
     public function testPointsTakenByAnotherOrderBetweenTheCalculationAndTheSaveStopTheSave(): void
@@ -79,7 +71,7 @@ final class PointsHoldTest extends EndToEndTestCase
         }, false, 10);
         $this->fillCart();
 
-        ['order' => $order, 'result' => $result] = $this->checkout('400', true);
+        ['order' => $order, 'result' => $result] = $this->checkoutHit('400', true);
 
         $this->assertSame(0, $order->getId());
         $this->assertSame(['The points available to you have just changed (another order of yours spent them). Please look at the order again and place it once more.'], $result['ERROR']);
