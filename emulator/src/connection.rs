@@ -2,7 +2,6 @@
 //! it, to hold it without answering, or to write a response hyper would refuse to write).
 
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -14,7 +13,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::Notify;
 
-use crate::state::Emulator;
+use crate::state::{Emulator, Tally};
 
 /// What a request handler asks the connection task to do with the socket instead of answering.
 #[derive(Debug)]
@@ -31,42 +30,12 @@ pub enum Takeover {
 const HANG_LIMIT: Duration = Duration::from_secs(600);
 
 pub struct Connection {
-    pub id: u64,
-    accepted_in_epoch: u64,
-    counted_in_epoch: AtomicU64,
-    first_request_seen: AtomicBool,
-    is_control: AtomicBool,
+    pub tally: Tally,
     takeover: Mutex<Option<Takeover>>,
     wake: Notify,
 }
 
 impl Connection {
-    fn new((id, accepted_in_epoch): (u64, u64)) -> Connection {
-        Connection {
-            id,
-            accepted_in_epoch,
-            counted_in_epoch: AtomicU64::new(u64::MAX),
-            first_request_seen: AtomicBool::new(false),
-            is_control: AtomicBool::new(false),
-            takeover: Mutex::new(None),
-            wake: Notify::new(),
-        }
-    }
-
-    /// Called for each request: a connection that opens with a control request belongs to the
-    /// harness and leaves the connection counts.
-    pub fn saw_request(&self, emulator: &Emulator, is_control: bool) {
-        if !self.first_request_seen.swap(true, Ordering::Relaxed) && is_control {
-            self.is_control.store(true, Ordering::Relaxed);
-            emulator.connection_is_control(self.accepted_in_epoch);
-        }
-    }
-
-    /// True the first time it is asked for a given reset epoch.
-    pub fn first_call_in_epoch(&self, epoch: u64) -> bool {
-        self.counted_in_epoch.swap(epoch, Ordering::Relaxed) != epoch
-    }
-
     /// Hands the socket over to the connection task; the calling handler must then never
     /// complete, or hyper would answer on a socket that is no longer its own.
     pub async fn take_over<T>(&self, takeover: Takeover) -> T {
@@ -81,16 +50,18 @@ struct OpenGuard(Arc<Emulator>, Arc<Connection>);
 
 impl Drop for OpenGuard {
     fn drop(&mut self) {
-        if !self.1.is_control.load(Ordering::Relaxed) {
-            self.0.connection_closed();
-        }
+        self.0.connection_closed(&self.1.tally);
     }
 }
 
 pub async fn serve(stream: TcpStream, emulator: Arc<Emulator>) {
     // Small answers must not wait for Nagle and delayed ACKs: clients measure latency.
     let _ = stream.set_nodelay(true);
-    let connection = Arc::new(Connection::new(emulator.connection_opened()));
+    let connection = Arc::new(Connection {
+        tally: emulator.connection_opened(),
+        takeover: Mutex::new(None),
+        wake: Notify::new(),
+    });
     let _open = OpenGuard(emulator.clone(), connection.clone());
 
     let service = {

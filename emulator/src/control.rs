@@ -9,13 +9,13 @@ use hyper::{Method, Request};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::faults::Faults;
-use crate::journal::{Entry, Filter, Outcome};
 use crate::loyalty;
 use crate::mindbox::decode_query;
 use crate::reply::{self, Reply, control_error};
-use crate::scripts::Script;
 use crate::state::Emulator;
+use crate::state::faults::Faults;
+use crate::state::journal::{Entry, Filter, Outcome};
+use crate::state::scripts::Script;
 
 const MAX_BODY: usize = 16 * 1024 * 1024;
 

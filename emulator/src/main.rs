@@ -17,12 +17,9 @@
 mod connection;
 mod contract;
 mod control;
-mod faults;
-mod journal;
 mod loyalty;
 mod mindbox;
 mod reply;
-mod scripts;
 mod server;
 mod state;
 mod tracker;

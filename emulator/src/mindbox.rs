@@ -11,10 +11,10 @@ use serde_json::Value;
 
 use crate::connection::{Connection, Takeover};
 use crate::contract::{self, Body, Call};
-use crate::faults::Kind;
-use crate::journal::{Entry, Outcome, Pairs};
 use crate::reply::{self, Reply};
 use crate::state::Emulator;
+use crate::state::faults::Kind;
+use crate::state::journal::{Entry, Outcome, Pairs};
 
 /// Bodies above this are refused rather than buffered; real order bodies are a few KiB.
 const MAX_BODY: usize = 32 * 1024 * 1024;
@@ -45,7 +45,7 @@ pub async fn handle(
     let mut entry = Entry {
         seq: 0,
         received_at,
-        connection_id: connection.id,
+        connection_id: connection.tally.id,
         endpoint,
         operation: text("operation"),
         endpoint_id: text("endpointId"),
@@ -67,7 +67,7 @@ pub async fn handle(
         entry.query = query;
         entry.http_status = 405;
         entry.error_message = Some(format!("method {} not allowed", parts.method));
-        emulator.lock().record(connection, entry);
+        emulator.lock().record(&connection.tally, entry);
         return reply::header(reply::empty(405), "allow", "POST");
     }
 
@@ -165,7 +165,7 @@ fn process(emulator: &Emulator, connection: &Connection, mut entry: Entry) -> Re
     entry.http_status = http_status;
     entry.mindbox_status = contract::mindbox_status(&answer);
     entry.outcome = outcome;
-    state.record_call(connection, entry, consumes_transaction);
+    state.record_call(&connection.tally, entry, consumes_transaction);
     drop(state);
     reply::json(http_status, &answer)
 }
@@ -200,7 +200,7 @@ fn finish(
     entry.mindbox_status = answer.as_ref().and_then(contract::mindbox_status);
     entry.outcome = outcome;
     let status = entry.http_status;
-    emulator.lock().record(connection, entry);
+    emulator.lock().record(&connection.tally, entry);
     match answer {
         Some(answer) => reply::json(status, &answer),
         None => reply::empty(status),
@@ -241,7 +241,7 @@ async fn inject(
                 Takeover::Hang
             };
             entry.outcome = Outcome::Fault;
-            emulator.lock().record(connection, entry);
+            emulator.lock().record(&connection.tally, entry);
             connection.take_over(takeover).await
         }
         Kind::Raw {
@@ -264,7 +264,7 @@ async fn inject(
                     .as_ref()
                     .and_then(contract::mindbox_status);
             }
-            emulator.lock().record(connection, entry);
+            emulator.lock().record(&connection.tally, entry);
             if truncate {
                 let raw = reply::truncated_response(status, &content_type, &bytes);
                 connection.take_over(Takeover::WriteAndClose(raw)).await

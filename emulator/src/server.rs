@@ -52,7 +52,7 @@ pub async fn route(
     request: Request<Incoming>,
 ) -> Reply {
     let is_control = request.uri().path().starts_with("/__emulator/");
-    connection.saw_request(emulator, is_control);
+    emulator.request_seen(&connection.tally, is_control);
     match request.uri().path() {
         "/v3/operations/sync" => {
             crate::mindbox::handle(emulator, connection, "sync", Caller::Server, request).await

@@ -1,8 +1,14 @@
-//! Everything the emulator remembers between requests.
+//! Everything the emulator remembers between requests: the journal, the injected faults, the
+//! scripted answers, the loyalty programme, the processed transactions and the counters.
 //!
 //! One mutex guards the call-related state and is never held across an await, so a call's
 //! duplicate check, its transaction marking and its journal number happen atomically: the
 //! journal's order is the order in which calls were processed.
+
+pub mod faults;
+pub mod journal;
+pub mod scripts;
+mod tally;
 
 use std::collections::HashSet;
 use std::fs::{File, OpenOptions};
@@ -15,12 +21,12 @@ use serde::Serialize;
 use serde_json::Value;
 use tokio::sync::Notify;
 
-use crate::connection::Connection;
 use crate::contract::Accounts;
-use crate::faults::Faults;
-use crate::journal::{Entry, Journal, Outcome};
 use crate::loyalty::Loyalty;
-use crate::scripts::Scripts;
+use faults::Faults;
+use journal::{Entry, Journal, Outcome};
+use scripts::Scripts;
+pub use tally::Tally;
 
 pub struct Emulator {
     pub accounts: Accounts,
@@ -127,32 +133,37 @@ impl Emulator {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Counts a new connection and gives its id and the reset epoch it was counted in.
-    /// Connection ids never restart, so that ids in the journal stay unique across resets.
-    pub fn connection_opened(&self) -> (u64, u64) {
+    /// Counts a new connection, in the reset epoch it was accepted in.
+    pub fn connection_opened(&self) -> Tally {
         let epoch = {
             let mut state = self.lock();
             state.connections_accepted += 1;
             state.epoch
         };
         self.connections_open.fetch_add(1, Ordering::Relaxed);
-        (
+        Tally::new(
             self.next_connection_id.fetch_add(1, Ordering::Relaxed),
             epoch,
         )
     }
 
-    /// Takes a connection that turned out to be the harness's back out of the counts.
-    pub fn connection_is_control(&self, accepted_in_epoch: u64) {
+    /// Called for each request: a connection that opens with a control request leaves the
+    /// connection counts.
+    pub fn request_seen(&self, tally: &Tally, is_control: bool) {
+        if !tally.turns_out_control(is_control) {
+            return;
+        }
         self.connections_open.fetch_sub(1, Ordering::Relaxed);
         let mut state = self.lock();
-        if state.epoch == accepted_in_epoch {
+        if state.epoch == tally.accepted_in_epoch {
             state.connections_accepted = state.connections_accepted.saturating_sub(1);
         }
     }
 
-    pub fn connection_closed(&self) {
-        self.connections_open.fetch_sub(1, Ordering::Relaxed);
+    pub fn connection_closed(&self, tally: &Tally) {
+        if !tally.is_control() {
+            self.connections_open.fetch_sub(1, Ordering::Relaxed);
+        }
     }
 
     pub fn reset(&self) {
@@ -197,7 +208,7 @@ impl State {
 
     /// Journals one call and counts it; a processed call's transaction becomes a duplicate
     /// for every later call.
-    pub fn record(&mut self, connection: &Connection, entry: Entry) -> u64 {
+    pub fn record(&mut self, connection: &Tally, entry: Entry) -> u64 {
         self.record_call(connection, entry, true)
     }
 
@@ -205,7 +216,7 @@ impl State {
     /// transaction free for a retry.
     pub fn record_call(
         &mut self,
-        connection: &Connection,
+        connection: &Tally,
         entry: Entry,
         consumes_transaction: bool,
     ) -> u64 {
