@@ -16,7 +16,7 @@ outbox="${1:-/var/lib/mindbox/outbox.sqlite}"
 ensure_build_deps
 
 step "building (release)"
-cargo build --release --quiet -p mindbox
+cargo build --release --quiet -p mindbox -p mindbox-deliver
 
 dir="$(php-config --extension-dir)"
 step "installing $dir/mindbox.so"

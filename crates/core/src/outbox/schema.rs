@@ -1,0 +1,344 @@
+//! Opening the outbox file: pragmas, and the schema with its version.
+
+use crate::config::Synchronous;
+use crate::error::{Error, Result};
+use crate::private;
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Bumped with every change of the tables below; older files are migrated step by step.
+pub const VERSION: i64 = 5;
+
+const V1: &str = "
+CREATE TABLE items (
+    -- Without AUTOINCREMENT: a new id is still above every pending one (which is all that
+    -- ordering needs), and each insert writes one page less.
+    id               INTEGER PRIMARY KEY,
+    endpoint_id      TEXT    NOT NULL,
+    base_url         TEXT    NOT NULL,
+    operation        TEXT    NOT NULL,
+    endpoint         TEXT    NOT NULL,
+    body             BLOB    NOT NULL,
+    transaction_id   TEXT    NOT NULL,
+    device_uuid      TEXT,
+    customer_ip      TEXT,
+    ordering_key     TEXT,
+    status           TEXT    NOT NULL DEFAULT 'pending',
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    created_at       INTEGER NOT NULL,
+    next_attempt_at  INTEGER NOT NULL,
+    claimed_by       TEXT,
+    claim_expires_at INTEGER,
+    http_status      INTEGER,
+    mindbox_status   TEXT,
+    error_id         TEXT,
+    last_error       TEXT,
+    updated_at       INTEGER NOT NULL
+);
+CREATE INDEX items_due ON items (endpoint_id, base_url, status, next_attempt_at, id);
+CREATE INDEX items_key ON items (ordering_key, id) WHERE ordering_key IS NOT NULL;
+CREATE INDEX items_claimed ON items (claim_expires_at) WHERE claimed_by IS NOT NULL;
+CREATE TABLE leases (
+    name       TEXT PRIMARY KEY,
+    holder     TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE TABLE pacing (
+    key          TEXT PRIMARY KEY,
+    next_slot_us INTEGER NOT NULL
+);
+";
+
+/// The key a lease holder sends with, and the keys Mindbox refused, by their fingerprints.
+const V3: &str = "
+ALTER TABLE leases ADD COLUMN key_fp TEXT NOT NULL DEFAULT '';
+CREATE TABLE credentials (
+    lease_name TEXT    NOT NULL,
+    key_fp     TEXT    NOT NULL,
+    refused_at INTEGER NOT NULL,
+    PRIMARY KEY (lease_name, key_fp)
+);
+";
+
+/// Ordering keys belong to an endpoint: one site's outage must not hold back another site's
+/// events of the same Bitrix user, so the order is kept per endpoint and key.
+const V2: &str = "
+DROP INDEX items_key;
+CREATE INDEX items_key ON items (endpoint_id, base_url, ordering_key, id) WHERE ordering_key IS NOT NULL;
+";
+
+/// A delayed item is not sent before `not_before`, which no recovery from an outage brings
+/// forward (unlike `next_attempt_at`). An item holds `hold_cents` of points under `hold_key`
+/// until Mindbox answers it: `heldPoints()` sums them with one look at `items_hold`, which holds
+/// only the items that hold something. `withdraw()` finds an item by its transactionId.
+const V4: &str = "
+ALTER TABLE items ADD COLUMN not_before INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE items ADD COLUMN hold_key TEXT;
+ALTER TABLE items ADD COLUMN hold_cents INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX items_hold ON items (endpoint_id, base_url, hold_key, status, hold_cents)
+    WHERE hold_key IS NOT NULL;
+CREATE INDEX items_tx ON items (transaction_id);
+";
+
+/// When a refused key is next probed, and how long the wait after the next refusal grows from
+/// (see `store::refusal`). A key refused before these existed is probed at once.
+const V5: &str = "
+ALTER TABLE credentials ADD COLUMN probe_interval INTEGER NOT NULL DEFAULT 60000;
+ALTER TABLE credentials ADD COLUMN probed_at INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE credentials ADD COLUMN probe_at INTEGER NOT NULL DEFAULT 0;
+";
+
+/// SQLite's own busy timeout sleeps in steps of up to 100 ms, which would make a `send()` that
+/// meets a deliverer's short write wait far longer than the write itself. This retries every
+/// 50 µs at first, then every millisecond, for about ten seconds in all.
+fn wait_for_lock(attempt: i32) -> bool {
+    let pause = if attempt < 200 {
+        Duration::from_micros(50)
+    } else {
+        Duration::from_millis(1)
+    };
+    std::thread::sleep(pause);
+    attempt < 10_000
+}
+
+/// How a connection is used: the shop's thread only inserts, and should not pay for a WAL
+/// checkpoint (with its fsync) in the middle of a request, so the deliverers checkpoint early
+/// and the sender only late, as a safety net for when no delivery runs (Mindbox down, say)
+/// and the WAL would otherwise grow without bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Sender,
+    Deliverer,
+}
+
+pub fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<Connection> {
+    let shown = path.display().to_string();
+    let fail = |e: &dyn std::fmt::Display| Error::outbox(&shown, e);
+    if path.is_dir() {
+        return Err(fail(&"is a directory, not a file"));
+    }
+    // The file and its WAL are the site's alone: SQLite gives the WAL and shm files the database
+    // file's mode, so a private database file keeps them private too, unless someone made them first.
+    let place = private::ensure_file(path).map_err(|e| fail(&e))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", path.display()));
+        if let Ok(meta) = std::fs::symlink_metadata(&side) {
+            private::check_existing(&side, &meta, place).map_err(|e| fail(&e))?;
+        }
+    }
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_URI
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let mut conn = Connection::open_with_flags(path, flags).map_err(|e| fail(&e))?;
+    conn.busy_handler(Some(wait_for_lock))
+        .map_err(|e| fail(&e))?;
+    conn.set_prepared_statement_cache_capacity(32);
+    let mode = wal_mode(&conn).map_err(|e| fail(&e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(fail(&format!("cannot use WAL mode (got {mode})")));
+    }
+    let sync = match synchronous {
+        Synchronous::Normal => "NORMAL",
+        Synchronous::Full => "FULL",
+    };
+    let checkpoint_pages = match role {
+        Role::Sender => 8000,
+        Role::Deliverer => 1000,
+    };
+    // A queue's working set is small: 1 MiB of page cache, not SQLite's default 2 MiB. Delivered
+    // events hold personal data: their pages are zeroed when freed (secure_delete), and the WAL,
+    // which keeps copies of them, is cut back to nothing after each checkpoint.
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = {sync}; PRAGMA wal_autocheckpoint = {checkpoint_pages};
+         PRAGMA journal_size_limit = 0; PRAGMA cache_size = -1024; PRAGMA secure_delete = ON;"
+    ))
+    .map_err(|e| fail(&e))?;
+    migrate(&conn).map_err(|e| fail(&e))?;
+    Ok(conn)
+}
+
+/// Switching a new file to WAL needs a moment of exclusive access, and SQLite answers "locked"
+/// at once, without the busy handler, when another process is doing the same: several PHP-FPM
+/// workers sending their first events to a fresh outbox must all succeed.
+fn wal_mode(conn: &Connection) -> rusqlite::Result<String> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)) {
+            Err(e)
+                if matches!(
+                    e.sqlite_error_code(),
+                    Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+                ) && started.elapsed() < Duration::from_secs(10) =>
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            other => return other,
+        }
+    }
+}
+
+fn migrate(conn: &Connection) -> std::result::Result<(), String> {
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| e.to_string())?;
+    if version > VERSION {
+        return Err(format!(
+            "was written by a newer version of the extension (schema {version}, this one knows {VERSION})"
+        ));
+    }
+    if version == VERSION {
+        return Ok(());
+    }
+    // Several processes may open a new file at once: the first to get the write lock migrates,
+    // the others see the new version.
+    conn.execute_batch("BEGIN IMMEDIATE")
+        .map_err(|e| e.to_string())?;
+    let result = (|| -> rusqlite::Result<()> {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version < 1 {
+            conn.execute_batch(V1)?;
+        }
+        if version < 2 {
+            conn.execute_batch(V2)?;
+        }
+        if version < 3 {
+            conn.execute_batch(V3)?;
+        }
+        if version < 4 {
+            conn.execute_batch(V4)?;
+        }
+        if version < 5 {
+            conn.execute_batch(V5)?;
+        }
+        conn.execute_batch(&format!("PRAGMA user_version = {VERSION}"))
+    })();
+    match result {
+        Ok(()) => conn.execute_batch("COMMIT").map_err(|e| e.to_string()),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e.to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::params;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_version_1_file_is_migrated_with_its_items() {
+        let path = crate::private::test_dir("schema-v1").join("outbox.sqlite");
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(V1).unwrap();
+            old.execute_batch("PRAGMA user_version = 1").unwrap();
+            old.execute(
+                "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
+                    ordering_key, created_at, next_attempt_at, updated_at)
+                 VALUES ('shop', 'u', 'A', 'async', x'7B7D', 't', 'k', 1, 1, 1)",
+                params![],
+            )
+            .unwrap();
+        }
+        let conn = open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        let index: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'items_key'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let items: i64 = conn
+            .query_row("SELECT COUNT(*) FROM items", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((version, items), (VERSION, 1));
+        assert!(
+            index.contains("endpoint_id, base_url, ordering_key"),
+            "{index}"
+        );
+        // An item sent before delays and holds is due as it was and holds nothing.
+        let (not_before, hold_key, hold_cents): (i64, Option<String>, i64) = conn
+            .query_row(
+                "SELECT not_before, hold_key, hold_cents FROM items",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((not_before, hold_key, hold_cents), (0, None, 0));
+    }
+
+    #[test]
+    fn a_key_refused_before_probes_were_scheduled_is_probed_at_once() {
+        let path = crate::private::test_dir("schema-v4").join("outbox.sqlite");
+        {
+            let old = Connection::open(&path).unwrap();
+            for step in [V1, V2, V3, V4, "PRAGMA user_version = 4"] {
+                old.execute_batch(step).unwrap();
+            }
+            old.execute(
+                "INSERT INTO credentials (lease_name, key_fp, refused_at) VALUES ('l', 'k', 5)",
+                params![],
+            )
+            .unwrap();
+        }
+        let conn = open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
+        let row: (i64, i64, i64, i64) = conn
+            .query_row(
+                "SELECT refused_at, probe_interval, probed_at, probe_at FROM credentials",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(row, (5, 60_000, 0, 0));
+    }
+
+    #[test]
+    fn an_outbox_others_could_read_or_write_is_refused() {
+        let open_at = |p: &Path| open(p, Synchronous::Normal, Role::Sender).map(drop);
+        let err = |p: &Path| match open_at(p) {
+            Err(Error::Outbox { message, .. }) => message,
+            other => panic!("expected an outbox error, got {other:?}"),
+        };
+        assert!(err(&std::env::temp_dir().join("mindbox-anyone.sqlite")).contains("every user"));
+        let dir = crate::private::test_dir("schema-private");
+        let planted = dir.join("planted.sqlite");
+        std::fs::write(&planted, b"").unwrap();
+        std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert!(err(&planted).contains("writable by other users"));
+        let wal_planted = dir.join("wal.sqlite");
+        std::fs::write(format!("{}-wal", wal_planted.display()), b"").unwrap();
+        std::fs::set_permissions(
+            format!("{}-wal", wal_planted.display()),
+            std::fs::Permissions::from_mode(0o666),
+        )
+        .unwrap();
+        assert!(err(&wal_planted).contains("-wal is writable by other users"));
+
+        // SAFETY: umask only changes this process's file creation mask.
+        let old = unsafe { libc::umask(0) };
+        let fine = dir.join("outbox.sqlite");
+        let conn = open(&fine, Synchronous::Normal, Role::Sender).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        unsafe { libc::umask(old) };
+        for file in [
+            fine.clone(),
+            PathBuf::from(format!("{}-wal", fine.display())),
+        ] {
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{}", file.display());
+        }
+        let secure: i64 = conn
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(secure, 1);
+    }
+}

@@ -1,0 +1,90 @@
+//! What the outbox holds, as the admin and `outboxStats()` / `failedItems()` show it, and parked
+//! items sent back to pending.
+
+use super::cycle::{self, Cycle, Cycled};
+use super::refusal::{self, KeyVerdict, Refusal};
+use super::{Failure, Scope, Store};
+use crate::error::Result;
+use crate::outbox::now_ms;
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    pub pending: i64,
+    pub failed: i64,
+    pub oldest_pending_at: Option<u64>,
+    pub last_error: Option<String>,
+    /// The process delivering for the endpoint now, as `host:pid`, if one holds the lease.
+    pub deliverer: Option<String>,
+    /// Mindbox refused the asking client's key (401, 403): delivery waits for one it takes.
+    pub credentials_refused: bool,
+    /// When that key is next probed (ms since the epoch).
+    pub credentials_probe_at: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct FailedItem {
+    pub id: i64,
+    pub operation: String,
+    pub transaction_id: String,
+    pub attempts: u32,
+    pub failure: Failure,
+}
+
+impl Store {
+    pub fn stats(&mut self, scope: &Scope) -> Result<Stats> {
+        self.read(|rows| {
+            let counts = rows.counts(scope)?;
+            let last_error = rows.last_error(scope)?;
+            let holder = rows
+                .lease(scope)?
+                .filter(|lease| lease.expires > now_ms())
+                .map(|lease| lease.holder);
+            Ok(Stats {
+                pending: counts.pending,
+                failed: counts.failed,
+                oldest_pending_at: counts.oldest_pending_at,
+                last_error,
+                deliverer: holder.map(|h| h.splitn(3, ':').take(2).collect::<Vec<_>>().join(":")),
+                credentials_refused: false,
+                credentials_probe_at: None,
+            })
+        })
+    }
+
+    /// Mindbox's refusal of the key of this fingerprint for the endpoint, if it refused it.
+    pub fn refusal(&mut self, scope: &Scope, key_fp: &str) -> Result<Option<Refusal>> {
+        self.read(|rows| rows.refusal(scope, key_fp))
+    }
+
+    /// Mindbox took the key (a synchronous call's answer): ends its refusal, if there was one,
+    /// and makes what waited for it due. Whether there was one.
+    pub fn key_taken(&mut self, scope: &Scope, key_fp: &str, now: u64) -> Result<bool> {
+        if self.refusal(scope, key_fp)?.is_none() {
+            return Ok(false);
+        }
+        self.write(|rows| refusal::record(rows, scope, key_fp, KeyVerdict::Taken, now))?;
+        Ok(true)
+    }
+
+    pub fn failed(&mut self, scope: &Scope, limit: u32, after_id: i64) -> Result<Vec<FailedItem>> {
+        self.read(|rows| rows.failed_page(scope, limit, after_id))
+    }
+
+    /// Parked items back to pending with a fresh attempt budget; `None` retries them all.
+    pub fn retry_failed(&mut self, scope: &Scope, ids: Option<&[i64]>, now: u64) -> Result<usize> {
+        self.write(|rows| rows.retry(scope, ids, now))
+    }
+
+    /// One cycle of a deliverer (see `cycle`): read-only when it has nothing to write.
+    pub fn cycle(&mut self, c: &Cycle<'_>) -> Result<Cycled> {
+        if cycle::read_only(c)
+            && let Some(next) = self.read(|rows| cycle::peek(rows, c))?
+        {
+            return Ok(Cycled {
+                claimed: Vec::new(),
+                next,
+            });
+        }
+        self.write(|rows| cycle::run(rows, c))
+    }
+}

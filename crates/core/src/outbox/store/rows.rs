@@ -1,0 +1,145 @@
+//! The storage interface of the outbox: the rows a backend keeps (items, the endpoint's lease,
+//! refused keys, the pacing grid) and the few reads and writes the delivery's logic needs of
+//! them. The logic (`cycle`, `lease`, `settle`, `inspect`) is written once against this trait;
+//! each backend implements it inside the transaction it opened.
+
+use super::refusal::Refusal;
+use super::{Failure, Item, Scope};
+use crate::outbox::hold::Hold;
+use crate::request::Endpoint;
+
+/// A backend's error, kept whole for the message: the outbox error names the file or server.
+pub type Fault = Box<dyn std::error::Error + Send + Sync>;
+pub type Fallible<T> = std::result::Result<T, Fault>;
+
+pub struct Lease {
+    pub holder: String,
+    pub expires: u64,
+    pub key_fp: String,
+    /// When the holder last wrote that it lives, where the backend keeps it (a server shared by
+    /// several machines: their processes cannot be looked up in each other's /proc).
+    pub heartbeat: Option<u64>,
+}
+
+/// An item that may be claimed: due, unclaimed, first of its ordering key.
+pub struct Candidate {
+    pub id: i64,
+    pub operation: String,
+    pub endpoint: Endpoint,
+}
+
+/// A pending item with all that enqueues it again in another outbox, as `send()` wrote it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Movable {
+    pub id: i64,
+    pub scope: Scope,
+    pub operation: String,
+    pub endpoint: Endpoint,
+    pub body: Vec<u8>,
+    pub transaction_id: String,
+    pub device_uuid: Option<String>,
+    pub customer_ip: Option<String>,
+    pub ordering_key: Option<String>,
+    pub created_at: u64,
+    pub attempts: u32,
+    /// A delayed item keeps its time in the other outbox.
+    pub not_before: u64,
+    pub hold: Option<Hold>,
+}
+
+/// A row that cannot be read as an item (a hand edit, a bad restore), and which column is wrong.
+pub struct Malformed {
+    pub id: i64,
+    pub why: String,
+}
+
+/// Counts for `outboxStats()`.
+pub struct Counts {
+    pub pending: i64,
+    pub failed: i64,
+    /// When the longest-waiting pending item could first go: a delayed one waits from its time.
+    pub oldest_pending_at: Option<u64>,
+}
+
+pub trait Rows {
+    fn lease(&mut self, scope: &Scope) -> Fallible<Option<Lease>>;
+    /// Takes or renews the lease; `now` is the holder's heartbeat.
+    fn put_lease(
+        &mut self,
+        scope: &Scope,
+        holder: &str,
+        expires: u64,
+        key_fp: &str,
+        now: u64,
+    ) -> Fallible<()>;
+    /// The refusal of a key, if Mindbox refused it for the endpoint.
+    fn refusal(&mut self, scope: &Scope, key_fp: &str) -> Fallible<Option<Refusal>>;
+    /// Writes a key's refusal, or (`None`) takes it away.
+    fn put_refusal(
+        &mut self,
+        scope: &Scope,
+        key_fp: &str,
+        refusal: Option<&Refusal>,
+    ) -> Fallible<()>;
+    fn key_refused(&mut self, scope: &Scope, key_fp: &str) -> Fallible<bool> {
+        Ok(self.refusal(scope, key_fp)?.is_some())
+    }
+    /// Pending items of the endpoint waiting past `now` become due now, except delayed items
+    /// whose time has not come; with `refused_only`, only those that waited for a key Mindbox
+    /// takes.
+    fn make_due(&mut self, scope: &Scope, now: u64, refused_only: bool) -> Fallible<()>;
+    /// Due, unclaimed items, each the first pending of its ordering key, oldest due first.
+    fn candidates(&mut self, scope: &Scope, now: u64, limit: usize) -> Fallible<Vec<Candidate>>;
+    /// The next free slot (µs) of a pacing key.
+    fn pacing(&mut self, key: &str) -> Fallible<Option<u64>>;
+    /// Sets a pacing key's next slot; with `keep_later`, a later slot already there stays.
+    fn set_pacing(&mut self, key: &str, next_us: u64, keep_later: bool) -> Fallible<()>;
+    /// Claims an item for `holder` until `expires`: the item, or why its row cannot be read.
+    fn claim(
+        &mut self,
+        id: i64,
+        holder: &str,
+        expires: u64,
+    ) -> Fallible<std::result::Result<Item, String>>;
+    /// Holders of unexpired claims of the endpoint.
+    fn claimers(&mut self, scope: &Scope, now: u64) -> Fallible<Vec<String>>;
+    fn release_claims_of(&mut self, holder: &str) -> Fallible<()>;
+    /// The earliest retry after `now` and the earliest claim expiry after `now`.
+    fn next_times(&mut self, scope: &Scope, now: u64) -> Fallible<(Option<u64>, Option<u64>)>;
+    fn any_pending(&mut self, scope: &Scope) -> Fallible<bool>;
+    fn delete(&mut self, id: i64) -> Fallible<()>;
+    /// Writes an attempt's outcome: status, attempts, when next, why; the claim ends.
+    fn record(
+        &mut self,
+        id: i64,
+        status: &str,
+        attempts: u32,
+        next_attempt_at: u64,
+        failure: &Failure,
+        now: u64,
+    ) -> Fallible<()>;
+    /// Ends an item's claim without an attempt.
+    fn release(&mut self, id: i64) -> Fallible<()>;
+    fn counts(&mut self, scope: &Scope) -> Fallible<Counts>;
+    fn last_error(&mut self, scope: &Scope) -> Fallible<Option<String>>;
+    /// Parked items after `after_id`, at most `limit`.
+    fn failed_page(
+        &mut self,
+        scope: &Scope,
+        limit: u32,
+        after_id: i64,
+    ) -> Fallible<Vec<super::FailedItem>>;
+    /// Parked items back to pending; `None` for all of the endpoint's.
+    fn retry(&mut self, scope: &Scope, ids: Option<&[i64]>, now: u64) -> Fallible<usize>;
+    /// Every endpoint the outbox holds items of.
+    fn scopes(&mut self) -> Fallible<Vec<Scope>>;
+    /// Pending items of every endpoint after `after_id`, at most `limit`, in id order.
+    fn pending_page(
+        &mut self,
+        after_id: i64,
+        limit: usize,
+    ) -> Fallible<Vec<std::result::Result<Movable, Malformed>>>;
+    /// Adds an item brought from another outbox, due at `now` (a delayed one when its time
+    /// comes), with a new id above every other.
+    fn insert_moved(&mut self, item: &Movable, now: u64) -> Fallible<()>;
+}

@@ -1,0 +1,389 @@
+//! `MindboxClient` and `MindboxClientInterface`: argument conversion and error mapping only;
+//! every decision is made in `crate::core`.
+
+#![allow(
+    non_snake_case,
+    reason = "parameter names are PHP's named arguments, which are camelCase"
+)]
+
+use super::convert;
+use super::exceptions::to_php;
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::flags::ClassFlags;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ZendClassObject, ZendHashTable};
+use mindbox_core::client::{Client, Delivery};
+use mindbox_core::config::Config;
+use mindbox_core::error::Error;
+use mindbox_core::outbox::{Location, now_ms};
+use mindbox_core::request::CallOptions;
+use serde_json::Value;
+use std::sync::Arc;
+
+/// Everything a shop's code may call; PHPUnit can mock it with only the stubs loaded.
+///
+/// The trait only declares the PHP interface. The class implements it in its `#[php_impl]` block
+/// (`#[php_impl_interface]` would drop the parameter defaults, which PHP then refuses as an
+/// incompatible declaration).
+#[allow(
+    dead_code,
+    reason = "declares a PHP interface; never implemented in Rust"
+)]
+#[php_interface]
+#[php(name = "MindboxClientInterface")]
+pub trait MindboxClientInterface {
+    fn call(
+        &self,
+        operation: String,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<ZBox<ZendHashTable>>;
+
+    fn get_customer_balance(
+        &self,
+        customer: &ZendHashTable,
+        balanceType: Option<String>,
+    ) -> PhpResult<f64>;
+
+    fn get_balances(&self, customer: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>>;
+
+    fn send(
+        &self,
+        operation: String,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    fn create_order(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    fn update_order(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    fn register_customer(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    fn update_customer(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    fn set_cart(&self, body: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<String>;
+
+    fn subscribe_email(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String>;
+
+    #[php(defaults(seconds = 10.0))]
+    fn flush(&self, seconds: f64) -> PhpResult<ZBox<ZendHashTable>>;
+
+    fn outbox_stats(&self) -> PhpResult<ZBox<ZendHashTable>>;
+
+    // PHP names the parameter after the Rust one, and PHP's style is camelCase.
+    #[allow(non_snake_case)]
+    #[php(defaults(limit = 100, afterId = 0))]
+    fn failed_items(&self, limit: i64, afterId: i64) -> PhpResult<ZBox<ZendHashTable>>;
+
+    fn retry_failed(&self, ids: Option<&ZendHashTable>) -> PhpResult<i64>;
+
+    fn held_points(&self, key: String) -> PhpResult<f64>;
+
+    fn withdraw(&self, transactionId: String) -> PhpResult<bool>;
+}
+
+/// `$client->__construct([...])` again would swap the settings of a client that may have sends
+/// in flight under the old ones; PHP allows the call, so the constructor asks whether `$this` is
+/// already a client.
+fn constructed_already() -> bool {
+    // SAFETY: read during the constructor's own call, on the request's thread: the executor
+    // globals and the current frame are alive.
+    unsafe {
+        let Some(frame) = ext_php_rs::ffi::ext_php_rs_executor_globals()
+            .as_ref()
+            .and_then(|eg| eg.current_execute_data.as_mut())
+        else {
+            return false;
+        };
+        frame
+            .get_self()
+            .is_some_and(|this| ZendClassObject::<MindboxClient>::from_zend_obj(this).is_some())
+    }
+}
+
+#[php_class]
+#[php(name = "MindboxClient")]
+#[php(flags = ClassFlags::Final)]
+#[php(implements(PhpInterfaceMindboxClientInterface))]
+pub struct MindboxClient {
+    client: Arc<Client>,
+}
+
+#[php_impl]
+impl MindboxClient {
+    pub fn __construct(config: &ZendHashTable) -> PhpResult<Self> {
+        if constructed_already() {
+            return Err(to_php(Error::invalid(
+                "config",
+                "this MindboxClient is already constructed; create a new one for other settings",
+            )));
+        }
+        let value = convert::array_to_json(config, "config").map_err(to_php)?;
+        let config =
+            Config::from_value(&value, default_outbox().map_err(to_php)?).map_err(to_php)?;
+        Ok(MindboxClient {
+            client: Arc::new(Client::with_delivery(config, delivery().map_err(to_php)?)),
+        })
+    }
+
+    pub fn call(
+        &self,
+        operation: String,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        let body = convert::array_to_json(body, "body").map_err(to_php)?;
+        let options = options_from(options)?;
+        let answer = self
+            .client
+            .call(&operation, body, &options)
+            .map_err(to_php)?;
+        convert::check_fits(&answer, convert::memory_limit(ini("memory_limit"))).map_err(to_php)?;
+        Ok(convert::to_array(&answer))
+    }
+
+    pub fn get_customer_balance(
+        &self,
+        customer: &ZendHashTable,
+        balanceType: Option<String>,
+    ) -> PhpResult<f64> {
+        let customer = convert::array_to_json(customer, "customer").map_err(to_php)?;
+        self.client
+            .customer_balance(customer, balanceType.as_deref())
+            .map_err(to_php)
+    }
+
+    pub fn get_balances(&self, customer: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
+        let customer = convert::array_to_json(customer, "customer").map_err(to_php)?;
+        let balances = self.client.balances(customer).map_err(to_php)?;
+        let list: Vec<Value> = balances
+            .into_iter()
+            .map(|b| {
+                serde_json::json!({
+                    "systemName": b.system_name,
+                    "available": b.available,
+                    "blocked": b.blocked,
+                    "total": b.total,
+                })
+            })
+            .collect();
+        Ok(convert::to_array(&Value::Array(list)))
+    }
+
+    pub fn send(
+        &self,
+        operation: String,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        let body = convert::array_to_json(body, "body").map_err(to_php)?;
+        let options = options_from(options)?;
+        self.client.send(&operation, body, &options).map_err(to_php)
+    }
+
+    pub fn create_order(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("createOrder", body, options)
+    }
+
+    pub fn update_order(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("updateOrder", body, options)
+    }
+
+    pub fn register_customer(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("registerCustomer", body, options)
+    }
+
+    pub fn update_customer(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("updateCustomer", body, options)
+    }
+
+    pub fn set_cart(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("setCart", body, options)
+    }
+
+    pub fn subscribe_email(
+        &self,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        self.helper("subscribeEmail", body, options)
+    }
+
+    #[php(defaults(seconds = 10.0))]
+    pub fn flush(&self, seconds: f64) -> PhpResult<ZBox<ZendHashTable>> {
+        let (report, reason, stats) = self.client.flush(seconds).map_err(to_php)?;
+        Ok(convert::to_array(&serde_json::json!({
+            "sent": report.sent,
+            "retrying": report.retrying,
+            "failed": report.failed,
+            "pending": stats.pending,
+            "reason": reason.as_str(),
+        })))
+    }
+
+    pub fn outbox_stats(&self) -> PhpResult<ZBox<ZendHashTable>> {
+        let stats = self.client.stats().map_err(to_php)?;
+        let age = stats
+            .oldest_pending_at
+            .map(|t| now_ms().saturating_sub(t) as f64 / 1000.0);
+        Ok(convert::to_array(&serde_json::json!({
+            "pending": stats.pending,
+            "failed": stats.failed,
+            "oldestPendingAge": age,
+            "lastError": stats.last_error,
+            "deliverer": stats.deliverer,
+            "credentialsRefused": stats.credentials_refused,
+            // Unix time, as PHP's own date functions take it.
+            "credentialsProbeAt": stats.credentials_probe_at.map(|t| t.div_ceil(1000)),
+        })))
+    }
+
+    #[allow(non_snake_case)]
+    #[php(defaults(limit = 100, afterId = 0))]
+    pub fn failed_items(&self, limit: i64, afterId: i64) -> PhpResult<ZBox<ZendHashTable>> {
+        let items = self.client.failed_items(limit, afterId).map_err(to_php)?;
+        let list: Vec<Value> = items
+            .into_iter()
+            .map(|i| {
+                serde_json::json!({
+                    "id": i.id,
+                    "operation": i.operation,
+                    "transactionId": i.transaction_id,
+                    "attempts": i.attempts,
+                    "httpStatus": i.failure.http_status,
+                    "status": i.failure.mindbox_status,
+                    "errorId": i.failure.error_id,
+                    "message": i.failure.message,
+                })
+            })
+            .collect();
+        Ok(convert::to_array(&Value::Array(list)))
+    }
+
+    pub fn retry_failed(&self, ids: Option<&ZendHashTable>) -> PhpResult<i64> {
+        let ids: Option<Vec<i64>> = match ids {
+            None => None,
+            Some(table) => Some(
+                table
+                    .values()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        v.long().ok_or_else(|| {
+                            to_php(Error::invalid(
+                                format!("ids[{i}]"),
+                                "must be an integer item id",
+                            ))
+                        })
+                    })
+                    .collect::<PhpResult<_>>()?,
+            ),
+        };
+        self.client
+            .retry_failed(ids.as_deref())
+            .map(|n| n as i64)
+            .map_err(to_php)
+    }
+
+    pub fn held_points(&self, key: String) -> PhpResult<f64> {
+        self.client.held_points(&key).map_err(to_php)
+    }
+
+    pub fn withdraw(&self, transactionId: String) -> PhpResult<bool> {
+        self.client.withdraw(&transactionId).map_err(to_php)
+    }
+}
+
+impl MindboxClient {
+    fn helper(
+        &self,
+        helper: &str,
+        body: &ZendHashTable,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<String> {
+        let body = convert::array_to_json(body, "body").map_err(to_php)?;
+        let options = options_from(options)?;
+        self.client
+            .send_helper(helper, body, &options)
+            .map_err(to_php)
+    }
+}
+
+fn options_from(options: Option<&ZendHashTable>) -> PhpResult<CallOptions> {
+    let value = match options {
+        Some(o) => convert::array_to_json(o, "options").map_err(to_php)?,
+        None => Value::Null,
+    };
+    CallOptions::from_value(&value).map_err(to_php)
+}
+
+fn ini(name: &str) -> Option<String> {
+    ext_php_rs::zend::ExecutorGlobals::get()
+        .ini_values()
+        .get(name)
+        .cloned()
+        .flatten()
+        .filter(|s| !s.is_empty())
+}
+
+/// `mindbox.delivery` from php.ini.
+fn delivery() -> Result<Delivery, Error> {
+    match ini("mindbox.delivery").as_deref() {
+        None | Some("inline") => Ok(Delivery::Inline),
+        Some("external") => Ok(Delivery::External),
+        Some(_) => Err(Error::invalid(
+            "ini.mindbox.delivery",
+            "must be inline or external",
+        )),
+    }
+}
+
+/// `mindbox.outbox` from php.ini, a file or a `mysql://` address. There is no other default: a
+/// shared temp directory would let any local user read the outbox or slip events into it.
+fn default_outbox() -> Result<Option<Location>, Error> {
+    ini("mindbox.outbox")
+        .map(|setting| {
+            Location::parse(&setting).map_err(|e| Error::invalid("ini.mindbox.outbox", e))
+        })
+        .transpose()
+}
