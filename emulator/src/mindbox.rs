@@ -10,7 +10,7 @@ use hyper::{HeaderMap, Method, Request};
 use serde_json::Value;
 
 use crate::connection::{Connection, Takeover};
-use crate::contract::{self, Body, Call};
+use crate::contract::{self, Body, Call, Caller};
 use crate::reply::{self, Reply};
 use crate::state::Emulator;
 use crate::state::faults::Kind;
@@ -18,16 +18,6 @@ use crate::state::journal::{Entry, Outcome, Pairs};
 
 /// Bodies above this are refused rather than buffered; real order bodies are a few KiB.
 const MAX_BODY: usize = 32 * 1024 * 1024;
-
-/// Who makes the call, which decides how it is authorised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caller {
-    /// A shop's backend, with the secret key.
-    Server,
-    /// The JavaScript tracker in a visitor's browser, which has no key: Mindbox trusts the
-    /// site's domain instead, and the emulator trusts loopback.
-    Browser,
-}
 
 pub async fn handle(
     emulator: &Emulator,
@@ -108,10 +98,7 @@ pub async fn handle(
                 content_type: header_str(&parts.headers, "content-type"),
                 body,
             };
-            match caller {
-                Caller::Server => emulator.accounts.check(&call),
-                Caller::Browser => crate::tracker::check(&emulator.accounts, &call),
-            }
+            emulator.accounts.check(caller, &call)
         }
     };
     entry.query = query;

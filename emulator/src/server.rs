@@ -9,7 +9,7 @@ use hyper::body::Incoming;
 use tokio::net::{TcpListener, TcpSocket};
 
 use crate::connection::{self, Connection};
-use crate::mindbox::Caller;
+use crate::contract::Caller;
 use crate::reply::{self, Reply};
 use crate::state::Emulator;
 use crate::tracker;

@@ -11,8 +11,8 @@ use hyper::header::HeaderValue;
 use hyper::{Method, Request};
 
 use crate::connection::Connection;
-use crate::contract::{self, Accounts, Call, Rejection};
-use crate::mindbox::{self, Caller};
+use crate::contract::Caller;
+use crate::mindbox;
 use crate::reply::{self, Reply};
 use crate::state::Emulator;
 
@@ -75,103 +75,9 @@ fn allow_origin(mut reply: Reply, origin: Option<HeaderValue>) -> Reply {
     reply
 }
 
-/// The contract of a tracker call. No secret key: a browser has none, and Mindbox authorises
-/// these calls by the page's domain instead. Text bodies are accepted because that is what
-/// keeps the request CORS-simple.
-pub fn check(accounts: &Accounts, call: &Call<'_>) -> Result<(), Rejection> {
-    accounts.check_address(call.endpoint_id, call.operation)?;
-    if let Some(op) = call.operation
-        && !is_operation_name(op)
-    {
-        return Err(Rejection::new(
-            400,
-            format!("operation '{op}' is not a valid operation name"),
-        ));
-    }
-    if let Some(tx) = call.transaction_id
-        && !contract::is_guid(tx)
-    {
-        return Err(Rejection::new(400, "transactionId must be a GUID"));
-    }
-    let media = call.content_type.map(contract::media_type);
-    if !media.is_some_and(|m| {
-        m.eq_ignore_ascii_case("text/plain") || m.eq_ignore_ascii_case("application/json")
-    }) {
-        return Err(Rejection::new(
-            400,
-            "Content-Type must be text/plain or application/json",
-        ));
-    }
-    contract::check_body(call.body)
-}
-
-/// System names as the Mindbox admin lets one type them (`Website.ViewProduct`). The server
-/// contract is laxer on purpose: its tests send arbitrary names to pick faults.
-fn is_operation_name(op: &str) -> bool {
-    !op.is_empty()
-        && op
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contract::Body;
-
-    fn accounts() -> Accounts {
-        Accounts {
-            endpoint_ids: vec!["shop".into()],
-            secret_keys: vec!["k".into()],
-        }
-    }
-
-    fn status(
-        operation: Option<&str>,
-        endpoint_id: Option<&str>,
-        content_type: Option<&str>,
-        raw: &str,
-    ) -> u16 {
-        let body = Body::parse(raw.as_bytes());
-        let call = Call {
-            endpoint_id,
-            operation,
-            authorization: None,
-            transaction_id: None,
-            content_type,
-            body: &body,
-        };
-        check(&accounts(), &call)
-            .err()
-            .map_or(200, |r| r.http_status)
-    }
-
-    #[test]
-    fn accepts_keyless_text_or_json_objects() {
-        let text = Some("text/plain;charset=UTF-8");
-        let op = Some("Website.ViewProduct");
-        assert_eq!(status(op, Some("shop"), text, "{}"), 200);
-        assert_eq!(
-            status(op, Some("shop"), Some("application/json"), "{}"),
-            200
-        );
-        assert_eq!(status(op, Some("other"), text, "{}"), 400);
-        assert_eq!(status(op, None, text, "{}"), 400);
-        assert_eq!(status(None, Some("shop"), text, "{}"), 400);
-        assert_eq!(status(Some("View Product"), Some("shop"), text, "{}"), 400);
-        assert_eq!(status(op, Some("shop"), Some("text/html"), "{}"), 400);
-        assert_eq!(status(op, Some("shop"), None, "{}"), 400);
-        assert_eq!(status(op, Some("shop"), text, "[1]"), 400);
-        assert_eq!(status(op, Some("shop"), text, ""), 400);
-    }
-
-    #[test]
-    fn operation_names() {
-        assert!(is_operation_name("Website.View_Product-2"));
-        assert!(!is_operation_name(""));
-        assert!(!is_operation_name("Website.Вид"));
-        assert!(!is_operation_name("a&b"));
-    }
 
     #[test]
     fn script_is_served_as_javascript() {
