@@ -1,34 +1,38 @@
 //! mindbox-emulator: a local stand-in for the Mindbox v3 API and its browser tracker, for the
-//! demo, the tests and the benchmarks. This file holds the command line and the start-up; see
-//! the other modules for the contract, the faults, the journal and the control API.
+//! demo, the tests and the benchmarks. This file holds the command line and the start-up.
+//!
+//! Its modules, lowest first; each imports only from those before it:
+//! - `contract`: the Mindbox v3 contract, the checks of a call and the bodies of answers;
+//! - `loyalty`: the loyalty programme (on `contract`);
+//! - `state`: what the emulator remembers: journal, faults, scripts, loyalty, counters;
+//! - `http`: the socket, the connections and responses, handed the route table at start-up;
+//! - `api`: the handlers and their route table.
 //!
 //! What it answers:
-//! - `POST /v3/operations/{sync,async}`: server calls, with the secret key (`mindbox.rs`);
+//! - `POST /v3/operations/{sync,async}`: server calls, with the secret key (`api/call.rs`);
 //! - `GET|HEAD /scripts/v1/tracker.js`: a stand-in for Mindbox's JavaScript tracker, which
 //!   sends a page's `mindbox(…)` calls to `POST /tracker/v3/operations/{async,sync}`: keyless,
-//!   CORS-open, journaled as endpoint `tracker` / `tracker-sync` (`tracker.rs`);
-//! - `/__emulator/…`: the control API, the journal included (`control.rs`).
+//!   CORS-open, journaled as endpoint `tracker` / `tracker-sync` (`api/tracker.rs`);
+//! - `/__emulator/…`: the control API, the journal included (`api/control.rs`).
 //!
 //! Loyalty operations (cart calculation, orders with processing, standard orders that spend
 //! points as `balance` discounts, offline orders, order updates and status changes that
 //! cancel, balances) are answered from a configurable programme (`loyalty/`), which keeps a
 //! ledger of the orders it saw for the tests (`/__emulator/loyalty/ledger`).
 
-mod connection;
+mod api;
 mod contract;
-mod control;
+mod http;
 mod loyalty;
-mod mindbox;
-mod reply;
-mod server;
 mod state;
-mod tracker;
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+
+use tokio::signal::unix::{SignalKind, signal};
 
 use crate::contract::Accounts;
 use crate::state::Emulator;
@@ -170,69 +174,52 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> ExitCode {
-    let listener = match server::bind(args.listen) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("mindbox-emulator: cannot listen on {}: {e}", args.listen);
-            return ExitCode::from(1);
+    match serve(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("mindbox-emulator: {message}");
+            ExitCode::from(1)
         }
+    }
+}
+
+/// The address is announced (port file, stdout) only once the emulator is ready to answer and
+/// to stop on SIGTERM: a harness may send it as soon as it reads the port.
+async fn serve(args: Args) -> Result<(), String> {
+    let listener =
+        http::bind(args.listen).map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the bound address: {e}"))?;
+    let accounts = Accounts {
+        endpoint_ids: args.endpoint_ids,
+        secret_keys: args.secret_keys,
     };
-    let local = match listener.local_addr() {
-        Ok(a) => a,
-        Err(e) => {
-            eprintln!("mindbox-emulator: cannot read the bound address: {e}");
-            return ExitCode::from(1);
-        }
-    };
-    if let Some(path) = &args.port_file
-        && let Err(e) = write_port_file(path, local.port())
-    {
-        eprintln!(
-            "mindbox-emulator: cannot write the port file {}: {e}",
-            path.display()
-        );
-        return ExitCode::from(1);
+    let emulator = Emulator::new(accounts, args.latency_ms, args.state_file.as_deref())
+        .map_err(|e| format!("cannot use --state-file: {e}"))?;
+    let mut terminate =
+        signal(SignalKind::terminate()).map_err(|e| format!("cannot handle SIGTERM: {e}"))?;
+    if let Some(path) = &args.port_file {
+        write_port_file(path, local.port())
+            .map_err(|e| format!("cannot write the port file {}: {e}", path.display()))?;
     }
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on {local}");
         let _ = out.flush();
     }
-
-    let emulator = match Emulator::new(
-        Accounts {
-            endpoint_ids: args.endpoint_ids,
-            secret_keys: args.secret_keys,
-        },
-        args.latency_ms,
-        args.state_file.as_deref(),
-    ) {
-        Ok(e) => e,
-        Err(e) => {
-            eprintln!("mindbox-emulator: cannot use --state-file: {e}");
-            return ExitCode::from(1);
-        }
-    };
     if args.exit_with_stdin {
         watch_stdin(emulator.clone());
     }
-    let mut terminate =
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("mindbox-emulator: cannot handle SIGTERM: {e}");
-                return ExitCode::from(1);
-            }
-        };
     tokio::select! {
-        _ = server::serve(listener, emulator) => {}
+        _ = http::serve(listener, emulator, api::route) => {}
         _ = terminate.recv() => {}
         _ = tokio::signal::ctrl_c() => {}
     }
     if let Some(path) = &args.port_file {
         let _ = std::fs::remove_file(path);
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 /// A plain thread, not a tokio task: a blocking stdin read would hold up the runtime's exit.

@@ -2,10 +2,13 @@
 //! it, to hold it without answering, or to write a response hyper would refuse to write).
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
+use hyper::Request;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -13,7 +16,34 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::sync::Notify;
 
+use super::reply::Reply;
 use crate::state::{Emulator, Tally};
+
+/// What answers a request: the handlers, which sit above this plumbing and are handed to it at
+/// start-up, so that it never imports them.
+pub trait Route: Copy + Send + Sync + 'static {
+    fn answer(
+        self,
+        emulator: Arc<Emulator>,
+        connection: Arc<Connection>,
+        request: Request<Incoming>,
+    ) -> impl Future<Output = Reply> + Send + 'static;
+}
+
+impl<F, A> Route for F
+where
+    F: Fn(Arc<Emulator>, Arc<Connection>, Request<Incoming>) -> A + Copy + Send + Sync + 'static,
+    A: Future<Output = Reply> + Send + 'static,
+{
+    fn answer(
+        self,
+        emulator: Arc<Emulator>,
+        connection: Arc<Connection>,
+        request: Request<Incoming>,
+    ) -> impl Future<Output = Reply> + Send + 'static {
+        self(emulator, connection, request)
+    }
+}
 
 /// What a request handler asks the connection task to do with the socket instead of answering.
 #[derive(Debug)]
@@ -54,7 +84,7 @@ impl Drop for OpenGuard {
     }
 }
 
-pub async fn serve(stream: TcpStream, emulator: Arc<Emulator>) {
+pub async fn serve(stream: TcpStream, emulator: Arc<Emulator>, route: impl Route) {
     // Small answers must not wait for Nagle and delayed ACKs: clients measure latency.
     let _ = stream.set_nodelay(true);
     let connection = Arc::new(Connection {
@@ -68,11 +98,8 @@ pub async fn serve(stream: TcpStream, emulator: Arc<Emulator>) {
         let emulator = emulator.clone();
         let connection = connection.clone();
         service_fn(move |request| {
-            let emulator = emulator.clone();
-            let connection = connection.clone();
-            async move {
-                Ok::<_, Infallible>(crate::server::route(&emulator, &connection, request).await)
-            }
+            let answer = route.answer(emulator.clone(), connection.clone(), request);
+            async move { Ok::<_, Infallible>(answer.await) }
         })
     };
     let mut http = http1::Builder::new()

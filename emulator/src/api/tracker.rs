@@ -10,10 +10,9 @@ use hyper::body::Incoming;
 use hyper::header::HeaderValue;
 use hyper::{Method, Request};
 
-use crate::connection::Connection;
+use super::call;
 use crate::contract::Caller;
-use crate::mindbox;
-use crate::reply::{self, Reply};
+use crate::http::{Connection, Reply, reply};
 use crate::state::Emulator;
 
 pub const SCRIPT_PATH: &str = "/scripts/v1/tracker.js";
@@ -53,7 +52,7 @@ pub async fn handle(
         let reply = reply::header(reply, "access-control-allow-headers", "content-type");
         reply::header(reply, "access-control-max-age", "600")
     } else {
-        let reply = mindbox::handle(emulator, connection, endpoint, Caller::Browser, request).await;
+        let reply = call::handle(emulator, connection, endpoint, Caller::Browser, request).await;
         if reply.status() == 405 {
             reply::header(reply, "allow", "POST, OPTIONS")
         } else {

@@ -38,11 +38,6 @@ pub fn header(mut reply: Reply, name: &'static str, value: &str) -> Reply {
     reply
 }
 
-/// The control API's answer to a request it cannot act on.
-pub fn control_error(status: u16, message: &str) -> Reply {
-    json(status, &serde_json::json!({ "error": message }))
-}
-
 /// `n` bytes of body. For a JSON content type it is a valid JSON object when `n` allows, so
 /// that a client's size limit, not its JSON parser, is what must refuse it.
 pub fn filler(n: usize, content_type: &str) -> Vec<u8> {
