@@ -1,10 +1,36 @@
-//! A calculation written as Mindbox answers it (reference/mindbox-api.md, 1.4: "Calculation
-//! (preorder) response" and "Order-save response").
+//! The answers of loyalty operations: a calculation written as Mindbox answers a cart's
+//! calculation and an order's save (ARCHITECTURE.md, "The Mindbox wire contract"), and the
+//! refusal of a request the programme cannot read.
 
 use serde_json::{Map, Value, json};
 
 use super::calculation::{Applied, Calculation, Line};
+use super::cart::Invalid;
 use super::money::{Kopecks, format_money, money, quantity};
+use crate::contract;
+
+/// The answer to a loyalty operation; a price that has changed leaves the transaction
+/// unused, so the client can retry it with the new price.
+pub struct Handled {
+    pub answer: Value,
+    pub consumes_transaction: bool,
+}
+
+impl Handled {
+    pub(super) fn done(answer: Value) -> Handled {
+        Handled {
+            answer,
+            consumes_transaction: true,
+        }
+    }
+}
+
+pub fn validation_error(invalid: Invalid) -> Value {
+    contract::validation_error(Some(&[json!({
+        "message": invalid.message,
+        "location": invalid.location,
+    })]))
+}
 
 /// The answer to a cart calculation.
 pub fn calculated(calc: &Calculation) -> Value {

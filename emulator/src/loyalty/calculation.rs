@@ -82,6 +82,40 @@ pub struct CouponInfo {
 }
 
 pub fn calculate(config: &Config, cart: &Cart, balance: Kopecks) -> Calculation {
+    let mut lines = promoted_lines(config, cart);
+    let coupons = apply_codes(config, cart, &mut lines);
+
+    let ceiling = percent_floor(sum(&lines), percent_bp(config.max_points_percent));
+    let available = balance.min(ceiling).max(0);
+    let spent = cart.points.min(available);
+    let shares = spread(spent, &weights(&lines));
+    for (line, share) in lines.iter_mut().zip(shares) {
+        line.take(share, Applied::SpentPoints);
+    }
+
+    let total = sum(&lines);
+    let earned = percent_of(total, percent_bp(config.earn_percent));
+    let shares = spread(earned, &weights(&lines));
+    for (line, share) in lines.iter_mut().zip(shares) {
+        if share > 0 {
+            line.applied.push(Applied::EarnedPoints(share));
+        }
+    }
+
+    Calculation {
+        lines,
+        coupons,
+        total,
+        delivery_cost: cart.delivery_cost,
+        balance,
+        available,
+        spent,
+        earned,
+    }
+}
+
+/// The cart's lines, each cut where a promotion's unit limit ends, with their promotions.
+fn promoted_lines(config: &Config, cart: &Cart) -> Vec<Line> {
     let mut lines = Vec::new();
     for cart_line in &cart.lines {
         let promotions: Vec<&Promotion> = config
@@ -109,8 +143,12 @@ pub fn calculate(config: &Config, cart: &Cart, balance: Kopecks) -> Calculation 
             lines.push(line);
         }
     }
+    lines
+}
 
-    let after_promotions = sum(&lines);
+/// Applies the cart's promo codes in the order typed, each on what the ones before left.
+fn apply_codes(config: &Config, cart: &Cart, lines: &mut [Line]) -> Vec<CouponInfo> {
+    let after_promotions = sum(lines);
     let mut coupons: Vec<CouponInfo> = Vec::new();
     for code in &cart.coupons {
         let repeated = coupons.iter().any(|c| c.code.eq_ignore_ascii_case(code));
@@ -134,7 +172,7 @@ pub fn calculate(config: &Config, cart: &Cart, balance: Kopecks) -> Calculation 
                 CodeDiscount::Percent(bp) => {
                     lines.iter().map(|l| percent_of(l.discounted, bp)).collect()
                 }
-                CodeDiscount::Amount(amount) => spread(amount, &weights(&lines)),
+                CodeDiscount::Amount(amount) => spread(amount, &weights(lines)),
             };
             for (line, share) in lines.iter_mut().zip(shares) {
                 discount += line.take(share, |amount| Applied::Coupon {
@@ -149,35 +187,7 @@ pub fn calculate(config: &Config, cart: &Cart, balance: Kopecks) -> Calculation 
             discount,
         });
     }
-
-    let after_discounts = sum(&lines);
-    let ceiling = percent_floor(after_discounts, percent_bp(config.max_points_percent));
-    let available = balance.min(ceiling).max(0);
-    let spent = cart.points.min(available);
-    let shares = spread(spent, &weights(&lines));
-    for (line, share) in lines.iter_mut().zip(shares) {
-        line.take(share, Applied::SpentPoints);
-    }
-
-    let total = sum(&lines);
-    let earned = percent_of(total, percent_bp(config.earn_percent));
-    let shares = spread(earned, &weights(&lines));
-    for (line, share) in lines.iter_mut().zip(shares) {
-        if share > 0 {
-            line.applied.push(Applied::EarnedPoints(share));
-        }
-    }
-
-    Calculation {
-        lines,
-        coupons,
-        total,
-        delivery_cost: cart.delivery_cost,
-        balance,
-        available,
-        spent,
-        earned,
-    }
+    coupons
 }
 
 impl Line {

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use super::Loyalty;
-use super::tests::{balance, config, line, order_body, run, with_state_file};
+use super::test_support::{balance, config, line, order_body, run, with_state_file};
 
 fn programme() -> Loyalty {
     let mut loyalty = Loyalty::new(None);

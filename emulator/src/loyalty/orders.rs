@@ -1,32 +1,17 @@
 //! Orders and what they do to balances: created with processing, standard or offline, then
 //! updated, linked to the shop's own ids and cancelled. Every one is kept in the ledger.
 
-use std::borrow::Cow;
-
 use serde_json::Value;
 
+use super::answer::{self, Handled, validation_error};
+use super::books::Loyalty;
 use super::calculation::{CouponStatus, calculate, price_has_changed};
 use super::cart::{Cart, Invalid};
-use super::config::{Config, PromoCode};
 use super::ledger::{Kind, Order, Status};
-use super::money::{Kopecks, format_money, parse_money, percent_bp, percent_of};
-use super::{Handled, Loyalty, Record, answer, validation_error};
+use super::money::{Kopecks, format_money, parse_money};
 use crate::contract;
 
 impl Loyalty {
-    /// The programme as it stands now: a single-use code that an active order took is used.
-    pub(super) fn programme(&self) -> Cow<'_, Config> {
-        let taken = |code: &PromoCode| code.once && !code.used && self.ledger.uses(&code.code);
-        if !self.config.promo_codes.iter().any(taken) {
-            return Cow::Borrowed(&self.config);
-        }
-        let mut config = self.config.clone();
-        for code in &mut config.promo_codes {
-            code.used |= taken(code);
-        }
-        Cow::Owned(config)
-    }
-
     /// `Create(Un)AuthorizedOrder`: the order at the price calculated now, or
     /// `PriceHasBeenChanged` when the client's total is another.
     pub(super) fn create_processed(&mut self, body: &Value, customer: Option<String>) -> Handled {
@@ -146,38 +131,6 @@ impl Loyalty {
             self.keep(order);
         }
         Handled::done(contract::success())
-    }
-
-    /// Records a new order and moves its points on its customer's balance.
-    fn book(&mut self, order: Order) {
-        self.credit(
-            order.customer.as_deref(),
-            order.earned_points - order.spent_points,
-        );
-        self.keep(order);
-    }
-
-    /// Writes the order as it is now to the ledger and the state file.
-    fn keep(&mut self, order: Order) {
-        self.persist(&Record::Order(order.clone()));
-        self.ledger.keep(order);
-    }
-
-    fn credit(&mut self, customer: Option<&str>, kopecks: Kopecks) {
-        if let Some(customer) = customer
-            && kopecks != 0
-        {
-            let balance = self.balance(Some(customer));
-            self.set_balance(customer.to_owned(), balance + kopecks);
-        }
-    }
-
-    fn earned_on(&self, total: Kopecks, has_customer: bool) -> Kopecks {
-        if has_customer {
-            percent_of(total, percent_bp(self.config.earn_percent))
-        } else {
-            0
-        }
     }
 }
 
