@@ -6,8 +6,8 @@ use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\SiteTable;
 use Rustbox\Mindbox\Admin\ConnectionCheck;
 use Rustbox\Mindbox\Admin\OptionsForm;
+use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Operation;
 
 defined('B_PROLOG_INCLUDED') || die();
 

@@ -6,9 +6,9 @@ use Bitrix\Main\Loader;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\ModuleManager;
 use Rustbox\Mindbox\EventLog;
-use Rustbox\Mindbox\Installer;
 use Rustbox\Mindbox\Loyalty\CartRule;
 use Rustbox\Mindbox\Notices;
+use Rustbox\Mindbox\Setup\Installer;
 
 Loc::loadMessages(__FILE__);
 

@@ -4,6 +4,9 @@ namespace Rustbox\Mindbox;
 
 use Bitrix\Main\Context;
 
+use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Support\Guard;
+
 /**
  * The flush agent: keeps the admin notices current (the extension missing, an outbox that cannot be opened, a secret
  * key Mindbox refuses) and, run from cron, delivers what the outbox holds. Bitrix runs agents inside visitors' hits

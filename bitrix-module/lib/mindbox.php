@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox;
 
 use Bitrix\Main\Context;
+use Rustbox\Mindbox\Config\Settings;
 
 /**
  * The module's entry point for site code (init.php, components): a MindboxClient configured from the module's

@@ -5,7 +5,10 @@ namespace Rustbox\Mindbox;
 use Bitrix\Main\Context;
 use Bitrix\Main\Page\Asset;
 use Bitrix\Main\Page\AssetLocation;
+use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Mappers\ProductIds;
+use Rustbox\Mindbox\Shop\Visitor;
+use Rustbox\Mindbox\Support\Guard;
 
 /**
  * Product and category views, reported by the tracker on the page (Website.ViewProduct / Website.ViewCategory, the

@@ -5,6 +5,10 @@ namespace Rustbox\Mindbox;
 use Bitrix\Main\Context;
 use Bitrix\Main\Page\Asset;
 use Bitrix\Main\Page\AssetLocation;
+use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Shop\Customers;
+use Rustbox\Mindbox\Shop\Visitor;
+use Rustbox\Mindbox\Support\Guard;
 
 /**
  * The Mindbox JavaScript tracker on public pages (main:OnProlog). It sets the mindboxDeviceUUID cookie that the

@@ -8,9 +8,9 @@ use Bitrix\Main\EventManager;
 use Bitrix\Main\EventResult;
 use Bitrix\Sale\DiscountCouponsManager;
 use Bitrix\Sale\ResultError;
-use Rustbox\Mindbox\Loyalty\PointsDiscount;
 use Rustbox\Mindbox\Loyalty\ProcessedOrder;
 use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Shop\PointsDiscount;
 
 /**
  * The shop's books and Mindbox's ledger agree, whatever happens at checkout: randomised checkouts (customers and

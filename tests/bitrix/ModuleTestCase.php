@@ -6,8 +6,8 @@ namespace MindboxTests\Bitrix;
 
 use MindboxTests\Bitrix\Fakes\FakeShop;
 use PHPUnit\Framework\TestCase;
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Settings;
 
 /**
  * A shop on the fake core with the module installed and configured, whose Mindbox clients are recording doubles of

@@ -4,9 +4,9 @@ namespace Rustbox\Mindbox\Admin;
 
 use Bitrix\Main\Config\Option;
 use Bitrix\Main\Localization\Loc;
+use Rustbox\Mindbox\Config\Operation;
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Operation;
-use Rustbox\Mindbox\Settings;
 
 Loc::loadMessages(__FILE__);
 

@@ -2,8 +2,8 @@
 
 namespace Rustbox\Mindbox\Admin;
 
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Settings;
 
 /** What the outbox admin page shows and does, one block per distinct client setup. */
 final class OutboxPage

@@ -6,15 +6,15 @@ use Bitrix\Main\Event;
 use Bitrix\Sale\Basket as SaleBasket;
 use Bitrix\Sale\BasketItem;
 use Bitrix\Sale\Fuser;
-use Rustbox\Mindbox\CartChanges;
-use Rustbox\Mindbox\Customers;
-use Rustbox\Mindbox\Dispatcher;
-use Rustbox\Mindbox\Guard;
+use Rustbox\Mindbox\Config\Operation;
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mappers\CartMapper;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Operation;
-use Rustbox\Mindbox\Settings;
-use Rustbox\Mindbox\Visitor;
+use Rustbox\Mindbox\Outbox\Dispatcher;
+use Rustbox\Mindbox\Shop\CartChanges;
+use Rustbox\Mindbox\Shop\Customers;
+use Rustbox\Mindbox\Shop\Visitor;
+use Rustbox\Mindbox\Support\Guard;
 
 /**
  * The shopper's basket, saved without an order (sale D7 events, registered with registerEventHandler). The lines'

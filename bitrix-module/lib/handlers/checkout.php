@@ -8,13 +8,13 @@ use Bitrix\Main\HttpRequest;
 use Bitrix\Main\Page\Asset;
 use Bitrix\Main\Page\AssetLocation;
 use Bitrix\Sale\Order as SaleOrder;
-use Rustbox\Mindbox\Guard;
 use Rustbox\Mindbox\Loyalty\Checkout as LoyaltyCheckout;
 use Rustbox\Mindbox\Loyalty\CheckoutField;
 use Rustbox\Mindbox\Loyalty\Coupons;
-use Rustbox\Mindbox\Loyalty\PointsDiscount;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Visitor;
+use Rustbox\Mindbox\Shop\PointsDiscount;
+use Rustbox\Mindbox\Shop\Visitor;
+use Rustbox\Mindbox\Support\Guard;
 
 /**
  * Points at checkout. sale:OnBeforeSaleOrderFinalAction (D7) comes before the discount engine prices an order: for

@@ -6,19 +6,19 @@ use Bitrix\Main\Event;
 use Bitrix\Main\EventResult;
 use Bitrix\Sale\Order as SaleOrder;
 use Bitrix\Sale\ResultError;
-use Rustbox\Mindbox\Dispatcher;
+use Rustbox\Mindbox\Config\Operation;
+use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Config\StatusMap;
 use Rustbox\Mindbox\EventLog;
-use Rustbox\Mindbox\Guard;
 use Rustbox\Mindbox\Loyalty\Checkout as LoyaltyCheckout;
 use Rustbox\Mindbox\Loyalty\PointsHold;
 use Rustbox\Mindbox\Loyalty\ProcessedOrder;
 use Rustbox\Mindbox\Mappers\OrderMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Notices;
-use Rustbox\Mindbox\Operation;
-use Rustbox\Mindbox\Settings;
-use Rustbox\Mindbox\StatusMap;
-use Rustbox\Mindbox\Visitor;
+use Rustbox\Mindbox\Outbox\Dispatcher;
+use Rustbox\Mindbox\Shop\Visitor;
+use Rustbox\Mindbox\Support\Guard;
 
 /**
  * The sale module's order events (registered with registerEventHandler, so they get the Event): creation, changes,

@@ -3,13 +3,13 @@
 namespace Rustbox\Mindbox\Handlers;
 
 use Bitrix\Main\Event;
-use Rustbox\Mindbox\Customers;
-use Rustbox\Mindbox\Dispatcher;
-use Rustbox\Mindbox\Guard;
+use Rustbox\Mindbox\Config\Operation;
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Operation;
-use Rustbox\Mindbox\Settings;
-use Rustbox\Mindbox\Visitor;
+use Rustbox\Mindbox\Outbox\Dispatcher;
+use Rustbox\Mindbox\Shop\Customers;
+use Rustbox\Mindbox\Shop\Visitor;
+use Rustbox\Mindbox\Support\Guard;
 
 /**
  * E-mail subscriptions. Bitrix has no "subscribed" event (the OnSubscribeSubscribe of old write-ups does not

@@ -2,13 +2,13 @@
 
 namespace Rustbox\Mindbox\Handlers;
 
-use Rustbox\Mindbox\Customers;
-use Rustbox\Mindbox\Dispatcher;
-use Rustbox\Mindbox\Guard;
+use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Mappers\CustomerMapper;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Operation;
-use Rustbox\Mindbox\Visitor;
+use Rustbox\Mindbox\Outbox\Dispatcher;
+use Rustbox\Mindbox\Shop\Customers;
+use Rustbox\Mindbox\Shop\Visitor;
+use Rustbox\Mindbox\Support\Guard;
 
 /**
  * main's user events (old-kernel events: the handler gets the positional values, the fields by reference). Only the

@@ -3,8 +3,8 @@
 namespace Rustbox\Mindbox\Loyalty;
 
 use Bitrix\Main\Config\Option;
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Settings;
 
 /**
  * The circuit breaker of the calls a shopper waits on (the balance, the cart's calculation, the order's confirmation).

@@ -2,9 +2,9 @@
 
 namespace Rustbox\Mindbox\Loyalty;
 
-use Rustbox\Mindbox\Guid;
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Settings;
+use Rustbox\Mindbox\Support\Guid;
 
 /**
  * The cancellation in Mindbox of an order confirmed at checkout under a temporary id, for when Bitrix does not save

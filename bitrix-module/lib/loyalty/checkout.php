@@ -3,8 +3,8 @@
 namespace Rustbox\Mindbox\Loyalty;
 
 use Bitrix\Sale\Order;
-use Rustbox\Mindbox\Guard;
-use Rustbox\Mindbox\Settings;
+use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Support\Guard;
 
 /**
  * The "use points" field of the standard checkout. Before the discount engine prices the order the checkout builds

@@ -5,8 +5,8 @@ namespace Rustbox\Mindbox\Loyalty;
 use Bitrix\Main\Config\Option;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Sale\Order;
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mappers\ProductIds;
-use Rustbox\Mindbox\Settings;
 
 Loc::loadMessages(__FILE__);
 

@@ -3,10 +3,11 @@
 namespace Rustbox\Mindbox\Loyalty;
 
 use Bitrix\Sale\Order;
-use Rustbox\Mindbox\Customers;
-use Rustbox\Mindbox\Mappers\BasketLines;
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Settings;
+use Rustbox\Mindbox\Shop\BasketLines;
+use Rustbox\Mindbox\Shop\Customers;
+use Rustbox\Mindbox\Shop\PointsDiscount;
 
 /**
  * Points spent in `standard` mode by orders Mindbox has not been told of yet. Mindbox debits them only when the

@@ -4,13 +4,13 @@ namespace Rustbox\Mindbox\Loyalty;
 
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Sale\Order;
-use Rustbox\Mindbox\Dispatcher;
+use Rustbox\Mindbox\Config\Operation;
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\EventLog;
-use Rustbox\Mindbox\Guid;
 use Rustbox\Mindbox\Mappers\OrderMapper;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Operation;
-use Rustbox\Mindbox\Settings;
+use Rustbox\Mindbox\Outbox\Dispatcher;
+use Rustbox\Mindbox\Support\Guid;
 
 Loc::loadMessages(__FILE__);
 

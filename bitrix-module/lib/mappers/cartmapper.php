@@ -4,7 +4,8 @@ namespace Rustbox\Mindbox\Mappers;
 
 use Bitrix\Sale\Basket;
 use Bitrix\Sale\BasketItem;
-use Rustbox\Mindbox\Settings;
+use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Shop\BasketLines;
 
 /**
  * A shopper's basket → the bodies of Website.SetCart (what would be bought) and Website.SetWishList (what was put

@@ -2,7 +2,7 @@
 
 namespace Rustbox\Mindbox\Mappers;
 
-use Rustbox\Mindbox\Settings;
+use Rustbox\Mindbox\Config\Settings;
 
 /**
  * A Bitrix user's fields → a Mindbox customer node. Only fields present and non-empty are mapped, because

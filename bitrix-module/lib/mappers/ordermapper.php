@@ -4,12 +4,13 @@ namespace Rustbox\Mindbox\Mappers;
 
 use Bitrix\Sale\BasketItem;
 use Bitrix\Sale\Order;
-use Rustbox\Mindbox\Customers;
-use Rustbox\Mindbox\Guid;
+use Rustbox\Mindbox\Config\Operation;
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Loyalty\Kopecks;
-use Rustbox\Mindbox\Loyalty\PointsDiscount;
-use Rustbox\Mindbox\Operation;
-use Rustbox\Mindbox\Settings;
+use Rustbox\Mindbox\Shop\BasketLines;
+use Rustbox\Mindbox\Shop\Customers;
+use Rustbox\Mindbox\Shop\PointsDiscount;
+use Rustbox\Mindbox\Support\Guid;
 
 /**
  * A Bitrix order → the Mindbox bodies of its creation, its update and its status change. Points spent at checkout

@@ -8,8 +8,8 @@ use Bitrix\Main\Event;
 use Bitrix\Main\EventResult;
 use Bitrix\Main\Loader;
 use Bitrix\Sale\BasketItem;
+use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Settings;
 
 /**
  * Products and catalogue sections as Mindbox ids. The id must equal the one in the product feed, so it is the

@@ -4,7 +4,7 @@ use Bitrix\Main\Loader;
 use Rustbox\Mindbox\Loyalty\Balance;
 use Rustbox\Mindbox\Loyalty\Kopecks;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Visitor;
+use Rustbox\Mindbox\Shop\Visitor;
 
 defined('B_PROLOG_INCLUDED') || die();
 

@@ -1,9 +1,10 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Shop;
 
 use Bitrix\Main\Context;
 use Bitrix\Main\HttpRequest;
+use Rustbox\Mindbox\Config\Operation;
 
 /**
  * The person behind the current request, as Mindbox knows them: the tracker's device id and the IP address.

@@ -1,10 +1,11 @@
 <?php
 
-namespace Rustbox\Mindbox\Loyalty;
+namespace Rustbox\Mindbox\Shop;
 
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Sale\Basket;
 use Bitrix\Sale\BasketItem;
+use Rustbox\Mindbox\Loyalty\Kopecks;
 
 Loc::loadMessages(__FILE__);
 

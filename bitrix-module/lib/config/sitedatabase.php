@@ -1,8 +1,9 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Config;
 
 use Bitrix\Main\Config\Configuration;
+use Rustbox\Mindbox\ConfigurationException;
 
 /**
  * The outbox in the site's own MySQL database (`outbox_path` = `site-database`), for a web cluster: every node

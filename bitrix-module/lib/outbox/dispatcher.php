@@ -1,9 +1,12 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Outbox;
 
 use Bitrix\Main\Event;
 use Bitrix\Main\EventResult;
+use Rustbox\Mindbox\Config\Operation;
+use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Mindbox;
 
 /**
  * Hands a mapped body to the client, after the module's own event `rustbox.mindbox:OnBeforeSend` let site code

@@ -1,6 +1,6 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Shop;
 
 use Bitrix\Sale\BasketItem;
 

@@ -1,6 +1,6 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Config;
 
 /**
  * Bitrix order status id → Mindbox order line status, from the `status_map` option (a JSON object). The key

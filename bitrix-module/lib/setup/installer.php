@@ -1,8 +1,16 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Setup;
 
 use Bitrix\Main\EventManager;
+use Rustbox\Mindbox\Agent;
+use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\EventLog;
+use Rustbox\Mindbox\Handlers;
+use Rustbox\Mindbox\Loyalty;
+use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\PageView;
+use Rustbox\Mindbox\Tracker;
 
 /** What installing the module adds to the core, and uninstalling takes away again. */
 final class Installer

@@ -1,6 +1,6 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Support;
 
 /** GUIDs the module derives rather than draws: the same name always gives the same GUID. */
 final class Guid

@@ -1,10 +1,11 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Config;
 
 use Bitrix\Main\Application;
 use Bitrix\Main\Config\Option;
 use Bitrix\Main\SiteTable;
+use Rustbox\Mindbox\Mindbox;
 
 /**
  * The module's options as one site sees them: the site's own value, else the module-wide one, else the default

@@ -1,6 +1,6 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Config;
 
 /**
  * The Mindbox operations the module sends, from the server or through the tracker on the page (the views). The value

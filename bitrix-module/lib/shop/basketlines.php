@@ -1,6 +1,6 @@
 <?php
 
-namespace Rustbox\Mindbox\Mappers;
+namespace Rustbox\Mindbox\Shop;
 
 use Bitrix\Sale\Basket;
 use Bitrix\Sale\BasketItem;
