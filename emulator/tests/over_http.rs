@@ -17,7 +17,7 @@ const KEY: Option<&str> = Some("SecretKey key");
 const BODY: &str = r#"{"customer":{"email":"a@b.ru","firstName":"Иван"}}"#;
 
 #[test]
-fn contract_journal_and_connection_reuse() {
+fn calls_are_checked_answered_and_journaled() {
     let emu = Emulator::start(&[]);
 
     let ok = emu.call(
@@ -58,6 +58,29 @@ fn contract_journal_and_connection_reuse() {
 
     let journal = emu.journal("");
     assert_eq!(journal.len(), 10);
+    shows_the_calls_as_received(&journal);
+    let text = serde_json::to_string(&journal).unwrap();
+    assert!(!text.contains("SecretKey key") && !text.contains("nope"));
+
+    assert_eq!(emu.journal("?since=8").len(), 2);
+    assert_eq!(emu.journal("?outcome=processed").len(), 3);
+    assert_eq!(
+        emu.journal("?operation=Website.GetCustomerBalance").len(),
+        1
+    );
+
+    let stats = emu.control("GET", "/stats", None);
+    assert_eq!(stats["requests"], 10);
+    assert_eq!(stats["processed"], 3);
+    assert_eq!(stats["duplicates"], 1);
+    assert_eq!(stats["rejected"], 6);
+    // One pooled agent: every call above and the control calls shared one connection.
+    assert_eq!(stats["mindboxConnections"], 1);
+    assert_eq!(stats["connectionsAccepted"], 1);
+}
+
+/// What the journal shows of the calls of `calls_are_checked_answered_and_journaled`.
+fn shows_the_calls_as_received(journal: &[Value]) {
     let first = &journal[0];
     assert_eq!(first["seq"], 1);
     assert_eq!(first["endpoint"], "sync");
@@ -79,25 +102,12 @@ fn contract_journal_and_connection_reuse() {
     );
     assert_eq!(journal[7]["rawBody"], "not json");
     assert!(journal[0].get("rawBody").is_none());
-    let text = serde_json::to_string(&journal).unwrap();
-    assert!(!text.contains("SecretKey key") && !text.contains("nope"));
+}
 
-    assert_eq!(emu.journal("?since=8").len(), 2);
-    assert_eq!(emu.journal("?outcome=processed").len(), 3);
-    assert_eq!(
-        emu.journal("?operation=Website.GetCustomerBalance").len(),
-        1
-    );
-
-    let stats = emu.control("GET", "/stats", None);
-    assert_eq!(stats["requests"], 10);
-    assert_eq!(stats["processed"], 3);
-    assert_eq!(stats["duplicates"], 1);
-    assert_eq!(stats["rejected"], 6);
-    // One pooled agent: every call above and the control calls shared one connection.
-    assert_eq!(stats["mindboxConnections"], 1);
-    assert_eq!(stats["connectionsAccepted"], 1);
-
+#[test]
+fn connections_are_counted_and_a_reset_forgets() {
+    let emu = Emulator::start(&[]);
+    emu.call("Website.X", &format!("&transactionId={TX}"), KEY, BODY);
     emu.control("POST", "/reset", None);
     let fresh = ureq::Agent::config_builder()
         .http_status_as_error(false)
@@ -151,9 +161,8 @@ fn wrong_paths_and_methods() {
     assert_eq!(status(bad), 400);
 }
 
-#[test]
-fn faults_and_scripts() {
-    let emu = Emulator::start(&[]);
+/// Every kind of fault, each for an operation of its own name.
+fn inject_faults(emu: &Emulator) {
     emu.control(
         "POST",
         "/faults",
@@ -172,7 +181,16 @@ fn faults_and_scripts() {
              "truncate": true},
         ]})),
     );
+}
 
+fn outcome(emu: &Emulator, operation: &str) -> Value {
+    emu.journal(&format!("?operation={operation}"))[0]["outcome"].clone()
+}
+
+#[test]
+fn faults_answer_with_errors() {
+    let emu = Emulator::start(&[]);
+    inject_faults(&emu);
     let limited = emu.call("Limited", &format!("&transactionId={TX}"), KEY, BODY);
     assert_eq!(limited.status, 429);
     assert_eq!(limited.body["status"], "ProtocolError");
@@ -198,7 +216,14 @@ fn faults_and_scripts() {
         invalid.body["validationMessages"][0]["location"],
         "/customer/email"
     );
+    assert_eq!(outcome(&emu, "Down"), "fault");
+    assert_eq!(outcome(&emu, "Invalid"), "rejected");
+}
 
+#[test]
+fn faults_break_connections() {
+    let emu = Emulator::start(&[]);
+    inject_faults(&emu);
     assert!(emu.call_with(&emu.agent, "Reset", "", KEY, BODY).is_err());
 
     let impatient: ureq::Agent = ureq::Agent::config_builder()
@@ -217,10 +242,7 @@ fn faults_and_scripts() {
     assert_eq!((html.status, &html.body), (502, &Value::Null));
     assert!(emu.call_with(&emu.agent, "Cut", "", KEY, BODY).is_err());
 
-    let outcome = |op: &str| emu.journal(&format!("?operation={op}"))[0]["outcome"].clone();
-    assert_eq!(outcome("Down"), "fault");
-    assert_eq!(outcome("Invalid"), "rejected");
-    assert_eq!(outcome("Slow"), "processed");
+    assert_eq!(outcome(&emu, "Slow"), "processed");
     let reset = &emu.journal("?operation=Reset")[0];
     assert_eq!(
         (reset["httpStatus"].as_u64(), reset["fault"].as_str()),
@@ -232,8 +254,12 @@ fn faults_and_scripts() {
     std::thread::sleep(Duration::from_millis(200));
     let stats = emu.control("GET", "/stats", None);
     assert_eq!(stats["connectionsOpen"], 0, "{stats}");
+}
 
-    // Probability rolls are seeded: the same configuration fails the same calls.
+#[test]
+fn probability_rolls_are_seeded() {
+    let emu = Emulator::start(&[]);
+    // The same configuration fails the same calls.
     let pattern = || {
         emu.control(
             "POST",
@@ -247,8 +273,13 @@ fn faults_and_scripts() {
     let first = pattern();
     assert_eq!(first, pattern());
     assert!(first.contains(&500) && first.contains(&200));
-
     emu.control("DELETE", "/faults", None);
+    assert!((0..20).all(|_| emu.call("P", "", KEY, BODY).status == 200));
+}
+
+#[test]
+fn a_counted_script_goes_before_the_standing_one() {
+    let emu = Emulator::start(&[]);
     emu.control(
         "POST",
         "/scripts",
