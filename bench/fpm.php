@@ -23,8 +23,8 @@ declare(strict_types=1);
  */
 
 require __DIR__ . '/lib.php';
-require __DIR__ . '/../tests/php/Support/FpmPool.php';
-require __DIR__ . '/../tests/php/Support/FastCgi.php';
+require dirname(__DIR__) . '/tests/support/fpm/FpmPool.php';
+require dirname(__DIR__) . '/tests/support/fpm/FastCgi.php';
 
 use MindboxTests\Support\FastCgi;
 use MindboxTests\Support\FpmPool;

@@ -11,7 +11,7 @@ declare(strict_types=1);
  *     &mode=dry     the same request without the extension (builds and encodes the bodies): the
  *                   workers' memory baseline
  *
- * The client config comes from the pool (tests/php/Support/FpmPool.php puts it in MINDBOX_TEST_CONFIG).
+ * The client config comes from the pool (tests/support/fpm/FpmPool.php puts it in MINDBOX_TEST_CONFIG).
  */
 
 require_once __DIR__ . '/lib.php';

@@ -17,7 +17,7 @@ declare(strict_types=1);
 
 require __DIR__ . '/lib.php';
 require __DIR__ . '/mysql.php';
-require __DIR__ . '/../tests/php/Support/FpmPool.php';
+require dirname(__DIR__) . '/tests/support/fpm/FpmPool.php';
 
 ini_set('memory_limit', '-1');
 

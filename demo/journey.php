@@ -20,9 +20,9 @@ use Rustbox\Mindbox\Loyalty\Checkout;
 use Rustbox\Mindbox\Loyalty\CheckoutField;
 use Rustbox\Mindbox\Mindbox;
 
-require dirname(__DIR__) . '/tests/bitrix/fakes/core.php';
+require dirname(__DIR__) . '/tests/support/fakes/core.php';
+require dirname(__DIR__) . '/tests/support/process/DemoBrowser.php';
 require __DIR__ . '/catalogue.php';
-require __DIR__ . '/browser.php';
 
 function demoSetting(string $name): string
 {

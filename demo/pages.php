@@ -11,7 +11,7 @@ declare(strict_types=1);
 
 use MindboxTests\Bitrix\Fakes\FakeShop;
 
-require dirname(__DIR__) . '/tests/bitrix/fakes/core.php';
+require dirname(__DIR__) . '/tests/support/fakes/core.php';
 require __DIR__ . '/catalogue.php';
 
 $path = (string)parse_url($_SERVER['REQUEST_URI'] ?? '/', PHP_URL_PATH);

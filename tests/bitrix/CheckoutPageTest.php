@@ -30,7 +30,7 @@ final class CheckoutPageTest extends TestCase
         if (!is_executable(self::CHROMIUM)) {
             $this->markTestSkipped('no headless browser at ' . self::CHROMIUM . ' (scripts/test.sh installs Debian\'s chromium)');
         }
-        require_once dirname(__DIR__, 2) . '/demo/browser.php';
+        require_once dirname(__DIR__) . '/support/process/DemoBrowser.php';
         $this->dir = sys_get_temp_dir() . '/rustbox-checkout-page-' . getmypid() . '-' . bin2hex(random_bytes(4));
         mkdir($this->dir, 0700);
         $port = self::freePort();

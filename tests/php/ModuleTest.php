@@ -109,8 +109,8 @@ final class ModuleTest extends TestCase
         $root = dirname(__DIR__, 2);
         $script = sprintf(
             'require %s; require %s; \Bitrix\Main\Loader::registerNamespace(%s, %s); $secret = %s; %s',
-            var_export($root . '/tests/bitrix/fakes/core.php', true),
-            var_export($root . '/tests/php/Support/Emulator.php', true),
+            var_export($root . '/tests/support/fakes/core.php', true),
+            var_export($root . '/tests/support/emulator/Emulator.php', true),
             var_export('Rustbox\Mindbox', true),
             var_export($root . '/bitrix-module/lib', true),
             var_export(self::SECRET, true),

@@ -8,6 +8,6 @@ if (!extension_loaded('mindbox')) {
     exit(1);
 }
 
-require __DIR__ . '/Support/Emulator.php';
-require __DIR__ . '/Support/EmulatorTestCase.php';
-require __DIR__ . '/Support/FpmPool.php';
+require dirname(__DIR__) . '/support/emulator/Emulator.php';
+require dirname(__DIR__) . '/support/emulator/EmulatorTestCase.php';
+require dirname(__DIR__) . '/support/fpm/FpmPool.php';

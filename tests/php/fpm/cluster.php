@@ -7,7 +7,7 @@ declare(strict_types=1);
 // of one key come from both nodes. A request a node cannot take now (restarting, its database away) is tried again
 // on the same node, with the same events. Each answer is printed with its node.
 
-require __DIR__ . '/../Support/FastCgi.php';
+require dirname(__DIR__, 2) . '/support/fpm/FastCgi.php';
 
 [, $ports, $from, $interval, $stop] = $argv;
 $ports = array_map('intval', explode(',', $ports));

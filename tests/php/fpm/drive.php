@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 // One of FpmTest's concurrent clients: requests n = FROM..TO-1 one after another, prints each answer.
 
-require __DIR__ . '/../Support/FastCgi.php';
+require dirname(__DIR__, 2) . '/support/fpm/FastCgi.php';
 
 [, $port, $from, $to] = $argv;
 for ($n = (int) $from; $n < (int) $to; $n++) {

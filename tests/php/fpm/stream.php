@@ -5,7 +5,7 @@ declare(strict_types=1);
 // FpmTakeoverTest's traffic: requests n = FROM, FROM+1, … every INTERVAL ms until the STOP file appears, each
 // printed when answered. A request PHP-FPM cannot take (it is being restarted) is tried again.
 
-require __DIR__ . '/../Support/FastCgi.php';
+require dirname(__DIR__, 2) . '/support/fpm/FastCgi.php';
 
 [, $port, $from, $interval, $stop] = $argv;
 for ($n = (int) $from; !file_exists($stop); $n++) {

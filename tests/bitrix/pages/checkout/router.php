@@ -21,7 +21,7 @@ use Rustbox\Mindbox\Loyalty\CheckoutResult;
 use Rustbox\Mindbox\Loyalty\Coupons;
 use Rustbox\Mindbox\Loyalty\Kopecks;
 
-require_once dirname(__DIR__, 2) . '/fakes/core.php';
+require_once dirname(__DIR__, 3) . '/support/fakes/core.php';
 Loader::registerNamespace('Rustbox\\Mindbox', dirname(__DIR__, 4) . '/bitrix-module/lib');
 Loc::loadMessages(dirname(__DIR__, 4) . '/bitrix-module/lib/loyalty/checkoutplan.php');
 

@@ -1,5 +1,5 @@
 <?php
-// The fake Bitrix core: what the module's tests and demo/journey.php run the module in.
+// The fake Bitrix core: what the module's tests and the demo run the module in.
 
 defined('B_PROLOG_INCLUDED') || define('B_PROLOG_INCLUDED', true);
 defined('LANGUAGE_ID') || define('LANGUAGE_ID', 'en');
