@@ -13,8 +13,9 @@ use PHPUnit\Framework\TestCase;
 
 /**
  * The fake core's side of installing and uninstalling, pinned to the real core of 21.400.100 (kotopheiop/bitrix-core,
- * modules/…): what is static and what is not, the parameters, and what the tables do. FakeCoreTest pins the rest; a
- * fake that is kinder than the core (a static CSaleDiscount::Delete) hid an uninstall that died on a real site.
+ * modules/…): what is static and what is not, the parameters, and what the tables do. FakeCoreMainTest and
+ * FakeCoreSaleTest pin the rest; a fake that is kinder than the core (a static CSaleDiscount::Delete) hid an uninstall
+ * that died on a real site.
  */
 final class FakeCoreInstallTest extends TestCase
 {

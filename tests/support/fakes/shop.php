@@ -1,4 +1,5 @@
 <?php
+// No core file: a shop on the fake core, with what a visitor, a manager or the server does to it.
 
 namespace MindboxTests\Bitrix\Fakes;
 

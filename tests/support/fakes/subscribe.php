@@ -1,5 +1,5 @@
 <?php
-// The subscribe module's CSubscription (subscribe/classes/general/subscription.php; bitrix.md 3.4). Add() and
+// The subscribe module's CSubscription (subscribe/classes/general/subscription.php). Add() and
 // Update() run CheckFields, which fires OnStart…/OnBeforeSubscription{Add,Update} with (&$arFields, $SITE_ID) whether
 // the checks passed or not (for an update the fields passed in plus ID, e.g. only ACTIVE for an unsubscription); a
 // false return vetoes. No event follows the write. Delete() fires OnBeforeSubscriptionDelete($ID) (false vetoes)

@@ -1,6 +1,6 @@
 <?php
-// CUser (main/classes/general/user.php; bitrix.md 3.3, 4.6): the user events with their real argument lists, ids as
-// strings like the database gives them, and the current user kept per fake "session".
+// CUser (main/classes/general/user.php): the user events with their real argument lists, ids as strings like the
+// database gives them, and the current user kept per fake "session".
 
 class CAllUser extends CDBResult
 {

@@ -1,4 +1,6 @@
 <?php
+// The checkout component bitrix:sale.order.ajax (components/bitrix/sale.order.ajax/class.php of a site), played by
+// the fake shop's checkout().
 
 namespace MindboxTests\Bitrix\Fakes;
 
