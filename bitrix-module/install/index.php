@@ -5,10 +5,10 @@ use Bitrix\Main\Config\Option;
 use Bitrix\Main\Loader;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\ModuleManager;
-use Rustbox\Mindbox\EventLog;
 use Rustbox\Mindbox\Loyalty\CartRule;
 use Rustbox\Mindbox\Notices;
 use Rustbox\Mindbox\Setup\Installer;
+use Rustbox\Mindbox\Support\EventLog;
 
 Loc::loadMessages(__FILE__);
 

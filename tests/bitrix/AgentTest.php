@@ -4,7 +4,7 @@ declare(strict_types=1);
 
 namespace MindboxTests\Bitrix;
 
-use Rustbox\Mindbox\Agent;
+use Rustbox\Mindbox\Outbox\Agent;
 
 /** The flush agent as the core's agent runner runs it. */
 final class AgentTest extends ModuleTestCase

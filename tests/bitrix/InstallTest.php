@@ -14,8 +14,8 @@ use Bitrix\Main\SystemException;
 use Bitrix\Sale\Internals\DiscountCouponTable;
 use MindboxTests\Bitrix\Fakes\FakeShop;
 use PHPUnit\Framework\TestCase;
-use Rustbox\Mindbox\Agent;
-use Rustbox\Mindbox\EventLog;
+use Rustbox\Mindbox\Outbox\Agent;
+use Rustbox\Mindbox\Support\EventLog;
 
 /** install/index.php: what DoInstall adds to the core, and that DoUninstall takes all of it away. */
 final class InstallTest extends TestCase

@@ -10,7 +10,7 @@ use Bitrix\Main\EventManager;
 use Bitrix\Main\EventResult;
 use Bitrix\Main\Page\Asset;
 use MindboxTests\Bitrix\Fakes\FakeShop;
-use Rustbox\Mindbox\PageView;
+use Rustbox\Mindbox\Handlers\PageView;
 
 /** main:OnProlog → the JavaScript tracker on public pages. */
 final class TrackerTest extends ModuleTestCase

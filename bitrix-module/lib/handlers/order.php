@@ -9,7 +9,6 @@ use Bitrix\Sale\ResultError;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Config\StatusMap;
-use Rustbox\Mindbox\EventLog;
 use Rustbox\Mindbox\Loyalty\Checkout as LoyaltyCheckout;
 use Rustbox\Mindbox\Loyalty\PointsHold;
 use Rustbox\Mindbox\Loyalty\ProcessedOrder;
@@ -18,6 +17,7 @@ use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Notices;
 use Rustbox\Mindbox\Outbox\Dispatcher;
 use Rustbox\Mindbox\Shop\Visitor;
+use Rustbox\Mindbox\Support\EventLog;
 use Rustbox\Mindbox\Support\Guard;
 
 /**

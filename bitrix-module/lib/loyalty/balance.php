@@ -4,8 +4,8 @@ namespace Rustbox\Mindbox\Loyalty;
 
 use Bitrix\Main\Context;
 use Rustbox\Mindbox\Config\Settings;
-use Rustbox\Mindbox\EventLog;
 use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Support\EventLog;
 
 /**
  * A customer's available points, asked of Mindbox synchronously (the one call the shopper waits on) through the

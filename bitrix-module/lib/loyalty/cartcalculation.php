@@ -3,8 +3,8 @@
 namespace Rustbox\Mindbox\Loyalty;
 
 use Rustbox\Mindbox\Config\Settings;
-use Rustbox\Mindbox\EventLog;
 use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Support\EventLog;
 
 /**
  * Mindbox's calculation of a cart (loyalty processing, `op_calculate_cart`, a guest's `op_calculate_guest_cart`): the lines as they cost after the shop's

@@ -19,6 +19,12 @@ final class CartRule
 {
     public const XML_ID = 'rustbox_mindbox_points';
 
+    /**
+     * The CLASS_ID of the rule's one action, the control Handlers\CartRuleAction offers. Saved rules keep it, so it
+     * never changes.
+     */
+    public const ACTION_ID = 'RustboxMindboxPoints';
+
     public static function install(): void
     {
         if (!Loader::includeModule('sale')) {
@@ -41,7 +47,7 @@ final class CartRule
                 'USER_GROUPS' => [2],
                 'CONDITIONS' => ['CLASS_ID' => 'CondGroup', 'DATA' => ['All' => 'AND', 'True' => 'True'], 'CHILDREN' => []],
                 'ACTIONS' => ['CLASS_ID' => 'CondGroup', 'DATA' => ['All' => 'AND'], 'CHILDREN' => [
-                    ['CLASS_ID' => CartRuleAction::CONTROL_ID, 'DATA' => []],
+                    ['CLASS_ID' => self::ACTION_ID, 'DATA' => []],
                 ]],
             ]);
         }

@@ -6,10 +6,10 @@ use Bitrix\Main\Localization\Loc;
 use Bitrix\Sale\Order;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Settings;
-use Rustbox\Mindbox\EventLog;
 use Rustbox\Mindbox\Mappers\OrderMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\Dispatcher;
+use Rustbox\Mindbox\Support\EventLog;
 use Rustbox\Mindbox\Support\Guid;
 
 Loc::loadMessages(__FILE__);

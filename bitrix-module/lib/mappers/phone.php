@@ -2,7 +2,7 @@
 
 namespace Rustbox\Mindbox\Mappers;
 
-use Rustbox\Mindbox\EventLog;
+use Rustbox\Mindbox\Support\EventLog;
 
 /**
  * A phone field as people fill it in ("-", "нет", "+7 (900) 123-45-67, 8 495 123-45-67") → the number Mindbox can

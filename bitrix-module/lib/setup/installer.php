@@ -3,14 +3,10 @@
 namespace Rustbox\Mindbox\Setup;
 
 use Bitrix\Main\EventManager;
-use Rustbox\Mindbox\Agent;
 use Rustbox\Mindbox\Config\Settings;
-use Rustbox\Mindbox\EventLog;
 use Rustbox\Mindbox\Handlers;
-use Rustbox\Mindbox\Loyalty;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\PageView;
-use Rustbox\Mindbox\Tracker;
+use Rustbox\Mindbox\Outbox\Agent;
 
 /** What installing the module adds to the core, and uninstalling takes away again. */
 final class Installer
@@ -18,8 +14,8 @@ final class Installer
     private const SORT = 1000;
 
     /**
-     * [from module, event, handler class, method, compatible, sort (default SORT)]. The sale module's D7 events give the Event object
-     * only to registerEventHandler; the old-kernel events of main and subscribe are registered in the compatible
+     * [from module, event, handler class, method, compatible, sort (default SORT)]. The sale module's D7 events give the
+     * Event object only to registerEventHandler; the old-kernel events of main and subscribe are registered in the compatible
      * form, which is how they are fired anyway (positional values, fields by reference).
      */
     private const HANDLERS = [
@@ -33,7 +29,7 @@ final class Installer
         ['sale', 'OnSaleBasketSaved', Handlers\Basket::class, 'onSaleBasketSaved', false],
         ['sale', 'OnBeforeSaleOrderFinalAction', Handlers\Checkout::class, 'onBeforeSaleOrderFinalAction', false],
         // The cart rule editor and CSaleDiscount::Add() build their list of action controls from this event.
-        ['sale', 'OnCondSaleActionsControlBuildList', Loyalty\CartRuleAction::class, 'GetControlDescr', true],
+        ['sale', 'OnCondSaleActionsControlBuildList', Handlers\CartRuleAction::class, 'GetControlDescr', true],
         // The checkout component fires these the old way (GetModuleEvents + ExecuteModuleEventEx), arrays by reference.
         ['sale', 'OnSaleComponentOrderCreated', Handlers\Checkout::class, 'onSaleComponentOrderCreated', true],
         ['sale', 'OnSaleComponentOrderResultPrepared', Handlers\Checkout::class, 'onSaleComponentOrderResultPrepared', true],
@@ -42,9 +38,9 @@ final class Installer
         ['main', 'OnBeforeUserUpdate', Handlers\User::class, 'onBeforeUserUpdate', true],
         ['main', 'OnAfterUserUpdate', Handlers\User::class, 'onAfterUserUpdate', true],
         ['main', 'OnAfterUserAuthorize', Handlers\User::class, 'onAfterUserAuthorize', true],
-        ['main', 'OnProlog', Tracker::class, 'onProlog', true],
-        ['main', 'OnEpilog', PageView::class, 'onEpilog', true],
-        ['main', 'OnEventLogGetAuditTypes', EventLog::class, 'onEventLogGetAuditTypes', true],
+        ['main', 'OnProlog', Handlers\Tracker::class, 'onProlog', true],
+        ['main', 'OnEpilog', Handlers\PageView::class, 'onEpilog', true],
+        ['main', 'OnEventLogGetAuditTypes', Handlers\AuditTypes::class, 'onEventLogGetAuditTypes', true],
         ['subscribe', 'OnBeforeSubscriptionAdd', Handlers\Subscription::class, 'onBeforeSubscriptionAdd', true],
         ['subscribe', 'OnBeforeSubscriptionUpdate', Handlers\Subscription::class, 'onBeforeSubscriptionUpdate', true],
         ['subscribe', 'OnBeforeSubscriptionDelete', Handlers\Subscription::class, 'onBeforeSubscriptionDelete', true],
@@ -71,6 +67,7 @@ final class Installer
         }
     }
 
+    /** Registers every handler, and takes away what a former version registered under a class's former name. */
     public static function installEvents(): void
     {
         $manager = EventManager::getInstance();
@@ -78,19 +75,27 @@ final class Installer
             [$module, $event, $class, $method, $compatible] = $handler;
             $register = $compatible ? 'registerEventHandlerCompatible' : 'registerEventHandler';
             $manager->$register($module, $event, Mindbox::MODULE_ID, $class, $method, $handler[5] ?? self::SORT);
+            $former = Renamed::formerName($class);
+            if ($former !== null) {
+                $manager->unRegisterEventHandler($module, $event, Mindbox::MODULE_ID, $former, $method);
+            }
         }
     }
 
+    /** The former names too: an install made with them may be removed without being installed again first. */
     public static function uninstallEvents(): void
     {
         $manager = EventManager::getInstance();
         foreach (self::HANDLERS as [$module, $event, $class, $method]) {
-            $manager->unRegisterEventHandler($module, $event, Mindbox::MODULE_ID, $class, $method);
+            foreach (array_filter([$class, Renamed::formerName($class)]) as $name) {
+                $manager->unRegisterEventHandler($module, $event, Mindbox::MODULE_ID, $name, $method);
+            }
         }
     }
 
     public static function installAgent(): void
     {
+        \CAgent::RemoveAgent(self::formerAgentCall(), Mindbox::MODULE_ID);
         // A repeated install keeps the agent (and its schedule) that is already there.
         if (!\CAgent::GetList([], ['NAME' => Agent::CALL, 'MODULE_ID' => Mindbox::MODULE_ID])->Fetch()) {
             \CAgent::AddAgent(Agent::CALL, Mindbox::MODULE_ID, 'N', Agent::INTERVAL);
@@ -100,5 +105,12 @@ final class Installer
     public static function uninstallAgent(): void
     {
         \CAgent::RemoveAgent(Agent::CALL, Mindbox::MODULE_ID);
+        \CAgent::RemoveAgent(self::formerAgentCall(), Mindbox::MODULE_ID);
+    }
+
+    /** An agent added under the former name is stored so until it runs: a run returns, and so stores, Agent::CALL. */
+    private static function formerAgentCall(): string
+    {
+        return str_replace(Agent::class, (string)Renamed::formerName(Agent::class), Agent::CALL);
     }
 }

@@ -2,8 +2,6 @@
 
 namespace Rustbox\Mindbox\Support;
 
-use Rustbox\Mindbox\EventLog;
-
 /** Runs a handler's work so that nothing it throws reaches the shop: the reason goes to the event log instead. */
 final class Guard
 {

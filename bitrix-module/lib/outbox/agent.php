@@ -1,10 +1,11 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Outbox;
 
 use Bitrix\Main\Context;
-
 use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Notices;
 use Rustbox\Mindbox\Support\Guard;
 
 /**
@@ -16,7 +17,8 @@ use Rustbox\Mindbox\Support\Guard;
  */
 final class Agent
 {
-    public const CALL = '\\Rustbox\\Mindbox\\Agent::flush();';
+    /** What b_agent keeps and the core evaluates; a run returns it to stay scheduled. */
+    public const CALL = '\\' . self::class . '::flush();';
     public const INTERVAL = 60;
 
     /** Seconds one cron run may spend delivering. */

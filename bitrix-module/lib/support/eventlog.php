@@ -1,10 +1,8 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Support;
 
-use Bitrix\Main\Localization\Loc;
-
-Loc::loadMessages(__FILE__);
+use Rustbox\Mindbox\Mindbox;
 
 /**
  * Writes to the Bitrix event log (Settings → Tools → Event log). Only exception classes and messages are written:
@@ -12,18 +10,8 @@ Loc::loadMessages(__FILE__);
  */
 final class EventLog
 {
+    /** The type of the module's entries, which Handlers\AuditTypes names in the log's filter. */
     public const AUDIT_TYPE = 'RUSTBOX_MINDBOX';
-
-    /**
-     * main:OnEventLogGetAuditTypes (called without arguments): names the module's entries in the event log's type
-     * filter; the "[TYPE] " prefix is what the core's own types carry and the log's list strips.
-     *
-     * @return array<string, string>
-     */
-    public static function onEventLogGetAuditTypes(): array
-    {
-        return [self::AUDIT_TYPE => '[' . self::AUDIT_TYPE . '] ' . Loc::getMessage('RUSTBOX_MINDBOX_AUDIT_TYPE')];
-    }
 
     public static function failure(string $source, \Throwable $e): void
     {

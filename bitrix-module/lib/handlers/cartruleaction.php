@@ -1,8 +1,10 @@
 <?php
 
-namespace Rustbox\Mindbox\Loyalty;
+namespace Rustbox\Mindbox\Handlers;
 
 use Bitrix\Main\Localization\Loc;
+use Rustbox\Mindbox\Loyalty\CartRule;
+use Rustbox\Mindbox\Loyalty\Checkout;
 use Rustbox\Mindbox\Mindbox;
 
 Loc::loadMessages(__FILE__);
@@ -16,8 +18,6 @@ Loc::loadMessages(__FILE__);
  */
 final class CartRuleAction extends \CSaleActionCtrl
 {
-    public const CONTROL_ID = 'RustboxMindboxPoints';
-
     public static function GetControlDescr()
     {
         return ['EXIST_HANDLER' => 'Y', 'MODULE_ID' => Mindbox::MODULE_ID, 'SORT' => 1000] + parent::GetControlDescr();
@@ -25,7 +25,7 @@ final class CartRuleAction extends \CSaleActionCtrl
 
     public static function GetControlID()
     {
-        return self::CONTROL_ID;
+        return CartRule::ACTION_ID;
     }
 
     public static function GetShowIn($arControls)
@@ -47,7 +47,8 @@ final class CartRuleAction extends \CSaleActionCtrl
 
     /**
      * The rule's code calls a class that extends nothing of the core: when the engine runs it, the core's action
-     * classes (sale_act.php) need not be loaded.
+     * classes (sale_act.php) need not be loaded. Saved rules keep this code, so Loyalty\Checkout::spendOn() keeps its
+     * name.
      */
     public static function Generate($arOneCondition, $arParams, $arControl, $arSubs = false)
     {

@@ -1,12 +1,13 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Handlers;
 
 use Bitrix\Main\Context;
 use Bitrix\Main\Page\Asset;
 use Bitrix\Main\Page\AssetLocation;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Mappers\ProductIds;
+use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Shop\Visitor;
 use Rustbox\Mindbox\Support\Guard;
 
@@ -18,8 +19,8 @@ use Rustbox\Mindbox\Support\Guard;
  * element and section in $GLOBALS['CATALOG_CURRENT_ELEMENT_ID'] / ['CATALOG_CURRENT_SECTION_ID'], read at
  * main:OnEpilog. A site's own template reports a view with one call:
  *
- *     \Rustbox\Mindbox\PageView::product($arResult['ID']);     // in catalog.element's template
- *     \Rustbox\Mindbox\PageView::category($arResult['ID']);    // in catalog.section's template
+ *     \Rustbox\Mindbox\Handlers\PageView::product($arResult['ID']);     // in catalog.element's template
+ *     \Rustbox\Mindbox\Handlers\PageView::category($arResult['ID']);    // in catalog.section's template
  */
 final class PageView
 {

@@ -1,11 +1,12 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Handlers;
 
 use Bitrix\Main\Context;
 use Bitrix\Main\Page\Asset;
 use Bitrix\Main\Page\AssetLocation;
 use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Shop\Customers;
 use Rustbox\Mindbox\Shop\Visitor;
 use Rustbox\Mindbox\Support\Guard;
