@@ -6,22 +6,22 @@
 //! - `loyalty`: the loyalty programme (on `contract`);
 //! - `state`: what the emulator remembers: journal, faults, scripts, loyalty, counters;
 //! - `http`: the socket, the connections and responses, handed the route table at start-up;
-//! - `api`: the handlers and their route table.
+//! - `handlers`: the handlers of every path and their route table.
 //!
 //! What it answers:
-//! - `POST /v3/operations/{sync,async}`: server calls, with the secret key (`api/call.rs`);
+//! - `POST /v3/operations/{sync,async}`: server calls, with the secret key (`handlers/call.rs`);
 //! - `GET|HEAD /scripts/v1/tracker.js`: a stand-in for Mindbox's JavaScript tracker, which
 //!   sends a page's `mindbox(…)` calls to `POST /tracker/v3/operations/{async,sync}`: keyless,
-//!   CORS-open, journaled as endpoint `tracker` / `tracker-sync` (`api/tracker.rs`);
-//! - `/__emulator/…`: the control API, the journal included (`api/control.rs`).
+//!   CORS-open, journaled as endpoint `tracker` / `tracker-sync` (`handlers/tracker.rs`);
+//! - `/__emulator/…`: the control API, the journal included (`handlers/control.rs`).
 //!
 //! Loyalty operations (cart calculation, orders with processing, standard orders that spend
 //! points as `balance` discounts, offline orders, order updates and status changes that
 //! cancel, balances) are answered from a configurable programme (`loyalty/`), which keeps a
 //! ledger of the orders it saw for the tests (`/__emulator/loyalty/ledger`).
 
-mod api;
 mod contract;
+mod handlers;
 mod http;
 mod loyalty;
 mod state;
@@ -212,7 +212,7 @@ async fn serve(args: Args) -> Result<(), String> {
         watch_stdin(emulator.clone());
     }
     tokio::select! {
-        _ = http::serve(listener, emulator, api::route) => {}
+        _ = http::serve(listener, emulator, handlers::route) => {}
         _ = terminate.recv() => {}
         _ = tokio::signal::ctrl_c() => {}
     }

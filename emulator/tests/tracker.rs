@@ -299,7 +299,7 @@ fn tracker_script_under_node() {
     let dir = env!("CARGO_MANIFEST_DIR");
     let output = match Command::new("node")
         .arg(format!("{dir}/tests/tracker_js.mjs"))
-        .arg(format!("{dir}/src/api/tracker.js"))
+        .arg(format!("{dir}/src/handlers/tracker.js"))
         .arg(emu.url(""))
         .output()
     {

@@ -1,7 +1,7 @@
-// Runs the emulator's tracker stand-in (src/api/tracker.js) under node with small stand-ins for the
+// Runs the emulator's tracker stand-in (src/handlers/tracker.js) under node with small stand-ins for the
 // browser objects it uses, and checks what it sends. Run by tests/tracker.rs:
 //
-//   node tests/tracker_js.mjs src/api/tracker.js [http://127.0.0.1:PORT]
+//   node tests/tracker_js.mjs src/handlers/tracker.js [http://127.0.0.1:PORT]
 //
 // With an origin, a last scenario sends through node's real fetch to that emulator and prints
 // `LIVE {"deviceUUID": …}` so that the Rust side can check the journal.
