@@ -1,47 +1,6 @@
 <?php
-// Module-wide defaults; Option::get() falls back to them when a call passes "" as its default.
-$rustbox_mindbox_default_option = [
-    'endpoint_id' => '',
-    'secret_key' => '',
-    'api_url' => 'https://api.mindbox.ru',
-    'auth_scheme' => '',
-    'timeout' => '5',
-    'outbox_path' => '',
-    // set_wishlist is off: a shop decides whether put-aside items are a wish list in its Mindbox project.
-    'enabled_events' => 'create_order,update_order,register,update_profile,set_cart,subscribe_email,authorize,view_product,view_category,save_offline_order',
-    'op_create_order' => 'Website.CreateOrder',
-    'op_update_order' => 'Website.UpdateOrder',
-    'op_register' => 'Website.Register',
-    'op_update_profile' => 'Website.UpdateProfile',
-    'op_set_cart' => 'Website.SetCart',
-    'op_subscribe_email' => 'Website.SubscribeEmail',
-    'op_authorize' => 'Website.AuthorizeCustomer',
-    'op_set_wishlist' => 'Website.SetWishList',
-    'op_view_product' => 'Website.ViewProduct',
-    'op_view_category' => 'Website.ViewCategory',
-    'op_get_balance' => 'Website.GetCustomerBalance',
-    'op_identify' => 'SiteVisit',
-    // Loyalty processing at checkout (loyalty_mode = processing).
-    'op_calculate_cart' => 'Website.CalculateAuthorizedCart',
-    'op_calculate_guest_cart' => 'Website.CalculateUnauthorizedCart',
-    'op_create_processed_order' => 'Website.CreateAuthorizedOrder',
-    'op_create_guest_processed_order' => 'Website.CreateUnauthorizedOrder',
-    'op_save_offline_order' => 'Website.SaveOfflineOrder',
-    'temp_order_id_key' => 'websiteTempID',
-    'customer_id_key' => 'websiteID',
-    'order_id_key' => 'websiteID',
-    'product_id_key' => 'websiteID',
-    'product_id_source' => 'XML_ID',
-    'status_map' => '{}',
-    'test_mode' => 'N',
-    'test_prefix' => 'test-',
-    'tracker_enabled' => 'Y',
-    'loyalty_enabled' => 'N',
-    'loyalty_mode' => 'standard',
-    'balance_type' => '',
-    'balance_timeout' => '2',
-    'breaker_seconds' => '60',
-    // An order Mindbox confirmed at checkout whose Bitrix save never came (a hit that died) is cancelled after this.
-    'unsaved_cancel_seconds' => '900',
-    'points_decimals' => '2',
-];
+// What Option::get() falls back to when a call passes "" as its default. The core includes this file by path, also
+// before the module is loaded, hence the require rather than the autoloader.
+require_once __DIR__ . '/lib/config/options.php';
+
+$rustbox_mindbox_default_option = \Rustbox\Mindbox\Config\Options::defaults();

@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox;
 
 use Bitrix\Main\Context;
+use Rustbox\Mindbox\Config\Options;
 use Rustbox\Mindbox\Config\Settings;
 
 /**
@@ -13,7 +14,8 @@ use Rustbox\Mindbox\Config\Settings;
  */
 final class Mindbox
 {
-    public const MODULE_ID = 'rustbox.mindbox';
+    /** For site code; the module's own classes take it from Config\Options. */
+    public const MODULE_ID = Options::MODULE_ID;
 
     /** @var array<string, \MindboxClientInterface> */
     private static array $clients = [];

@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox;
 
 use Bitrix\Main\Localization\Loc;
+use Rustbox\Mindbox\Config\Options;
 
 Loc::loadMessages(__FILE__);
 
@@ -70,7 +71,7 @@ final class Notices
 
     public static function removeAll(): void
     {
-        \CAdminNotify::DeleteByModule(Mindbox::MODULE_ID);
+        \CAdminNotify::DeleteByModule(Options::MODULE_ID);
     }
 
     /** The placeholders every per-site notice has: the site, and the language of the settings link. */
@@ -87,7 +88,7 @@ final class Notices
         \CAdminNotify::Add([
             'MESSAGE' => (string)$message,
             'TAG' => $tag,
-            'MODULE_ID' => Mindbox::MODULE_ID,
+            'MODULE_ID' => Options::MODULE_ID,
             'ENABLE_CLOSE' => 'Y',
         ]);
     }

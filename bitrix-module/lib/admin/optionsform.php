@@ -4,7 +4,9 @@ namespace Rustbox\Mindbox\Admin;
 
 use Bitrix\Main\Config\Option;
 use Bitrix\Main\Localization\Loc;
+use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Operation;
+use Rustbox\Mindbox\Config\Options;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
 
@@ -17,55 +19,13 @@ Loc::loadMessages(__FILE__);
  */
 final class OptionsForm
 {
-    /** name => [type, group]; types: text, secret, url, number, select (choices in CHOICES), yesno, events, json */
-    private const FIELDS = [
-        'endpoint_id' => ['text', 'connection'],
-        'secret_key' => ['secret', 'connection'],
-        'api_url' => ['url', 'connection'],
-        'auth_scheme' => ['select', 'connection'],
-        'timeout' => ['number', 'connection'],
-        'outbox_path' => ['text', 'connection'],
-        'enabled_events' => ['events', 'events'],
-        'op_create_order' => ['text', 'events'],
-        'op_update_order' => ['text', 'events'],
-        'op_register' => ['text', 'events'],
-        'op_update_profile' => ['text', 'events'],
-        'op_set_cart' => ['text', 'events'],
-        'op_subscribe_email' => ['text', 'events'],
-        'op_authorize' => ['text', 'events'],
-        'op_set_wishlist' => ['text', 'events'],
-        'op_view_product' => ['text', 'events'],
-        'op_view_category' => ['text', 'events'],
-        'op_get_balance' => ['text', 'events'],
-        'customer_id_key' => ['text', 'ids'],
-        'order_id_key' => ['text', 'ids'],
-        'product_id_key' => ['text', 'ids'],
-        'product_id_source' => ['select', 'ids'],
-        'status_map' => ['json', 'ids'],
-        'test_mode' => ['yesno', 'mode'],
-        'test_prefix' => ['text', 'mode'],
-        'tracker_enabled' => ['yesno', 'mode'],
-        'op_identify' => ['text', 'mode'],
-        'loyalty_enabled' => ['yesno', 'mode'],
-        'loyalty_mode' => ['select', 'mode'],
-        'op_calculate_cart' => ['text', 'mode'],
-        'op_calculate_guest_cart' => ['text', 'mode'],
-        'op_create_processed_order' => ['text', 'mode'],
-        'op_create_guest_processed_order' => ['text', 'mode'],
-        'op_save_offline_order' => ['text', 'mode'],
-        'temp_order_id_key' => ['text', 'mode'],
-        'balance_type' => ['text', 'mode'],
-        'balance_timeout' => ['number', 'mode'],
-        'breaker_seconds' => ['number', 'mode'],
-        'unsaved_cancel_seconds' => ['number', 'mode'],
-        'points_decimals' => ['select', 'mode'],
-    ];
-
-    /** value => label; a null label is translated (RUSTBOX_MINDBOX_OPT_CHOICE_<FIELD>_<VALUE>). */
+    /**
+     * The choices of the select fields (Options::TABLE names their type), value => label; a null label is translated
+     * (RUSTBOX_MINDBOX_OPT_CHOICE_<FIELD>_<VALUE>). loyalty_mode's are the cases of LoyaltyMode.
+     */
     private const CHOICES = [
         'auth_scheme' => ['' => 'SecretKey', 'legacy' => 'Mindbox secretKey="…"'],
         'product_id_source' => ['XML_ID' => 'XML_ID', 'ID' => 'ID'],
-        'loyalty_mode' => ['standard' => null, 'processing' => null],
         'points_decimals' => ['2' => null, '0' => null],
     ];
 
@@ -79,7 +39,7 @@ final class OptionsForm
     public static function fields(): array
     {
         $fields = [];
-        foreach (self::FIELDS as $name => [$type, $group]) {
+        foreach (Options::TABLE as $name => [, $type, $group]) {
             $fields[$name] = [
                 'type' => $type,
                 'group' => $group,
@@ -93,7 +53,7 @@ final class OptionsForm
     public static function choices(string $name): array
     {
         $choices = [];
-        foreach (self::CHOICES[$name] ?? [] as $value => $label) {
+        foreach (self::choiceLabels($name) as $value => $label) {
             $choices[(string)$value] = $label ?? (string)Loc::getMessage('RUSTBOX_MINDBOX_OPT_CHOICE_' . strtoupper($name . '_' . $value));
         }
         return $choices;
@@ -104,7 +64,7 @@ final class OptionsForm
     {
         $settings = Settings::forSite($this->siteId);
         $values = [];
-        foreach (self::FIELDS as $name => [$type]) {
+        foreach (Options::TABLE as $name => [, $type]) {
             $values[$name] = $type === 'secret' ? '' : $settings->get($name);
         }
         return $values;
@@ -118,7 +78,7 @@ final class OptionsForm
     public function save(#[\SensitiveParameter] array $post): array
     {
         $errors = [];
-        foreach (self::FIELDS as $name => [$type]) {
+        foreach (Options::TABLE as $name => [, $type]) {
             $value = $this->posted($type, $post[$name] ?? null);
             if ($value === null) {
                 continue;
@@ -159,22 +119,31 @@ final class OptionsForm
         return match (true) {
             $type === 'json' && !is_array(json_decode($value === '' ? '{}' : $value, true)) => Loc::getMessage('RUSTBOX_MINDBOX_OPT_BAD_JSON'),
             $type === 'number' && $value !== '' && (!is_numeric($value) || (float)$value <= 0) => Loc::getMessage('RUSTBOX_MINDBOX_OPT_BAD_NUMBER'),
-            $type === 'select' && !array_key_exists($value, self::CHOICES[$name]) => Loc::getMessage('RUSTBOX_MINDBOX_OPT_BAD_CHOICE'),
+            $type === 'select' && !array_key_exists($value, self::choiceLabels($name)) => Loc::getMessage('RUSTBOX_MINDBOX_OPT_BAD_CHOICE'),
             $type === 'url' && $value !== '' && !preg_match('#^https?://[^/\s]+/?$#i', $value) => Loc::getMessage('RUSTBOX_MINDBOX_OPT_BAD_URL'),
             default => null,
         };
     }
 
+    /** @return array<string, string|null> */
+    private static function choiceLabels(string $name): array
+    {
+        if ($name === 'loyalty_mode') {
+            return array_fill_keys(array_map(static fn (LoyaltyMode $mode) => $mode->value, LoyaltyMode::cases()), null);
+        }
+        return self::CHOICES[$name] ?? [];
+    }
+
     private function store(string $name, #[\SensitiveParameter] string $value): void
     {
         if ($this->siteId === '') {
-            Option::set(Mindbox::MODULE_ID, $name, $value);
+            Option::set(Options::MODULE_ID, $name, $value);
             return;
         }
-        Option::delete(Mindbox::MODULE_ID, ['name' => $name, 'site_id' => $this->siteId]);
+        Option::delete(Options::MODULE_ID, ['name' => $name, 'site_id' => $this->siteId]);
         $inherited = Settings::forSite('')->get($name);
         if ($value !== '' && $value !== $inherited) {
-            Option::set(Mindbox::MODULE_ID, $name, $value, $this->siteId);
+            Option::set(Options::MODULE_ID, $name, $value, $this->siteId);
         }
     }
 }

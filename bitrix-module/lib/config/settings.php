@@ -5,31 +5,13 @@ namespace Rustbox\Mindbox\Config;
 use Bitrix\Main\Application;
 use Bitrix\Main\Config\Option;
 use Bitrix\Main\SiteTable;
-use Rustbox\Mindbox\Mindbox;
 
 /**
  * The module's options as one site sees them: the site's own value, else the module-wide one, else the default
- * from default_option.php.
+ * (Options, through default_option.php).
  */
 final class Settings
 {
-    /** Client helpers whose operation name comes from an `op_*` option. */
-    private const HELPER_OPTIONS = [
-        'createOrder' => 'op_create_order',
-        'updateOrder' => 'op_update_order',
-        'registerCustomer' => 'op_register',
-        'updateCustomer' => 'op_update_profile',
-        'setCart' => 'op_set_cart',
-        'subscribeEmail' => 'op_subscribe_email',
-        'getCustomerBalance' => 'op_get_balance',
-    ];
-
-    /** Seconds the shopper may wait for the balance when `balance_timeout` holds no usable number. */
-    private const BALANCE_TIMEOUT = 2.0;
-
-    private const BREAKER_SECONDS = 60.0;
-    private const UNSAVED_CANCEL_SECONDS = 900.0;
-
     /** `outbox_path` naming the site's own MySQL database (bitrix/.settings.php), for a web cluster. */
     public const SITE_DATABASE = 'site-database';
 
@@ -91,7 +73,7 @@ final class Settings
     public function get(string $name): string
     {
         // "" as the default makes the core fall back to default_option.php.
-        return $this->cache[$name] ??= trim((string)Option::get(Mindbox::MODULE_ID, $name, '', $this->siteId));
+        return $this->cache[$name] ??= trim((string)Option::get(Options::MODULE_ID, $name, '', $this->siteId));
     }
 
     public function isConfigured(): bool
@@ -126,7 +108,7 @@ final class Settings
 
     public static function defaultOutboxDirectory(): string
     {
-        return Application::getDocumentRoot() . '/bitrix/php_interface/' . Mindbox::MODULE_ID;
+        return Application::getDocumentRoot() . '/bitrix/php_interface/' . Options::MODULE_ID;
     }
 
     /** The MindboxClient constructor's config for this site. */
@@ -138,9 +120,12 @@ final class Settings
             'baseUrl' => rtrim($this->get('api_url'), '/'),
             'operations' => [],
         ];
-        foreach (self::HELPER_OPTIONS as $helper => $option) {
-            $config['operations'][$helper] = $this->get($option);
+        foreach (Operation::cases() as $operation) {
+            if ($operation->helper() !== null) {
+                $config['operations'][$operation->helper()] = $this->operationName($operation);
+            }
         }
+        $config['operations']['getCustomerBalance'] = $this->get('op_get_balance');
         if (is_numeric($this->get('timeout'))) {
             $config['timeout'] = (float)$this->get('timeout');
         }
@@ -172,14 +157,14 @@ final class Settings
     public function checkoutTimeout(): float
     {
         $timeout = $this->get('balance_timeout');
-        return is_numeric($timeout) && (float)$timeout > 0 ? (float)$timeout : self::BALANCE_TIMEOUT;
+        return is_numeric($timeout) && (float)$timeout > 0 ? (float)$timeout : (float)Options::default('balance_timeout');
     }
 
     /** Seconds the checkout stops asking Mindbox after a call it did not answer in time. */
     public function breakerSeconds(): float
     {
         $seconds = $this->get('breaker_seconds');
-        return is_numeric($seconds) && (float)$seconds >= 0 ? (float)$seconds : self::BREAKER_SECONDS;
+        return is_numeric($seconds) && (float)$seconds >= 0 ? (float)$seconds : (float)Options::default('breaker_seconds');
     }
 
     /**
@@ -189,7 +174,7 @@ final class Settings
     public function unsavedCancelSeconds(): float
     {
         $seconds = $this->get('unsaved_cancel_seconds');
-        return is_numeric($seconds) && (float)$seconds > 0 ? (float)$seconds : self::UNSAVED_CANCEL_SECONDS;
+        return is_numeric($seconds) && (float)$seconds > 0 ? (float)$seconds : (float)Options::default('unsaved_cancel_seconds');
     }
 
     public function isLoyaltyEnabled(): bool
@@ -197,13 +182,10 @@ final class Settings
         return $this->isConfigured() && $this->get('loyalty_enabled') === 'Y';
     }
 
-    /**
-     * How the points spent reach Mindbox: `processing` (Mindbox runs the loyalty programme: the order carries
-     * `bonusPoints`) or `standard` (the shop does: the lines carry a `balance` discount).
-     */
-    public function loyaltyMode(): string
+    /** A value the mode has no case for counts as the default. */
+    public function loyaltyMode(): LoyaltyMode
     {
-        return $this->get('loyalty_mode') === 'processing' ? 'processing' : 'standard';
+        return LoyaltyMode::tryFrom($this->get('loyalty_mode')) ?? LoyaltyMode::from(Options::default('loyalty_mode'));
     }
 
     /** The balance's `systemName`, or null for the extension's choice (the only balance, or `Main`). */

@@ -3,9 +3,9 @@
 namespace Rustbox\Mindbox\Handlers;
 
 use Bitrix\Main\Localization\Loc;
+use Rustbox\Mindbox\Config\Options;
 use Rustbox\Mindbox\Loyalty\CartRule;
 use Rustbox\Mindbox\Loyalty\Checkout;
-use Rustbox\Mindbox\Mindbox;
 
 Loc::loadMessages(__FILE__);
 
@@ -20,7 +20,7 @@ final class CartRuleAction extends \CSaleActionCtrl
 {
     public static function GetControlDescr()
     {
-        return ['EXIST_HANDLER' => 'Y', 'MODULE_ID' => Mindbox::MODULE_ID, 'SORT' => 1000] + parent::GetControlDescr();
+        return ['EXIST_HANDLER' => 'Y', 'MODULE_ID' => Options::MODULE_ID, 'SORT' => 1000] + parent::GetControlDescr();
     }
 
     public static function GetControlID()

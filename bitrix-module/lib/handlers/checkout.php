@@ -8,6 +8,7 @@ use Bitrix\Main\HttpRequest;
 use Bitrix\Main\Page\Asset;
 use Bitrix\Main\Page\AssetLocation;
 use Bitrix\Sale\Order as SaleOrder;
+use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Loyalty\Checkout as LoyaltyCheckout;
 use Rustbox\Mindbox\Loyalty\CheckoutField;
 use Rustbox\Mindbox\Loyalty\Coupons;
@@ -42,7 +43,7 @@ final class Checkout
             // The logged-in customer's own order may spend their points; with loyalty processing a guest's order gets
             // Mindbox's promotions and promo codes too.
             $isBuyers = $userId > 0 && $userId === (int)$order->getUserId();
-            if ($isBuyers || ($userId === 0 && $settings->loyaltyMode() === 'processing')) {
+            if ($isBuyers || ($userId === 0 && $settings->loyaltyMode() === LoyaltyMode::Processing)) {
                 LoyaltyCheckout::prepare($settings, $order, $userId, $isBuyers ? self::posted($request) : null);
             }
         });

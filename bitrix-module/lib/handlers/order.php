@@ -6,6 +6,7 @@ use Bitrix\Main\Event;
 use Bitrix\Main\EventResult;
 use Bitrix\Sale\Order as SaleOrder;
 use Bitrix\Sale\ResultError;
+use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Config\StatusMap;
@@ -88,7 +89,7 @@ final class Order
                 return;
             }
             $settings = Mindbox::settings((string)$order->getSiteId());
-            $message = $settings->loyaltyMode() === 'processing' ? ProcessedOrder::confirm($settings, $order, $plan) : $plan->pointsGone();
+            $message = $settings->loyaltyMode() === LoyaltyMode::Processing ? ProcessedOrder::confirm($settings, $order, $plan) : $plan->pointsGone();
             if ($message !== null) {
                 $refusal = new EventResult(EventResult::ERROR, new ResultError($message, 'RUSTBOX_MINDBOX_LOYALTY'), 'sale');
             }

@@ -3,8 +3,8 @@
 namespace Rustbox\Mindbox\Loyalty;
 
 use Bitrix\Main\Config\Option;
+use Rustbox\Mindbox\Config\Options;
 use Rustbox\Mindbox\Config\Settings;
-use Rustbox\Mindbox\Mindbox;
 
 /**
  * The circuit breaker of the calls a shopper waits on (the balance, the cart's calculation, the order's confirmation).
@@ -56,15 +56,15 @@ final class Breaker
     /** Read afresh on every call, not from Settings' cache: another worker may have opened it a moment ago. */
     private static function until(Settings $settings): float
     {
-        return (float)Option::get(Mindbox::MODULE_ID, self::OPTION, '0', $settings->siteId());
+        return (float)Option::get(Options::MODULE_ID, self::OPTION, '0', $settings->siteId());
     }
 
     private static function set(Settings $settings, float $until): void
     {
         if ($until <= 0) {
-            Option::delete(Mindbox::MODULE_ID, ['name' => self::OPTION, 'site_id' => $settings->siteId()]);
+            Option::delete(Options::MODULE_ID, ['name' => self::OPTION, 'site_id' => $settings->siteId()]);
             return;
         }
-        Option::set(Mindbox::MODULE_ID, self::OPTION, sprintf('%.3F', $until), $settings->siteId());
+        Option::set(Options::MODULE_ID, self::OPTION, sprintf('%.3F', $until), $settings->siteId());
     }
 }

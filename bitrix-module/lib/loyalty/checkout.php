@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox\Loyalty;
 
 use Bitrix\Sale\Order;
+use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Support\Guard;
 
@@ -35,7 +36,7 @@ final class Checkout
             $order,
             $userId,
             PointsInput::parse($input, $settings->pointsDecimals()),
-            $settings->loyaltyMode() === 'processing' ? Coupons::entered() : [],
+            $settings->loyaltyMode() === LoyaltyMode::Processing ? Coupons::entered() : [],
         );
     }
 

@@ -5,6 +5,7 @@ namespace Rustbox\Mindbox\Loyalty;
 use Bitrix\Main\Config\Option;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Sale\Order;
+use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mappers\ProductIds;
 
@@ -58,7 +59,7 @@ final class CheckoutPlan
                 $lines[(string)$code] = ['total' => Kopecks::fromMoney((float)$row['PRICE'] * (float)$row['QUANTITY']), 'quantity' => (float)$row['QUANTITY'], 'price' => (float)$row['PRICE']];
             }
         }
-        $drops = $this->settings->loyaltyMode() === 'processing' ? $this->calculated($lines) : $this->pointsSpent($lines);
+        $drops = $this->settings->loyaltyMode() === LoyaltyMode::Processing ? $this->calculated($lines) : $this->pointsSpent($lines);
         $precision = self::precision();
         foreach ($drops as $code => $drop) {
             $perUnit = round($drop / 100 / $lines[$code]['quantity'], $precision);
@@ -100,7 +101,7 @@ final class CheckoutPlan
 
     public function result(): CheckoutResult
     {
-        if ($this->settings->loyaltyMode() === 'standard') {
+        if ($this->settings->loyaltyMode() === LoyaltyMode::Standard) {
             // The field shows the balance even when the rule did not run (no lines, a rule before it stopped the rest).
             $this->knowBalance();
         }

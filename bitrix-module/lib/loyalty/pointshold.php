@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox\Loyalty;
 
 use Bitrix\Sale\Order;
+use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Shop\BasketLines;
@@ -21,7 +22,7 @@ final class PointsHold
     /** The client options that make the order's creation hold its points, or none. */
     public static function of(Settings $settings, Order $order): array
     {
-        if ($settings->loyaltyMode() !== 'standard' || !Customers::isCustomerId((int)$order->getUserId())) {
+        if ($settings->loyaltyMode() !== LoyaltyMode::Standard || !Customers::isCustomerId((int)$order->getUserId())) {
             return [];
         }
         $basket = $order->getBasket();

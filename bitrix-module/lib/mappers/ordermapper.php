@@ -4,6 +4,7 @@ namespace Rustbox\Mindbox\Mappers;
 
 use Bitrix\Sale\BasketItem;
 use Bitrix\Sale\Order;
+use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Loyalty\Kopecks;
@@ -41,7 +42,7 @@ final class OrderMapper
         $body['order']['totalPrice'] = self::money($order->getPrice());
         $body['order']['lines'] = $this->lines($order);
         $points = array_sum(array_map(PointsDiscount::spentOn(...), $this->items($order)));
-        if ($points > 0 && $this->settings->loyaltyMode() === 'processing') {
+        if ($points > 0 && $this->settings->loyaltyMode() === LoyaltyMode::Processing) {
             $body['order']['bonusPoints'] = [['amount' => Kopecks::toMoney($points)]];
         }
         return $body;
@@ -131,7 +132,7 @@ final class OrderMapper
                 'amount' => Kopecks::toMoney($shopDiscount),
             ];
         }
-        if ($points > 0 && $this->settings->loyaltyMode() === 'standard') {
+        if ($points > 0 && $this->settings->loyaltyMode() === LoyaltyMode::Standard) {
             $discounts[] = ['type' => 'balance', 'amount' => Kopecks::toMoney($points)] + $this->balanceType();
         }
         if ($discounts !== []) {

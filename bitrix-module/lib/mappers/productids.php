@@ -8,8 +8,8 @@ use Bitrix\Main\Event;
 use Bitrix\Main\EventResult;
 use Bitrix\Main\Loader;
 use Bitrix\Sale\BasketItem;
+use Rustbox\Mindbox\Config\Options;
 use Rustbox\Mindbox\Config\Settings;
-use Rustbox\Mindbox\Mindbox;
 
 /**
  * Products and catalogue sections as Mindbox ids. The id must equal the one in the product feed, so it is the
@@ -72,7 +72,7 @@ final class ProductIds
 
     private function ids(string $eventType, string $name, array $parameters, string $id): array
     {
-        $event = new Event(Mindbox::MODULE_ID, $eventType, $parameters + [$name => $id, 'siteId' => $this->settings->siteId()]);
+        $event = new Event(Options::MODULE_ID, $eventType, $parameters + [$name => $id, 'siteId' => $this->settings->siteId()]);
         $event->send();
         foreach ($event->getResults() as $result) {
             $changed = $result->getParameters()[$name] ?? null;

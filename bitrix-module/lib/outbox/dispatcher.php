@@ -5,6 +5,7 @@ namespace Rustbox\Mindbox\Outbox;
 use Bitrix\Main\Event;
 use Bitrix\Main\EventResult;
 use Rustbox\Mindbox\Config\Operation;
+use Rustbox\Mindbox\Config\Options;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
 
@@ -26,7 +27,7 @@ final class Dispatcher
         if (!$settings->isEnabled($operation)) {
             return null;
         }
-        $event = new Event(Mindbox::MODULE_ID, self::EVENT_BEFORE_SEND, [
+        $event = new Event(Options::MODULE_ID, self::EVENT_BEFORE_SEND, [
             'operation' => $operation->value,
             'siteId' => $settings->siteId(),
             'body' => $body,

@@ -3,9 +3,9 @@
 namespace Rustbox\Mindbox\Setup;
 
 use Bitrix\Main\EventManager;
+use Rustbox\Mindbox\Config\Options;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Handlers;
-use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\Agent;
 
 /** What installing the module adds to the core, and uninstalling takes away again. */
@@ -74,10 +74,10 @@ final class Installer
         foreach (self::HANDLERS as $handler) {
             [$module, $event, $class, $method, $compatible] = $handler;
             $register = $compatible ? 'registerEventHandlerCompatible' : 'registerEventHandler';
-            $manager->$register($module, $event, Mindbox::MODULE_ID, $class, $method, $handler[5] ?? self::SORT);
+            $manager->$register($module, $event, Options::MODULE_ID, $class, $method, $handler[5] ?? self::SORT);
             $former = Renamed::formerName($class);
             if ($former !== null) {
-                $manager->unRegisterEventHandler($module, $event, Mindbox::MODULE_ID, $former, $method);
+                $manager->unRegisterEventHandler($module, $event, Options::MODULE_ID, $former, $method);
             }
         }
     }
@@ -88,24 +88,24 @@ final class Installer
         $manager = EventManager::getInstance();
         foreach (self::HANDLERS as [$module, $event, $class, $method]) {
             foreach (array_filter([$class, Renamed::formerName($class)]) as $name) {
-                $manager->unRegisterEventHandler($module, $event, Mindbox::MODULE_ID, $name, $method);
+                $manager->unRegisterEventHandler($module, $event, Options::MODULE_ID, $name, $method);
             }
         }
     }
 
     public static function installAgent(): void
     {
-        \CAgent::RemoveAgent(self::formerAgentCall(), Mindbox::MODULE_ID);
+        \CAgent::RemoveAgent(self::formerAgentCall(), Options::MODULE_ID);
         // A repeated install keeps the agent (and its schedule) that is already there.
-        if (!\CAgent::GetList([], ['NAME' => Agent::CALL, 'MODULE_ID' => Mindbox::MODULE_ID])->Fetch()) {
-            \CAgent::AddAgent(Agent::CALL, Mindbox::MODULE_ID, 'N', Agent::INTERVAL);
+        if (!\CAgent::GetList([], ['NAME' => Agent::CALL, 'MODULE_ID' => Options::MODULE_ID])->Fetch()) {
+            \CAgent::AddAgent(Agent::CALL, Options::MODULE_ID, 'N', Agent::INTERVAL);
         }
     }
 
     public static function uninstallAgent(): void
     {
-        \CAgent::RemoveAgent(Agent::CALL, Mindbox::MODULE_ID);
-        \CAgent::RemoveAgent(self::formerAgentCall(), Mindbox::MODULE_ID);
+        \CAgent::RemoveAgent(Agent::CALL, Options::MODULE_ID);
+        \CAgent::RemoveAgent(self::formerAgentCall(), Options::MODULE_ID);
     }
 
     /** An agent added under the former name is stored so until it runs: a run returns, and so stores, Agent::CALL. */

@@ -2,7 +2,7 @@
 
 namespace Rustbox\Mindbox\Support;
 
-use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Config\Options;
 
 /**
  * Writes to the Bitrix event log (Settings → Tools → Event log). Only exception classes and messages are written:
@@ -34,7 +34,7 @@ final class EventLog
             \CEventLog::Add([
                 'SEVERITY' => $severity,
                 'AUDIT_TYPE_ID' => self::AUDIT_TYPE,
-                'MODULE_ID' => Mindbox::MODULE_ID,
+                'MODULE_ID' => Options::MODULE_ID,
                 'ITEM_ID' => $source,
                 'DESCRIPTION' => $description,
                 // The core reads SITE_ID unguarded (a warning on PHP 8 without it); false means "the current one".
@@ -42,7 +42,7 @@ final class EventLog
             ]);
         } catch (\Throwable $e) {
             // The event log is the last resort; if even it fails, PHP's own log must do.
-            error_log(sprintf('%s %s: %s (event log failed: %s)', Mindbox::MODULE_ID, $source, $description, $e->getMessage()));
+            error_log(sprintf('%s %s: %s (event log failed: %s)', Options::MODULE_ID, $source, $description, $e->getMessage()));
         }
     }
 }

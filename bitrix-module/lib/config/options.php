@@ -1,0 +1,78 @@
+<?php
+
+namespace Rustbox\Mindbox\Config;
+
+/**
+ * The module's options, each with its default and its place on the settings page: the one table that
+ * default_option.php (what the core's Option::get() falls back to), Settings and Admin\OptionsForm read. The core
+ * includes default_option.php by path, also before the module is loaded, so this file depends on no other class.
+ */
+final class Options
+{
+    public const MODULE_ID = 'rustbox.mindbox';
+
+    /**
+     * name => [default, form type, form tab], in the order the settings page shows them. Form types: text, secret, url,
+     * number, select (choices in Admin\OptionsForm), yesno, events, json.
+     */
+    public const TABLE = [
+        'endpoint_id' => ['', 'text', 'connection'],
+        'secret_key' => ['', 'secret', 'connection'],
+        'api_url' => ['https://api.mindbox.ru', 'url', 'connection'],
+        'auth_scheme' => ['', 'select', 'connection'],
+        'timeout' => ['5', 'number', 'connection'],
+        'outbox_path' => ['', 'text', 'connection'],
+        // set_wishlist is off: a shop decides whether put-aside items are a wish list in its Mindbox project.
+        'enabled_events' => [
+            'create_order,update_order,register,update_profile,set_cart,subscribe_email,authorize,view_product,view_category,save_offline_order',
+            'events',
+            'events',
+        ],
+        'op_create_order' => ['Website.CreateOrder', 'text', 'events'],
+        'op_update_order' => ['Website.UpdateOrder', 'text', 'events'],
+        'op_register' => ['Website.Register', 'text', 'events'],
+        'op_update_profile' => ['Website.UpdateProfile', 'text', 'events'],
+        'op_set_cart' => ['Website.SetCart', 'text', 'events'],
+        'op_subscribe_email' => ['Website.SubscribeEmail', 'text', 'events'],
+        'op_authorize' => ['Website.AuthorizeCustomer', 'text', 'events'],
+        'op_set_wishlist' => ['Website.SetWishList', 'text', 'events'],
+        'op_view_product' => ['Website.ViewProduct', 'text', 'events'],
+        'op_view_category' => ['Website.ViewCategory', 'text', 'events'],
+        'op_get_balance' => ['Website.GetCustomerBalance', 'text', 'events'],
+        'customer_id_key' => ['websiteID', 'text', 'ids'],
+        'order_id_key' => ['websiteID', 'text', 'ids'],
+        'product_id_key' => ['websiteID', 'text', 'ids'],
+        'product_id_source' => ['XML_ID', 'select', 'ids'],
+        'status_map' => ['{}', 'json', 'ids'],
+        'test_mode' => ['N', 'yesno', 'mode'],
+        'test_prefix' => ['test-', 'text', 'mode'],
+        'tracker_enabled' => ['Y', 'yesno', 'mode'],
+        'op_identify' => ['SiteVisit', 'text', 'mode'],
+        'loyalty_enabled' => ['N', 'yesno', 'mode'],
+        'loyalty_mode' => ['standard', 'select', 'mode'],
+        // Loyalty processing at checkout (loyalty_mode = processing).
+        'op_calculate_cart' => ['Website.CalculateAuthorizedCart', 'text', 'mode'],
+        'op_calculate_guest_cart' => ['Website.CalculateUnauthorizedCart', 'text', 'mode'],
+        'op_create_processed_order' => ['Website.CreateAuthorizedOrder', 'text', 'mode'],
+        'op_create_guest_processed_order' => ['Website.CreateUnauthorizedOrder', 'text', 'mode'],
+        'op_save_offline_order' => ['Website.SaveOfflineOrder', 'text', 'mode'],
+        'temp_order_id_key' => ['websiteTempID', 'text', 'mode'],
+        'balance_type' => ['', 'text', 'mode'],
+        'balance_timeout' => ['2', 'number', 'mode'],
+        'breaker_seconds' => ['60', 'number', 'mode'],
+        // Longer than any hit lives: only a hit that died leaves an order Mindbox confirmed unsaved this long.
+        'unsaved_cancel_seconds' => ['900', 'number', 'mode'],
+        'points_decimals' => ['2', 'select', 'mode'],
+    ];
+
+    /** @return array<string, string> name => default */
+    public static function defaults(): array
+    {
+        return array_map(static fn (array $option): string => $option[0], self::TABLE);
+    }
+
+    public static function default(string $name): string
+    {
+        return self::TABLE[$name][0];
+    }
+}
