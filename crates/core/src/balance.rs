@@ -13,7 +13,7 @@ pub struct Balance {
     pub total: f64,
 }
 
-pub fn parse(answer: &Value) -> Vec<Balance> {
+pub(crate) fn parse(answer: &Value) -> Vec<Balance> {
     let list = answer
         .get("balances")
         .or_else(|| answer.get("customer").and_then(|c| c.get("balances")))
@@ -54,7 +54,7 @@ fn number(v: &Value) -> Option<f64> {
 
 /// The points available on `balance_type`; 0 when the customer has no such balance.
 /// Without a type, the only balance, or the one named `Main` among several.
-pub fn available(balances: &[Balance], balance_type: Option<&str>) -> Result<f64> {
+pub(crate) fn available(balances: &[Balance], balance_type: Option<&str>) -> Result<f64> {
     let chosen = match balance_type {
         Some(t) => balances.iter().find(|b| b.system_name == t).or_else(|| {
             balances

@@ -52,7 +52,7 @@ impl Error {
         }
     }
 
-    pub fn outbox(path: impl Into<String>, message: impl fmt::Display) -> Self {
+    pub(crate) fn outbox(path: impl Into<String>, message: impl fmt::Display) -> Self {
         Error::Outbox {
             path: path.into(),
             message: message.to_string(),
@@ -60,7 +60,7 @@ impl Error {
     }
 
     /// Whether a later attempt with the same transactionId may succeed.
-    pub fn is_retryable(&self) -> bool {
+    pub(crate) fn is_retryable(&self) -> bool {
         match self {
             Error::Unavailable { .. } => true,
             Error::Protocol { http_status, .. } => *http_status == 429,
@@ -70,7 +70,7 @@ impl Error {
 
     /// Mindbox refused the endpoint's credentials (401, 403): no item's fault, and no other item
     /// will fare better with the same key.
-    pub fn is_credentials(&self) -> bool {
+    pub(crate) fn is_credentials(&self) -> bool {
         matches!(
             self,
             Error::Protocol {
@@ -82,7 +82,7 @@ impl Error {
 
     /// Mindbox answered, and not to say that the key is refused or that it is unwell: it took
     /// the key.
-    pub fn takes_key(&self) -> bool {
+    pub(crate) fn takes_key(&self) -> bool {
         match self {
             Error::Validation { .. } => true,
             Error::Protocol { .. } => !self.is_credentials() && !self.is_retryable(),
@@ -90,7 +90,7 @@ impl Error {
         }
     }
 
-    pub fn http_status(&self) -> u16 {
+    pub(crate) fn http_status(&self) -> u16 {
         match self {
             Error::Protocol { http_status, .. } | Error::Unavailable { http_status, .. } => {
                 *http_status

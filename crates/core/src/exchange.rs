@@ -11,13 +11,13 @@ use serde_json::Value;
 use std::time::Instant;
 
 #[derive(Debug, Clone)]
-pub struct Exchange {
+pub(crate) struct Exchange {
     config: Config,
     logger: Option<Logger>,
 }
 
 impl Exchange {
-    pub fn new(config: Config) -> Exchange {
+    pub(crate) fn new(config: Config) -> Exchange {
         let logger = config
             .log_file
             .clone()
@@ -25,12 +25,12 @@ impl Exchange {
         Exchange { config, logger }
     }
 
-    pub fn config(&self) -> &Config {
+    pub(crate) fn config(&self) -> &Config {
         &self.config
     }
 
     /// Sends prepared bytes on the process's shared pool; see `run_on`.
-    pub fn run(
+    pub(crate) fn run(
         &self,
         target: &Target<'_>,
         body: Option<&Value>,
@@ -43,7 +43,7 @@ impl Exchange {
 
     /// Sends prepared bytes; `body` is the same request as JSON, for the log, when the caller has
     /// it at hand (the outbox keeps only the bytes).
-    pub fn run_on(
+    pub(crate) fn run_on(
         &self,
         pool: &Pool,
         target: &Target<'_>,

@@ -1,19 +1,46 @@
-//! The pure-Rust core: everything the extension does, with no PHP type anywhere, so that all of
-//! it is tested with `cargo test`.
+//! The Mindbox client without PHP: everything the extension and the delivery daemon do, with no
+//! PHP type anywhere, so that all of it is tested with `cargo test` and builds without PHP's
+//! headers. The binding (`crates/extension`) converts and calls what is exported here; so does the
+//! daemon (`crates/deliver`). Nothing else is public.
+//!
+//! The modules, lowest first; each imports only from those above it in this list (ARCHITECTURE.md,
+//! "Layers"):
+//!
+//! - `error`, `mask`, `secret`, `clock`, `process`, `private`, `endpoint`, `normalize`: the
+//!   vocabulary and the rules every part shares;
+//! - `log`, `resolve`: the request log, name resolution;
+//! - `outbox`: the durable outbox on SQLite or MySQL;
+//! - `config`: the client's configuration;
+//! - `request`, `response`, `transport`, `exchange`, `balance`: one request to Mindbox;
+//! - `delivery`: delivering the outbox in the background;
+//! - `client`: what `MindboxClient` does.
 
-pub mod balance;
-pub mod client;
-pub mod config;
-pub mod delivery;
-pub mod error;
-pub mod exchange;
-pub mod log;
-pub mod mask;
-pub mod normalize;
-pub mod outbox;
-pub mod private;
-pub mod process;
-pub mod request;
-pub mod resolve;
-pub mod response;
-pub mod transport;
+#![warn(unreachable_pub)]
+
+mod balance;
+mod client;
+mod clock;
+mod config;
+mod delivery;
+mod endpoint;
+mod error;
+mod exchange;
+mod log;
+mod mask;
+mod normalize;
+mod outbox;
+mod private;
+mod process;
+mod request;
+mod resolve;
+mod response;
+mod secret;
+mod transport;
+
+pub use balance::Balance;
+pub use client::{CallOptions, Client, Delivery};
+pub use clock::now_ms;
+pub use config::Config;
+pub use delivery::{Deliverer, Reason, Report, stop_delivery};
+pub use error::{Error, Result, ValidationMessage};
+pub use outbox::{FailedItem, Failure, Location, MoveReport, Moved, Scope, Stats, move_outbox};

@@ -5,20 +5,26 @@
 //! phone numbers and passwords masked, and the file is rotated by size. Many PHP workers append
 //! at once: each line is one `write` on an `O_APPEND` file, and rotation happens under a lock.
 
-use super::config::LogLevel;
-use super::mask::{self, mask};
-use super::private;
+use crate::mask::{self, mask};
+use crate::private;
 use serde_json::{Value, json};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum LogLevel {
+    Error,
+    Info,
+    Debug,
+}
+
 /// Rotated files kept beside the live one: `mindbox.log.1` … `.3`.
 const KEPT: u32 = 3;
 
 #[derive(Debug, Clone)]
-pub struct Logger {
+pub(crate) struct Logger {
     path: PathBuf,
     level: LogLevel,
     max_bytes: u64,
@@ -26,22 +32,22 @@ pub struct Logger {
 
 /// One request, as the log sees it.
 #[derive(Debug, Default)]
-pub struct Record<'a> {
-    pub operation: &'a str,
-    pub endpoint: &'a str,
-    pub http_status: u16,
-    pub duration: Duration,
-    pub transaction_id: Option<&'a str>,
-    pub error: Option<String>,
-    pub request_body: Option<&'a Value>,
-    pub response_body: Option<&'a [u8]>,
+pub(crate) struct Record<'a> {
+    pub(crate) operation: &'a str,
+    pub(crate) endpoint: &'a str,
+    pub(crate) http_status: u16,
+    pub(crate) duration: Duration,
+    pub(crate) transaction_id: Option<&'a str>,
+    pub(crate) error: Option<String>,
+    pub(crate) request_body: Option<&'a Value>,
+    pub(crate) response_body: Option<&'a [u8]>,
     /// `call` for synchronous calls, `outbox` for deliveries.
-    pub source: &'a str,
-    pub attempt: Option<u32>,
+    pub(crate) source: &'a str,
+    pub(crate) attempt: Option<u32>,
 }
 
 impl Logger {
-    pub fn new(path: PathBuf, level: LogLevel, max_bytes: u64) -> Logger {
+    pub(crate) fn new(path: PathBuf, level: LogLevel, max_bytes: u64) -> Logger {
         Logger {
             path,
             level,
@@ -50,7 +56,7 @@ impl Logger {
     }
 
     /// Logging must never break a call, so failures to write are dropped.
-    pub fn write(&self, record: &Record<'_>) {
+    pub(crate) fn write(&self, record: &Record<'_>) {
         if self.level == LogLevel::Error && record.error.is_none() {
             return;
         }

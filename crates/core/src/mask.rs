@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 /// Personal data out, shape kept: enough to debug a mapping without exposing a customer.
-pub fn mask(value: &Value) -> Value {
+pub(crate) fn mask(value: &Value) -> Value {
     match value {
         Value::Object(map) => Value::Object(
             map.iter()
@@ -82,7 +82,7 @@ fn mask_emails(s: &str) -> String {
 /// E-mail addresses and phone numbers out of free text: an error message, a string anywhere in a
 /// body. A phone is a run of 10 to 15 digits (with spaces, dashes, brackets, a leading +) that
 /// stands apart from letters, so the digits inside a GUID or an id stay.
-pub fn text(s: &str) -> String {
+pub(crate) fn text(s: &str) -> String {
     mask_phones(&mask_emails(s))
 }
 

@@ -22,9 +22,9 @@ const QUANTITY_KEYS: [&str; 2] = ["quantity", "count"];
 
 /// The largest body accepted; Mindbox documents no limit, this keeps a runaway array from
 /// filling the outbox.
-pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
-pub fn normalize(body: &mut Value) -> Result<()> {
+pub(crate) fn normalize(body: &mut Value) -> Result<()> {
     if !body.is_object() {
         return Err(Error::invalid(
             "body",
@@ -35,7 +35,7 @@ pub fn normalize(body: &mut Value) -> Result<()> {
 }
 
 /// Serialises a normalised body, refusing one larger than [`MAX_BODY_BYTES`].
-pub fn to_bytes(body: &Value) -> Result<Vec<u8>> {
+pub(crate) fn to_bytes(body: &Value) -> Result<Vec<u8>> {
     let bytes = serde_json::to_vec(body).map_err(|e| Error::invalid("body", e.to_string()))?;
     if bytes.len() > MAX_BODY_BYTES {
         return Err(Error::invalid(

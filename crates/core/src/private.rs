@@ -14,19 +14,19 @@ use std::path::Path;
 
 /// How a directory may be used.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Place {
+pub(crate) struct Place {
     /// Group members may write it: new files are 0660 instead of 0600.
-    pub group_shared: bool,
+    pub(crate) group_shared: bool,
 }
 
 impl Place {
-    pub fn mode(self) -> u32 {
+    pub(crate) fn mode(self) -> u32 {
         if self.group_shared { 0o660 } else { 0o600 }
     }
 }
 
 /// Checks the directory a file is to live in, creating it (0750) when only it is missing.
-pub fn place_of(path: &Path) -> Result<Place, String> {
+pub(crate) fn place_of(path: &Path) -> Result<Place, String> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -71,7 +71,7 @@ pub fn place_of(path: &Path) -> Result<Place, String> {
 }
 
 /// Checks a file that exists: a regular file, not a link, the site's own, not writable by others.
-pub fn check_existing(path: &Path, meta: &Metadata, place: Place) -> Result<(), String> {
+pub(crate) fn check_existing(path: &Path, meta: &Metadata, place: Place) -> Result<(), String> {
     if meta.file_type().is_symlink() {
         return Err(format!(
             "{} is a symbolic link; links are not followed",
@@ -96,7 +96,7 @@ pub fn check_existing(path: &Path, meta: &Metadata, place: Place) -> Result<(), 
 }
 
 /// Makes sure `path` is a private regular file, creating it empty when it is missing.
-pub fn ensure_file(path: &Path) -> Result<Place, String> {
+pub(crate) fn ensure_file(path: &Path) -> Result<Place, String> {
     let place = place_of(path)?;
     match std::fs::symlink_metadata(path) {
         Ok(meta) => check_existing(path, &meta, place)?,
@@ -116,7 +116,7 @@ pub fn ensure_file(path: &Path) -> Result<Place, String> {
 }
 
 /// Opens for appending, never through a link, creating the file private when missing.
-pub fn open_append(path: &Path, place: Place) -> io::Result<File> {
+pub(crate) fn open_append(path: &Path, place: Place) -> io::Result<File> {
     let file = OpenOptions::new()
         .create(true)
         .append(true)
@@ -128,7 +128,7 @@ pub fn open_append(path: &Path, place: Place) -> io::Result<File> {
 }
 
 /// Creates a file that did not exist (a link in its place is refused by O_EXCL and O_NOFOLLOW).
-pub fn create(path: &Path, place: Place) -> io::Result<File> {
+pub(crate) fn create(path: &Path, place: Place) -> io::Result<File> {
     let file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -178,7 +178,7 @@ fn in_group(gid: u32) -> bool {
 
 /// A directory of the tests' own (0700) under the temp dir, made afresh.
 #[cfg(test)]
-pub fn test_dir(name: &str) -> std::path::PathBuf {
+pub(crate) fn test_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("mindbox-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir(&dir).unwrap();

@@ -17,7 +17,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-pub struct PerProcess<T> {
+pub(crate) struct PerProcess<T> {
     /// Null until first use; else a leaked `Box<Record<T>>`, possibly a parent's.
     record: AtomicPtr<Record<T>>,
     /// Owns a `T` behind a lock: `Send` and `Sync` exactly when a `Mutex<T>` would be.
@@ -31,7 +31,7 @@ struct Record<T> {
 }
 
 impl<T> PerProcess<T> {
-    pub const fn new() -> Self {
+    pub(crate) const fn new() -> Self {
         PerProcess {
             record: AtomicPtr::new(ptr::null_mut()),
             _owns: PhantomData,
@@ -39,14 +39,14 @@ impl<T> PerProcess<T> {
     }
 
     /// Runs `f` on this process's value, creating it with `init` first if needed.
-    pub fn with<R>(&self, init: impl FnOnce() -> T, f: impl FnOnce(&mut T) -> R) -> R {
+    pub(crate) fn with<R>(&self, init: impl FnOnce() -> T, f: impl FnOnce(&mut T) -> R) -> R {
         let mut guard = lock(self.own_record());
         let value = guard.get_or_insert_with(init);
         f(value)
     }
 
     /// This process's value, if it has one (never the parent's).
-    pub fn with_existing<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+    pub(crate) fn with_existing<R>(&self, f: impl FnOnce(&mut T) -> R) -> Option<R> {
         let record = self.current()?;
         lock(record).as_mut().map(f)
     }

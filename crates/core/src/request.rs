@@ -1,149 +1,13 @@
-//! What goes on the wire: the options of one call, the URL with its query, and the headers.
+//! What goes on the wire: the URL with its query, and the headers.
 
-use super::config::{AuthScheme, Config, validate_operation};
-use super::error::{Error, Result};
-use super::outbox::hold::{self, Hold};
-use serde_json::Value;
+use crate::config::{AuthScheme, Config, validate_operation};
+use crate::endpoint::Endpoint;
+use crate::error::{Error, Result};
 
-pub const USER_AGENT: &str = concat!("mindbox-php-ext/", env!("CARGO_PKG_VERSION"));
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Endpoint {
-    Sync,
-    Async,
-}
-
-impl Endpoint {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Endpoint::Sync => "sync",
-            Endpoint::Async => "async",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Endpoint> {
-        match s {
-            "sync" => Some(Endpoint::Sync),
-            "async" => Some(Endpoint::Async),
-            _ => None,
-        }
-    }
-}
-
-/// The third argument of `call()`, `send()` and the helpers.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct CallOptions {
-    pub device_uuid: Option<String>,
-    pub customer_ip: Option<String>,
-    pub transaction_id: Option<String>,
-    pub endpoint: Option<Endpoint>,
-    pub ordering_key: Option<String>,
-    /// Outbox only: points the item holds until Mindbox answers it.
-    pub hold: Option<Hold>,
-    /// Outbox only: how long the item waits before it may go.
-    pub delay_ms: u64,
-}
-
-const OPTION_KEYS: [&str; 7] = [
-    "deviceUUID",
-    "customerIp",
-    "transactionId",
-    "endpoint",
-    "orderingKey",
-    "hold",
-    "delay",
-];
-
-impl CallOptions {
-    pub fn from_value(value: &Value) -> Result<CallOptions> {
-        let map = match value {
-            Value::Null => return Ok(CallOptions::default()),
-            Value::Array(a) if a.is_empty() => return Ok(CallOptions::default()),
-            Value::Object(m) => m,
-            _ => return Err(Error::invalid("options", "must be an array of options")),
-        };
-        if let Some(unknown) = map.keys().find(|k| !OPTION_KEYS.contains(&k.as_str())) {
-            return Err(Error::invalid(
-                format!("options.{unknown}"),
-                format!(
-                    "unknown option; known options are {}",
-                    OPTION_KEYS.join(", ")
-                ),
-            ));
-        }
-        let text = |key: &str| -> Result<Option<String>> {
-            match map.get(key) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) if s.is_empty() => Ok(None),
-                Some(Value::String(s)) if s.len() > 256 || s.chars().any(char::is_control) => {
-                    Err(Error::invalid(
-                        format!("options.{key}"),
-                        "must be a short single-line string",
-                    ))
-                }
-                Some(Value::String(s)) => Ok(Some(s.clone())),
-                Some(Value::Number(n)) if key == "orderingKey" => Ok(Some(n.to_string())),
-                Some(_) => Err(Error::invalid(format!("options.{key}"), "must be a string")),
-            }
-        };
-        let customer_ip = text("customerIp")?;
-        if let Some(ip) = &customer_ip
-            && ip.parse::<std::net::IpAddr>().is_err()
-        {
-            return Err(Error::invalid(
-                "options.customerIp",
-                format!("'{ip}' is not an IP address"),
-            ));
-        }
-        let transaction_id = text("transactionId")?;
-        if let Some(id) = &transaction_id
-            && !is_guid(id)
-        {
-            return Err(Error::invalid(
-                "options.transactionId",
-                format!("'{id}' is not a GUID (Mindbox requires one, v4 recommended)"),
-            ));
-        }
-        let endpoint = match text("endpoint")? {
-            None => None,
-            Some(e) => Some(Endpoint::parse(&e).ok_or_else(|| {
-                Error::invalid(
-                    "options.endpoint",
-                    format!("'{e}' is not 'sync' or 'async'"),
-                )
-            })?),
-        };
-        let device_uuid = text("deviceUUID")?;
-        // The tracker's ids are GUIDs; the outbox keeps one with each item (a MySQL column of this size).
-        if device_uuid
-            .as_ref()
-            .is_some_and(|d| d.len() > MAX_DEVICE_UUID)
-        {
-            return Err(Error::invalid(
-                "options.deviceUUID",
-                format!("is longer than {MAX_DEVICE_UUID} characters"),
-            ));
-        }
-        let hold = match map.get("hold") {
-            None | Some(Value::Null) => None,
-            Some(value) => Some(Hold::from_value(value, "options.hold")?),
-        };
-        Ok(CallOptions {
-            device_uuid,
-            customer_ip,
-            transaction_id,
-            endpoint,
-            ordering_key: text("orderingKey")?,
-            hold,
-            delay_ms: hold::delay_ms(map.get("delay").unwrap_or(&Value::Null), "options.delay")?,
-        })
-    }
-}
-
-const MAX_DEVICE_UUID: usize = 256;
+pub(crate) const USER_AGENT: &str = concat!("mindbox-php-ext/", env!("CARGO_PKG_VERSION"));
 
 /// 8-4-4-4-12 hexadecimal digits.
-pub fn is_guid(s: &str) -> bool {
+pub(crate) fn is_guid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
         && groups
@@ -154,23 +18,23 @@ pub fn is_guid(s: &str) -> bool {
 
 /// A request ready for the transport.
 #[derive(Debug, Clone, PartialEq)]
-pub struct HttpRequest {
-    pub url: String,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Vec<u8>,
+pub(crate) struct HttpRequest {
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(&'static str, String)>,
+    pub(crate) body: Vec<u8>,
 }
 
 /// Identifies one Mindbox request: what the outbox stores and `call()` sends.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Target<'a> {
-    pub operation: &'a str,
-    pub endpoint: Endpoint,
-    pub device_uuid: Option<&'a str>,
-    pub customer_ip: Option<&'a str>,
-    pub transaction_id: Option<&'a str>,
+pub(crate) struct Target<'a> {
+    pub(crate) operation: &'a str,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) device_uuid: Option<&'a str>,
+    pub(crate) customer_ip: Option<&'a str>,
+    pub(crate) transaction_id: Option<&'a str>,
 }
 
-pub fn build(config: &Config, target: &Target<'_>, body: Vec<u8>) -> Result<HttpRequest> {
+pub(crate) fn build(config: &Config, target: &Target<'_>, body: Vec<u8>) -> Result<HttpRequest> {
     validate_operation(target.operation).map_err(|m| Error::invalid("operation", m))?;
     let mut url = format!(
         "{}/v3/operations/{}?endpointId={}&operation={}",
@@ -223,7 +87,7 @@ fn encode(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{Value, json};
 
     fn config(extra: Value) -> Config {
         let mut v = json!({"endpointId": "shop-website", "secretKey": "s3cr3t",
@@ -300,51 +164,6 @@ mod tests {
         let e = build(&config(json!({})), &target("Website.Create Order"), vec![]).unwrap_err();
         assert!(matches!(e, Error::InvalidArgument { ref path, .. } if path == "operation"));
         assert!(build(&config(json!({})), &target(""), vec![]).is_err());
-    }
-
-    #[test]
-    fn options_are_validated() {
-        let o = CallOptions::from_value(&json!({"deviceUUID": "d-1", "customerIp": "::1",
-            "endpoint": "async", "orderingKey": 42}))
-        .unwrap();
-        assert_eq!(o.device_uuid.as_deref(), Some("d-1"));
-        assert_eq!(o.endpoint, Some(Endpoint::Async));
-        assert_eq!(o.ordering_key.as_deref(), Some("42"));
-        assert_eq!((o.hold, o.delay_ms), (None, 0));
-        let o = CallOptions::from_value(&json!({"hold": {"key": "customer:7", "amount": 150.5},
-            "delay": 900}))
-        .unwrap();
-        let hold = o.hold.unwrap();
-        assert_eq!(
-            (hold.key.as_str(), hold.cents, o.delay_ms),
-            ("customer:7", 15_050, 900_000)
-        );
-        assert_eq!(
-            CallOptions::from_value(&json!([])).unwrap(),
-            CallOptions::default()
-        );
-        let long = CallOptions::from_value(&json!({"deviceUUID": "d".repeat(257)}));
-        assert!(
-            matches!(long, Err(Error::InvalidArgument { ref path, .. }) if path == "options.deviceUUID")
-        );
-        for (bad, path) in [
-            (json!({"customerIp": "nope"}), "options.customerIp"),
-            (json!({"transactionId": "123"}), "options.transactionId"),
-            (json!({"endpoint": "bulk"}), "options.endpoint"),
-            (json!({"deviceUuid": "x"}), "options.deviceUuid"),
-            (json!({"deviceUUID": ["x"]}), "options.deviceUUID"),
-            (json!({"deviceUUID": "a\nb"}), "options.deviceUUID"),
-            (
-                json!({"hold": {"key": "k", "amount": -1}}),
-                "options.hold.amount",
-            ),
-            (json!({"delay": -1}), "options.delay"),
-        ] {
-            match CallOptions::from_value(&bad) {
-                Err(Error::InvalidArgument { path: p, .. }) => assert_eq!(p, path),
-                other => panic!("{bad}: {other:?}"),
-            }
-        }
     }
 
     #[test]

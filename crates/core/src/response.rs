@@ -5,14 +5,14 @@ use super::error::{Error, Result, ValidationMessage};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     Success(Value),
     /// The transactionId was processed before: for a queued retry this means delivered.
     AlreadyProcessed(Value),
 }
 
 impl Outcome {
-    pub fn into_value(self) -> Value {
+    pub(crate) fn into_value(self) -> Value {
         match self {
             Outcome::Success(v) | Outcome::AlreadyProcessed(v) => v,
         }
@@ -20,10 +20,14 @@ impl Outcome {
 }
 
 /// Validation messages kept of one answer.
-pub const MAX_VALIDATION_MESSAGES: usize = 100;
+pub(crate) const MAX_VALIDATION_MESSAGES: usize = 100;
 
 /// `retry_after` is the raw `Retry-After` header, if any.
-pub fn classify(http_status: u16, retry_after: Option<&str>, body: &[u8]) -> Result<Outcome> {
+pub(crate) fn classify(
+    http_status: u16,
+    retry_after: Option<&str>,
+    body: &[u8],
+) -> Result<Outcome> {
     let parsed: Option<Value> = serde_json::from_slice(body).ok();
     let field = |name: &str| {
         parsed

@@ -14,31 +14,31 @@ use ureq::Agent;
 use ureq::unversioned::transport::DefaultConnector;
 
 /// Mindbox answers are small; anything this large is not an answer we can use.
-pub const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+pub(crate) const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct HttpResponse {
-    pub status: u16,
-    pub retry_after: Option<String>,
-    pub body: Vec<u8>,
+pub(crate) struct HttpResponse {
+    pub(crate) status: u16,
+    pub(crate) retry_after: Option<String>,
+    pub(crate) body: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Timeouts {
-    pub total: Duration,
-    pub connect: Duration,
+pub(crate) struct Timeouts {
+    pub(crate) total: Duration,
+    pub(crate) connect: Duration,
 }
 
 /// A pool of keep-alive connections; its sockets close when the last clone goes.
 #[derive(Clone)]
-pub struct Pool(Agent);
+pub(crate) struct Pool(Agent);
 
 impl Pool {
-    pub fn new() -> Pool {
+    pub(crate) fn new() -> Pool {
         Pool(new_agent())
     }
 
-    pub fn send(&self, request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {
+    pub(crate) fn send(&self, request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {
         send_with(&self.0, request, timeouts)
     }
 }
@@ -52,7 +52,7 @@ impl Default for Pool {
 /// The synchronous calls' pool, kept for the life of the process.
 static SHARED: PerProcess<Pool> = PerProcess::new();
 
-pub fn shared() -> Pool {
+pub(crate) fn shared() -> Pool {
     SHARED.with(Pool::new, |pool| pool.clone())
 }
 
@@ -78,10 +78,6 @@ fn agent_with(resolver: CachingResolver) -> Agent {
         .user_agent(super::request::USER_AGENT)
         .build();
     Agent::with_parts(config, DefaultConnector::new(), resolver)
-}
-
-pub fn send(request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {
-    shared().send(request, timeouts)
 }
 
 fn send_with(agent: &Agent, request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {
@@ -193,7 +189,7 @@ mod tests {
         let (port, h) = serve(vec![
             b"HTTP/1.1 429 Too Many\r\nRetry-After: 2\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
         ]);
-        let r = send(&request(port), FAST).unwrap();
+        let r = shared().send(&request(port), FAST).unwrap();
         assert_eq!(
             (r.status, r.retry_after.as_deref(), &r.body[..]),
             (429, Some("2"), &b"{}"[..])
@@ -209,7 +205,7 @@ mod tests {
             .unwrap()
             .port();
         assert!(matches!(
-            send(&request(port), FAST),
+            shared().send(&request(port), FAST),
             Err(Error::Unavailable { http_status: 0, .. })
         ));
 
@@ -217,7 +213,7 @@ mod tests {
             b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"sta",
         ]);
         assert!(matches!(
-            send(&request(port), FAST),
+            shared().send(&request(port), FAST),
             Err(Error::Unavailable {
                 http_status: 200,
                 ..
@@ -228,7 +224,7 @@ mod tests {
         let silent = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = silent.local_addr().unwrap().port();
         let started = std::time::Instant::now();
-        let e = send(&request(port), FAST).unwrap_err();
+        let e = shared().send(&request(port), FAST).unwrap_err();
         assert!(e.to_string().contains("0.5 s"), "{e}");
         assert!(started.elapsed() < Duration::from_secs(3));
         drop(silent);

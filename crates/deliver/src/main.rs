@@ -16,10 +16,7 @@
 //! `--move-outbox` moves the pending items of one outbox into another, when a shop switches: see
 //! `HELP`.
 
-use mindbox_core::client::Client;
-use mindbox_core::config::{Config, Synchronous};
-use mindbox_core::outbox::Location;
-use mindbox_core::outbox::store::{Role, Store};
+use mindbox_core::{Client, Config, Location, stop_delivery};
 use serde_json::Value;
 use std::io::BufRead;
 use std::process::ExitCode;
@@ -104,7 +101,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
             eprintln!("mindbox-deliver: {endpoint}: last error: {error}");
         }
     }
-    mindbox_core::delivery::shutdown(Duration::from_secs(5));
+    stop_delivery(Duration::from_secs(5));
     Ok(())
 }
 
@@ -140,14 +137,7 @@ fn move_outbox(args: &[String]) -> Result<(), String> {
     {
         return Err(format!("no outbox file at {}", path.display()));
     }
-    // Each commit on disk before the next step: after a power cut, the source's delete must not
-    // have outlived the target's insert.
-    let open = |at: &Location| Store::open(at, Synchronous::Full, Role::Deliverer);
-    let mut source = open(&from).map_err(|e| e.to_string())?;
-    let mut target = open(&to).map_err(|e| e.to_string())?;
-    let report = source
-        .move_pending_to(&mut target, force)
-        .map_err(|e| e.to_string())?;
+    let report = mindbox_core::move_outbox(&from, &to, force).map_err(|e| e.to_string())?;
     if report.is_empty() {
         println!("mindbox-deliver: {} holds no items", from.display());
     }

@@ -12,11 +12,7 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendClassObject, ZendHashTable};
-use mindbox_core::client::{Client, Delivery};
-use mindbox_core::config::Config;
-use mindbox_core::error::Error;
-use mindbox_core::outbox::{Location, now_ms};
-use mindbox_core::request::CallOptions;
+use mindbox_core::{CallOptions, Client, Config, Delivery, Error, Location, now_ms};
 use serde_json::Value;
 use std::sync::Arc;
 

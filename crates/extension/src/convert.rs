@@ -4,7 +4,7 @@
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::convert::IntoZval;
 use ext_php_rs::types::{ZendHashTable, ZendObject, Zval};
-use mindbox_core::error::Error;
+use mindbox_core::Error;
 use serde_json::{Map, Number, Value};
 
 /// Deep enough for any Mindbox body; shallow enough to stop a self-referencing array.

@@ -12,7 +12,7 @@ use ext_php_rs::exception::PhpException;
 use ext_php_rs::flags::{DataType, MethodFlags, PropertyFlags};
 use ext_php_rs::types::{ZendHashTable, ZendObject, Zval};
 use ext_php_rs::zend::{ClassEntry, ExecuteData, ExecutorGlobals};
-use mindbox_core::error::Error;
+use mindbox_core::Error;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 #[derive(Clone, Copy)]

@@ -8,7 +8,7 @@ use ext_php_rs::ffi::{
     php_info_print_table_start, zend_hash_str_find, zend_ini_entry, zend_string,
 };
 use ext_php_rs::zend::{ExecutorGlobals, ModuleEntry};
-use mindbox_core::outbox::Location;
+use mindbox_core::Location;
 use std::ffi::{CStr, CString};
 
 pub extern "C" fn info(_module: *mut ModuleEntry) {

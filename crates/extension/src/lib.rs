@@ -37,7 +37,7 @@ fn startup(_ty: i32, module_number: i32) -> i32 {
 /// Delivery threads may still be in a request when PHP shuts down; they get a moment to finish,
 /// and what they leave is taken over by another process after the lease.
 extern "C" fn shutdown(_ty: i32, _module_number: i32) -> i32 {
-    mindbox_core::delivery::shutdown(Duration::from_millis(500));
+    mindbox_core::stop_delivery(Duration::from_millis(500));
     0
 }
 

@@ -1,12 +1,11 @@
 //! Delayed and held items through the client, on a file and (with the test MariaDB) on MySQL:
 //! a flush does not wait for a delay, a withdrawn item is never sent.
 
-use super::Client;
 use super::tests::{cart, server};
+use super::{CallOptions, Client};
 use crate::config::Config;
 use crate::delivery::Reason;
 use crate::error::Error;
-use crate::request::CallOptions;
 use serde_json::json;
 use std::time::{Duration, Instant};
 

@@ -1,17 +1,24 @@
 //! The client: synchronous calls and the outbox side (send, flush, stats), with the decisions
 //! that belong to neither the wire nor the file.
 
-use super::balance::{self, Balance};
-use super::config::{Config, validate_operation};
-use super::delivery::{self, Deliverer, Reason, Report};
-use super::error::{Error, Result};
-use super::exchange::Exchange;
-use super::normalize;
-use super::outbox::store::{FailedItem, NewItem, Stats};
-use super::outbox::{self, hold, now_ms, route};
-use super::request::{CallOptions, Endpoint, Target, is_guid};
-use super::response::Outcome;
-use crate::outbox::Location;
+mod options;
+
+pub use options::CallOptions;
+
+use crate::balance::{self, Balance};
+use crate::clock::now_ms;
+use crate::config::{Config, validate_operation};
+use crate::delivery::{self, Deliverer, Reason, Report};
+use crate::endpoint::Endpoint;
+use crate::error::{Error, Result};
+use crate::exchange::Exchange;
+use crate::normalize;
+use crate::outbox::{
+    FailedItem, Location, NewItem, Stats, check_key, default_endpoint, default_ordering_key,
+    with_store,
+};
+use crate::request::{Target, is_guid};
+use crate::response::Outcome;
 use serde_json::{Value, json};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -50,7 +57,7 @@ impl Client {
     }
 
     fn deliverer(&self, path: &Location) -> Arc<Deliverer> {
-        delivery::deliverer(path, outbox::scope(&self.config), &self.exchange)
+        delivery::deliverer(path, self.config.scope(), &self.exchange)
     }
 
     /// A synchronous call: normalise, send, and return the decoded answer.
@@ -90,14 +97,14 @@ impl Client {
         let Some(path) = self.config.outbox.as_ref() else {
             return;
         };
-        let scope = outbox::scope(&self.config);
+        let scope = self.config.scope();
         let key_fp = self.config.secret_key.fingerprint();
         if !delivery::key_look_due(path, &scope, &key_fp) {
             return;
         }
         // The call has its answer, which an outbox that cannot be used now must not spoil: the
         // next delivery's own answer ends the refusal as well.
-        let ended = outbox::with_store(&self.config, path, |store| {
+        let ended = with_store(path, self.config.synchronous, |store| {
             store.key_taken(&scope, &key_fp, now_ms())
         });
         if matches!(ended, Ok(true)) {
@@ -144,13 +151,11 @@ impl Client {
         validate_operation(operation).map_err(|m| Error::invalid("operation", m))?;
         normalize::normalize(&mut body)?;
         let bytes = normalize::to_bytes(&body)?;
-        let endpoint = options
-            .endpoint
-            .unwrap_or_else(|| route::default_endpoint(&body));
+        let endpoint = options.endpoint.unwrap_or_else(|| default_endpoint(&body));
         let ordering_key = options
             .ordering_key
             .clone()
-            .or_else(|| route::default_ordering_key(&body, options.device_uuid.as_deref()));
+            .or_else(|| default_ordering_key(&body, options.device_uuid.as_deref()));
         let transaction_id = options
             .transaction_id
             .clone()
@@ -167,8 +172,8 @@ impl Client {
             hold: options.hold.as_ref(),
             delay_ms: options.delay_ms,
         };
-        let scope = outbox::scope(&self.config);
-        outbox::with_store(&self.config, &path, |store| {
+        let scope = self.config.scope();
+        with_store(&path, self.config.synchronous, |store| {
             store.enqueue(&scope, &item, now_ms())
         })?;
         if self.delivery == Delivery::Inline {
@@ -206,8 +211,8 @@ impl Client {
 
     pub fn stats(&self) -> Result<Stats> {
         let path = self.outbox_path()?;
-        outbox::with_store(&self.config, &path, |store| {
-            let scope = outbox::scope(&self.config);
+        with_store(&path, self.config.synchronous, |store| {
+            let scope = self.config.scope();
             let mut stats = store.stats(&scope)?;
             let refusal = store.refusal(&scope, &self.config.secret_key.fingerprint())?;
             stats.credentials_refused = refusal.is_some();
@@ -219,10 +224,10 @@ impl Client {
     /// The points held under `key` by this endpoint's items that Mindbox has not answered, in
     /// every process and on every node that uses the outbox.
     pub fn held_points(&self, key: &str) -> Result<f64> {
-        hold::check_key(key, "key")?;
+        check_key(key, "key")?;
         let path = self.outbox_path()?;
-        outbox::with_store(&self.config, &path, |store| {
-            store.held_points(&outbox::scope(&self.config), key)
+        with_store(&path, self.config.synchronous, |store| {
+            store.held_points(&self.config.scope(), key)
         })
     }
 
@@ -236,8 +241,8 @@ impl Client {
             ));
         }
         let path = self.outbox_path()?;
-        let removed = outbox::with_store(&self.config, &path, |store| {
-            store.withdraw(&outbox::scope(&self.config), transaction_id, now_ms())
+        let removed = with_store(&path, self.config.synchronous, |store| {
+            store.withdraw(&self.config.scope(), transaction_id, now_ms())
         })?;
         // Items of its ordering key that waited for it may go now.
         if removed && self.delivery == Delivery::Inline {
@@ -255,15 +260,15 @@ impl Client {
             return Err(Error::invalid("afterId", "must be 0 or an item id"));
         }
         let path = self.outbox_path()?;
-        outbox::with_store(&self.config, &path, |store| {
-            store.failed(&outbox::scope(&self.config), limit as u32, after_id)
+        with_store(&path, self.config.synchronous, |store| {
+            store.failed(&self.config.scope(), limit as u32, after_id)
         })
     }
 
     pub fn retry_failed(&self, ids: Option<&[i64]>) -> Result<usize> {
         let path = self.outbox_path()?;
-        let changed = outbox::with_store(&self.config, &path, |store| {
-            store.retry_failed(&outbox::scope(&self.config), ids, now_ms())
+        let changed = with_store(&path, self.config.synchronous, |store| {
+            store.retry_failed(&self.config.scope(), ids, now_ms())
         })?;
         if changed > 0 && self.delivery == Delivery::Inline {
             self.deliverer(&path).notify();
@@ -275,6 +280,6 @@ impl Client {
 #[cfg(test)]
 mod delay_tests;
 #[cfg(test)]
-mod rotation;
+mod rotation_tests;
 #[cfg(test)]
 mod tests;

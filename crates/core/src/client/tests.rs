@@ -1,12 +1,12 @@
 //! The outbox side of the client against a loopback HTTP server: what is delivered, how it is
 //! retried and parked, and when a flush stops.
 
-use super::Client;
+use super::{CallOptions, Client};
+use crate::clock::now_ms;
 use crate::config::Config;
 use crate::delivery::Reason;
-use crate::outbox::store::{Role, Scope, Store};
-use crate::outbox::{now_ms, store};
-use crate::request::CallOptions;
+use crate::endpoint::Endpoint;
+use crate::outbox::{self, Role, Scope, Store};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -196,9 +196,9 @@ fn a_flush_returns_at_once_while_another_live_process_delivers() {
     let mut other = Store::open(&path, client.config().synchronous, Role::Deliverer).unwrap();
     // Written by another process (so no delivery of this one starts), and in hand of a holder
     // that cannot be judged dead: a process elsewhere, say.
-    let item = store::NewItem {
+    let item = outbox::NewItem {
         operation: "Website.SetCart",
-        endpoint: crate::request::Endpoint::Async,
+        endpoint: Endpoint::Async,
         body: b"{}",
         transaction_id: "6f1d7e1e-3c1b-4a8e-9a3e-2b1c0d9e8f7a",
         device_uuid: None,
@@ -209,7 +209,7 @@ fn a_flush_returns_at_once_while_another_live_process_delivers() {
     };
     other.enqueue(&scope, &item, now_ms()).unwrap();
     other
-        .cycle(&store::Cycle {
+        .cycle(&outbox::Cycle {
             scope: &scope,
             holder: "elsewhere:1:1:1",
             lease_ms: 60_000,

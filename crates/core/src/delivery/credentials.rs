@@ -2,9 +2,9 @@
 //! (the client writes that); this process's deliverer then sends at once instead of waiting for
 //! its next probe.
 
-use super::{DELIVERERS, Deliverer};
-use crate::outbox::Location;
-use crate::outbox::store::Scope;
+use super::deliverer::Deliverer;
+use super::registry::{Key, existing};
+use crate::outbox::{Location, Scope};
 use crate::process::PerProcess;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -14,18 +14,10 @@ use std::time::{Duration, Instant};
 /// deliverer has seen none: a checkout's calls must not each pay a read of the outbox.
 const LOOK_EVERY: Duration = Duration::from_secs(10);
 
-type Key = (Location, Scope, String);
-
 static LOOKED: PerProcess<HashMap<Key, Instant>> = PerProcess::new();
 
-fn existing(key: &Key) -> Option<Arc<Deliverer>> {
-    DELIVERERS
-        .with_existing(|map| map.get(key).cloned())
-        .flatten()
-}
-
 /// Whether a call that Mindbox answered with the key should look for a refusal of it now.
-pub fn key_look_due(path: &Location, scope: &Scope, key_fp: &str) -> bool {
+pub(crate) fn key_look_due(path: &Location, scope: &Scope, key_fp: &str) -> bool {
     let key = (path.clone(), scope.clone(), key_fp.to_string());
     let seen = existing(&key).is_some_and(|d| d.key_may_be_refused());
     let now = Instant::now();
@@ -42,7 +34,7 @@ pub fn key_look_due(path: &Location, scope: &Scope, key_fp: &str) -> bool {
 }
 
 /// The outbox no longer says the key is refused.
-pub fn key_taken(path: &Location, scope: &Scope, key_fp: &str) {
+pub(crate) fn key_taken(path: &Location, scope: &Scope, key_fp: &str) {
     if let Some(deliverer) = existing(&(path.clone(), scope.clone(), key_fp.to_string())) {
         deliverer.key_taken();
     }

@@ -1,8 +1,8 @@
 //! Delivering on demand (a cron job, an agent, a test): the dispatcher does the work; a flush
 //! only makes sure it runs and waits until it can do nothing more, then says why.
 
-use super::Report;
 use super::deliverer::Deliverer;
+use super::report::Report;
 use super::state::State;
 use crate::error::Result;
 use std::sync::Arc;
@@ -41,7 +41,7 @@ impl Deliverer {
     /// Delivers what this process can deliver now, for at most until `deadline`. The threads it
     /// needs are the deliverer's own (one dispatcher, at most `concurrency` workers), started
     /// once and reused.
-    pub fn flush(self: &Arc<Self>, deadline: Instant) -> Result<(Report, Reason)> {
+    pub(crate) fn flush(self: &Arc<Self>, deadline: Instant) -> Result<(Report, Reason)> {
         let mut s = self.lock();
         let start = s.delivered;
         s.poked = true;

@@ -2,8 +2,8 @@
 //! longer after each consecutive one, and one probe at a time goes out when it ends; the first
 //! answer ends it. A refused connection would otherwise be retried as fast as the workers spin.
 
+use super::backoff;
 use super::policy::Policy;
-use crate::outbox::backoff;
 use std::time::{Duration, Instant};
 
 /// However long Mindbox has been failing, it is probed at least this often, so that delivery
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 const MAX_PROBE_INTERVAL: Duration = Duration::from_secs(10);
 
 #[derive(Debug, Default)]
-pub struct Holdoff {
+pub(crate) struct Holdoff {
     consecutive: u32,
     until: Option<Instant>,
     /// The hold is for a key Mindbox refused, not for Mindbox's health.
@@ -19,7 +19,7 @@ pub struct Holdoff {
 }
 
 impl Holdoff {
-    pub fn failed(&mut self, now: Instant, policy: &Policy, retry_after: Option<Duration>) {
+    pub(crate) fn failed(&mut self, now: Instant, policy: &Policy, retry_after: Option<Duration>) {
         self.consecutive += 1;
         let cap = policy.retry_max_delay.min(MAX_PROBE_INTERVAL);
         let pause = backoff::delay(self.consecutive, policy.retry_base_delay, cap, retry_after);
@@ -28,35 +28,35 @@ impl Holdoff {
 
     /// Mindbox refused the key: nothing goes before its first probe, the outbox's to schedule
     /// from then on.
-    pub fn refused(&mut self, now: Instant, policy: &Policy) {
+    pub(crate) fn refused(&mut self, now: Instant, policy: &Policy) {
         self.consecutive += 1;
         self.refused = true;
         self.until = Some(now + policy.credentials_probe);
     }
 
     /// The key may be used again: a hold for its refusal ends; one for an outage stays.
-    pub fn end_refusal(&mut self) {
+    pub(crate) fn end_refusal(&mut self) {
         if self.refused {
             *self = Holdoff::default();
         }
     }
 
-    pub fn is_refused(&self) -> bool {
+    pub(crate) fn is_refused(&self) -> bool {
         self.refused
     }
 
     /// An answer came: `true` when it ends an outage.
-    pub fn answered(&mut self) -> bool {
+    pub(crate) fn answered(&mut self) -> bool {
         std::mem::take(self).consecutive > 0
     }
 
     /// Until when nothing may be sent.
-    pub fn holding(&self, now: Instant) -> Option<Instant> {
+    pub(crate) fn holding(&self, now: Instant) -> Option<Instant> {
         self.until.filter(|until| *until > now)
     }
 
     /// After a failure, until an answer comes, only one request at a time probes.
-    pub fn probing(&self) -> bool {
+    pub(crate) fn probing(&self) -> bool {
         self.consecutive > 0
     }
 }

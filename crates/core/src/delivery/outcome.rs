@@ -1,28 +1,28 @@
 //! What an attempt's answer means for its item: a pure decision, tested without HTTP.
 
-use super::Report;
+use super::backoff;
 use super::policy::Policy;
+use super::report::Report;
 use crate::error::{Error, Result};
-use crate::outbox::backoff;
-use crate::outbox::store::{Failure, Settle};
+use crate::outbox::{Failure, Settle};
 use crate::response::Outcome;
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Decision {
-    pub settle: Settle,
-    pub report: Report,
+pub(crate) struct Decision {
+    pub(crate) settle: Settle,
+    pub(crate) report: Report,
     /// The answer says Mindbox itself is unwell (no answer, 5xx, 429): every item of the endpoint
     /// should hold off, at least for the `Retry-After` it gave, if any.
-    pub unwell: Option<Option<Duration>>,
+    pub(crate) unwell: Option<Option<Duration>>,
     /// Mindbox refused the key (401, 403): every item holds off, but for the key's probes, until
     /// Mindbox takes it or a key it takes delivers.
-    pub credentials_refused: bool,
+    pub(crate) credentials_refused: bool,
 }
 
 /// `attempt` is the number of this attempt (1 for the first); `hold_key` the pacing key of the
 /// item's operation, which a 429 holds as a whole; `now` in ms.
-pub fn decide(
+pub(crate) fn decide(
     id: i64,
     attempt: u32,
     result: &Result<Outcome>,
@@ -114,7 +114,7 @@ fn decision(
     }
 }
 
-pub fn failure_of(error: &Error) -> Failure {
+pub(crate) fn failure_of(error: &Error) -> Failure {
     let (mindbox_status, error_id) = match error {
         Error::Validation { .. } => (Some("ValidationError"), None),
         Error::Protocol { error_id, .. } => (Some("ProtocolError"), error_id.clone()),

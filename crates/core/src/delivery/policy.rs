@@ -8,29 +8,30 @@
 //! endpoint's lease delivers by its own policy; the rate limit's grid is kept in the outbox, so
 //! whichever process delivers keeps to the same pace.
 
-use crate::config::{Config, Synchronous};
+use crate::config::Config;
+use crate::outbox::Synchronous;
 use std::time::Duration;
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Policy {
+pub(crate) struct Policy {
     /// Requests a minute per operation (0: no limit).
-    pub rate_limit: u32,
+    pub(crate) rate_limit: u32,
     /// Requests in flight at most.
-    pub concurrency: usize,
-    pub max_attempts: u32,
-    pub retry_base_delay: Duration,
-    pub retry_max_delay: Duration,
+    pub(crate) concurrency: usize,
+    pub(crate) max_attempts: u32,
+    pub(crate) retry_base_delay: Duration,
+    pub(crate) retry_max_delay: Duration,
     /// How long a claim or a lease lasts when its holder cannot be seen to die.
-    pub lease: Duration,
-    pub synchronous: Synchronous,
-    /// How long a key Mindbox refused waits for its first probe (see `outbox::store::refusal`).
-    pub credentials_probe: Duration,
+    pub(crate) lease: Duration,
+    pub(crate) synchronous: Synchronous,
+    /// How long a key Mindbox refused waits for its first probe (see the outbox's `store::refusal`).
+    pub(crate) credentials_probe: Duration,
 }
 
 const CREDENTIALS_PROBE: Duration = Duration::from_secs(60);
 
 impl Policy {
-    pub fn of(config: &Config) -> Policy {
+    pub(crate) fn of(config: &Config) -> Policy {
         Policy {
             rate_limit: config.rate_limit,
             concurrency: config.concurrency.max(1),
@@ -46,18 +47,18 @@ impl Policy {
     /// The spacing of one operation's sends, in microseconds (0: none). 8,000 a minute is 7.5 ms
     /// apart and 7 would overshoot; 0.1 % wider, so that the slot grid, which lets a late send
     /// be made up once, never fits one more than the limit into a minute.
-    pub fn pace_us(&self) -> u64 {
+    pub(crate) fn pace_us(&self) -> u64 {
         match self.rate_limit {
             0 => 0,
             limit => 60_060_000 / u64::from(limit),
         }
     }
 
-    pub fn lease_ms(&self) -> u64 {
+    pub(crate) fn lease_ms(&self) -> u64 {
         self.lease.as_millis() as u64
     }
 
-    pub fn credentials_probe_ms(&self) -> u64 {
+    pub(crate) fn credentials_probe_ms(&self) -> u64 {
         self.credentials_probe.as_millis() as u64
     }
 }

@@ -1,9 +1,9 @@
 //! What a deliverer's last cycle found, and what it means for `flush()` and for the
 //! dispatcher's own rest.
 
-use super::deliverer::{Deliverer, Shared};
-use crate::outbox::now_ms;
-use crate::outbox::store::Next;
+use super::holdoff::Holdoff;
+use crate::clock::now_ms;
+use crate::outbox::Next;
 use std::time::{Duration, Instant};
 
 /// How often a process that does not hold the lease checks that its holder still lives: a
@@ -30,15 +30,11 @@ pub(super) enum State {
     Refused,
 }
 
-impl Deliverer {
-    pub(super) fn idle_long_enough(
-        &self,
-        state: State,
-        quiet_since: Instant,
-        now: Instant,
-    ) -> bool {
+impl State {
+    /// Whether a dispatcher that has been quiet since `quiet_since` may end.
+    pub(super) fn idle_long_enough(self, quiet_since: Instant, now: Instant) -> bool {
         // Items waiting for a retry keep the dispatcher: nothing else would wake them.
-        let after = match state {
+        let after = match self {
             State::Working | State::Backoff | State::Refused | State::Waiting => return false,
             State::Standby => STANDBY_IDLE_EXIT,
             State::Idle => HOLDER_IDLE_EXIT,
@@ -47,23 +43,23 @@ impl Deliverer {
     }
 
     /// The state a cycle's answer means, and when the dispatcher must look again by itself.
-    pub(super) fn state_of(
-        &self,
+    /// `working`: items are in hand; `pace_us`: the spacing of one operation's sends.
+    pub(super) fn after(
         next: &Next,
-        s: &Shared,
-        holding: Option<Instant>,
+        holdoff: &Holdoff,
+        working: bool,
+        pace_us: u64,
     ) -> (State, Option<Instant>) {
         let now = Instant::now();
         let at = |t: u64| now + Duration::from_millis(t.saturating_sub(now_ms()));
-        if let Some(until) = holding {
-            let state = if s.holdoff.is_refused() {
+        if let Some(until) = holdoff.holding(now) {
+            let state = if holdoff.is_refused() {
                 State::Refused
             } else {
                 State::Backoff
             };
             return (state, Some(until));
         }
-        let working = !s.jobs.is_empty() || s.in_flight > 0;
         match next {
             Next::More => (State::Working, None),
             // A holder can die without a write: its life is checked at every standby poll.
@@ -73,8 +69,7 @@ impl Deliverer {
             Next::Refused(t) => (State::Refused, Some(at(*t))),
             Next::At(t) => {
                 // Waiting for the rate limit's next slot is part of delivering; a retry time is not.
-                let pacing =
-                    Duration::from_micros(self.policy.pace_us()).max(Duration::from_millis(100));
+                let pacing = Duration::from_micros(pace_us).max(Duration::from_millis(100));
                 let soon = at(*t) <= now + pacing;
                 let state = if working || soon {
                     State::Working

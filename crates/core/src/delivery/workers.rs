@@ -2,11 +2,11 @@
 //! makes the request and hands the answer back to the dispatcher, which writes it. They start
 //! while there is work and end after a short idle spell.
 
-use super::Report;
 use super::deliverer::{Deliverer, Shared};
 use super::outcome;
-use crate::outbox::now_ms;
-use crate::outbox::store::{Claimed, KeyVerdict, Settle, pacing_key};
+use super::report::Report;
+use crate::clock::now_ms;
+use crate::outbox::{Claimed, KeyVerdict, Settle, pacing_key};
 use crate::request::Target;
 use crate::transport::Pool;
 use std::sync::Arc;

@@ -8,7 +8,7 @@ use crate::normalize::round_half_away;
 use serde_json::Value;
 
 /// A day: a delay is a timer of the shop's, not a queue of scheduled mailings.
-pub const MAX_DELAY_SECONDS: f64 = 86_400.0;
+pub(crate) const MAX_DELAY_SECONDS: f64 = 86_400.0;
 /// A hold key is a column of the outbox; a MySQL outbox indexes its hash, so the limit is the
 /// caller's readability, not the index's.
 const MAX_KEY_CHARS: usize = 256;
@@ -17,14 +17,14 @@ const MAX_AMOUNT: f64 = 1e12;
 
 /// Points held under a key, in kopecks: sums of money stay exact.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hold {
-    pub key: String,
-    pub cents: i64,
+pub(crate) struct Hold {
+    pub(crate) key: String,
+    pub(crate) cents: i64,
 }
 
 impl Hold {
     /// `['key' => string, 'amount' => float|int]`, as the option `hold` of `send()`.
-    pub fn from_value(value: &Value, path: &str) -> Result<Hold> {
+    pub(crate) fn from_value(value: &Value, path: &str) -> Result<Hold> {
         let Value::Object(map) = value else {
             return Err(Error::invalid(
                 path,
@@ -71,7 +71,7 @@ impl Hold {
 }
 
 /// A key as `send()` and `heldPoints()` take it: 1 to 256 characters.
-pub fn check_key(key: &str, path: &str) -> Result<()> {
+pub(crate) fn check_key(key: &str, path: &str) -> Result<()> {
     let chars = key.chars().count();
     if chars == 0 || chars > MAX_KEY_CHARS {
         return Err(Error::invalid(
@@ -83,12 +83,12 @@ pub fn check_key(key: &str, path: &str) -> Result<()> {
 }
 
 /// Points of a sum of holds.
-pub fn points(cents: i64) -> f64 {
+pub(crate) fn points(cents: i64) -> f64 {
     cents as f64 / 100.0
 }
 
 /// The option `delay` of `send()`: seconds, 0 to a day, as milliseconds.
-pub fn delay_ms(value: &Value, path: &str) -> Result<u64> {
+pub(crate) fn delay_ms(value: &Value, path: &str) -> Result<u64> {
     let seconds = match value {
         Value::Null => return Ok(0),
         Value::Number(n) => n.as_f64().filter(|s| s.is_finite()),

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 static CURRENT: PerProcess<String> = PerProcess::new();
 
 /// This process's holder id.
-pub fn current() -> String {
+pub(crate) fn current() -> String {
     CURRENT.with(
         || {
             let pid = std::process::id();
@@ -31,7 +31,7 @@ pub fn current() -> String {
 
 /// Whether `holder` is certainly gone: a process of this host whose pid no longer runs, or now
 /// runs another program started at another time.
-pub fn is_dead(holder: &str) -> bool {
+pub(crate) fn is_dead(holder: &str) -> bool {
     let mut parts = holder.split(':');
     let (Some(host_name), Some(pid), Some(start), Some(_), None) = (
         parts.next(),

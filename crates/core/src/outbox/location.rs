@@ -5,8 +5,12 @@ use super::mysql;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+/// Opaque outside the core: which backend an address picks is the outbox's business.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Location {
+pub struct Location(pub(crate) Place);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Place {
     File(PathBuf),
     Mysql(mysql::Location),
 }
@@ -15,9 +19,9 @@ impl Location {
     /// A setting as given; a malformed MySQL address is refused with what is wrong in it.
     pub fn parse(setting: &str) -> Result<Location, String> {
         if mysql::is_mysql(setting) {
-            mysql::Location::parse(setting).map(Location::Mysql)
+            mysql::Location::parse(setting).map(|server| Location(Place::Mysql(server)))
         } else {
-            Ok(Location::File(PathBuf::from(setting)))
+            Ok(Location(Place::File(PathBuf::from(setting))))
         }
     }
 
@@ -33,16 +37,16 @@ impl Location {
 
     /// As messages show it: the file's path, or the server and database without the password.
     pub fn display(&self) -> String {
-        match self {
-            Location::File(path) => path.display().to_string(),
-            Location::Mysql(location) => location.display(),
+        match &self.0 {
+            Place::File(path) => path.display().to_string(),
+            Place::Mysql(server) => server.display(),
         }
     }
 
     pub fn file(&self) -> Option<&Path> {
-        match self {
-            Location::File(path) => Some(path),
-            Location::Mysql(_) => None,
+        match &self.0 {
+            Place::File(path) => Some(path),
+            Place::Mysql(_) => None,
         }
     }
 }

@@ -1,12 +1,12 @@
 //! Where a sent item goes and what it must wait for, when the caller does not say.
 
-use crate::request::Endpoint;
+use crate::endpoint::Endpoint;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Order operations go to the sync endpoint: Mindbox runs async calls in parallel and would not
 /// keep an order's create and updates in sequence.
-pub fn default_endpoint(body: &Value) -> Endpoint {
+pub(crate) fn default_endpoint(body: &Value) -> Endpoint {
     if body.get("order").is_some() {
         Endpoint::Sync
     } else {
@@ -16,7 +16,7 @@ pub fn default_endpoint(body: &Value) -> Endpoint {
 
 /// The order's ids for order operations, else the customer's ids, else the device: events of one
 /// order or one customer are delivered in the order they were sent. `None`: no ordering needed.
-pub fn default_ordering_key(body: &Value, device_uuid: Option<&str>) -> Option<String> {
+pub(crate) fn default_ordering_key(body: &Value, device_uuid: Option<&str>) -> Option<String> {
     if let Some(ids) = body.pointer("/order/ids").and_then(canonical_ids) {
         return Some(format!("order:{ids}"));
     }

@@ -33,7 +33,7 @@ use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver
 use ureq::unversioned::transport::NextTimeout;
 
 /// How long a resolved address is used before the name is looked up again.
-pub const TTL: Duration = Duration::from_secs(60);
+pub(crate) const TTL: Duration = Duration::from_secs(60);
 
 /// Entries kept before expired ones are swept out; the agent talks to one or two hosts.
 const SWEEP_AT: usize = 64;
@@ -42,11 +42,11 @@ const SWEEP_AT: usize = 64;
 const MAX_ADDRS: usize = 16;
 
 /// Looks up `host:port`, as `ToSocketAddrs` for a `String` does.
-pub type LookupFn = dyn Fn(&str) -> io::Result<Vec<SocketAddr>> + Send + Sync;
+pub(crate) type LookupFn = dyn Fn(&str) -> io::Result<Vec<SocketAddr>> + Send + Sync;
 
 /// A cheap handle: clones share one cache.
 #[derive(Clone)]
-pub struct CachingResolver {
+pub(crate) struct CachingResolver {
     inner: Arc<Inner>,
 }
 
@@ -78,13 +78,13 @@ struct Flight {
 
 impl CachingResolver {
     /// The system's resolver (`getaddrinfo`), behind a cache of [`TTL`].
-    pub fn new() -> CachingResolver {
+    pub(crate) fn new() -> CachingResolver {
         CachingResolver::with_lookup(TTL, |host_port| {
             host_port.to_socket_addrs().map(Iterator::collect)
         })
     }
 
-    pub fn with_lookup(
+    pub(crate) fn with_lookup(
         ttl: Duration,
         lookup: impl Fn(&str) -> io::Result<Vec<SocketAddr>> + Send + Sync + 'static,
     ) -> CachingResolver {
@@ -100,12 +100,13 @@ impl CachingResolver {
     }
 
     /// Lookups started so far (cache misses).
-    pub fn lookups_started(&self) -> usize {
+    pub(crate) fn lookups_started(&self) -> usize {
         self.inner.lookups.load(Ordering::Relaxed)
     }
 
     /// Threads started so far, each for one lookup.
-    pub fn threads_started(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn threads_started(&self) -> usize {
         self.inner.threads.load(Ordering::Relaxed)
     }
 

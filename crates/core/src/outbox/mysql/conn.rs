@@ -9,11 +9,11 @@ use std::time::Duration;
 
 /// A server that is up answers a TCP connect within milliseconds; one that does not in 2 s is
 /// down or cut off, and the shop's request should not wait longer for it.
-pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 /// The longest one read or write may block: a server that stops answering mid-way (its host
 /// froze, the network dropped without a reset). Above the lock waits below, so that a statement
 /// that waits for a lock gets the server's own error rather than a cut connection.
-pub const IO_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(10);
 /// Row and metadata lock waits, in seconds: the server's defaults are 50 s and a day.
 const LOCK_WAIT_SECS: u32 = 5;
 
@@ -27,7 +27,7 @@ fn session_settings() -> String {
     )
 }
 
-pub fn connect(location: &Location) -> Result<Conn> {
+pub(crate) fn connect(location: &Location) -> Result<Conn> {
     let mut opts = OptsBuilder::new()
         .user(Some(&location.user))
         .pass(location.password.as_ref().map(|p| p.expose()))
@@ -58,7 +58,7 @@ pub fn connect(location: &Location) -> Result<Conn> {
 
 /// A driver error as a message. The crate's own wording wraps each kind in its Rust name
 /// (`MySqlError { ERROR 1045 … }`); a shop's admin reads these.
-pub fn describe(e: &mysql::Error) -> String {
+pub(crate) fn describe(e: &mysql::Error) -> String {
     use std::error::Error as _;
     // Reads and writes fail in the packet codec, whose type the crate does not export.
     let io = match e {

@@ -2,13 +2,12 @@
 //! withdrawal between a deliverer's look at the candidates and its claim.
 
 use super::rows::MysqlRows;
-use super::store::held_sql;
+use super::store::{MysqlStore, held_sql, open};
 use super::tests::{Scratch, URL_VAR, server};
-use super::*;
+use crate::endpoint::Endpoint;
 use crate::outbox::hold::Hold;
-use crate::outbox::store::rows::Rows;
-use crate::outbox::store::{NewItem, Scope};
-use crate::request::Endpoint;
+use crate::outbox::item::{NewItem, Scope};
+use crate::outbox::rows::Rows;
 use mysql::prelude::Queryable;
 use mysql::{Row, TxOpts};
 

@@ -1,12 +1,11 @@
 //! What the MySQL outbox holds, for `outboxStats()`, `failedItems()` and `retryFailed()`.
 
-use super::rows::ms;
-use super::schema::Tables;
-use crate::outbox::store::rows::{Counts, Fallible};
-use crate::outbox::store::{FailedItem, Failure, Scope};
+use super::schema::{Tables, ms};
+use crate::outbox::item::{FailedItem, Failure, Scope};
+use crate::outbox::rows::{Counts, Fallible};
 use mysql::prelude::Queryable;
 
-pub fn counts(q: &mut impl Queryable, t: &Tables, scope: &Scope) -> Fallible<Counts> {
+pub(crate) fn counts(q: &mut impl Queryable, t: &Tables, scope: &Scope) -> Fallible<Counts> {
     let row: Option<(Option<i64>, Option<i64>, Option<i64>)> = q.exec_first(
         format!(
             "SELECT SUM(status = 'pending'), SUM(status = 'failed'),
@@ -24,7 +23,11 @@ pub fn counts(q: &mut impl Queryable, t: &Tables, scope: &Scope) -> Fallible<Cou
     })
 }
 
-pub fn last_error(q: &mut impl Queryable, t: &Tables, scope: &Scope) -> Fallible<Option<String>> {
+pub(crate) fn last_error(
+    q: &mut impl Queryable,
+    t: &Tables,
+    scope: &Scope,
+) -> Fallible<Option<String>> {
     Ok(q.exec_first(
             format!(
                 "SELECT last_error FROM {} WHERE endpoint_id = ? AND base_url = ? AND last_error IS NOT NULL
@@ -35,7 +38,7 @@ pub fn last_error(q: &mut impl Queryable, t: &Tables, scope: &Scope) -> Fallible
         )?)
 }
 
-pub fn failed_page(
+pub(crate) fn failed_page(
     q: &mut impl Queryable,
     t: &Tables,
     scope: &Scope,
@@ -83,7 +86,7 @@ pub fn failed_page(
         .collect())
 }
 
-pub fn retry(
+pub(crate) fn retry(
     q: &mut impl Queryable,
     t: &Tables,
     scope: &Scope,

@@ -1,7 +1,8 @@
 //! The outbox in a MySQL/MariaDB database, for web clusters: every node of the shop writes to
 //! and delivers from the same tables, so ordering, the delivery lease and the rate limit hold
-//! across machines. Here: the address (`url`), the connection (`conn`) and the tables
-//! (`schema`); the queries come with the backend.
+//! across machines. Here: the address (`url`), the connection (`conn`), the tables (`schema`),
+//! what the shop's thread does and the transactions of the delivery's logic (`store`), and the
+//! storage interface's queries (`rows`, with `inspect`, `moves`, `refusals`).
 
 mod conn;
 #[cfg(test)]
@@ -15,18 +16,8 @@ mod store;
 #[cfg(test)]
 mod tests;
 mod url;
+#[cfg(test)]
+mod url_tests;
 
-pub use conn::{CONNECT_TIMEOUT, IO_TIMEOUT, connect, describe};
-pub use schema::{Tables, VERSION, migrate, version};
-pub use store::MysqlStore;
-pub use url::{DEFAULT_PORT, DEFAULT_PREFIX, Location, Server, Tls, is_mysql};
-
-use crate::error::Result;
-
-/// A connection to the outbox, its tables made or migrated first.
-pub fn open(location: &Location) -> Result<(mysql::Conn, Tables)> {
-    let mut conn = connect(location)?;
-    let tables = Tables::new(&location.prefix);
-    migrate(&mut conn, &tables, &location.display())?;
-    Ok((conn, tables))
-}
+pub(crate) use store::MysqlStore;
+pub(crate) use url::{Location, is_mysql};

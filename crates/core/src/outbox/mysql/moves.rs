@@ -1,15 +1,14 @@
 //! The MySQL queries of moving pending items from one outbox to another.
 
-use super::rows::ms;
-use super::schema::Tables;
+use super::schema::{Tables, ms};
+use crate::endpoint::Endpoint;
 use crate::outbox::hold::Hold;
-use crate::outbox::store::Scope;
-use crate::outbox::store::rows::{Fallible, Malformed, Movable};
-use crate::request::Endpoint;
+use crate::outbox::item::Scope;
+use crate::outbox::rows::{Fallible, Malformed, Movable};
 use mysql::prelude::{FromValue, Queryable};
 use mysql::{Row, Value};
 
-pub fn scopes(q: &mut impl Queryable, t: &Tables) -> Fallible<Vec<Scope>> {
+pub(crate) fn scopes(q: &mut impl Queryable, t: &Tables) -> Fallible<Vec<Scope>> {
     let rows: Vec<(String, String)> = q.query(format!(
         "SELECT DISTINCT endpoint_id, base_url FROM {}",
         t.items
@@ -23,7 +22,7 @@ pub fn scopes(q: &mut impl Queryable, t: &Tables) -> Fallible<Vec<Scope>> {
         .collect())
 }
 
-pub fn pending_page(
+pub(crate) fn pending_page(
     q: &mut impl Queryable,
     t: &Tables,
     after_id: i64,
@@ -87,7 +86,12 @@ fn decode(mut row: Row) -> Fallible<Result<Movable, Malformed>> {
     Ok(read().map_err(|why| Malformed { id, why }))
 }
 
-pub fn insert_moved(q: &mut impl Queryable, t: &Tables, item: &Movable, now: u64) -> Fallible<()> {
+pub(crate) fn insert_moved(
+    q: &mut impl Queryable,
+    t: &Tables,
+    item: &Movable,
+    now: u64,
+) -> Fallible<()> {
     let params: Vec<Value> = vec![
         item.scope.endpoint_id.as_str().into(),
         item.scope.base_url.as_str().into(),

@@ -1,13 +1,12 @@
 //! Refused keys in the MySQL outbox, one row per endpoint and key fingerprint (see
 //! `store::refusal` for what the row means).
 
-use super::rows::ms;
-use super::schema::Tables;
-use crate::outbox::store::rows::Fallible;
-use crate::outbox::store::{Refusal, Scope};
+use super::schema::{Tables, ms};
+use crate::outbox::item::Scope;
+use crate::outbox::rows::{Fallible, Refusal};
 use mysql::prelude::Queryable;
 
-pub fn get(
+pub(crate) fn get(
     q: &mut impl Queryable,
     t: &Tables,
     scope: &Scope,
@@ -31,7 +30,7 @@ pub fn get(
     )
 }
 
-pub fn put(
+pub(crate) fn put(
     q: &mut impl Queryable,
     t: &Tables,
     scope: &Scope,

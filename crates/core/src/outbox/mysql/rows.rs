@@ -3,23 +3,19 @@
 //! transaction the endpoint's lease row is read `FOR UPDATE`: it is what serialises the cluster's
 //! deliverers, as `BEGIN IMMEDIATE` serialises the processes of one machine on SQLite.
 
-use super::schema::Tables;
+use super::schema::{Tables, ms};
 use super::{inspect, moves, refusals};
-use crate::outbox::store::rows::{Candidate, Counts, Fallible, Lease, Malformed, Movable, Rows};
-use crate::outbox::store::{FailedItem, Failure, Item, Refusal, Scope};
-use crate::request::Endpoint;
+use crate::endpoint::Endpoint;
+use crate::outbox::item::{FailedItem, Failure, Item, Scope};
+use crate::outbox::rows::{Candidate, Counts, Fallible, Lease, Malformed, Movable, Refusal, Rows};
 use mysql::prelude::Queryable;
 use mysql::{Row, Value};
 
-pub struct MysqlRows<'q, Q: Queryable> {
-    pub q: &'q mut Q,
-    pub tables: &'q Tables,
+pub(crate) struct MysqlRows<'q, Q: Queryable> {
+    pub(crate) q: &'q mut Q,
+    pub(crate) tables: &'q Tables,
     /// In a writing transaction: lock the lease row before deciding on it.
-    pub locking: bool,
-}
-
-pub(super) fn ms(t: u64) -> i64 {
-    t as i64
+    pub(crate) locking: bool,
 }
 
 impl<Q: Queryable> Rows for MysqlRows<'_, Q> {

@@ -30,7 +30,12 @@ use mysql::prelude::Queryable;
 
 /// Bumped with every change of the tables below; this backend's versions are its own, not the
 /// SQLite file's.
-pub const VERSION: i64 = 3;
+pub(crate) const VERSION: i64 = 3;
+
+/// A time column's value: milliseconds since the epoch, a BIGINT.
+pub(crate) fn ms(t: u64) -> i64 {
+    t as i64
+}
 
 /// How long a process waits for another that is creating or migrating the tables, below the
 /// connection's read timeout so that the server answers first.
@@ -42,17 +47,17 @@ const NO_SUCH_TABLE: u16 = 1146;
 /// The names of the outbox's tables, for a prefix of letters, digits and `_` only (as
 /// `Location::parse` ensures): safe to write into SQL.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Tables {
-    pub prefix: String,
-    pub items: String,
-    pub leases: String,
-    pub pacing: String,
-    pub credentials: String,
-    pub meta: String,
+pub(crate) struct Tables {
+    pub(crate) prefix: String,
+    pub(crate) items: String,
+    pub(crate) leases: String,
+    pub(crate) pacing: String,
+    pub(crate) credentials: String,
+    pub(crate) meta: String,
 }
 
 impl Tables {
-    pub fn new(prefix: &str) -> Tables {
+    pub(crate) fn new(prefix: &str) -> Tables {
         let name = |table: &str| format!("{prefix}{table}");
         Tables {
             prefix: prefix.to_string(),
@@ -64,7 +69,8 @@ impl Tables {
         }
     }
 
-    pub fn all(&self) -> [&str; 5] {
+    #[cfg(test)]
+    pub(crate) fn all(&self) -> [&str; 5] {
         [
             &self.items,
             &self.leases,
@@ -185,7 +191,7 @@ fn has_column(conn: &mut mysql::Conn, table: &str, column: &str) -> mysql::Resul
 }
 
 /// The version the tables are at; `None` before they exist.
-pub fn version(conn: &mut mysql::Conn, t: &Tables) -> mysql::Result<Option<i64>> {
+pub(crate) fn version(conn: &mut mysql::Conn, t: &Tables) -> mysql::Result<Option<i64>> {
     let sql = format!(
         "SELECT value FROM `{}` WHERE name = 'schema_version'",
         t.meta
@@ -203,7 +209,7 @@ pub fn version(conn: &mut mysql::Conn, t: &Tables) -> mysql::Result<Option<i64>>
 /// looks first at information_schema, as MySQL has no ADD COLUMN IF NOT EXISTS). Processes that
 /// start together wait for one another on a named server lock, the first does the work, the
 /// others find the version written.
-pub fn migrate(conn: &mut mysql::Conn, t: &Tables, shown: &str) -> Result<()> {
+pub(crate) fn migrate(conn: &mut mysql::Conn, t: &Tables, shown: &str) -> Result<()> {
     let fail = |e: &dyn std::fmt::Display| Error::outbox(shown, e);
     let seen = version(conn, t).map_err(|e| fail(&super::conn::describe(&e)))?;
     if seen == Some(VERSION) {

@@ -1,17 +1,17 @@
 //! One connection to a MySQL outbox, used by one thread at a time: the transactions the
 //! delivery's logic runs in, and what the shop's thread does (enqueue, one autocommitted insert).
 
-use super::rows::{MysqlRows, ms};
-use super::schema::Tables;
+use super::conn::{connect, describe};
+use super::rows::MysqlRows;
+use super::schema::{Tables, migrate, ms};
 use super::url::{Location, Server};
-use super::{describe, open};
 use crate::error::{Error, Result};
-use crate::outbox::store::rows::{Fallible, Rows};
-use crate::outbox::store::{NewItem, Scope};
+use crate::outbox::item::{NewItem, Scope};
+use crate::outbox::rows::{Fallible, Rows};
 use mysql::prelude::Queryable;
 use mysql::{Conn, TxOpts};
 
-pub struct MysqlStore {
+pub(crate) struct MysqlStore {
     conn: Conn,
     tables: Tables,
     /// The outbox as errors name it: the server and database, never the password.
@@ -24,7 +24,7 @@ pub struct MysqlStore {
 }
 
 impl MysqlStore {
-    pub fn open(location: &Location) -> Result<MysqlStore> {
+    pub(crate) fn open(location: &Location) -> Result<MysqlStore> {
         let (conn, tables) = open(location)?;
         Ok(MysqlStore {
             conn,
@@ -35,17 +35,17 @@ impl MysqlStore {
         })
     }
 
-    pub fn shown(&self) -> &str {
+    pub(crate) fn shown(&self) -> &str {
         &self.shown
     }
 
     /// Whether both name the same tables: the same server, database and prefix. A server reached
     /// under two names (a socket and 127.0.0.1, say) is not recognised.
-    pub fn same_tables(&self, other: &MysqlStore) -> bool {
+    pub(crate) fn same_tables(&self, other: &MysqlStore) -> bool {
         self.server == other.server && self.tables.prefix == other.tables.prefix
     }
 
-    pub fn is_current(&self) -> bool {
+    pub(crate) fn is_current(&self) -> bool {
         !self.broken
     }
 
@@ -56,7 +56,7 @@ impl MysqlStore {
 
     /// Runs `f` in a transaction; with `locking`, the lease row is read `FOR UPDATE`, which
     /// serialises the cycles of every node for the endpoint.
-    pub fn transaction<R>(
+    pub(crate) fn transaction<R>(
         &mut self,
         locking: bool,
         f: impl FnOnce(&mut dyn Rows) -> Fallible<R>,
@@ -89,7 +89,7 @@ impl MysqlStore {
         }
     }
 
-    pub fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
+    pub(crate) fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
         let sql = format!(
             "INSERT INTO {} (endpoint_id, base_url, operation, endpoint, body, transaction_id,
                 device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at,
@@ -122,7 +122,7 @@ impl MysqlStore {
 
     /// The kopecks held under `key` by items Mindbox has not answered: one look at `items_hold`,
     /// which has the key's hash.
-    pub fn held_cents(&mut self, scope: &Scope, key: &str) -> Result<i64> {
+    pub(crate) fn held_cents(&mut self, scope: &Scope, key: &str) -> Result<i64> {
         match self.conn.exec_first::<i64, _, _>(
             held_sql(&self.tables),
             (&scope.endpoint_id, &scope.base_url, key),
@@ -134,7 +134,12 @@ impl MysqlStore {
 
     /// Deletes the items of `transaction_id` that no deliverer has in hand at `now`. A deliverer
     /// claiming one meanwhile holds its row: the delete waits and then finds it claimed.
-    pub fn withdraw(&mut self, scope: &Scope, transaction_id: &str, now: u64) -> Result<bool> {
+    pub(crate) fn withdraw(
+        &mut self,
+        scope: &Scope,
+        transaction_id: &str,
+        now: u64,
+    ) -> Result<bool> {
         let sql = format!(
             "DELETE FROM {} WHERE transaction_id = ? AND endpoint_id = ? AND base_url = ?
                  AND (claim_expires_at IS NULL OR claim_expires_at <= ?)",
@@ -154,7 +159,7 @@ impl MysqlStore {
     /// Gives the lease up if this holder has it.
     /// The row stays, emptied: the next holder locks it rather than a gap, where two nodes
     /// inserting at once would deadlock.
-    pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
+    pub(crate) fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
         let sql = format!(
             "UPDATE {} SET holder = '', expires_at = 0, key_fp = '' WHERE name = ? AND holder = ?",
             self.tables.leases
@@ -164,6 +169,14 @@ impl MysqlStore {
             Err(e) => Err(self.fault(describe(&e))),
         }
     }
+}
+
+/// A connection to the outbox, its tables made or migrated first.
+pub(super) fn open(location: &Location) -> Result<(Conn, Tables)> {
+    let mut conn = connect(location)?;
+    let tables = Tables::new(&location.prefix);
+    migrate(&mut conn, &tables, &location.display())?;
+    Ok((conn, tables))
 }
 
 /// The kopecks a key holds: `items_hold` alone answers it.

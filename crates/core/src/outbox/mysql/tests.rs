@@ -2,7 +2,10 @@
 //! MINDBOX_TEST_MYSQL_URL (and MINDBOX_TEST_MYSQL_SOCKET_URL). Without it these tests say so and
 //! pass, so that `cargo test` by hand needs no database.
 
-use super::*;
+use super::conn::{IO_TIMEOUT, connect, describe};
+use super::schema::{self, Tables, VERSION, migrate, version};
+use super::store::open;
+use super::url::{Location, Server, Tls};
 use crate::error::Error;
 use mysql::prelude::Queryable;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -284,7 +287,7 @@ fn a_wrong_password_fails_at_once_without_showing_it() {
     };
     let right = location.password.clone().unwrap();
     let wrong = "not-the-pass-7f3a9c";
-    location.password = Some(crate::config::Secret::new(wrong));
+    location.password = Some(crate::secret::Secret::new(wrong));
     let started = Instant::now();
     let result = connect(&location);
     assert!(started.elapsed() < Duration::from_secs(3));

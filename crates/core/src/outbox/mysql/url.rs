@@ -10,11 +10,11 @@
 //! shows it, and a malformed address is never repeated in an error, since what looks like a host
 //! or a port there may be a piece of a password with a `/` or `@` left unencoded.
 
-use crate::config::Secret;
+use crate::secret::Secret;
 use std::path::PathBuf;
 
-pub const DEFAULT_PORT: u16 = 3306;
-pub const DEFAULT_PREFIX: &str = "mindbox_";
+pub(crate) const DEFAULT_PORT: u16 = 3306;
+pub(crate) const DEFAULT_PREFIX: &str = "mindbox_";
 /// The longest table name MySQL takes is 64 characters; the longest suffix is `credentials`.
 const MAX_PREFIX: usize = 40;
 const MAX_DATABASE: usize = 64;
@@ -24,13 +24,13 @@ const ENCODE_HINT: &str =
     "characters such as @ : / ? # % in the user or password must be percent-encoded (%40 for @)";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Server {
+pub(crate) enum Server {
     Tcp { host: String, port: u16 },
     Socket(PathBuf),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Tls {
+pub(crate) enum Tls {
     Off,
     /// `None`: the public roots.
     Required {
@@ -39,25 +39,25 @@ pub enum Tls {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    pub user: String,
-    pub password: Option<Secret>,
-    pub server: Server,
-    pub database: String,
+pub(crate) struct Location {
+    pub(crate) user: String,
+    pub(crate) password: Option<Secret>,
+    pub(crate) server: Server,
+    pub(crate) database: String,
     /// Letters, digits and `_` only: it is written into the SQL as part of the table names.
-    pub prefix: String,
-    pub tls: Tls,
+    pub(crate) prefix: String,
+    pub(crate) tls: Tls,
 }
 
 /// Whether an `outbox` setting names a MySQL outbox rather than a SQLite file.
-pub fn is_mysql(outbox: &str) -> bool {
+pub(crate) fn is_mysql(outbox: &str) -> bool {
     outbox
         .get(..SCHEME.len())
         .is_some_and(|s| s.eq_ignore_ascii_case(SCHEME))
 }
 
 impl Location {
-    pub fn parse(url: &str) -> Result<Location, String> {
+    pub(crate) fn parse(url: &str) -> Result<Location, String> {
         if !is_mysql(url) {
             return Err(format!(
                 "a MySQL outbox is written {SCHEME}user:password@host:port/database"
@@ -123,7 +123,7 @@ impl Location {
 
     /// A valid address as it was written, its password replaced by `***`, for phpinfo(). An
     /// address that is not valid is not shown at all: see the module's comment.
-    pub fn masked(url: &str) -> String {
+    pub(crate) fn masked(url: &str) -> String {
         let parts = Location::parse(url).and_then(|_| Parts::split(url));
         let Ok(p) = parts else {
             return format!("{SCHEME}… (not a valid address, so not shown)");
@@ -141,7 +141,7 @@ impl Location {
     }
 
     /// The address without the password, for messages.
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         let mut shown = match &self.server {
             Server::Tcp { host, port } if host.contains(':') => {
                 format!("{SCHEME}{}@[{host}]:{port}/{}", self.user, self.database)
@@ -340,7 +340,3 @@ fn decode(part: &str, what: &str) -> Result<String, String> {
     }
     String::from_utf8(out).map_err(|_| format!("{what} is not UTF-8 once decoded"))
 }
-
-#[cfg(test)]
-#[path = "url_tests.rs"]
-mod tests;

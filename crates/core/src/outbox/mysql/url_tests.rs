@@ -1,6 +1,7 @@
 //! The parsing of outbox addresses, and what it never shows.
 
-use super::*;
+use super::url::*;
+use crate::secret::Secret;
 
 fn parse(url: &str) -> Location {
     Location::parse(url).unwrap_or_else(|e| panic!("{url}: {e}"))

@@ -1,7 +1,6 @@
 //! The outbox as a file: full disks, WAL growth, files that are not outboxes, rows that are not items.
 
-use super::test_support::{add, ids, item, run, scope, temp_file_store};
-use super::*;
+use super::test_support::*;
 use crate::error::Error;
 
 #[test]
@@ -52,7 +51,7 @@ fn bad_files_are_outbox_errors() {
     let dir = crate::private::test_dir("bad-files");
     assert!(matches!(
         Store::open(
-            &Location::File(dir.clone()),
+            &Location(Place::File(dir.clone())),
             Synchronous::Normal,
             Role::Deliverer
         ),
@@ -61,7 +60,7 @@ fn bad_files_are_outbox_errors() {
     let corrupt = dir.join(format!("mindbox-corrupt-{}.sqlite", std::process::id()));
     std::fs::write(&corrupt, vec![b'x'; 8192]).unwrap();
     match Store::open(
-        &Location::File(corrupt.clone()),
+        &Location(Place::File(corrupt.clone())),
         Synchronous::Normal,
         Role::Deliverer,
     ) {

@@ -1,7 +1,6 @@
 //! Points held by items until Mindbox answers them, delayed items, and withdrawal.
 
 use super::test_support::*;
-use super::*;
 use serde_json::json;
 
 on_both!(
@@ -181,19 +180,4 @@ fn only_items_not_in_hand_are_withdrawn(kind: Kind) {
     let stats = store.stats(&scope()).unwrap();
     assert_eq!((stats.pending, stats.failed), (1, 0));
     assert_eq!(store.stats(&other).unwrap().pending, 1);
-}
-
-#[test]
-fn a_sum_of_holds_is_one_look_at_its_index() {
-    let (store, _) = temp_file_store("held-plan");
-    let plan: Vec<String> = store
-        .conn()
-        .prepare(&format!("EXPLAIN QUERY PLAN {}", file::HELD))
-        .unwrap()
-        .query_map(["shop", "http://127.0.0.1:1", "customer:1"], |r| r.get(3))
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap();
-    assert_eq!(plan.len(), 1, "{plan:?}");
-    assert!(plan[0].contains("COVERING INDEX items_hold"), "{plan:?}");
 }

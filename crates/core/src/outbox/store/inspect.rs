@@ -1,11 +1,13 @@
 //! What the outbox holds, as the admin and `outboxStats()` / `failedItems()` show it, and parked
 //! items sent back to pending.
 
-use super::cycle::{self, Cycle, Cycled};
-use super::refusal::{self, KeyVerdict, Refusal};
-use super::{Failure, Scope, Store};
+use super::backend::Store;
+use super::cycle::KeyVerdict;
+use super::refusal;
+use crate::clock::now_ms;
 use crate::error::Result;
-use crate::outbox::now_ms;
+use crate::outbox::item::{FailedItem, Scope};
+use crate::outbox::rows::Refusal;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stats {
@@ -21,17 +23,8 @@ pub struct Stats {
     pub credentials_probe_at: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct FailedItem {
-    pub id: i64,
-    pub operation: String,
-    pub transaction_id: String,
-    pub attempts: u32,
-    pub failure: Failure,
-}
-
 impl Store {
-    pub fn stats(&mut self, scope: &Scope) -> Result<Stats> {
+    pub(crate) fn stats(&mut self, scope: &Scope) -> Result<Stats> {
         self.read(|rows| {
             let counts = rows.counts(scope)?;
             let last_error = rows.last_error(scope)?;
@@ -52,13 +45,13 @@ impl Store {
     }
 
     /// Mindbox's refusal of the key of this fingerprint for the endpoint, if it refused it.
-    pub fn refusal(&mut self, scope: &Scope, key_fp: &str) -> Result<Option<Refusal>> {
+    pub(crate) fn refusal(&mut self, scope: &Scope, key_fp: &str) -> Result<Option<Refusal>> {
         self.read(|rows| rows.refusal(scope, key_fp))
     }
 
     /// Mindbox took the key (a synchronous call's answer): ends its refusal, if there was one,
     /// and makes what waited for it due. Whether there was one.
-    pub fn key_taken(&mut self, scope: &Scope, key_fp: &str, now: u64) -> Result<bool> {
+    pub(crate) fn key_taken(&mut self, scope: &Scope, key_fp: &str, now: u64) -> Result<bool> {
         if self.refusal(scope, key_fp)?.is_none() {
             return Ok(false);
         }
@@ -66,25 +59,22 @@ impl Store {
         Ok(true)
     }
 
-    pub fn failed(&mut self, scope: &Scope, limit: u32, after_id: i64) -> Result<Vec<FailedItem>> {
+    pub(crate) fn failed(
+        &mut self,
+        scope: &Scope,
+        limit: u32,
+        after_id: i64,
+    ) -> Result<Vec<FailedItem>> {
         self.read(|rows| rows.failed_page(scope, limit, after_id))
     }
 
     /// Parked items back to pending with a fresh attempt budget; `None` retries them all.
-    pub fn retry_failed(&mut self, scope: &Scope, ids: Option<&[i64]>, now: u64) -> Result<usize> {
+    pub(crate) fn retry_failed(
+        &mut self,
+        scope: &Scope,
+        ids: Option<&[i64]>,
+        now: u64,
+    ) -> Result<usize> {
         self.write(|rows| rows.retry(scope, ids, now))
-    }
-
-    /// One cycle of a deliverer (see `cycle`): read-only when it has nothing to write.
-    pub fn cycle(&mut self, c: &Cycle<'_>) -> Result<Cycled> {
-        if cycle::read_only(c)
-            && let Some(next) = self.read(|rows| cycle::peek(rows, c))?
-        {
-            return Ok(Cycled {
-                claimed: Vec::new(),
-                next,
-            });
-        }
-        self.write(|rows| cycle::run(rows, c))
     }
 }

@@ -5,8 +5,8 @@
 //! sends the others' events with it nor keeps them from going.
 
 use super::cycle::Cycle;
-use super::rows::{Fallible, Lease, Rows};
 use crate::outbox::holder;
+use crate::outbox::rows::{Fallible, Lease, Rows};
 
 /// How often a holder writes that it lives, where the backend keeps heartbeats (a database the
 /// nodes of a cluster share); a holder silent for `SILENCE_MS` is taken for gone with its node.

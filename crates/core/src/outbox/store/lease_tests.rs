@@ -2,7 +2,6 @@
 //! replaced and its claims freed.
 
 use super::test_support::*;
-use super::*;
 
 on_both!(
     a_live_holders_lease_is_respected_until_it_expires,

@@ -3,15 +3,19 @@
 //! ordering key, and their order: each gets a new id in the target, above every earlier one.
 //! Parked items stay where they are, to be looked at there.
 
-use super::cycle::park_malformed;
+use super::backend::{Backend, Store};
 use super::lease::gone;
-use super::rows::{Fallible, Movable, Rows};
-use super::{Backend, Scope, Store};
+use super::settle::park_malformed;
+use crate::clock::now_ms;
 use crate::error::{Error, Result};
-use crate::outbox::{holder, now_ms};
+use crate::outbox::holder;
+use crate::outbox::item::Scope;
+use crate::outbox::location::Location;
+use crate::outbox::rows::{Fallible, Movable, Rows};
+use crate::outbox::sqlite::{Role, Synchronous};
 
 /// Items per batch: one transaction in the target, one in the source.
-pub const BATCH: usize = 500;
+pub(crate) const BATCH: usize = 500;
 /// The move holds the source's leases as a deliverer would, renewed with every batch, so that no
 /// process starts delivering what is being moved; dead, it is seen dead at once, like any holder.
 const LEASE_MS: u64 = 60_000;
@@ -27,11 +31,26 @@ pub struct Moved {
 /// Every endpoint of the source, whether it had items to move or only parked ones.
 pub type MoveReport = Vec<Moved>;
 
+/// Moves every pending item of the outbox `from` into the outbox `to` (see
+/// `Store::move_pending_to`).
+pub fn move_outbox(from: &Location, to: &Location, force: bool) -> Result<MoveReport> {
+    // Each commit on disk before the next step: after a power cut, the source's delete must not
+    // have outlived the target's insert.
+    let open = |at: &Location| Store::open(at, Synchronous::Full, Role::Deliverer);
+    let mut source = open(from)?;
+    let mut target = open(to)?;
+    source.move_pending_to(&mut target, force)
+}
+
 impl Store {
     /// Moves every pending item into `target`. Refused while a live process delivers from this
     /// outbox, unless `force`: what it has in hand would then be sent from both (harmless, see
     /// below, but the operator should know).
-    pub fn move_pending_to(&mut self, target: &mut Store, force: bool) -> Result<MoveReport> {
+    pub(crate) fn move_pending_to(
+        &mut self,
+        target: &mut Store,
+        force: bool,
+    ) -> Result<MoveReport> {
         self.move_pending(target, &holder::current(), force, BATCH)
     }
 

@@ -1,11 +1,9 @@
 //! Moving pending items from a node's file into another outbox: a file, or MySQL when the test
 //! MariaDB runs.
 
-use super::rows::Movable;
 use super::test_support::*;
-use super::*;
-use crate::outbox::hold::Hold;
-use crate::outbox::now_ms;
+use crate::clock::now_ms;
+use crate::outbox::rows::Movable;
 
 on_both!(
     order_transaction_ids_and_keys_survive_the_move,

@@ -4,34 +4,12 @@
 //! too doubles the wait, up to five times the first, and any answer that takes the key ends the
 //! refusal, whoever gets it: a delivery of any process, or a synchronous call.
 
-use super::Scope;
-use super::cycle::{Cycle, Next};
-use super::rows::{Fallible, Rows};
+use super::cycle::{Cycle, KeyVerdict, Next};
+use crate::outbox::item::Scope;
+use crate::outbox::rows::{Fallible, Refusal, Rows};
 
 /// The longest wait between probes, in first intervals: a minute grows to five.
 const LONGEST: u64 = 5;
-
-/// A refused key's row (times in ms).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Refusal {
-    /// When Mindbox last refused it.
-    pub refused_at: u64,
-    /// The wait from a refusal (or a probe) to the next probe.
-    pub interval_ms: u64,
-    /// When the last probe went; 0 when none has since the last refusal.
-    pub probed_at: u64,
-    /// When the next probe is due.
-    pub probe_at: u64,
-}
-
-/// What Mindbox said of a key.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyVerdict {
-    /// 401 or 403; a first refusal waits `first_probe_ms` for its probe.
-    Refused { first_probe_ms: u64 },
-    /// An answer that took the key.
-    Taken,
-}
 
 impl Refusal {
     /// The row after Mindbox refused the key at `now`, or `None` when it changes nothing: the

@@ -3,7 +3,6 @@
 //! when Mindbox takes the key.
 
 use super::test_support::*;
-use super::*;
 
 on_both!(
     a_refused_key_sends_one_probe_when_due_and_waits_longer_after_each_refusal,

@@ -1,11 +1,11 @@
 //! What becomes of an attempt, written with the deliverer's next cycle.
 
-use super::Failure;
-use super::rows::{Fallible, Rows};
+use crate::outbox::item::Failure;
+use crate::outbox::rows::{Fallible, Rows};
 
 /// What became of an attempt.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Settle {
+pub(crate) enum Settle {
     /// Answered: gone from the outbox.
     Done(i64),
     /// Back to pending until `at` (ms); `hold` also keeps the whole operation quiet until then
@@ -50,4 +50,22 @@ pub(super) fn settle(rows: &mut dyn Rows, s: &Settle, now: u64) -> Fallible<()> 
         } => rows.record(*id, "failed", *attempts, now, failure, now),
         Settle::Release(id) => rows.release(*id),
     }
+}
+
+/// A row that cannot be read must not stop delivery of all the others: it is parked with the
+/// reason, for the admin to see, and never sent.
+pub(super) fn park_malformed(rows: &mut dyn Rows, id: i64, wrong: &str, now: u64) -> Fallible<()> {
+    let failure = Failure {
+        message: format!("malformed outbox row, not sent: {wrong}"),
+        ..Failure::default()
+    };
+    settle(
+        rows,
+        &Settle::Park {
+            id,
+            attempts: 0,
+            failure,
+        },
+        now,
+    )
 }

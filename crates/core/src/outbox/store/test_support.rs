@@ -1,6 +1,11 @@
 //! What the store's tests share: a fresh outbox on either backend, and the moves of a test.
 
-use super::*;
+pub(super) use super::*;
+pub(super) use crate::endpoint::Endpoint;
+pub(super) use crate::outbox::location::Place;
+pub(super) use crate::outbox::{
+    Failure, Hold, Location, NewItem, Role, Scope, Synchronous, pacing_key,
+};
 
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Kind {
@@ -12,9 +17,9 @@ pub(super) enum Kind {
 /// test MariaDB that scripts/test.sh starts (`MINDBOX_TEST_MYSQL_URL`); `None` without one.
 pub(super) fn temp_store(kind: Kind, name: &str) -> Option<(Store, Location)> {
     let location = match kind {
-        Kind::File => {
-            Location::File(crate::private::test_dir(&format!("store-{name}")).join("outbox.sqlite"))
-        }
+        Kind::File => Location(Place::File(
+            crate::private::test_dir(&format!("store-{name}")).join("outbox.sqlite"),
+        )),
         Kind::Mysql => {
             let Ok(url) = std::env::var("MINDBOX_TEST_MYSQL_URL") else {
                 eprintln!("MINDBOX_TEST_MYSQL_URL is not set: {name} was not run on MySQL");

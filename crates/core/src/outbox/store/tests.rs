@@ -1,5 +1,4 @@
 use super::test_support::*;
-use super::*;
 
 on_both!(
     items_of_one_key_go_one_at_a_time_in_order,

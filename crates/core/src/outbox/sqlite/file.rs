@@ -1,21 +1,21 @@
 //! The outbox as a SQLite file of this machine: one connection, used by one thread at a time;
 //! processes coordinate through the file (WAL mode, `BEGIN IMMEDIATE`).
 
-use super::rows::{Fallible, Fault, Rows};
-use super::sqlite::Sqlite;
-use super::{NewItem, Role, Scope, exec};
-use crate::config::Synchronous;
+use super::forksafe;
+use super::rows::{Sqlite, exec};
+use super::schema::{self, Role, Synchronous};
 use crate::error::{Error, Result};
-use crate::outbox::{forksafe, schema};
+use crate::outbox::item::{NewItem, Scope};
+use crate::outbox::rows::{Fallible, Fault, Rows};
 use rusqlite::{Connection, params};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 
 /// The kopecks a key holds: `items_hold` alone answers it.
-pub(super) const HELD: &str = "SELECT COALESCE(SUM(hold_cents), 0) FROM items
+const HELD: &str = "SELECT COALESCE(SUM(hold_cents), 0) FROM items
      WHERE endpoint_id = ?1 AND base_url = ?2 AND hold_key = ?3 AND status = 'pending'";
 
-pub struct FileStore {
+pub(crate) struct FileStore {
     /// Closed in `drop()`, inside the fork gate like every other use of SQLite.
     conn: ManuallyDrop<Connection>,
     path: PathBuf,
@@ -27,7 +27,7 @@ pub struct FileStore {
 }
 
 impl FileStore {
-    pub fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<FileStore> {
+    pub(crate) fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<FileStore> {
         let _inside = forksafe::enter();
         let conn = ManuallyDrop::new(schema::open(path, synchronous, role)?);
         Ok(FileStore {
@@ -40,15 +40,15 @@ impl FileStore {
 
     /// Whether the path still names the file this connection writes: an outbox deleted or
     /// replaced under a running process would otherwise take its events into a file nobody reads.
-    pub fn is_current(&self) -> bool {
+    pub(crate) fn is_current(&self) -> bool {
         identity(&self.path) == Some(self.identity)
     }
 
-    pub fn identity(&self) -> (u64, u64) {
+    pub(crate) fn identity(&self) -> (u64, u64) {
         self.identity
     }
 
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         self.path.display().to_string()
     }
 
@@ -63,7 +63,7 @@ impl FileStore {
     /// Runs `f` in a write transaction taken at once (`BEGIN IMMEDIATE`), so that two
     /// processes never both read and then fail to upgrade. BEGIN and COMMIT are cached
     /// statements like the rest.
-    pub fn write<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
+    pub(crate) fn write<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
         let _inside = forksafe::enter();
         exec(&self.conn, "BEGIN IMMEDIATE", []).map_err(|e| self.fail(e))?;
         let done = f(&mut Sqlite(&self.conn)).and_then(|r| {
@@ -78,7 +78,7 @@ impl FileStore {
     }
 
     /// Runs `f` in a read transaction: one consistent view, no write lock.
-    pub fn read<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
+    pub(crate) fn read<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
         let _inside = forksafe::enter();
         exec(&self.conn, "BEGIN DEFERRED", []).map_err(|e| self.fail(e))?;
         let result = f(&mut Sqlite(&self.conn));
@@ -87,7 +87,7 @@ impl FileStore {
     }
 
     /// Whether another connection wrote since the last call (true the first time).
-    pub fn changed_since_last_look(&mut self) -> Result<bool> {
+    pub(crate) fn changed_since_last_look(&mut self) -> Result<bool> {
         let _inside = forksafe::enter();
         let version: i64 = self
             .conn
@@ -96,7 +96,7 @@ impl FileStore {
         Ok(self.seen_version.replace(version) != Some(version))
     }
 
-    pub fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
+    pub(crate) fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
         let _inside = forksafe::enter();
         let result = exec(
             &self.conn,
@@ -125,7 +125,7 @@ impl FileStore {
     }
 
     /// The kopecks held under `key` by items Mindbox has not answered: one look at `items_hold`.
-    pub fn held_cents(&mut self, scope: &Scope, key: &str) -> Result<i64> {
+    pub(crate) fn held_cents(&mut self, scope: &Scope, key: &str) -> Result<i64> {
         let _inside = forksafe::enter();
         self.conn
             .prepare_cached(HELD)
@@ -138,7 +138,12 @@ impl FileStore {
     }
 
     /// Deletes the items of `transaction_id` that no deliverer has in hand at `now`.
-    pub fn withdraw(&mut self, scope: &Scope, transaction_id: &str, now: u64) -> Result<bool> {
+    pub(crate) fn withdraw(
+        &mut self,
+        scope: &Scope,
+        transaction_id: &str,
+        now: u64,
+    ) -> Result<bool> {
         let _inside = forksafe::enter();
         exec(
             &self.conn,
@@ -157,7 +162,7 @@ impl FileStore {
 
     /// Gives the lease up if this holder has it. Asked first, so that a process that never held
     /// it takes no write lock: an idle pool writes nothing.
-    pub fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
+    pub(crate) fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
         let _inside = forksafe::enter();
         let args = params![scope.lease_name(), holder];
         let held = self
@@ -191,9 +196,31 @@ impl Drop for FileStore {
     }
 }
 
+/// For tests that write rows by hand.
 #[cfg(test)]
 impl FileStore {
-    pub(super) fn conn(&self) -> &Connection {
+    pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sum_of_holds_is_one_look_at_its_index() {
+        let path = crate::private::test_dir("held-plan").join("outbox.sqlite");
+        let store = FileStore::open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
+        let plan: Vec<String> = store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {HELD}"))
+            .unwrap()
+            .query_map(["shop", "http://127.0.0.1:1", "customer:1"], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(plan.len(), 1, "{plan:?}");
+        assert!(plan[0].contains("COVERING INDEX items_hold"), "{plan:?}");
     }
 }

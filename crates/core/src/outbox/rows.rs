@@ -1,67 +1,80 @@
 //! The storage interface of the outbox: the rows a backend keeps (items, the endpoint's lease,
 //! refused keys, the pacing grid) and the few reads and writes the delivery's logic needs of
-//! them. The logic (`cycle`, `lease`, `settle`, `inspect`) is written once against this trait;
-//! each backend implements it inside the transaction it opened.
+//! them. The logic (`store`: a cycle, the lease, settling, the refusal of a key, inspection,
+//! moves) is written once against this trait; each backend (`sqlite`, `mysql`) implements it
+//! inside the transaction it opened.
 
-use super::refusal::Refusal;
-use super::{Failure, Item, Scope};
-use crate::outbox::hold::Hold;
-use crate::request::Endpoint;
+use super::hold::Hold;
+use super::item::{FailedItem, Failure, Item, Scope};
+use crate::endpoint::Endpoint;
 
 /// A backend's error, kept whole for the message: the outbox error names the file or server.
-pub type Fault = Box<dyn std::error::Error + Send + Sync>;
-pub type Fallible<T> = std::result::Result<T, Fault>;
+pub(crate) type Fault = Box<dyn std::error::Error + Send + Sync>;
+pub(crate) type Fallible<T> = std::result::Result<T, Fault>;
 
-pub struct Lease {
-    pub holder: String,
-    pub expires: u64,
-    pub key_fp: String,
+pub(crate) struct Lease {
+    pub(crate) holder: String,
+    pub(crate) expires: u64,
+    pub(crate) key_fp: String,
     /// When the holder last wrote that it lives, where the backend keeps it (a server shared by
     /// several machines: their processes cannot be looked up in each other's /proc).
-    pub heartbeat: Option<u64>,
+    pub(crate) heartbeat: Option<u64>,
+}
+
+/// A refused key's row (times in ms); `store::refusal` says how it changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    /// When Mindbox last refused it.
+    pub(crate) refused_at: u64,
+    /// The wait from a refusal (or a probe) to the next probe.
+    pub(crate) interval_ms: u64,
+    /// When the last probe went; 0 when none has since the last refusal.
+    pub(crate) probed_at: u64,
+    /// When the next probe is due.
+    pub(crate) probe_at: u64,
 }
 
 /// An item that may be claimed: due, unclaimed, first of its ordering key.
-pub struct Candidate {
-    pub id: i64,
-    pub operation: String,
-    pub endpoint: Endpoint,
+pub(crate) struct Candidate {
+    pub(crate) id: i64,
+    pub(crate) operation: String,
+    pub(crate) endpoint: Endpoint,
 }
 
 /// A pending item with all that enqueues it again in another outbox, as `send()` wrote it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Movable {
-    pub id: i64,
-    pub scope: Scope,
-    pub operation: String,
-    pub endpoint: Endpoint,
-    pub body: Vec<u8>,
-    pub transaction_id: String,
-    pub device_uuid: Option<String>,
-    pub customer_ip: Option<String>,
-    pub ordering_key: Option<String>,
-    pub created_at: u64,
-    pub attempts: u32,
+pub(crate) struct Movable {
+    pub(crate) id: i64,
+    pub(crate) scope: Scope,
+    pub(crate) operation: String,
+    pub(crate) endpoint: Endpoint,
+    pub(crate) body: Vec<u8>,
+    pub(crate) transaction_id: String,
+    pub(crate) device_uuid: Option<String>,
+    pub(crate) customer_ip: Option<String>,
+    pub(crate) ordering_key: Option<String>,
+    pub(crate) created_at: u64,
+    pub(crate) attempts: u32,
     /// A delayed item keeps its time in the other outbox.
-    pub not_before: u64,
-    pub hold: Option<Hold>,
+    pub(crate) not_before: u64,
+    pub(crate) hold: Option<Hold>,
 }
 
 /// A row that cannot be read as an item (a hand edit, a bad restore), and which column is wrong.
-pub struct Malformed {
-    pub id: i64,
-    pub why: String,
+pub(crate) struct Malformed {
+    pub(crate) id: i64,
+    pub(crate) why: String,
 }
 
 /// Counts for `outboxStats()`.
-pub struct Counts {
-    pub pending: i64,
-    pub failed: i64,
+pub(crate) struct Counts {
+    pub(crate) pending: i64,
+    pub(crate) failed: i64,
     /// When the longest-waiting pending item could first go: a delayed one waits from its time.
-    pub oldest_pending_at: Option<u64>,
+    pub(crate) oldest_pending_at: Option<u64>,
 }
 
-pub trait Rows {
+pub(crate) trait Rows {
     fn lease(&mut self, scope: &Scope) -> Fallible<Option<Lease>>;
     /// Takes or renews the lease; `now` is the holder's heartbeat.
     fn put_lease(
@@ -128,7 +141,7 @@ pub trait Rows {
         scope: &Scope,
         limit: u32,
         after_id: i64,
-    ) -> Fallible<Vec<super::FailedItem>>;
+    ) -> Fallible<Vec<FailedItem>>;
     /// Parked items back to pending; `None` for all of the endpoint's.
     fn retry(&mut self, scope: &Scope, ids: Option<&[i64]>, now: u64) -> Fallible<usize>;
     /// Every endpoint the outbox holds items of.

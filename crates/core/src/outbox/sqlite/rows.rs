@@ -1,20 +1,24 @@
-//! The storage interface on SQLite: every query of the outbox file. Statements are cached per
-//! connection: each runs thousands of times a second under load.
+//! The storage interface on SQLite: every query of the outbox file.
 
-use super::refusal::Refusal;
-use super::rows::{Candidate, Counts, Fallible, Lease, Malformed, Movable, Rows};
-use super::sqlite_moves;
-use super::{FailedItem, Failure, Item, Scope};
-use crate::request::Endpoint;
+use super::{inspect, moves};
+use crate::endpoint::Endpoint;
+use crate::outbox::item::{FailedItem, Failure, Item, Scope};
+use crate::outbox::rows::{Candidate, Counts, Fallible, Lease, Malformed, Movable, Refusal, Rows};
 use rusqlite::{Connection, OptionalExtension, params};
 
-pub(super) struct Sqlite<'c>(pub &'c Connection);
+/// Every statement of the outbox runs thousands of times a second under load: parsed and
+/// planned once per connection, not per call.
+pub(super) fn exec(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+pub(super) struct Sqlite<'c>(pub(super) &'c Connection);
 
 impl Sqlite<'_> {
-    fn exec(&self, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
-        self.0.prepare_cached(sql)?.execute(params)
-    }
-
     fn one<T>(
         &self,
         sql: &str,
@@ -52,7 +56,8 @@ impl Rows for Sqlite<'_> {
         key_fp: &str,
         _now: u64,
     ) -> Fallible<()> {
-        self.exec(
+        exec(
+            self.0,
             "INSERT INTO leases (name, holder, expires_at, key_fp) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,
                  expires_at = excluded.expires_at, key_fp = excluded.key_fp",
@@ -86,7 +91,8 @@ impl Rows for Sqlite<'_> {
         refusal: Option<&Refusal>,
     ) -> Fallible<()> {
         match refusal {
-            Some(r) => self.exec(
+            Some(r) => exec(
+                self.0,
                 "INSERT OR REPLACE INTO credentials
                      (lease_name, key_fp, refused_at, probe_interval, probed_at, probe_at)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -99,7 +105,8 @@ impl Rows for Sqlite<'_> {
                     r.probe_at as i64
                 ],
             )?,
-            None => self.exec(
+            None => exec(
+                self.0,
                 "DELETE FROM credentials WHERE lease_name = ?1 AND key_fp = ?2",
                 params![scope.lease_name(), key_fp],
             )?,
@@ -110,14 +117,15 @@ impl Rows for Sqlite<'_> {
     fn make_due(&mut self, scope: &Scope, now: u64, refused_only: bool) -> Fallible<()> {
         let args = params![scope.endpoint_id, scope.base_url, now as i64];
         if refused_only {
-            self.exec(
+            exec(self.0,
                 "UPDATE items SET next_attempt_at = ?3
                  WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'pending' AND http_status IN (401, 403)
                    AND next_attempt_at > ?3 AND not_before <= ?3",
                 args,
             )?;
         } else {
-            self.exec(
+            exec(
+                self.0,
                 "UPDATE items SET next_attempt_at = ?3
                  WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'pending'
                    AND next_attempt_at > ?3 AND not_before <= ?3",
@@ -173,7 +181,7 @@ impl Rows for Sqlite<'_> {
             "INSERT INTO pacing (key, next_slot_us) VALUES (?1, ?2)
              ON CONFLICT (key) DO UPDATE SET next_slot_us = excluded.next_slot_us"
         };
-        self.exec(sql, params![key, next_us as i64])?;
+        exec(self.0, sql, params![key, next_us as i64])?;
         Ok(())
     }
 
@@ -205,7 +213,8 @@ impl Rows for Sqlite<'_> {
     }
 
     fn release_claims_of(&mut self, holder: &str) -> Fallible<()> {
-        self.exec(
+        exec(
+            self.0,
             "UPDATE items SET claimed_by = NULL, claim_expires_at = NULL WHERE claimed_by = ?1",
             [holder],
         )?;
@@ -235,7 +244,7 @@ impl Rows for Sqlite<'_> {
     }
 
     fn delete(&mut self, id: i64) -> Fallible<()> {
-        self.exec("DELETE FROM items WHERE id = ?1", [id])?;
+        exec(self.0, "DELETE FROM items WHERE id = ?1", [id])?;
         Ok(())
     }
 
@@ -248,7 +257,8 @@ impl Rows for Sqlite<'_> {
         f: &Failure,
         now: u64,
     ) -> Fallible<()> {
-        self.exec(
+        exec(
+            self.0,
             "UPDATE items SET status = ?2, attempts = ?3, next_attempt_at = ?4, claimed_by = NULL,
                  claim_expires_at = NULL, http_status = ?5, mindbox_status = ?6, error_id = ?7,
                  last_error = ?8, updated_at = ?9
@@ -269,7 +279,8 @@ impl Rows for Sqlite<'_> {
     }
 
     fn release(&mut self, id: i64) -> Fallible<()> {
-        self.exec(
+        exec(
+            self.0,
             "UPDATE items SET claimed_by = NULL, claim_expires_at = NULL WHERE id = ?1",
             [id],
         )?;
@@ -277,32 +288,11 @@ impl Rows for Sqlite<'_> {
     }
 
     fn counts(&mut self, scope: &Scope) -> Fallible<Counts> {
-        Ok(self.one(
-            "SELECT COUNT(*) FILTER (WHERE status = 'pending'),
-                    COUNT(*) FILTER (WHERE status = 'failed'),
-                    MIN(MAX(created_at, not_before)) FILTER (WHERE status = 'pending')
-             FROM items WHERE endpoint_id = ?1 AND base_url = ?2",
-            params![scope.endpoint_id, scope.base_url],
-            |r| {
-                Ok(Counts {
-                    pending: r.get(0)?,
-                    failed: r.get(1)?,
-                    oldest_pending_at: r.get::<_, Option<i64>>(2)?.map(|t| t as u64),
-                })
-            },
-        )?)
+        Ok(inspect::counts(self.0, scope)?)
     }
 
     fn last_error(&mut self, scope: &Scope) -> Fallible<Option<String>> {
-        Ok(self
-            .one(
-                "SELECT last_error FROM items
-                 WHERE endpoint_id = ?1 AND base_url = ?2 AND last_error IS NOT NULL
-                 ORDER BY updated_at DESC, id DESC LIMIT 1",
-                params![scope.endpoint_id, scope.base_url],
-                |r| r.get(0),
-            )
-            .optional()?)
+        Ok(inspect::last_error(self.0, scope)?)
     }
 
     fn failed_page(
@@ -311,50 +301,15 @@ impl Rows for Sqlite<'_> {
         limit: u32,
         after_id: i64,
     ) -> Fallible<Vec<FailedItem>> {
-        let mut stmt = self.0.prepare(
-            "SELECT id, operation, transaction_id, attempts, http_status, mindbox_status,
-                    error_id, last_error
-             FROM items WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'failed'
-               AND id > ?4
-             ORDER BY id LIMIT ?3",
-        )?;
-        let args = params![scope.endpoint_id, scope.base_url, limit, after_id];
-        let rows = stmt.query_map(args, |r| {
-            // A malformed row is parked, and shown with what can be read of it.
-            let text = |i| r.get::<_, String>(i).unwrap_or_default();
-            Ok(FailedItem {
-                id: r.get(0)?,
-                operation: text(1),
-                transaction_id: text(2),
-                attempts: r.get(3).unwrap_or_default(),
-                failure: Failure {
-                    http_status: r.get::<_, Option<u16>>(4)?.unwrap_or(0),
-                    mindbox_status: r.get(5)?,
-                    error_id: r.get(6)?,
-                    message: r.get::<_, Option<String>>(7)?.unwrap_or_default(),
-                },
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(inspect::failed_page(self.0, scope, limit, after_id)?)
     }
 
     fn retry(&mut self, scope: &Scope, ids: Option<&[i64]>, now: u64) -> Fallible<usize> {
-        let sql = "UPDATE items SET status = 'pending', attempts = 0, next_attempt_at = ?3,
-                       claimed_by = NULL, claim_expires_at = NULL, updated_at = ?3
-                   WHERE endpoint_id = ?1 AND base_url = ?2 AND status = 'failed'";
-        let Some(ids) = ids else {
-            return Ok(self.exec(sql, params![scope.endpoint_id, scope.base_url, now as i64])?);
-        };
-        let mut stmt = self.0.prepare(&format!("{sql} AND id = ?4"))?;
-        let mut changed = 0;
-        for id in ids {
-            changed += stmt.execute(params![scope.endpoint_id, scope.base_url, now as i64, id])?;
-        }
-        Ok(changed)
+        Ok(inspect::retry(self.0, scope, ids, now)?)
     }
 
     fn scopes(&mut self) -> Fallible<Vec<Scope>> {
-        Ok(sqlite_moves::scopes(self.0)?)
+        Ok(moves::scopes(self.0)?)
     }
 
     fn pending_page(
@@ -362,11 +317,11 @@ impl Rows for Sqlite<'_> {
         after_id: i64,
         limit: usize,
     ) -> Fallible<Vec<std::result::Result<Movable, Malformed>>> {
-        Ok(sqlite_moves::pending_page(self.0, after_id, limit)?)
+        Ok(moves::pending_page(self.0, after_id, limit)?)
     }
 
     fn insert_moved(&mut self, item: &Movable, now: u64) -> Fallible<()> {
-        Ok(sqlite_moves::insert_moved(self.0, item, now)?)
+        Ok(moves::insert_moved(self.0, item, now)?)
     }
 }
 

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 /// The delay before attempt `attempts + 1`, after `attempts` failures (≥ 1).
-pub fn delay(
+pub(crate) fn delay(
     attempts: u32,
     base: Duration,
     cap: Duration,

@@ -1,9 +1,9 @@
 //! The SQLite queries of moving pending items from one outbox to another.
 
-use super::Scope;
-use super::rows::{Malformed, Movable};
+use crate::endpoint::Endpoint;
 use crate::outbox::hold::Hold;
-use crate::request::Endpoint;
+use crate::outbox::item::Scope;
+use crate::outbox::rows::{Malformed, Movable};
 use rusqlite::{Connection, params};
 
 pub(super) fn scopes(conn: &Connection) -> rusqlite::Result<Vec<Scope>> {

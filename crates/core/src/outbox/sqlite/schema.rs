@@ -1,6 +1,5 @@
 //! Opening the outbox file: pragmas, and the schema with its version.
 
-use crate::config::Synchronous;
 use crate::error::{Error, Result};
 use crate::private;
 use rusqlite::{Connection, OpenFlags};
@@ -8,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Bumped with every change of the tables below; older files are migrated step by step.
-pub const VERSION: i64 = 5;
+pub(crate) const VERSION: i64 = 5;
 
 const V1: &str = "
 CREATE TABLE items (
@@ -102,17 +101,24 @@ fn wait_for_lock(attempt: i32) -> bool {
     attempt < 10_000
 }
 
+/// SQLite's durability: `Full` also survives a power loss of the last commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Synchronous {
+    Normal,
+    Full,
+}
+
 /// How a connection is used: the shop's thread only inserts, and should not pay for a WAL
 /// checkpoint (with its fsync) in the middle of a request, so the deliverers checkpoint early
 /// and the sender only late, as a safety net for when no delivery runs (Mindbox down, say)
 /// and the WAL would otherwise grow without bound.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
+pub(crate) enum Role {
     Sender,
     Deliverer,
 }
 
-pub fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<Connection> {
+pub(crate) fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<Connection> {
     let shown = path.display().to_string();
     let fail = |e: &dyn std::fmt::Display| Error::outbox(&shown, e);
     if path.is_dir() {

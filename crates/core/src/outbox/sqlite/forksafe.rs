@@ -25,7 +25,7 @@ static PREPARED: Once = Once::new();
 
 /// Held while a thread uses SQLite; never taken twice by one thread (the rwlock prefers writers,
 /// so a nested read would wait behind a waiting fork).
-pub struct Inside(());
+pub(crate) struct Inside(());
 
 impl Drop for Inside {
     fn drop(&mut self) {
@@ -34,7 +34,7 @@ impl Drop for Inside {
     }
 }
 
-pub fn enter() -> Inside {
+pub(crate) fn enter() -> Inside {
     PREPARED.call_once(|| {
         init();
         // SAFETY: the handlers only take, release and re-create the gate.

@@ -1,10 +1,9 @@
 //! A key Mindbox refuses (401, 403), as after a rotation: nothing is parked, delivery waits, and a
 //! client with a key Mindbox takes delivers everything, the old key's backlog included.
 
-use super::Client;
+use super::{CallOptions, Client};
 use crate::config::Config;
 use crate::delivery::Reason;
-use crate::request::CallOptions;
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;

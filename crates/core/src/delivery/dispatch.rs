@@ -1,0 +1,244 @@
+//! The dispatcher's loop: rest until there is something to do, take it from the shared state,
+//! run one cycle on the outbox, and hand what it claimed to the workers.
+
+use super::deliverer::{Deliverer, Shared};
+use super::state::State;
+use crate::clock::now_ms;
+use crate::error::Result;
+use crate::outbox::{Cycle, Cycled, KeyVerdict, Next, Role, Settle, Store, current_holder};
+use std::sync::{Arc, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// How often the holder looks for items other processes sent: a look that finds the file
+/// unchanged (`PRAGMA data_version`) costs no query. Quick while items flow, slower when quiet.
+const POLL: Duration = Duration::from_millis(20);
+const QUIET_POLL: Duration = Duration::from_millis(100);
+/// After an answer, the dispatcher waits this long for others before it writes: one write then
+/// settles several items.
+const COALESCE: Duration = Duration::from_millis(2);
+
+/// The dispatcher's own state, kept between its cycles.
+struct Dispatcher {
+    deliverer: Arc<Deliverer>,
+    holder: String,
+    store: Option<Store>,
+    /// When it must look by itself: a retry, a lease to renew, a probe.
+    due: Option<Instant>,
+    next_look: Instant,
+    quiet_since: Instant,
+}
+
+/// What one cycle takes from the shared state.
+struct Turn {
+    now: Instant,
+    settle: Vec<Settle>,
+    release_backoff: bool,
+    key_refused: Option<KeyVerdict>,
+    poked: bool,
+    timer_due: bool,
+    /// How many items the workers can take now.
+    want: usize,
+}
+
+impl Deliverer {
+    pub(super) fn dispatch(self: Arc<Self>) {
+        let now = Instant::now();
+        let mut dispatcher = Dispatcher {
+            deliverer: self,
+            holder: current_holder(),
+            store: None,
+            due: Some(now),
+            next_look: now,
+            quiet_since: now,
+        };
+        while let Some(turn) = dispatcher.next_turn() {
+            let result = dispatcher.cycle(&turn);
+            dispatcher.absorb(turn, result);
+        }
+    }
+}
+
+impl Dispatcher {
+    /// Rests, then takes what there is to do; `None` when the dispatcher ends, stopping or idle
+    /// long enough, its lease given up.
+    fn next_turn(&mut self) -> Option<Turn> {
+        let deliverer = self.deliverer.clone();
+        let mut s = self.rest(&deliverer);
+        let turn = self.take(&deliverer, &mut s);
+        let quiet = s.in_flight + s.jobs.len() == 0
+            && turn.settle.is_empty()
+            && !turn.poked
+            && turn.key_refused.is_none();
+        let stopping = deliverer.stopping();
+        if quiet
+            && (stopping || (!s.resident && s.state.idle_long_enough(self.quiet_since, turn.now)))
+        {
+            s.dispatching = false;
+            drop(s);
+            if let Some(store) = self.store.as_mut() {
+                let _ = store.release_lease(&deliverer.scope, &self.holder);
+            }
+            deliverer.changed.notify_all();
+            return None;
+        }
+        s.cycling = true;
+        Some(turn)
+    }
+
+    /// Rests until an answer, a send, a due time or the next look; answers that come together
+    /// are written together.
+    fn rest<'d>(&self, deliverer: &'d Deliverer) -> MutexGuard<'d, Shared> {
+        let mut s = deliverer.lock();
+        loop {
+            let now = Instant::now();
+            // Only the holder looks for other processes' items; the others wait for their time.
+            // A holder whose key is refused looks too: another process (a call, a new key)
+            // may end the refusal long before its next probe.
+            let looking = !matches!(s.state, State::Standby | State::Backoff);
+            let wake = match self.due {
+                Some(d) if looking => d.min(self.next_look),
+                Some(d) => d,
+                None => self.next_look,
+            };
+            if deliverer.stopping() || !s.settled.is_empty() || s.poked || now >= wake {
+                break;
+            }
+            s = deliverer
+                .changed
+                .wait_timeout(s, wake - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        if !s.settled.is_empty() && s.in_flight > 0 && !deliverer.stopping() {
+            s = deliverer
+                .changed
+                .wait_timeout(s, COALESCE)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+        s
+    }
+
+    fn take(&mut self, deliverer: &Deliverer, s: &mut Shared) -> Turn {
+        let now = Instant::now();
+        if std::mem::take(&mut s.sent_unlooked) {
+            self.quiet_since = now;
+        }
+        let room = if s.holdoff.probing() {
+            1
+        } else {
+            deliverer.policy.concurrency
+        };
+        // A hold for a refused key leaves the claiming to the outbox, which knows when the key
+        // is next probed and whether another process saw it taken since; the hold only keeps
+        // what was claimed before the refusal from going.
+        let held = s.holdoff.holding(now).is_some() && !s.holdoff.is_refused();
+        let want = if deliverer.stopping() || held {
+            0
+        } else {
+            room.saturating_sub(s.in_flight + s.jobs.len())
+        };
+        Turn {
+            now,
+            settle: std::mem::take(&mut s.settled),
+            release_backoff: std::mem::take(&mut s.release_backoff),
+            key_refused: s.key_refused.take(),
+            poked: std::mem::take(&mut s.poked),
+            timer_due: self.due.is_some_and(|d| now >= d),
+            want,
+        }
+    }
+
+    /// Opens the outbox if need be and runs a cycle; `None` when a look found nothing new.
+    fn cycle(&mut self, turn: &Turn) -> Result<Option<Cycled>> {
+        let d = &self.deliverer;
+        if self.store.as_ref().is_some_and(|s| !s.is_current()) {
+            self.store = None;
+        }
+        let store = match self.store.as_mut() {
+            Some(store) => store,
+            None => self
+                .store
+                .insert(Store::open(&d.path, d.policy.synchronous, Role::Deliverer)?),
+        };
+        // A look that finds nothing new and nothing due ends here, without a query.
+        if turn.settle.is_empty()
+            && !turn.release_backoff
+            && turn.key_refused.is_none()
+            && !turn.poked
+            && !turn.timer_due
+            && !store.changed_since_last_look()?
+        {
+            return Ok(None);
+        }
+        store
+            .cycle(&Cycle {
+                scope: &d.scope,
+                holder: &self.holder,
+                lease_ms: d.policy.lease_ms(),
+                pace_us: d.policy.pace_us(),
+                now: now_ms(),
+                want: turn.want,
+                settle: &turn.settle,
+                release_backoff: turn.release_backoff,
+                key_fp: &d.key_fp,
+                key_refused: turn.key_refused,
+            })
+            .map(Some)
+    }
+
+    /// Writes what the cycle found into the shared state and staffs the workers; a failed cycle
+    /// keeps its answers for the next write, and a busy or broken outbox is tried again.
+    fn absorb(&mut self, turn: Turn, result: Result<Option<Cycled>>) {
+        let deliverer = self.deliverer.clone();
+        let mut s = deliverer.lock();
+        s.cycling = false;
+        let now = turn.now;
+        self.next_look = now
+            + if now.duration_since(self.quiet_since) < Duration::from_secs(1) {
+                POLL
+            } else {
+                QUIET_POLL
+            };
+        match result {
+            Ok(None) => {}
+            Ok(Some(cycled)) => {
+                let got = !cycled.claimed.is_empty();
+                if matches!(cycled.next, Next::Refused(_)) {
+                    s.key_marked = true;
+                }
+                if got && s.key_refused.is_none() {
+                    // The outbox let items go with the key, and no refusal came meanwhile.
+                    s.holdoff.end_refusal();
+                }
+                s.jobs.extend(cycled.claimed);
+                let working = !s.jobs.is_empty() || s.in_flight > 0;
+                let (state, due) = State::after(
+                    &cycled.next,
+                    &s.holdoff,
+                    working,
+                    deliverer.policy.pace_us(),
+                );
+                self.due = due;
+                if state != s.state || got {
+                    self.quiet_since = now;
+                }
+                s.state = state;
+                s.cycles += 1;
+                s.error = None;
+                deliverer.staff(&mut s);
+            }
+            Err(e) => {
+                s.settled.splice(0..0, turn.settle);
+                s.release_backoff |= turn.release_backoff;
+                s.key_refused = s.key_refused.or(turn.key_refused);
+                s.error = Some(e);
+                s.cycles += 1;
+                self.store = None;
+                self.due = Some(now + Duration::from_secs(1));
+            }
+        }
+        drop(s);
+        deliverer.changed.notify_all();
+    }
+}
