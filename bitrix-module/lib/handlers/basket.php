@@ -72,12 +72,10 @@ final class Basket
 
     private static function send(Operation $operation, Settings $settings, array $body, ?int $customerId, string $orderingKey): void
     {
-        $options = Visitor::current()->optionsFor($operation);
-        if ($customerId === null && !isset($options['deviceUUID'])) {
+        if ($customerId === null && Visitor::current()->deviceUuid() === null) {
             return; // a guest whose tracker cookie is missing cannot be told apart by Mindbox
         }
         // Each list operation replaces the whole list, so the saves of one basket must arrive in the order they happened.
-        $options['orderingKey'] = $orderingKey;
-        Dispatcher::send($operation, $settings, $body, $options);
+        Dispatcher::send($operation, $settings, $body, ['orderingKey' => $orderingKey]);
     }
 }

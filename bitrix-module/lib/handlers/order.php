@@ -17,7 +17,6 @@ use Rustbox\Mindbox\Mappers\OrderMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Notices;
 use Rustbox\Mindbox\Outbox\Dispatcher;
-use Rustbox\Mindbox\Shop\Visitor;
 use Rustbox\Mindbox\Support\EventLog;
 use Rustbox\Mindbox\Support\Guard;
 
@@ -48,10 +47,9 @@ final class Order
             }
             $settings = Mindbox::settings((string)$order->getSiteId());
             $mapper = new OrderMapper($settings);
-            $options = Visitor::current()->optionsFor(Operation::CreateOrder);
             if ($event->getParameter('IS_NEW')) {
-                $options['transactionId'] = $mapper->creationTransactionId($order);
-                if (!ProcessedOrder::afterSave($settings, $order, $mapper, $options)) {
+                $options = ['transactionId' => $mapper->creationTransactionId($order)];
+                if (!ProcessedOrder::afterSave($settings, $order, $options)) {
                     Dispatcher::send(Operation::CreateOrder, $settings, $mapper->order($order), PointsHold::of($settings, $order) + $options);
                 }
                 return;
@@ -60,10 +58,10 @@ final class Order
             $changed = (array)($event->getParameter('VALUES') ?? []);
             $status = self::changedStatus($order, $changed);
             if ($status !== null) {
-                self::sendStatus($settings, $mapper, $order, $status, $options);
+                self::sendStatus($settings, $mapper, $order, $status);
             }
             if (!isset(self::$deleting[$order->getId()]) && array_intersect(self::CONTENT_FIELDS, array_keys($changed)) !== []) {
-                Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->order($order), $options);
+                Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->order($order));
             }
         });
     }
@@ -119,7 +117,7 @@ final class Order
             unset(self::$deleting[$order->getId()]);
             if ($event->getParameter('VALUE') === true) {
                 $settings = Mindbox::settings((string)$order->getSiteId());
-                self::sendStatus($settings, new OrderMapper($settings), $order, StatusMap::DELETED, Visitor::current()->optionsFor(Operation::UpdateOrder));
+                self::sendStatus($settings, new OrderMapper($settings), $order, StatusMap::DELETED);
             }
         });
     }
@@ -136,7 +134,7 @@ final class Order
         return array_key_exists('STATUS_ID', $changed) || array_key_exists('CANCELED', $changed) ? (string)$order->getField('STATUS_ID') : null;
     }
 
-    private static function sendStatus(Settings $settings, OrderMapper $mapper, SaleOrder $order, string $status, array $options): void
+    private static function sendStatus(Settings $settings, OrderMapper $mapper, SaleOrder $order, string $status): void
     {
         if (!$settings->isEnabled(Operation::UpdateOrder)) {
             return;
@@ -152,6 +150,6 @@ final class Order
             ));
             return;
         }
-        Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->statusChange($order, $mindboxStatus), $options);
+        Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->statusChange($order, $mindboxStatus));
     }
 }

@@ -6,10 +6,11 @@ use Bitrix\Main\Context;
 use Bitrix\Main\Page\Asset;
 use Bitrix\Main\Page\AssetLocation;
 use Rustbox\Mindbox\Config\Operation;
-use Rustbox\Mindbox\Mappers\ProductIds;
+use Rustbox\Mindbox\Mappers\ViewMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Shop\Visitor;
 use Rustbox\Mindbox\Support\Guard;
+use Rustbox\Mindbox\Support\PageScript;
 
 /**
  * Product and category views, reported by the tracker on the page (Website.ViewProduct / Website.ViewCategory, the
@@ -24,9 +25,6 @@ use Rustbox\Mindbox\Support\Guard;
  */
 final class PageView
 {
-    private const JSON = JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_UNICODE
-        | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR;
-
     /** @var array<string, true> what this page has reported already */
     private static array $reported = [];
 
@@ -56,21 +54,19 @@ final class PageView
 
     private static function report(Operation $operation, int $id): void
     {
-        $request = Context::getCurrent()?->getRequest();
         $settings = Mindbox::settings();
-        if (!Visitor::isPublic($request) || !$settings->isEnabled($operation) || isset(self::$reported[$operation->value . $id])) {
+        $seen = $operation->value . $id;
+        if (!Visitor::isPublic(Context::getCurrent()?->getRequest()) || !$settings->isEnabled($operation) || isset(self::$reported[$seen])) {
             return;
         }
-        $productIds = new ProductIds($settings);
-        $isProduct = $operation === Operation::ViewProduct;
-        $ids = $isProduct ? $productIds->ofElement($id) : $productIds->ofSection($id);
-        if ($ids === null) {
+        $mapper = new ViewMapper($settings);
+        $data = $operation === Operation::ViewProduct ? $mapper->product($id) : $mapper->category($id);
+        if ($data === null) {
             return;
         }
-        $data = $isProduct ? ['viewProduct' => ['product' => ['ids' => $ids]]] : ['viewProductCategory' => ['productCategory' => ['ids' => $ids]]];
-        self::$reported[$operation->value . $id] = true;
-        $call = "mindbox('async', " . json_encode(['operation' => $settings->operationName($operation), 'data' => $data], self::JSON) . ');';
+        self::$reported[$seen] = true;
+        $call = PageScript::trackerCall('async', ['operation' => $settings->operationName($operation), 'data' => $data]);
         // After the tracker's snippet, which defines the queue that holds calls until tracker.js has loaded.
-        Asset::getInstance()->addString('<script data-skip-moving="true">' . $call . '</script>', true, AssetLocation::AFTER_JS);
+        Asset::getInstance()->addString(PageScript::unmoved($call), true, AssetLocation::AFTER_JS);
     }
 }

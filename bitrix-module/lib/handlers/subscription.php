@@ -5,10 +5,9 @@ namespace Rustbox\Mindbox\Handlers;
 use Bitrix\Main\Event;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Mappers\SubscriptionMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\Dispatcher;
-use Rustbox\Mindbox\Shop\Customers;
-use Rustbox\Mindbox\Shop\Visitor;
 use Rustbox\Mindbox\Support\Guard;
 
 /**
@@ -101,14 +100,9 @@ final class Subscription
 
     private static function send(Settings $settings, string $email, int $userId, bool $isSubscribed): void
     {
-        $email = trim($email);
-        // The subscribe module still runs its handlers after its own checks failed, so a bad address gets here too.
-        if (filter_var($email, FILTER_VALIDATE_EMAIL) === false) {
-            return;
+        $body = (new SubscriptionMapper($settings))->subscription($email, $userId, $isSubscribed);
+        if ($body !== null) {
+            Dispatcher::send(Operation::SubscribeEmail, $settings, $body);
         }
-        $customer = Customers::isCustomerId($userId) ? ['ids' => $settings->customerIds($userId)] : [];
-        $customer['email'] = $email;
-        $customer['subscriptions'] = [['pointOfContact' => 'Email', 'isSubscribed' => $isSubscribed]];
-        Dispatcher::send(Operation::SubscribeEmail, $settings, ['customer' => $customer], Visitor::current()->optionsFor(Operation::SubscribeEmail));
     }
 }

@@ -6,10 +6,12 @@ use Bitrix\Main\Context;
 use Bitrix\Main\Page\Asset;
 use Bitrix\Main\Page\AssetLocation;
 use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Mappers\CustomerMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Shop\Customers;
 use Rustbox\Mindbox\Shop\Visitor;
 use Rustbox\Mindbox\Support\Guard;
+use Rustbox\Mindbox\Support\PageScript;
 
 /**
  * The Mindbox JavaScript tracker on public pages (main:OnProlog). It sets the mindboxDeviceUUID cookie that the
@@ -18,47 +20,36 @@ use Rustbox\Mindbox\Support\Guard;
  */
 final class Tracker
 {
-    private const JSON = JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_UNICODE
-        | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR;
-
     public static function onProlog(): void
     {
         Guard::run('main:OnProlog', static function (): void {
-            $request = Context::getCurrent()?->getRequest();
-            if (!Visitor::isPublic($request)) {
+            if (!Visitor::isPublic(Context::getCurrent()?->getRequest())) {
                 return;
             }
             $settings = Mindbox::settings();
             if (!$settings->isTrackerEnabled() || $settings->get('endpoint_id') === '') {
                 return;
             }
-            global $USER;
-            $userId = is_object($USER) && $USER->IsAuthorized() ? (int)$USER->GetID() : 0;
-            $userId = Customers::isCustomerId($userId) ? $userId : 0;
-            Asset::getInstance()->addString(self::snippet($settings, $userId), true, AssetLocation::AFTER_JS_KERNEL);
+            $userId = Visitor::current()->userId();
+            $customerId = Customers::isCustomerId($userId) ? $userId : null;
+            Asset::getInstance()->addString(self::snippet($settings, $customerId), true, AssetLocation::AFTER_JS_KERNEL);
         });
     }
 
-    /**
-     * Every value goes into the page through json_encode with HTML-special characters escaped, so a setting or a
-     * user field holding "</script>" or quotes stays a string.
-     */
-    public static function snippet(Settings $settings, int $userId): string
+    /** The tracker's queue, its commands for this page (create, and identify a customer) and its script. */
+    private static function snippet(Settings $settings, ?int $customerId): string
     {
-        $calls = ["mindbox('create', " . json_encode(['endpointId' => $settings->get('endpoint_id')], self::JSON) . ');'];
-        if ($userId > 0) {
-            $calls[] = "mindbox('identify', " . json_encode([
+        $calls = [PageScript::trackerCall('create', ['endpointId' => $settings->get('endpoint_id')])];
+        if ($customerId !== null) {
+            $calls[] = PageScript::trackerCall('identify', [
                 'operation' => $settings->get('op_identify'),
-                'data' => ['customer' => ['ids' => $settings->customerIds($userId)]],
-            ], self::JSON) . ');';
+                'data' => (new CustomerMapper($settings))->identity($customerId),
+            ]);
         }
         $src = htmlspecialchars(self::scriptUrl($settings), ENT_QUOTES | ENT_HTML5, 'UTF-8');
-        // data-skip-moving keeps Bitrix from moving the snippet to the bottom: the tracker must be up before page code calls it.
-        return '<script data-skip-moving="true">'
-            . 'window.mindbox = window.mindbox || function() { mindbox.queue.push(arguments); };'
+        return PageScript::unmoved('window.mindbox = window.mindbox || function() { mindbox.queue.push(arguments); };'
             . 'mindbox.queue = mindbox.queue || [];'
-            . implode('', $calls)
-            . '</script>'
+            . implode('', $calls))
             . '<script data-skip-moving="true" src="' . $src . '" async></script>';
     }
 

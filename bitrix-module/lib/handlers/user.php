@@ -7,7 +7,6 @@ use Rustbox\Mindbox\Mappers\CustomerMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\Dispatcher;
 use Rustbox\Mindbox\Shop\Customers;
-use Rustbox\Mindbox\Shop\Visitor;
 use Rustbox\Mindbox\Support\Guard;
 
 /**
@@ -77,11 +76,10 @@ final class User
                 return;
             }
             $settings = Mindbox::settings(self::siteOf($fields));
-            $customer = (new CustomerMapper($settings))->customer($fields);
-            if (array_keys($customer) === ['ids']) {
-                return; // none of the fields Mindbox keeps was changed
+            $body = (new CustomerMapper($settings))->profileChange($fields);
+            if ($body !== null) {
+                Dispatcher::send(Operation::UpdateProfile, $settings, $body);
             }
-            Dispatcher::send(Operation::UpdateProfile, $settings, ['customer' => $customer], Visitor::current()->optionsFor(Operation::UpdateProfile));
         });
     }
 
@@ -97,8 +95,7 @@ final class User
                 return;
             }
             $settings = Mindbox::settings();
-            $body = ['customer' => ['ids' => $settings->customerIds((int)$user['ID'])]];
-            Dispatcher::send(Operation::Authorize, $settings, $body, Visitor::current()->optionsFor(Operation::Authorize));
+            Dispatcher::send(Operation::Authorize, $settings, (new CustomerMapper($settings))->identity((int)$user['ID']));
         });
     }
 
@@ -109,8 +106,7 @@ final class User
         }
         self::$registered[$userId] = true;
         $settings = Mindbox::settings(self::siteOf($fields));
-        $customer = (new CustomerMapper($settings))->customer(['ID' => $userId] + $fields);
-        Dispatcher::send(Operation::Register, $settings, ['customer' => $customer], Visitor::current()->optionsFor(Operation::Register));
+        Dispatcher::send(Operation::Register, $settings, (new CustomerMapper($settings))->registration($userId, $fields));
     }
 
     private static function siteOf(array $fields): ?string

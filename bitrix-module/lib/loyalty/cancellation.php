@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox\Loyalty;
 
 use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Mappers\ProcessingMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Support\Guid;
 
@@ -39,10 +40,7 @@ final class Cancellation
 
     private function queue(float $delay): void
     {
-        $body = [
-            'orderLinesStatus' => $this->settings->statusMap()->cancelled(),
-            'order' => ['ids' => [$this->settings->get('temp_order_id_key') => $this->tempId]],
-        ];
+        $body = (new ProcessingMapper($this->settings))->cancellation($this->tempId);
         $options = ['transactionId' => $this->transactionId(), 'orderingKey' => 'checkout-' . $this->tempId];
         if ($delay > 0) {
             $options['delay'] = $delay;

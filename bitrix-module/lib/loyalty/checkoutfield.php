@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox\Loyalty;
 
 use Bitrix\Main\Localization\Loc;
+use Rustbox\Mindbox\Support\PageScript;
 
 Loc::loadMessages(__FILE__);
 
@@ -22,9 +23,6 @@ final class CheckoutField
 
     /** The "place order" block of the .default template: inside the form, but deeper than its direct children. */
     private const SAVE_ID = 'bx-soa-orderSave';
-
-    private const JSON = JSON_HEX_TAG | JSON_HEX_AMP | JSON_HEX_APOS | JSON_HEX_QUOT | JSON_UNESCAPED_UNICODE
-        | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR;
 
     /*
      * Why the script is shaped so:
@@ -114,14 +112,14 @@ final class CheckoutField
 
     public static function script(): string
     {
-        $config = json_encode([
+        $config = PageScript::json([
             'key' => self::JS_DATA_KEY,
             'field' => Checkout::FIELD,
             'form' => self::FORM_ID,
             'save' => self::SAVE_ID,
             'label' => (string)Loc::getMessage('RUSTBOX_MINDBOX_FIELD_LABEL'),
             'balance' => (string)Loc::getMessage('RUSTBOX_MINDBOX_FIELD_BALANCE'),
-        ], self::JSON);
+        ]);
         return '<script>(function (c) {' . self::SCRIPT . '})(' . $config . ');</script>';
     }
 }

@@ -7,7 +7,7 @@ use Bitrix\Main\Localization\Loc;
 use Bitrix\Sale\Order;
 use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Settings;
-use Rustbox\Mindbox\Mappers\ProductIds;
+use Rustbox\Mindbox\Mappers\ProcessingMapper;
 
 Loc::loadMessages(__FILE__);
 
@@ -180,28 +180,9 @@ final class CheckoutPlan
     /** The calculation's body: the lines at what they cost now, the promo codes, the points asked for. */
     private function calculationRequest(array $lines): array
     {
-        $productIds = new ProductIds($this->settings);
-        $order = ['lines' => []];
-        foreach ($lines as $code => $line) {
-            $item = $this->order->getBasket()?->getItemByBasketCode($code);
-            $order['lines'][] = [
-                'lineNumber' => count($order['lines']) + 1,
-                'lineId' => (string)$code,
-                'product' => ['ids' => $item !== null ? $productIds->of($item) : []],
-                'quantity' => round($line['quantity'], 3),
-                'basePricePerItem' => round($line['price'], 2),
-            ];
-        }
-        if ($this->coupons !== []) {
-            $order['coupons'] = array_map(static fn (string $code) => ['ids' => ['code' => $code]], $this->coupons);
-        }
-        if ($this->isGuest()) {
-            return ['order' => $order];
-        }
-        if ($this->requested->error === null && $this->requested->kopecks > 0) {
-            $order['bonusPoints'] = [['amount' => Kopecks::toMoney($this->requested->kopecks)]];
-        }
-        return ['customer' => ['ids' => $this->settings->customerIds($this->userId)], 'order' => $order];
+        $points = $this->requested->error === null ? $this->requested->kopecks : 0;
+        $userId = $this->isGuest() ? null : $this->userId;
+        return (new ProcessingMapper($this->settings))->calculation($this->order, $lines, $this->coupons, $userId, $points);
     }
 
     private function clampMessage(string $code, int $usable, int $allowed): ?string

@@ -6,7 +6,7 @@ use Bitrix\Main\Localization\Loc;
 use Bitrix\Sale\Order;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Settings;
-use Rustbox\Mindbox\Mappers\OrderMapper;
+use Rustbox\Mindbox\Mappers\ProcessingMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\Dispatcher;
 use Rustbox\Mindbox\Support\EventLog;
@@ -35,7 +35,7 @@ Loc::loadMessages(__FILE__);
  */
 final class ProcessedOrder
 {
-    /** Mindbox's words for an order it created or updated with its discounts (reference/mindbox-api.md). */
+    /** Mindbox's words for an order it created or updated with its discounts (ARCHITECTURE.md, the wire contract). */
     private const CONFIRMED = ['Processed', 'Created', 'Updated'];
 
     /** @var \WeakMap<Order, string|false>|null the temporary id of each confirmed order, false for an offline one */
@@ -70,7 +70,8 @@ final class ProcessedOrder
         $tempId = Guid::random();
         $cancellation = new Cancellation($settings, $tempId);
         $cancellation->arm();
-        $body = self::body($settings, $order, $calculation, $tempId);
+        $body = (new ProcessingMapper($settings))
+            ->confirmation($order, $tempId, $calculation->request, $calculation->orderLines(), $calculation->total());
         $operation = $settings->get($plan->isGuest() ? 'op_create_guest_processed_order' : 'op_create_processed_order');
         try {
             $answer = Breaker::guard($settings, static fn () => Mindbox::balanceClient($settings->siteId())
@@ -107,19 +108,18 @@ final class ProcessedOrder
     /**
      * After the save of a new order: the order's own id added to the one Mindbox confirmed, or the offline order.
      *
+     * @param array $options the client options of the order's creation
      * @return bool false when the order was no processing checkout's (it goes to Mindbox as any other order)
      */
-    public static function afterSave(Settings $settings, Order $order, OrderMapper $mapper, array $options): bool
+    public static function afterSave(Settings $settings, Order $order, array $options): bool
     {
         $outcome = self::$outcomes[$order] ?? null;
         if ($outcome === null) {
             return false;
         }
-        $body = $mapper->order($order);
+        $mapper = new ProcessingMapper($settings);
         if ($outcome === false) {
-            // When the buyer placed it: the outbox may deliver it much later.
-            $body['executionDateTimeUtc'] = gmdate('Y-m-d H:i:s');
-            Dispatcher::send(Operation::SaveOfflineOrder, $settings, $body, $options);
+            Dispatcher::send(Operation::SaveOfflineOrder, $settings, $mapper->offline($order), $options);
             return true;
         }
         $cancellation = self::$unsaved[$outcome] ?? null;
@@ -133,8 +133,7 @@ final class ProcessedOrder
         if (!$withdrawn) {
             EventLog::error('loyalty:order', sprintf('Order %d is saved, but its confirmation in Mindbox is cancelled or about to be (the save came after unsaved_cancel_seconds, or the outbox failed): its discounts are not in Mindbox', $order->getId()));
         }
-        $body['order']['ids'] = [$settings->get('temp_order_id_key') => $outcome] + $body['order']['ids'];
-        Dispatcher::send(Operation::UpdateOrder, $settings, $body, $options);
+        Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->linked($order, $outcome), $options);
         return true;
     }
 
@@ -176,27 +175,5 @@ final class ProcessedOrder
         }
         self::$outcomes[$order] = false;
         return null;
-    }
-
-    private static function body(Settings $settings, Order $order, CartCalculation $calculation, string $tempId): array
-    {
-        $mapped = (new OrderMapper($settings))->order($order);
-        $body = ['customer' => $mapped['customer'], 'order' => [
-            'ids' => [$settings->get('temp_order_id_key') => $tempId],
-            'deliveryCost' => $mapped['order']['deliveryCost'],
-            'totalPrice' => Kopecks::toMoney($calculation->total()),
-            'lines' => $calculation->orderLines(),
-        ]];
-        foreach (['email', 'mobilePhone'] as $field) {
-            if (isset($mapped['order'][$field])) {
-                $body['order'][$field] = $mapped['order'][$field];
-            }
-        }
-        foreach (['coupons', 'bonusPoints'] as $field) {
-            if (isset($calculation->request['order'][$field])) {
-                $body['order'][$field] = $calculation->request['order'][$field];
-            }
-        }
-        return $body;
     }
 }

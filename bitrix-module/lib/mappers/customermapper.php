@@ -5,8 +5,9 @@ namespace Rustbox\Mindbox\Mappers;
 use Rustbox\Mindbox\Config\Settings;
 
 /**
- * A Bitrix user's fields → a Mindbox customer node. Only fields present and non-empty are mapped, because
- * OnAfterUserUpdate carries only the fields that were changed and an absent field must not erase Mindbox's value.
+ * A Bitrix user → the bodies of Website.Register, Website.UpdateProfile and Website.AuthorizeCustomer, and the
+ * tracker's identification. Only fields present and non-empty are mapped, because OnAfterUserUpdate carries only the
+ * fields that were changed and an absent field must not erase Mindbox's value.
  */
 final class CustomerMapper
 {
@@ -25,7 +26,29 @@ final class CustomerMapper
     {
     }
 
-    public function customer(array $fields): array
+    /** @param array $fields the user's fields: those the registration gave, or the stored row */
+    public function registration(int $userId, array $fields): array
+    {
+        return ['customer' => $this->customer(['ID' => $userId] + $fields)];
+    }
+
+    /**
+     * @param array $fields ID and the fields passed to CUser::Update()
+     * @return array|null null when none of the fields Mindbox keeps was changed
+     */
+    public function profileChange(array $fields): ?array
+    {
+        $customer = $this->customer($fields);
+        return array_keys($customer) === ['ids'] ? null : ['customer' => $customer];
+    }
+
+    /** The customer by their id alone: a log-in, and the tracker's identification. */
+    public function identity(int $userId): array
+    {
+        return ['customer' => ['ids' => $this->settings->customerIds($userId)]];
+    }
+
+    private function customer(array $fields): array
     {
         $customer = [];
         $userId = (int)($fields['ID'] ?? $fields['USER_ID'] ?? 0);

@@ -8,6 +8,7 @@ use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Options;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Shop\Visitor;
 
 /**
  * Hands a mapped body to the client, after the module's own event `rustbox.mindbox:OnBeforeSend` let site code
@@ -21,12 +22,17 @@ final class Dispatcher
 {
     public const EVENT_BEFORE_SEND = 'OnBeforeSend';
 
-    /** @return string|null the transactionId, or null when nothing was sent */
+    /**
+     * @param array $options the client options the operation needs besides the visitor's (deviceUUID, customerIp,
+     *        which are added here as the operation allows)
+     * @return string|null the transactionId, or null when nothing was sent
+     */
     public static function send(Operation $operation, Settings $settings, array $body, array $options = []): ?string
     {
         if (!$settings->isEnabled($operation)) {
             return null;
         }
+        $options = array_replace(Visitor::current()->optionsFor($operation), $options);
         $event = new Event(Options::MODULE_ID, self::EVENT_BEFORE_SEND, [
             'operation' => $operation->value,
             'siteId' => $settings->siteId(),
