@@ -7,7 +7,8 @@ namespace MindboxTests;
 use PHPUnit\Framework\TestCase;
 
 /**
- * php-stubs/mindbox.php declares exactly what the loaded extension exports.
+ * The stubs in php-stubs/ declare exactly what the loaded extension exports: every class, method,
+ * parameter and function, in whichever of the stub files.
  */
 final class StubsTest extends TestCase
 {
@@ -18,7 +19,7 @@ final class StubsTest extends TestCase
         // A PHP without the extension: only the stubs declare the classes.
         $stubs = self::runPhp([PHP_BINARY, $script, '--stubs']);
         self::assertNotEmpty(json_decode($extension, true));
-        self::assertSame($extension, $stubs, 'php-stubs/mindbox.php differs from the extension');
+        self::assertSame($extension, $stubs, 'php-stubs/ differs from the extension');
     }
 
     /** @param list<string> $command */

@@ -1,7 +1,8 @@
 <?php
 /**
  * Prints, as JSON, the signature of everything the extension exports: from the loaded extension,
- * or with `--stubs` from php-stubs/mindbox.php. The parity test runs it both ways and compares.
+ * or with `--stubs` from the stubs in php-stubs/ (mindbox.php loads them all). The parity test
+ * runs it both ways and compares.
  */
 
 declare(strict_types=1);
@@ -11,15 +12,16 @@ if (in_array('--stubs', $argv, true)) {
         fwrite(STDERR, "run --stubs without the extension loaded\n");
         exit(2);
     }
-    require __DIR__ . '/../../php-stubs/mindbox.php';
-    $stubFile = realpath(__DIR__ . '/../../php-stubs/mindbox.php');
+    $stubs = realpath(__DIR__ . '/../../php-stubs');
+    require $stubs . '/mindbox.php';
+    $isStub = static fn (string|false $file): bool => $file !== false && dirname($file) === $stubs;
     $classes = array_values(array_filter(
         array_merge(get_declared_classes(), get_declared_interfaces()),
-        static fn (string $c): bool => (new ReflectionClass($c))->getFileName() === $stubFile,
+        static fn (string $c): bool => $isStub((new ReflectionClass($c))->getFileName()),
     ));
     $functions = array_values(array_filter(
         get_defined_functions()['user'],
-        static fn (string $f): bool => (new ReflectionFunction($f))->getFileName() === $stubFile,
+        static fn (string $f): bool => $isStub((new ReflectionFunction($f))->getFileName()),
     ));
 } else {
     if (!extension_loaded('mindbox')) {
