@@ -42,6 +42,18 @@ final class MindboxClient implements MindboxClientInterface
     public function __construct(#[\SensitiveParameter] array $config) {}
 
     /**
+     * The phone rule every body's `mobilePhone` goes by, for code that must know its verdict
+     * before it sends (to say in its own log that a phone was left out): the field is split at
+     * `,` and `;`, each number loses its formatting (spaces, `+`, brackets, dashes, letters),
+     * and the first with 10 to 15 digits is the phone. A body whose `mobilePhone` holds none is
+     * sent without the field.
+     *
+     * @param string $raw A phone field as people fill it in, e.g. `+7 (900) 123-45-67`.
+     * @return string|null Its digits (`79001234567`), or null when it holds no phone number.
+     */
+    public static function normalizePhone(string $raw): ?string {}
+
+    /**
      * {@inheritDoc}
      *
      * @param array<string, mixed> $body

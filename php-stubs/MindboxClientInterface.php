@@ -22,7 +22,9 @@ interface MindboxClientInterface
      *
      * @param string $operation Operation system name, e.g. `Website.GetCustomerBalance`.
      * @param array<string, mixed> $body Mindbox-shaped request body (phones, e-mails, money and
-     *     quantities are normalised; missing order `lineNumber`s are filled).
+     *     quantities are normalised; a `mobilePhone` that is no phone number, as
+     *     {@see MindboxClient::normalizePhone()} judges it, is left out; missing order
+     *     `lineNumber`s are filled).
      * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int}|null $options
      * @return array<string, mixed> The decoded answer, `status` included.
      * @throws MindboxValidationException Mindbox answered `ValidationError`.

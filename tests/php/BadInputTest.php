@@ -44,7 +44,6 @@ final class BadInputTest extends EmulatorTestCase
             'list as body' => [fn () => [1, 2, 3], 'body'],
             'bad quantity' => [fn () => ['order' => ['lines' => [['quantity' => 1], ['quantity' => 'two']]]], 'body.order.lines[1].quantity'],
             'negative price' => [fn () => ['order' => ['lines' => [['basePricePerItem' => -5]]]], 'body.order.lines[0].basePricePerItem'],
-            'bad phone' => [fn () => ['customer' => ['mobilePhone' => 'call me']], 'body.customer.mobilePhone'],
             'huge body' => [fn () => ['blob' => str_repeat('x', 9 * 1024 * 1024)], 'body'],
         ];
     }
@@ -109,6 +108,25 @@ final class BadInputTest extends EmulatorTestCase
         self::assertSame(1.235, $body['order']['lines'][0]['quantity']);
         self::assertSame(10.01, $body['order']['lines'][0]['basePricePerItem']);
         self::assertSame([1, 2], array_column($body['order']['lines'], 'lineNumber'));
+    }
+
+    public function testAJunkPhoneCostsTheFieldNotTheEvent(): void
+    {
+        $client = $this->client();
+        $client->call('Website.Ping', ['customer' => ['mobilePhone' => 'call me', 'email' => 'ivan@example.ru']]);
+        $client->call('Website.Ping', ['customer' => ['mobilePhone' => '8 (900) 123-45-67, 8 495 123-45-67']]);
+        [$junk, $list] = self::emulator()->journal();
+        self::assertSame(['email' => 'ivan@example.ru'], $junk['body']['customer']);
+        self::assertSame('89001234567', $list['body']['customer']['mobilePhone']);
+    }
+
+    public function testNormalizePhoneIsTheRuleOfTheBody(): void
+    {
+        self::assertSame('79001234567', \MindboxClient::normalizePhone('+7 (900) 123-45-67'));
+        self::assertSame('89001234567', \MindboxClient::normalizePhone('нет; 8 900 123-45-67'));
+        foreach (['', '-', 'нет', '123-45-67', '+7 900 123 45 67 89 01 23'] as $junk) {
+            self::assertNull(\MindboxClient::normalizePhone($junk), $junk);
+        }
     }
 
     public function testARustPanicBecomesAnErrorAndTheProcessGoesOn(): void

@@ -1,7 +1,13 @@
 //! Bodies are Mindbox-shaped (the Mindbox docs are the schema); this brings the fields we know
-//! into the form Mindbox accepts and refuses what it cannot send, naming the path.
+//! into the form Mindbox accepts and refuses what it cannot send, naming the path. Each rule
+//! lives here once: the extension applies it to every body, whichever way it comes in, and the
+//! Bitrix module repeats none of it (ARCHITECTURE.md, "Layers").
 
-use super::error::{Error, Result};
+mod phone;
+
+pub use phone::normalize_phone;
+
+use crate::error::{Error, Result};
 use serde_json::{Number, Value};
 
 /// Prices and amounts: Mindbox takes at most 2 decimals.
@@ -53,6 +59,12 @@ pub(crate) fn to_bytes(body: &Value) -> Result<Vec<u8>> {
 fn walk(value: &mut Value, path: &mut String) -> Result<()> {
     match value {
         Value::Object(map) => {
+            if let Some(raw) = map.get("mobilePhone") {
+                match phone::field(raw) {
+                    Some(phone) => map["mobilePhone"] = phone,
+                    None => drop(map.shift_remove("mobilePhone")),
+                }
+            }
             for (key, child) in map.iter_mut() {
                 let len = path.len();
                 path.push('.');
@@ -60,7 +72,7 @@ fn walk(value: &mut Value, path: &mut String) -> Result<()> {
                 match key.as_str() {
                     // Shop-defined data: its keys mean whatever the project says.
                     "customFields" => {}
-                    "mobilePhone" => phone(child, path)?,
+                    "mobilePhone" => {}
                     "email" => email(child, path)?,
                     k if MONEY_KEYS.contains(&k) => decimal(child, path, 2)?,
                     k if QUANTITY_KEYS.contains(&k) => decimal(child, path, 3)?,
@@ -83,25 +95,6 @@ fn walk(value: &mut Value, path: &mut String) -> Result<()> {
         }
         _ => {}
     }
-    Ok(())
-}
-
-fn phone(value: &mut Value, path: &str) -> Result<()> {
-    let raw = match value {
-        Value::Null => return Ok(()),
-        Value::String(s) => s.clone(),
-        Value::Number(n) if n.is_u64() => n.to_string(),
-        _ => return Err(Error::invalid(path, "must be a phone number string")),
-    };
-    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    if raw.trim().is_empty() {
-        *value = Value::Null;
-        return Ok(());
-    }
-    if digits.is_empty() || digits.len() > 20 {
-        return Err(Error::invalid(path, "is not a phone number"));
-    }
-    *value = Value::String(digits);
     Ok(())
 }
 
@@ -255,10 +248,6 @@ mod tests {
             "body.order.lines[0].basePricePerItem"
         );
         assert_eq!(
-            bad_path(json!({"customer": {"mobilePhone": "call me"}})),
-            "body.customer.mobilePhone"
-        );
-        assert_eq!(
             bad_path(json!({"customer": {"email": 5}})),
             "body.customer.email"
         );
@@ -308,10 +297,22 @@ mod tests {
     }
 
     #[test]
-    fn a_rejected_phone_is_not_repeated_in_the_message() {
-        let mut body =
-            json!({"customer": {"mobilePhone": "call +7 900 secret 1234567890123456789012"}});
-        let e = normalize(&mut body).unwrap_err().to_string();
-        assert!(!e.contains("secret") && !e.contains("900"), "{e}");
+    fn a_junk_phone_costs_the_field_not_the_body() {
+        let v = ok(
+            json!({"customer": {"email": "a@b.ru", "mobilePhone": "call me", "lastName": "И"},
+            "order": {"customer": {"mobilePhone": "8 (900) 123-45-67, 8 495 123-45-67"}}}),
+        );
+        assert_eq!(v["customer"], json!({"email": "a@b.ru", "lastName": "И"}));
+        let keys: Vec<&String> = v["customer"].as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            ["email", "lastName"],
+            "the other fields keep their order"
+        );
+        assert_eq!(v["order"]["customer"]["mobilePhone"], "89001234567");
+        assert_eq!(
+            ok(json!({"customer": {"mobilePhone": null}}))["customer"],
+            json!({"mobilePhone": null})
+        );
     }
 }

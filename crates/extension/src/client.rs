@@ -328,6 +328,12 @@ impl MindboxClient {
     pub fn withdraw(&self, transactionId: String) -> PhpResult<bool> {
         self.client.withdraw(&transactionId).map_err(to_php)
     }
+
+    /// The digits of the first usable number in a phone field, null when it holds none: the rule
+    /// every body's `mobilePhone` goes by, for callers that must know its verdict beforehand.
+    pub fn normalize_phone(raw: String) -> Option<String> {
+        mindbox_core::normalize_phone(&raw)
+    }
 }
 
 impl MindboxClient {
