@@ -106,64 +106,39 @@ class rustbox_mindbox extends CModule
 
     /**
      * Copies the admin page proxies to /bitrix/admin/, where admin URLs point, and the components to
-     * /bitrix/components/, where $APPLICATION->IncludeComponent() finds them.
+     * /bitrix/components/, where $APPLICATION->IncludeComponent() finds them: the core's own CopyDirFiles(), which
+     * makes the folders and gives the files the site's permissions (BX_FILE_PERMISSIONS).
      */
     public function InstallFiles()
     {
-        $target = self::adminDir();
-        if (!is_dir($target)) {
-            mkdir($target, 0755, true);
-        }
-        foreach (self::adminProxies() as $proxy) {
-            copy($proxy, $target . '/' . basename($proxy));
-        }
-        $files = new RecursiveIteratorIterator(
-            new RecursiveDirectoryIterator(__DIR__ . '/components', FilesystemIterator::SKIP_DOTS),
-            RecursiveIteratorIterator::SELF_FIRST
-        );
-        foreach ($files as $file) {
-            $installed = self::componentsDir() . substr($file->getPathname(), strlen(__DIR__ . '/components'));
-            if ($file->isDir() && !is_dir($installed)) {
-                mkdir($installed, 0755, true);
-            } elseif ($file->isFile()) {
-                copy($file->getPathname(), $installed);
-            }
-        }
+        CopyDirFiles(__DIR__ . '/admin', self::adminDir());
+        CopyDirFiles(__DIR__ . '/components', self::componentsDir(), true, true);
         return true;
     }
 
-    /** Removes what InstallFiles() copied; a vendor folder of components goes too once nothing else is in it. */
+    /**
+     * Removes what InstallFiles() copied and nothing else. DeleteDirFiles() removes the files of one folder that the
+     * module's folder has, so the components are walked folder by folder, deepest first, and a folder goes once it is
+     * empty: a vendor folder holding another component stays.
+     */
     public function UnInstallFiles()
     {
-        foreach (self::adminProxies() as $proxy) {
-            $installed = self::adminDir() . '/' . basename($proxy);
-            if (is_file($installed)) {
-                unlink($installed);
-            }
-        }
-        foreach (glob(__DIR__ . '/components/*/*', GLOB_ONLYDIR) ?: [] as $component) {
-            $installed = self::componentsDir() . substr($component, strlen(__DIR__ . '/components'));
-            if (!is_dir($installed)) {
+        DeleteDirFiles(__DIR__ . '/admin', self::adminDir());
+        $folders = new RecursiveIteratorIterator(
+            new RecursiveDirectoryIterator(__DIR__ . '/components', FilesystemIterator::SKIP_DOTS),
+            RecursiveIteratorIterator::CHILD_FIRST
+        );
+        foreach ($folders as $folder) {
+            if (!$folder->isDir()) {
                 continue;
             }
-            $files = new RecursiveIteratorIterator(
-                new RecursiveDirectoryIterator($installed, FilesystemIterator::SKIP_DOTS),
-                RecursiveIteratorIterator::CHILD_FIRST
-            );
-            foreach ($files as $file) {
-                $file->isDir() ? rmdir($file->getPathname()) : unlink($file->getPathname());
-            }
-            rmdir($installed);
-            if (scandir(dirname($installed)) === ['.', '..']) {
-                rmdir(dirname($installed));
+            $installed = self::componentsDir() . substr($folder->getPathname(), strlen(__DIR__ . '/components'));
+            DeleteDirFiles($folder->getPathname(), $installed);
+            if (is_dir($installed) && scandir($installed) === ['.', '..']) {
+                rmdir($installed);
             }
         }
         return true;
-    }
-
-    private static function adminProxies(): array
-    {
-        return glob(__DIR__ . '/admin/*.php') ?: [];
     }
 
     private static function adminDir(): string

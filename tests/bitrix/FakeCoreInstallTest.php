@@ -163,6 +163,45 @@ final class FakeCoreInstallTest extends TestCase
         $this->assertSame([], $manager->fakeRows());
     }
 
+    /** main/tools.php: the copy helpers the installer calls, with the real core's parameters. */
+    public function testTheFileHelpersTakeTheRealCoresParameters(): void
+    {
+        $parameters = static fn (string $function): array => array_map(
+            static fn (\ReflectionParameter $p) => '$' . $p->getName(),
+            (new \ReflectionFunction($function))->getParameters(),
+        );
+        $this->assertSame(['$path_from', '$path_to', '$ReWrite', '$Recursive', '$bDeleteAfterCopy', '$strExclude'], $parameters('CopyDirFiles'));
+        $this->assertSame(['$frDir', '$toDir', '$arExept'], $parameters('DeleteDirFiles'));
+    }
+
+    /**
+     * main/tools.php: CopyDirFiles() makes the target's folders, goes into subfolders only when recursive, keeps a file
+     * without $ReWrite and copies nothing into its source; DeleteDirFiles() unlinks, on the first level only, the files
+     * named as the source's entries, never a folder.
+     */
+    public function testCopyDirFilesAndDeleteDirFilesBehaveAsTheRealOnes(): void
+    {
+        $root = $this->shop->documentRoot;
+        mkdir("$root/from/sub", 0755, true);
+        file_put_contents("$root/from/a.php", 'a');
+        file_put_contents("$root/from/sub/b.php", 'b');
+
+        $this->assertTrue(CopyDirFiles("$root/from", "$root/flat"));
+        $this->assertSame(['a.php'], array_values(array_diff(scandir("$root/flat"), ['.', '..'])));
+        $this->assertTrue(CopyDirFiles("$root/from", "$root/deep/to", true, true));
+        $this->assertStringEqualsFile("$root/deep/to/sub/b.php", 'b');
+        $this->assertSame(0644, fileperms("$root/deep/to/sub/b.php") & 0777, 'BX_FILE_PERMISSIONS');
+        file_put_contents("$root/from/a.php", 'changed');
+        CopyDirFiles("$root/from", "$root/flat", false);
+        $this->assertStringEqualsFile("$root/flat/a.php", 'a');
+        $this->assertFalse(CopyDirFiles("$root/from", "$root/from/inside"));
+
+        file_put_contents("$root/deep/to/own.php", 'own');
+        DeleteDirFiles("$root/from", "$root/deep/to");
+        $this->assertSame(['own.php', 'sub'], array_values(array_diff(scandir("$root/deep/to"), ['.', '..'])));
+        $this->assertFileExists("$root/deep/to/sub/b.php");
+    }
+
     private static function rows(\CDBResult $result): \Generator
     {
         while ($row = $result->Fetch()) {

@@ -148,6 +148,28 @@ final class InstallTest extends TestCase
         $this->assertSame(['rustbox', 'rustbox/site.own', 'rustbox/site.own/class.php'], $this->componentFiles());
     }
 
+    /** The core's own helpers copy (with the site's file permissions) and delete the files: only those it copied. */
+    public function testUninstallRemovesTheFilesItCopiedAndNothingElse(): void
+    {
+        $this->shop->installModule();
+        $component = $this->shop->documentRoot . '/bitrix/components/rustbox/mindbox.balance';
+        $this->assertSame(0644, fileperms($component . '/class.php') & 0777);
+        $own = $component . '/templates/shop/template.php';
+        mkdir(dirname($own), 0755, true);
+        file_put_contents($own, '<?php');
+
+        $this->shop->uninstallModule();
+
+        $this->assertSame([
+            'rustbox',
+            'rustbox/mindbox.balance',
+            'rustbox/mindbox.balance/templates',
+            'rustbox/mindbox.balance/templates/shop',
+            'rustbox/mindbox.balance/templates/shop/template.php',
+        ], $this->componentFiles());
+        $this->assertSame([], glob($this->shop->documentRoot . '/bitrix/admin/*'));
+    }
+
     public function testInstallThenUninstallLeavesTheCoreExactlyAsBefore(): void
     {
         $before = $this->snapshot();

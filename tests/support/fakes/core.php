@@ -22,6 +22,7 @@ require_once __DIR__ . '/main/tables.php';
 require_once __DIR__ . '/main/eventlog.php';
 require_once __DIR__ . '/main/admin.php';
 require_once __DIR__ . '/main/user.php';
+require_once __DIR__ . '/main/tools.php';
 require_once __DIR__ . '/sale/fields.php';
 require_once __DIR__ . '/sale/support.php';
 require_once __DIR__ . '/sale/basketitem.php';
