@@ -5,8 +5,8 @@ use Bitrix\Main\Config\Option;
 use Bitrix\Main\Loader;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\ModuleManager;
+use Rustbox\Mindbox\Admin\Notices;
 use Rustbox\Mindbox\Loyalty\CartRule;
-use Rustbox\Mindbox\Notices;
 use Rustbox\Mindbox\Setup\Installer;
 use Rustbox\Mindbox\Support\EventLog;
 

@@ -71,17 +71,17 @@ final class ModuleTest extends TestCase
 
             $emulator->faults(['rules' => [['kind' => 'status', 'status' => 401]]]);
             $client->setCart(['productList' => []], ['deviceUUID' => 'd-1']);
-            \Rustbox\Mindbox\Agent::flush();
+            \Rustbox\Mindbox\Outbox\Agent::flush();
             $probeAt = $client->outboxStats()['credentialsProbeAt'];
             $refused = $notices();
 
             $emulator->clearFaults();
             $client->call('Website.Ping', ['a' => 1]);
-            \Rustbox\Mindbox\Agent::flush();
+            \Rustbox\Mindbox\Outbox\Agent::flush();
             $taken = $notices();
             $pending = $client->outboxStats()['pending'];
 
-            \Rustbox\Mindbox\Notices::credentials('s1', ['credentialsRefused' => true, 'credentialsProbeAt' => time() - 5]);
+            \Rustbox\Mindbox\Admin\Notices::credentials('s1', ['credentialsRefused' => true, 'credentialsProbeAt' => time() - 5]);
             $overdue = $notices();
             $shop->close();
             array_map('unlink', glob("$dir/*"));

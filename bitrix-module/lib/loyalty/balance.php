@@ -6,6 +6,7 @@ use Bitrix\Main\Context;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Support\EventLog;
+use Rustbox\Mindbox\Support\Kopecks;
 
 /**
  * A customer's available points, asked of Mindbox synchronously (the one call the shopper waits on) through the

@@ -2,6 +2,8 @@
 
 namespace Rustbox\Mindbox\Loyalty;
 
+use Rustbox\Mindbox\Support\Kopecks;
+
 /**
  * Mindbox's answer to a cart calculation, checked before any of it touches a price. A line priced below zero or above
  * what it cost, a price that is no finite number ("NaN", "1e400", null, an array), a line the cart does not have or a

@@ -8,6 +8,7 @@ use Bitrix\Sale\Order;
 use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mappers\ProcessingMapper;
+use Rustbox\Mindbox\Support\Kopecks;
 
 Loc::loadMessages(__FILE__);
 

@@ -2,6 +2,8 @@
 
 namespace Rustbox\Mindbox\Loyalty;
 
+use Rustbox\Mindbox\Support\Kopecks;
+
 /** What the "use points" field of one checkout request came to: the balance, the points spent, and why not more. */
 final class CheckoutResult
 {

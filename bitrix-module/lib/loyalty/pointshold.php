@@ -9,6 +9,7 @@ use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Shop\BasketLines;
 use Rustbox\Mindbox\Shop\Customers;
 use Rustbox\Mindbox\Shop\PointsDiscount;
+use Rustbox\Mindbox\Support\Kopecks;
 
 /**
  * Points spent in `standard` mode by orders Mindbox has not been told of yet. Mindbox debits them only when the

@@ -7,11 +7,11 @@ use Bitrix\Sale\Order;
 use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Settings;
-use Rustbox\Mindbox\Loyalty\Kopecks;
 use Rustbox\Mindbox\Shop\BasketLines;
 use Rustbox\Mindbox\Shop\Customers;
 use Rustbox\Mindbox\Shop\PointsDiscount;
 use Rustbox\Mindbox\Support\Guid;
+use Rustbox\Mindbox\Support\Kopecks;
 
 /**
  * A Bitrix order → the Mindbox bodies of its creation, its update and its status change. Points spent at checkout

@@ -4,7 +4,7 @@ namespace Rustbox\Mindbox\Mappers;
 
 use Bitrix\Sale\Order;
 use Rustbox\Mindbox\Config\Settings;
-use Rustbox\Mindbox\Loyalty\Kopecks;
+use Rustbox\Mindbox\Support\Kopecks;
 
 /**
  * The bodies of loyalty processing at checkout: the cart's calculation, the order's confirmation under a temporary id

@@ -3,9 +3,9 @@
 namespace Rustbox\Mindbox\Outbox;
 
 use Bitrix\Main\Context;
+use Rustbox\Mindbox\Admin\Notices;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
-use Rustbox\Mindbox\Notices;
 use Rustbox\Mindbox\Support\Guard;
 
 /**

@@ -5,7 +5,7 @@ namespace Rustbox\Mindbox\Shop;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Sale\Basket;
 use Bitrix\Sale\BasketItem;
-use Rustbox\Mindbox\Loyalty\Kopecks;
+use Rustbox\Mindbox\Support\Kopecks;
 
 Loc::loadMessages(__FILE__);
 

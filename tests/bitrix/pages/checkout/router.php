@@ -19,7 +19,7 @@ use Rustbox\Mindbox\Loyalty\Checkout;
 use Rustbox\Mindbox\Loyalty\CheckoutField;
 use Rustbox\Mindbox\Loyalty\CheckoutResult;
 use Rustbox\Mindbox\Loyalty\Coupons;
-use Rustbox\Mindbox\Loyalty\Kopecks;
+use Rustbox\Mindbox\Support\Kopecks;
 
 require_once dirname(__DIR__, 3) . '/support/fakes/core.php';
 Loader::registerNamespace('Rustbox\\Mindbox', dirname(__DIR__, 4) . '/bitrix-module/lib');

@@ -2,9 +2,9 @@
 
 use Bitrix\Main\Loader;
 use Rustbox\Mindbox\Loyalty\Balance;
-use Rustbox\Mindbox\Loyalty\Kopecks;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Shop\Visitor;
+use Rustbox\Mindbox\Support\Kopecks;
 
 defined('B_PROLOG_INCLUDED') || die();
 

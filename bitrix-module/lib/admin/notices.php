@@ -1,9 +1,10 @@
 <?php
 
-namespace Rustbox\Mindbox;
+namespace Rustbox\Mindbox\Admin;
 
 use Bitrix\Main\Localization\Loc;
 use Rustbox\Mindbox\Config\Options;
+use Rustbox\Mindbox\Mindbox;
 
 Loc::loadMessages(__FILE__);
 

@@ -1,6 +1,6 @@
 <?php
 
-namespace Rustbox\Mindbox\Loyalty;
+namespace Rustbox\Mindbox\Support;
 
 /**
  * Money and points as whole kopecks (one point is one rouble). Every sum the loyalty code compares, splits or adds is
