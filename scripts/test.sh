@@ -28,6 +28,26 @@ echo "MariaDB $(mariadbd --version | awk '{print $3}') on 127.0.0.1:$MINDBOX_MAR
 step "cargo test (core and emulator)"
 cargo test --workspace --quiet
 
+step "cargo test of the core alone, as on a machine without PHP's headers, php-config or libclang"
+# ext-php-rs (with bindgen and clang-sys) is not in the core's tree, so its build script cannot
+# run; the tests then build and pass with nothing on PATH but Rust and the C toolchain (and
+# `true`, which tests spawn), LIBCLANG_PATH unset, in a target directory of their own where no
+# ext-php-rs build may appear.
+if cargo tree -p mindbox-core -e normal,build --prefix none | grep -Eq '^(ext-php-rs|bindgen|clang-sys) '; then
+    echo "mindbox-core depends on ext-php-rs or bindgen" >&2
+    exit 1
+fi
+bare="$PWD/target/core-alone/path"
+rm -rf "$bare" && mkdir -p "$bare"
+for tool in cc ar as ld true; do ln -s "$(type -P "$tool")" "$bare/$tool"; done
+for tool in cargo rustc rustdoc; do ln -s "$(rustup which "$tool" 2>/dev/null || type -P "$tool")" "$bare/$tool"; done
+env -u LIBCLANG_PATH -u PHP_CONFIG -u PHP PATH="$bare" CARGO_TARGET_DIR="$PWD/target/core-alone" \
+    cargo test -p mindbox-core --quiet
+if compgen -G 'target/core-alone/debug/build/ext-php-rs-*' >/dev/null; then
+    echo "ext-php-rs was built for the core alone" >&2
+    exit 1
+fi
+
 step "build the extension (with its test hooks), the delivery daemon and the emulator"
 cargo build --workspace --features mindbox/test-hooks --quiet
 export MINDBOX_EXTENSION="$PWD/target/debug/libmindbox.so"
