@@ -13,7 +13,7 @@ use MindboxUnavailableException;
 use MindboxValidationException;
 
 /**
- * call(): the wire format and every row of the error table of DESIGN.md, against the emulator.
+ * call(): the wire format and every row of the error table (ARCHITECTURE.md, "Errors"), against the emulator.
  */
 final class CallTest extends EmulatorTestCase
 {

@@ -1,5 +1,5 @@
-//! The one error type of the core. Each variant is one row of the error table in DESIGN.md, so the
-//! binding can map it to its exception class without looking inside.
+//! The one error type of the core. Each variant is one row of the table in ARCHITECTURE.md,
+//! "Errors", so the binding can map it to its exception class without looking inside.
 
 use super::mask;
 use std::fmt;

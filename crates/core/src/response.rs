@@ -1,5 +1,6 @@
-//! What came back: an HTTP status and body turned into a decoded answer or one of the errors of
-//! DESIGN.md. Mindbox may add fields at any time, so nothing unknown is rejected.
+//! What came back: an HTTP status and body turned into a decoded answer or one of the errors
+//! (ARCHITECTURE.md, "Errors"). Mindbox may add fields at any time, so nothing unknown is
+//! rejected.
 
 use super::error::{Error, Result, ValidationMessage};
 use serde_json::Value;

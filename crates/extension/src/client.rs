@@ -1,5 +1,5 @@
 //! `MindboxClient` and `MindboxClientInterface`: argument conversion and error mapping only;
-//! every decision is made in `crate::core`.
+//! every decision is made in `mindbox_core`.
 
 #![allow(
     non_snake_case,

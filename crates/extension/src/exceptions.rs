@@ -1,9 +1,9 @@
 //! The exception classes, registered as plain subclasses of `\RuntimeException`.
 //!
 //! A `#[php_class]` exception would replace `\Exception`'s object constructor, losing
-//! `getFile()`, `getLine()` and the trace, and could not be created with `new` from PHP (see the
-//! research note). These classes keep the engine's own constructor; the extra data lives in
-//! protected properties read by small getters.
+//! `getFile()`, `getLine()` and the trace, and could not be created with `new` from PHP. These
+//! classes keep the engine's own constructor; the extra data lives in protected properties read
+//! by small getters (ARCHITECTURE.md, "Errors", has the classes and what each carries).
 
 use ext_php_rs::args::ArgInfoTables;
 use ext_php_rs::builders::{ClassBuilder, ClassProperty, FunctionBuilder};
