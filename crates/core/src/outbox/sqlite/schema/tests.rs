@@ -1,0 +1,115 @@
+use super::*;
+use rusqlite::params;
+use std::os::unix::fs::PermissionsExt;
+
+#[test]
+fn a_version_1_file_is_migrated_with_its_items() {
+    let path = crate::private::test_dir("schema-v1").join("outbox.sqlite");
+    {
+        let old = Connection::open(&path).unwrap();
+        old.execute_batch(V1).unwrap();
+        old.execute_batch("PRAGMA user_version = 1").unwrap();
+        old.execute(
+            "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
+                ordering_key, created_at, next_attempt_at, updated_at)
+             VALUES ('shop', 'u', 'A', 'async', x'7B7D', 't', 'k', 1, 1, 1)",
+            params![],
+        )
+        .unwrap();
+    }
+    let conn = open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    let index: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_master WHERE name = 'items_key'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let items: i64 = conn
+        .query_row("SELECT COUNT(*) FROM items", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!((version, items), (VERSION, 1));
+    assert!(
+        index.contains("endpoint_id, base_url, ordering_key"),
+        "{index}"
+    );
+    // An item sent before delays and holds is due as it was and holds nothing.
+    let (not_before, hold_key, hold_cents): (i64, Option<String>, i64) = conn
+        .query_row(
+            "SELECT not_before, hold_key, hold_cents FROM items",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((not_before, hold_key, hold_cents), (0, None, 0));
+}
+
+#[test]
+fn a_key_refused_before_probes_were_scheduled_is_probed_at_once() {
+    let path = crate::private::test_dir("schema-v4").join("outbox.sqlite");
+    {
+        let old = Connection::open(&path).unwrap();
+        for step in [V1, V2, V3, V4, "PRAGMA user_version = 4"] {
+            old.execute_batch(step).unwrap();
+        }
+        old.execute(
+            "INSERT INTO credentials (lease_name, key_fp, refused_at) VALUES ('l', 'k', 5)",
+            params![],
+        )
+        .unwrap();
+    }
+    let conn = open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
+    let row: (i64, i64, i64, i64) = conn
+        .query_row(
+            "SELECT refused_at, probe_interval, probed_at, probe_at FROM credentials",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(row, (5, 60_000, 0, 0));
+}
+
+#[test]
+fn an_outbox_others_could_read_or_write_is_refused() {
+    let open_at = |p: &Path| open(p, Synchronous::Normal, Role::Sender).map(drop);
+    let err = |p: &Path| match open_at(p) {
+        Err(Error::Outbox { message, .. }) => message,
+        other => panic!("expected an outbox error, got {other:?}"),
+    };
+    assert!(err(&std::env::temp_dir().join("mindbox-anyone.sqlite")).contains("every user"));
+    let dir = crate::private::test_dir("schema-private");
+    let planted = dir.join("planted.sqlite");
+    std::fs::write(&planted, b"").unwrap();
+    std::fs::set_permissions(&planted, std::fs::Permissions::from_mode(0o666)).unwrap();
+    assert!(err(&planted).contains("writable by other users"));
+    let wal_planted = dir.join("wal.sqlite");
+    std::fs::write(format!("{}-wal", wal_planted.display()), b"").unwrap();
+    std::fs::set_permissions(
+        format!("{}-wal", wal_planted.display()),
+        std::fs::Permissions::from_mode(0o666),
+    )
+    .unwrap();
+    assert!(err(&wal_planted).contains("-wal is writable by other users"));
+
+    // SAFETY: umask only changes this process's file creation mask.
+    let old = unsafe { libc::umask(0) };
+    let fine = dir.join("outbox.sqlite");
+    let conn = open(&fine, Synchronous::Normal, Role::Sender).unwrap();
+    conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+        .unwrap();
+    unsafe { libc::umask(old) };
+    for file in [
+        fine.clone(),
+        PathBuf::from(format!("{}-wal", fine.display())),
+    ] {
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+    let secure: i64 = conn
+        .query_row("PRAGMA secure_delete", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(secure, 1);
+}
