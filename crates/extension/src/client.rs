@@ -87,8 +87,6 @@ pub trait MindboxClientInterface {
 
     fn outbox_stats(&self) -> PhpResult<ZBox<ZendHashTable>>;
 
-    // PHP names the parameter after the Rust one, and PHP's style is camelCase.
-    #[allow(non_snake_case)]
     #[php(defaults(limit = 100, afterId = 0))]
     fn failed_items(&self, limit: i64, afterId: i64) -> PhpResult<ZBox<ZendHashTable>>;
 
@@ -275,7 +273,6 @@ impl MindboxClient {
         })))
     }
 
-    #[allow(non_snake_case)]
     #[php(defaults(limit = 100, afterId = 0))]
     pub fn failed_items(&self, limit: i64, afterId: i64) -> PhpResult<ZBox<ZendHashTable>> {
         let items = self.client.failed_items(limit, afterId).map_err(to_php)?;
