@@ -33,7 +33,6 @@ final class EndToEndTest extends EndToEndTestCase
                 'deliveryCost' => 300.0,
                 'totalPrice' => 2100.0,
                 'lines' => [[
-                    'lineNumber' => 1,
                     'lineId' => '1',
                     'product' => ['ids' => ['websiteID' => 'SKU-10']],
                     'quantity' => 2.0,
@@ -43,9 +42,34 @@ final class EndToEndTest extends EndToEndTestCase
                         'externalPromoAction' => ['ids' => ['externalId' => 'bitrix-discount']],
                         'amount' => 200.0,
                     ]],
+                    // The extension numbers the lines the module sends.
+                    'lineNumber' => 1,
                 ]],
             ],
         ], $entry['body']);
+    }
+
+    /**
+     * The module hands over Bitrix's amounts as they are (a shop at value_precision 4 has prices of 4 decimals); the
+     * extension rounds money to 2 decimals and quantities to 3 for Mindbox, and numbers the lines.
+     */
+    public function testMoneyAndQuantitiesReachMindboxRoundedByTheExtension(): void
+    {
+        \Bitrix\Main\Config\Option::set('sale', 'value_precision', '4');
+        $this->shop->visit(['mindboxDeviceUUID' => self::DEVICE]);
+        $this->shop->fillCart([[10, 'SKU-10', 1.5, 33.33335, 0.0], [11, 'SKU-11', 2, 10.0049, 0.0]]);
+        $order = $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '', 0.12345);
+
+        [$cart, $created] = $this->delivered();
+        $this->assertSame([[1.5, 33.33], [2.0, 10.0]], array_map(
+            static fn (array $line) => [(float)$line['count'], (float)$line['pricePerItem']],
+            $cart['body']['productList']
+        ));
+        $lines = $created['body']['order']['lines'];
+        $this->assertSame([1, 2], array_column($lines, 'lineNumber'));
+        $this->assertSame([33.33, 10.0], array_map('floatval', array_column($lines, 'basePricePerItem')));
+        $this->assertSame(0.12, (float)$created['body']['order']['deliveryCost']);
+        $this->assertSame(round((float)$order->getPrice(), 2), (float)$created['body']['order']['totalPrice']);
     }
 
     public function testOnSaleOrderSavedSendsAStatusChange(): void

@@ -35,9 +35,9 @@ final class OrderHandlerTest extends ModuleTestCase
                     'mobilePhone' => '79001234567',
                     'deliveryCost' => 300.0,
                     'totalPrice' => 2599.9,
+                    // Numbered by the extension (EndToEndTest).
                     'lines' => [
                         [
-                            'lineNumber' => 1,
                             'lineId' => '1',
                             'product' => ['ids' => ['websiteID' => 'SKU-10']],
                             'quantity' => 2.0,
@@ -49,7 +49,6 @@ final class OrderHandlerTest extends ModuleTestCase
                             ]],
                         ],
                         [
-                            'lineNumber' => 2,
                             'lineId' => '2',
                             'product' => ['ids' => ['websiteID' => 'SKU-11']],
                             'quantity' => 1.0,

@@ -42,8 +42,8 @@ final class CartMapper
         foreach ($items as $item) {
             $body['productList'][] = [
                 'product' => ['ids' => $this->productIds->of($item)],
-                'count' => round((float)$item->getQuantity(), 3),
-                'pricePerItem' => round((float)$item->getPrice(), 2),
+                'count' => (float)$item->getQuantity(),
+                'pricePerItem' => (float)$item->getPrice(),
             ];
         }
         return $body;

@@ -38,8 +38,8 @@ final class OrderMapper
             'email' => $body['customer']['email'] ?? null,
             'mobilePhone' => $body['customer']['mobilePhone'] ?? null,
         ]);
-        $body['order']['deliveryCost'] = self::money($order->getDeliveryPrice());
-        $body['order']['totalPrice'] = self::money($order->getPrice());
+        $body['order']['deliveryCost'] = (float)$order->getDeliveryPrice();
+        $body['order']['totalPrice'] = (float)$order->getPrice();
         $body['order']['lines'] = $this->lines($order);
         $points = array_sum(array_map(PointsDiscount::spentOn(...), $this->items($order)));
         if ($points > 0 && $this->settings->loyaltyMode() === LoyaltyMode::Processing) {
@@ -96,13 +96,10 @@ final class OrderMapper
         return $customer;
     }
 
+    /** In the basket's order: the extension numbers them (lineNumber) as they come. */
     private function lines(Order $order): array
     {
-        $lines = [];
-        foreach ($this->items($order) as $item) {
-            $lines[] = $this->line($item, count($lines) + 1);
-        }
-        return $lines;
+        return array_map($this->line(...), $this->items($order));
     }
 
     /** @return list<BasketItem> */
@@ -112,15 +109,14 @@ final class OrderMapper
         return $basket === null ? [] : BasketLines::orderable($basket);
     }
 
-    private function line(BasketItem $item, int $lineNumber): array
+    private function line(BasketItem $item): array
     {
-        $quantity = round((float)$item->getQuantity(), 3);
+        $quantity = (float)$item->getQuantity();
         $line = [
-            'lineNumber' => $lineNumber,
             'lineId' => (string)$item->getId(),
             'product' => ['ids' => $this->productIds->of($item)],
             'quantity' => $quantity,
-            'basePricePerItem' => self::money($item->getBasePrice()),
+            'basePricePerItem' => (float)$item->getBasePrice(),
         ];
         $points = PointsDiscount::spentOn($item);
         $shopDiscount = Kopecks::fromMoney(($item->getBasePrice() - $item->getPrice()) * $quantity) - $points;
@@ -146,10 +142,5 @@ final class OrderMapper
     {
         $type = $this->settings->balanceType();
         return $type === null ? [] : ['balanceType' => ['ids' => ['systemName' => $type]]];
-    }
-
-    private static function money(float|int|string|null $value): float
-    {
-        return round((float)$value, 2);
     }
 }

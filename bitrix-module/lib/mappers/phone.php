@@ -2,36 +2,36 @@
 
 namespace Rustbox\Mindbox\Mappers;
 
+use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Support\EventLog;
 
 /**
- * A phone field as people fill it in ("-", "нет", "+7 (900) 123-45-67, 8 495 123-45-67") → the number Mindbox can
- * use, or none. A phone Mindbox would refuse must not cost the whole event (the registration, the order): the
- * event goes without it, and the event log says so, naming the record but never the value (it is personal data).
+ * A phone field as people fill it in ("-", "нет", "+7 (900) 123-45-67, 8 495 123-45-67"), as it goes into a body.
+ * Which number Mindbox gets, or none, is the extension's rule, the one every body's mobilePhone goes by: a phone
+ * Mindbox would refuse costs the field, never the event (the registration, the order). The module asks that rule
+ * (MindboxClient::normalizePhone()) so that the event log can say the phone was left out, naming the record but never
+ * the value (it is personal data).
  */
 final class Phone
 {
-    /** E.164 allows 15 digits; fewer than 10 is no subscriber number anywhere Mindbox works. */
-    private const MIN_DIGITS = 10;
-    private const MAX_DIGITS = 15;
-
     /**
      * @param string $whose the record, for the event log: "user 12", "order 345"
-     * @return string|null the digits of the first usable number in the field, null when there is none
+     * @return string|null the digits of the field's phone, null when there is none; without the extension, which is
+     *         what would judge it, the field as it is
      */
     public static function of(string $raw, string $source, string $whose): ?string
     {
-        if (trim($raw) === '') {
+        $raw = trim($raw);
+        if ($raw === '') {
             return null;
         }
-        // Several numbers in one field are a list: the first usable one is the customer's.
-        foreach (preg_split('/[,;]/', $raw) ?: [] as $candidate) {
-            $digits = preg_replace('/\D/', '', $candidate) ?? '';
-            if (strlen($digits) >= self::MIN_DIGITS && strlen($digits) <= self::MAX_DIGITS) {
-                return $digits;
-            }
+        if (!Mindbox::isExtensionLoaded()) {
+            return $raw;
         }
-        EventLog::warning($source, sprintf('%s: the phone is not a phone number; sent without it', ucfirst($whose)));
-        return null;
+        $phone = \MindboxClient::normalizePhone($raw);
+        if ($phone === null) {
+            EventLog::warning($source, sprintf('%s: the phone is not a phone number; sent without it', ucfirst($whose)));
+        }
+        return $phone;
     }
 }

@@ -22,8 +22,8 @@ final class ProcessingMapper
 
     /**
      * Of `op_calculate_cart` (a guest's `op_calculate_guest_cart`, without customer and points): the lines at what
-     * they cost now, after the shop's own rules. Prices and quantities are rounded as Mindbox will see them, because
-     * its answer is checked against this body (Loyalty\CalculationAnswer).
+     * they cost now, after the shop's own rules. Prices and quantities are rounded here, as the extension rounds them
+     * for Mindbox, because Mindbox's answer is checked against this body (Loyalty\CalculationAnswer).
      *
      * @param array<string, array{quantity: float, price: float}> $lines by basket code
      * @param list<string> $coupons promo codes entered that Bitrix does not know
@@ -37,7 +37,6 @@ final class ProcessingMapper
         foreach ($lines as $code => $line) {
             $item = $order->getBasket()?->getItemByBasketCode($code);
             $body['order']['lines'][] = [
-                'lineNumber' => count($body['order']['lines']) + 1,
                 'lineId' => (string)$code,
                 'product' => ['ids' => $item !== null ? $productIds->of($item) : []],
                 'quantity' => round($line['quantity'], 3),
