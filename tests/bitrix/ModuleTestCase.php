@@ -15,7 +15,7 @@ use Rustbox\Mindbox\Mindbox;
  */
 abstract class ModuleTestCase extends TestCase
 {
-    /** Every method the module may call on a client (DESIGN.md, "The PHP contract of MindboxClient"). */
+    /** Every method the module may call on a client (MindboxClientInterface, php-stubs/). */
     private const CLIENT_METHODS = [
         'call', 'send', 'createOrder', 'updateOrder', 'registerCustomer', 'updateCustomer', 'setCart',
         'subscribeEmail', 'getCustomerBalance', 'getBalances', 'flush', 'outboxStats', 'failedItems', 'retryFailed',
