@@ -53,6 +53,31 @@ final class LangTest extends TestCase
         }
     }
 
+    /**
+     * Loc::loadMessages(__FILE__) reads lang/<id>/<the file's path in the module>: a class that moved without its
+     * message file would show empty texts.
+     */
+    public function testEveryClassThatLoadsMessagesFindsItsCodesInItsOwnMessageFile(): void
+    {
+        $checked = 0;
+        foreach (new \RegexIterator(new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator(self::MODULE . '/lib')), '/\.php$/') as $file) {
+            $source = file_get_contents($file->getPathname());
+            if (!str_contains($source, 'Loc::loadMessages(__FILE__)')) {
+                continue;
+            }
+            preg_match_all("/getMessage\\('(RUSTBOX_MINDBOX_[A-Z_]+)'[,)]/", $source, $matches);
+            $relative = substr($file->getPathname(), strlen(self::MODULE . '/'));
+            foreach (['ru', 'en'] as $lang) {
+                $messages = self::messages(self::MODULE . "/lang/$lang/$relative");
+                foreach ($matches[1] as $code) {
+                    $this->assertArrayHasKey($code, $messages, "$code of $relative in $lang");
+                    $checked++;
+                }
+            }
+        }
+        $this->assertGreaterThan(0, $checked);
+    }
+
     /** A component's message files sit next to the file they serve (lang/<id>/…), as the core loads them. */
     public function testTheComponentsTextsExistInBothLanguagesNextToTheirFiles(): void
     {
