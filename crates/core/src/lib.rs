@@ -6,7 +6,7 @@
 //! The modules, lowest first; each imports only from those above it in this list (ARCHITECTURE.md,
 //! "Layers"):
 //!
-//! - `error`, `mask`, `secret`, `clock`, `process`, `private`, `endpoint`, `normalize`: the
+//! - `mask`, `error`, `secret`, `clock`, `process`, `private`, `endpoint`, `normalize`: the
 //!   vocabulary and the rules every part shares;
 //! - `log`, `resolve`: the request log, name resolution;
 //! - `outbox`: the durable outbox on SQLite or MySQL;
