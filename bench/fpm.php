@@ -28,6 +28,7 @@ require dirname(__DIR__) . '/tests/support/fpm/FastCgi.php';
 
 use MindboxTests\Support\FastCgi;
 use MindboxTests\Support\FpmPool;
+use MindboxTests\Support\ProcessGroup;
 
 /** Paced shop requests, one at a time (the pool has far more workers than the rate needs). */
 final class Traffic
@@ -279,7 +280,7 @@ function rss_added(array $baseline, array $now, array $served, string $field): a
  * timestamps: SQLite takes the WAL write lock (a lock on byte 120 of the -shm file) for every
  * write transaction, an empty one as well. Returns once every process is attached.
  *
- * @return array{0: resource, 1: string}|null null when strace is not installed
+ * @return array{0: ProcessGroup, 1: string}|null null when strace is not installed
  */
 function strace_start(array $pids, string $log): ?array
 {
@@ -291,7 +292,7 @@ function strace_start(array $pids, string $log): ?array
     foreach ($pids as $pid) {
         array_push($command, '-p', (string)$pid);
     }
-    $process = proc_open($command, [1 => ['file', '/dev/null', 'w'], 2 => ['file', "$log.err", 'w']], $pipes);
+    $process = ProcessGroup::start($command, [1 => ['file', '/dev/null', 'w'], 2 => ['file', "$log.err", 'w']]);
     $deadline = microtime(true) + 5;
     foreach ($pids as $pid) {
         while (microtime(true) < $deadline && !preg_match('/^TracerPid:\s+[1-9]/m', (string)@file_get_contents("/proc/$pid/status"))) {
@@ -304,14 +305,16 @@ function strace_start(array $pids, string $log): ?array
 /**
  * Stops strace and returns when each write lock was taken, by whom.
  *
- * @param array{0: resource, 1: string} $strace
+ * @param array{0: ProcessGroup, 1: string} $strace
  * @return list<array{0: float, 1: int}> unix time, thread id
  */
 function strace_write_locks(array $strace): array
 {
     [$process, $log] = $strace;
-    proc_terminate($process, SIGINT);
-    proc_close($process);
+    // SIGINT: strace detaches from the pool and writes the rest of its log.
+    $process->signal(SIGINT);
+    $process->wait(10.0);
+    $process->stop();
     $locks = [];
     $waiting = [];
     // A call another thread interrupts in the log is split in two lines: "… <unfinished ...>" and,
@@ -337,16 +340,12 @@ function strace_write_locks(array $strace): array
     return $locks;
 }
 
-/** The delivery daemon, with the pool's client config as its only endpoint. @return resource */
-function daemon_start(string $binary, string $dir, array $config)
+/** The delivery daemon, with the pool's client config as its only endpoint. */
+function daemon_start(string $binary, string $dir, array $config): ProcessGroup
 {
     file_put_contents("$dir/deliver.json", json_encode([$config], JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES));
     chmod("$dir/deliver.json", 0600);
-    $process = proc_open([$binary, '--config', "$dir/deliver.json"], [1 => ['file', "$dir/daemon.out", 'a'], 2 => ['file', "$dir/daemon.err", 'a']], $pipes);
-    if (!is_resource($process)) {
-        bench_fail("cannot start $binary");
-    }
-    return $process;
+    return ProcessGroup::start([$binary, '--config', "$dir/deliver.json"], [1 => ['file', "$dir/daemon.out", 'a'], 2 => ['file', "$dir/daemon.err", 'a']]);
 }
 
 /**
@@ -564,7 +563,7 @@ $observer = bench_client($config);
 $observer->outboxStats();
 putenv('MINDBOX_EXTENSION=' . $args['extension']);
 $daemon = $external ? daemon_start((string)$args['daemon'], $dir, $config) : null;
-$daemonPid = $daemon === null ? null : (int)proc_get_status($daemon)['pid'];
+$daemonPid = $daemon?->pid;
 $settings = ['pm.max_children' => (string)$args['workers'], 'pm.max_requests' => (string)$args['maxRequests']];
 if ($external) {
     $settings['php_admin_value[mindbox.delivery]'] = 'external';
@@ -623,10 +622,7 @@ if ($args['idleSeconds'] > 0) {
     $idleRss = workers_rss($watch->workers(), (string)$args['extension']);
 }
 $pool->stop();
-if ($daemon !== null) {
-    proc_terminate($daemon, SIGTERM);
-    proc_close($daemon);
-}
+$daemon?->stop();
 
 // 5. What Mindbox received, and the figures.
 ['received' => $received, 'duplicates' => $duplicates] = bench_received_by_transaction((string)$args['baseUrl']);

@@ -19,6 +19,8 @@ require __DIR__ . '/lib.php';
 require __DIR__ . '/mysql.php';
 require dirname(__DIR__) . '/tests/support/fpm/FpmPool.php';
 
+use MindboxTests\Support\ProcessGroup;
+
 ini_set('memory_limit', '-1');
 
 function env(string $name, ?string $default = null): string
@@ -160,12 +162,9 @@ function workers(array $jobs, float $timeout = 900): array
             array_push($command, '-d', "extension=$extension");
         }
         array_push($command, __DIR__ . "/$script", json_encode($args, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES));
-        $process = proc_open($command, [1 => ['pipe', 'w'], 2 => STDERR], $pipes);
-        if (!is_resource($process)) {
-            bench_fail("cannot start $script");
-        }
-        stream_set_blocking($pipes[1], false);
-        $running[$k] = [$process, $pipes[1], '', $script];
+        $process = ProcessGroup::start($command, [1 => ['pipe', 'w'], 2 => STDERR]);
+        stream_set_blocking($process->pipes[1], false);
+        $running[$k] = [$process, $process->pipes[1], '', $script];
     }
     $deadline = microtime(true) + $timeout;
     $results = [];
@@ -173,10 +172,10 @@ function workers(array $jobs, float $timeout = 900): array
         foreach ($running as $k => [$process, $pipe, $buffer, $script]) {
             $chunk = stream_get_contents($pipe);
             $running[$k][2] = $buffer .= (string)$chunk;
-            if (feof($pipe) || !proc_get_status($process)['running']) {
+            if (feof($pipe) || !$process->running()) {
                 $buffer .= (string)stream_get_contents($pipe);
-                fclose($pipe);
-                $code = proc_close($process);
+                $code = $process->wait($timeout);
+                $process->stop();
                 unset($running[$k]);
                 $decoded = json_decode(trim($buffer), true);
                 if ($code !== 0 || !is_array($decoded)) {
@@ -199,14 +198,12 @@ function workers(array $jobs, float $timeout = 900): array
 /**
  * Ends the workers still running (after another one failed), so that none outlives the run.
  *
- * @param array<int, array{0: resource, 1: resource, 2: string, 3: string}> $running
+ * @param array<int, array{0: ProcessGroup, 1: resource, 2: string, 3: string}> $running
  */
 function stop_workers(array $running): void
 {
-    foreach ($running as [$process, $pipe]) {
-        proc_terminate($process, 9);
-        fclose($pipe);
-        proc_close($process);
+    foreach ($running as [$process]) {
+        $process->stop();
     }
 }
 

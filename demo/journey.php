@@ -16,12 +16,14 @@ declare(strict_types=1);
 
 use Bitrix\Sale\DiscountCouponsManager;
 use MindboxTests\Bitrix\Fakes\FakeShop;
+use MindboxTests\Support\PhpServer;
 use Rustbox\Mindbox\Loyalty\Checkout;
 use Rustbox\Mindbox\Loyalty\CheckoutField;
 use Rustbox\Mindbox\Mindbox;
 
 require dirname(__DIR__) . '/tests/support/fakes/core.php';
 require dirname(__DIR__) . '/tests/support/process/DemoBrowser.php';
+require dirname(__DIR__) . '/tests/support/process/PhpServer.php';
 require __DIR__ . '/catalogue.php';
 
 function demoSetting(string $name): string
@@ -48,7 +50,6 @@ function journal(string $baseUrl): array
     return $entries;
 }
 
-/** PHP's built-in server with the shop's public pages (demo/pages.php) on a free loopback port. */
 /** Sets up the emulator through its control API, as the tests do. */
 function emulatorControl(string $baseUrl, string $path, array $body): void
 {
@@ -60,19 +61,6 @@ function emulatorControl(string $baseUrl, string $path, array $body): void
         fwrite(STDERR, "the emulator refused $path\n");
         exit(1);
     }
-}
-
-function startPages(): array
-{
-    $probe = stream_socket_server('tcp://127.0.0.1:0');
-    $port = (int)substr((string)stream_socket_get_name($probe, false), strrpos((string)stream_socket_get_name($probe, false), ':') + 1);
-    fclose($probe);
-    $env = getenv() + ['PHP_CLI_SERVER_WORKERS' => '2'];
-    $server = proc_open([PHP_BINARY, '-S', "127.0.0.1:$port", __DIR__ . '/pages.php'], [1 => ['file', '/dev/null', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes, null, $env);
-    for ($i = 0; $i < 100 && @fsockopen('127.0.0.1', $port) === false; $i++) {
-        usleep(50000);
-    }
-    return [$server, "http://127.0.0.1:$port"];
 }
 
 if (!extension_loaded('mindbox')) {
@@ -96,14 +84,14 @@ $shop->configure([
 ]);
 
 echo "The shop:\n";
-[$pages, $shopUrl] = startPages();
+// The shop's public pages (demo/pages.php) on PHP's built-in server, for the browser.
+$pages = PhpServer::start(__DIR__ . '/pages.php', ['PHP_CLI_SERVER_WORKERS' => '2']);
 try {
     $browser = new DemoBrowser();
-    $browser->open($shopUrl . DemoCatalogue::SECTION['path']);
-    $browser->open($shopUrl . DemoCatalogue::PRODUCTS[101][3]);
+    $browser->open($pages->baseUrl . DemoCatalogue::SECTION['path']);
+    $browser->open($pages->baseUrl . DemoCatalogue::PRODUCTS[101][3]);
 } finally {
-    proc_terminate($pages);
-    proc_close($pages);
+    $pages->stop();
 }
 $views = array_values(array_filter(journal($baseUrl), static fn (array $e) => $e['endpoint'] === 'tracker'));
 $device = (string)($views[0]['deviceUUID'] ?? '');

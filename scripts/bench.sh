@@ -19,6 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 . scripts/mariadb.sh
+. scripts/processes.sh
 
 # php-fpm for the PHP-FPM pool rows, strace to see the idle pool's write transactions, MariaDB for
 # the MySQL outbox's rows.
@@ -27,26 +28,31 @@ ensure_build_deps php8.2-fpm strace mariadb-server
 step "building the extension and the emulator (release)"
 cargo build --workspace --release --quiet
 
+# A partial run's raw results outlive the run's own temporary directory.
+partial="${TMPDIR:-/tmp}/mindbox-bench-partial.json"
+# However the script ends (done, failed, Ctrl-C or another signal, each through `exit`), the EXIT trap stops the
+# servers and then fails the run, naming them, if processes it started are still running.
+processes_track
 work="$(mktemp -d)"
 pids=()
-cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+finish() {
+    local status=$? pid
+    for pid in "${pids[@]}"; do processes_stop "$pid"; done
     mariadb_stop
-    rm -rf "$work"
+    processes_check || status=1
+    exit "$status"
 }
-# A signal ends the script through `exit`, so that the EXIT trap stops the servers.
-trap cleanup EXIT
+trap finish EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
 export BENCH_ENDPOINT=bench-shop BENCH_SECRET=bench-secret
 for latency in 0 50; do
-    target/release/mindbox-emulator --listen 127.0.0.1:0 --endpoint-id "$BENCH_ENDPOINT" \
+    processes_start pid target/release/mindbox-emulator --listen 127.0.0.1:0 --endpoint-id "$BENCH_ENDPOINT" \
         --secret-key "$BENCH_SECRET" --latency-ms "$latency" --port-file "$work/port$latency" \
-        >"$work/emulator$latency.log" 2>&1 &
-    pids+=("$!")
-    export "BENCH_PID_$latency=$!"
+        >"$work/emulator$latency.log" 2>&1
+    pids+=("$pid")
+    export "BENCH_PID_$latency=$pid"
 done
 for latency in 0 50; do
     for _ in $(seq 100); do [ -s "$work/port$latency" ] && break; sleep 0.1; done
@@ -74,8 +80,8 @@ step "results"
 if [ -n "${BENCH_ONLY:-}" ]; then
     # A partial run: print it, but keep the committed table and the README as they are.
     php bench/report.php "$work/out/results.json" "$work/out/results.md"
-    cp "$work/out/results.json" "${TMPDIR:-/tmp}/mindbox-bench-partial.json"
-    echo "raw results of this partial run: ${TMPDIR:-/tmp}/mindbox-bench-partial.json"
+    cp "$work/out/results.json" "$partial"
+    echo "raw results of this partial run: $partial"
 else
     readme=()
     [ "${BENCH_README:-1}" = "1" ] && readme=(--readme README.md)

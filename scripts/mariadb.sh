@@ -56,12 +56,13 @@ _mariadb_halt() {
     local dir="$1" signal="$2" pid i
     _mariadb_alive "$dir" || return 0
     pid="$(cat "$dir/mariadbd.pid")"
-    kill "-$signal" "$pid" 2>/dev/null || true
+    # The pid alone for a server started as no group's leader (by an older copy of this script).
+    kill "-$signal" -- "-$pid" 2>/dev/null || kill "-$signal" "$pid" 2>/dev/null || true
     for ((i = 0; i < 600; i++)); do
         _mariadb_alive "$dir" || return 0
         sleep 0.05
     done
-    kill -KILL "$pid" 2>/dev/null || true
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
     for ((i = 0; i < 100; i++)); do
         _mariadb_alive "$dir" || return 0
         sleep 0.05
@@ -110,9 +111,9 @@ _mariadb_launch() {
     local dir="$MINDBOX_MARIADB_DIR" port="$MINDBOX_MARIADB_PORT" opts i
     mapfile -t opts < <(_mariadb_opts "$dir")
     : >"$dir/error.log"
-    # A background job ignores Ctrl-C (a script's) or has a process group of its own (a terminal's):
-    # the tests get the signal, and the trap stops the server.
-    mariadbd "${opts[@]}" --socket="$dir/mysqld.sock" --port="$port" \
+    # A process group of its own (setsid, whose pid is the server's: a background job is no group
+    # leader), stopped as a group; Ctrl-C reaches the tests, not the server, and the trap stops it.
+    setsid mariadbd "${opts[@]}" --socket="$dir/mysqld.sock" --port="$port" \
         --bind-address=127.0.0.1 --pid-file="$dir/mysqld.pid" --log-error="$dir/error.log" \
         --init-file="$dir/init.sql" </dev/null >>"$dir/error.log" 2>&1 &
     echo "$!" >"$dir/mariadbd.pid"

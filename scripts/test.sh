@@ -4,8 +4,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/setup.sh
 . scripts/mariadb.sh
+. scripts/processes.sh
 
 ensure_build_deps phpunit php8.2-fpm chromium mariadb-server
+
+# However the script ends (done, failed, Ctrl-C or another signal, each through `exit`), the EXIT trap stops the
+# MariaDB server and then fails the run, naming them, if processes it started are still running.
+processes_track
+finish() {
+    local status=$?
+    mariadb_stop
+    processes_check || status=1
+    exit "$status"
+}
+trap finish EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 step "cargo fmt --check"
 cargo fmt --all --check
@@ -18,10 +32,6 @@ find . -name '*.php' -not -path './target/*' -not -path './.git/*' -print0 \
     | xargs -0 -n1 -P2 php -l >/dev/null
 
 step "a private MariaDB server for the MySQL outbox (stopped on exit)"
-# A signal ends the script through `exit`, so that the EXIT trap stops the server.
-trap mariadb_stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 mariadb_start
 echo "MariaDB $(mariadbd --version | awk '{print $3}') on 127.0.0.1:$MINDBOX_MARIADB_PORT, files in $MINDBOX_MARIADB_DIR"
 

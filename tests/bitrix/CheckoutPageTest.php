@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace MindboxTests\Bitrix;
 
+use MindboxTests\Support\PhpServer;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -20,10 +21,8 @@ final class CheckoutPageTest extends TestCase
     private const FIXTURE = __DIR__ . '/pages/checkout';
     private const CLAMPED = 'You have 500.00 points, so 500.00 were used.';
 
-    /** @var resource|null */
-    private $server = null;
+    private ?PhpServer $server = null;
     private string $dir = '';
-    private string $baseUrl = '';
 
     protected function setUp(): void
     {
@@ -31,32 +30,18 @@ final class CheckoutPageTest extends TestCase
             $this->markTestSkipped('no headless browser at ' . self::CHROMIUM . ' (scripts/test.sh installs Debian\'s chromium)');
         }
         require_once dirname(__DIR__) . '/support/process/DemoBrowser.php';
+        require_once dirname(__DIR__) . '/support/process/PhpServer.php';
         $this->dir = sys_get_temp_dir() . '/rustbox-checkout-page-' . getmypid() . '-' . bin2hex(random_bytes(4));
         mkdir($this->dir, 0700);
-        $port = self::freePort();
-        $env = array_merge(getenv(), [
+        $this->server = PhpServer::start(self::FIXTURE . '/router.php', [
             'RUSTBOX_CHECKOUT_LOG' => $this->dir . '/posts.jsonl',
             'RUSTBOX_CHECKOUT_STATE' => $this->dir . '/session.json',
-        ]);
-        $this->server = proc_open(
-            [PHP_BINARY, '-S', "127.0.0.1:$port", '-t', self::FIXTURE, self::FIXTURE . '/router.php'],
-            [0 => ['file', '/dev/null', 'r'], 1 => ['file', '/dev/null', 'w'], 2 => ['file', $this->dir . '/server.log', 'w']],
-            $pipes,
-            null,
-            $env
-        );
-        for ($i = 0; $i < 100 && @fsockopen('127.0.0.1', $port) === false; $i++) {
-            usleep(50000);
-        }
-        $this->baseUrl = "http://127.0.0.1:$port";
+        ], self::FIXTURE, $this->dir . '/server.log');
     }
 
     protected function tearDown(): void
     {
-        if (is_resource($this->server)) {
-            proc_terminate($this->server);
-            proc_close($this->server);
-        }
+        $this->server?->stop();
         if ($this->dir !== '') {
             exec('rm -rf ' . escapeshellarg($this->dir));
         }
@@ -132,7 +117,7 @@ final class CheckoutPageTest extends TestCase
     /** @return array{0: \DOMXPath, 1: array} the dumped page and the scenario's report */
     private function play(string $scenario, string $query = ''): array
     {
-        $dom = (new \DemoBrowser(self::CHROMIUM))->open($this->baseUrl . '/?scenario=' . $scenario . $query);
+        $dom = (new \DemoBrowser(self::CHROMIUM))->open($this->server->baseUrl . '/?scenario=' . $scenario . $query);
         $page = new \DOMDocument();
         $page->loadHTML($dom, LIBXML_NOERROR | LIBXML_NOWARNING);
         $xpath = new \DOMXPath($page);
@@ -149,13 +134,5 @@ final class CheckoutPageTest extends TestCase
             static fn (string $line) => json_decode($line, true, 512, JSON_THROW_ON_ERROR),
             @file($this->dir . '/posts.jsonl', FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) ?: []
         );
-    }
-
-    private static function freePort(): int
-    {
-        $probe = stream_socket_server('tcp://127.0.0.1:0');
-        $name = (string)stream_socket_get_name($probe, false);
-        fclose($probe);
-        return (int)substr($name, strrpos($name, ':') + 1);
     }
 }

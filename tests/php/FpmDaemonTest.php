@@ -7,6 +7,7 @@ namespace MindboxTests;
 use MindboxClient;
 use MindboxTests\Support\Emulator;
 use MindboxTests\Support\FpmPool;
+use MindboxTests\Support\ProcessGroup;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -19,8 +20,7 @@ final class FpmDaemonTest extends TestCase
     private string $dir;
     private ?Emulator $emulator = null;
     private ?FpmPool $fpm = null;
-    /** @var resource|null */
-    private $daemon = null;
+    private ?ProcessGroup $daemon = null;
 
     protected function setUp(): void
     {
@@ -101,19 +101,17 @@ final class FpmDaemonTest extends TestCase
 
     private function startDaemon(): void
     {
-        $this->daemon = proc_open(
+        $this->daemon = ProcessGroup::start(
             [self::daemonBinary(), '--config', $this->dir . '/deliver.json'],
             [1 => ['file', $this->dir . '/daemon.out', 'a'], 2 => ['file', $this->dir . '/daemon.err', 'a']],
-            $pipes,
         );
     }
 
+    /** SIGKILL stops it as a crash would. */
     private function stopDaemon(int $signal): void
     {
-        if (is_resource($this->daemon)) {
-            proc_terminate($this->daemon, $signal);
-            proc_close($this->daemon);
-        }
+        $this->daemon?->signal($signal);
+        $this->daemon?->stop();
         $this->daemon = null;
     }
 

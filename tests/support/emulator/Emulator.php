@@ -7,6 +7,7 @@ namespace MindboxTests\Support;
 use RuntimeException;
 
 require_once __DIR__ . '/EmulatorArgs.php';
+require_once dirname(__DIR__) . '/process/ProcessGroup.php';
 
 /**
  * Drives a mindbox-emulator process from a test: starts it on a free loopback port, reads
@@ -20,15 +21,11 @@ final class Emulator
     private const DEFAULT_ENDPOINT_ID = 'test-shop';
     private const DEFAULT_SECRET_KEY = 'test-secret';
     private const START_TIMEOUT = 10.0;
-    private const STOP_TIMEOUT = 5.0;
     /** How long restart() keeps trying to get the old port back. */
     private const REBIND_TIMEOUT = 5.0;
 
-    /** @var resource|null */
-    private $process = null;
-    /** @var resource|null The emulator's stdin: it exits when this closes, even if we die. */
-    private $stdin = null;
-    private int $pid = 0;
+    /** Its stdin is a pipe from this process: it exits when that closes, even if this process dies. */
+    private ?ProcessGroup $process = null;
     private int $port = 0;
     private ?\CurlHandle $curl = null;
 
@@ -214,19 +211,7 @@ final class Emulator
             curl_close($this->curl);
             $this->curl = null;
         }
-        if ($this->process === null) {
-            return;
-        }
-        if (is_resource($this->stdin)) {
-            fclose($this->stdin);
-        }
-        $this->stdin = null;
-        $this->signal(15);
-        if (!$this->waitForExit(self::STOP_TIMEOUT)) {
-            $this->signal(9);
-            $this->waitForExit(self::STOP_TIMEOUT);
-        }
-        proc_close($this->process);
+        $this->process?->stop();
         $this->process = null;
     }
 
@@ -258,35 +243,21 @@ final class Emulator
         $portFile = $this->dir . '/port';
         $stderrFile = $this->dir . '/stderr.log';
         @unlink($portFile);
-        $command = [$this->binary, '--listen', $listen, '--port-file', $portFile, '--exit-with-stdin', ...$this->args];
-        // Its own session and process group, so that stop() can signal everything it started.
-        if (is_executable('/usr/bin/setsid')) {
-            array_unshift($command, '/usr/bin/setsid');
-        }
-        $process = proc_open(
-            $command,
+        $this->process = ProcessGroup::start(
+            [$this->binary, '--listen', $listen, '--port-file', $portFile, '--exit-with-stdin', ...$this->args],
             [0 => ['pipe', 'r'], 1 => ['file', $this->dir . '/stdout.log', 'w'], 2 => ['file', $stderrFile, 'w']],
-            $pipes,
         );
-        if (!is_resource($process)) {
-            throw new RuntimeException('cannot start ' . $this->binary);
-        }
-        $this->process = $process;
-        $this->stdin = $pipes[0];
-        $this->pid = (int) proc_get_status($process)['pid'];
         $this->port = 0;
 
         $deadline = microtime(true) + $timeout;
         $lastError = 'no port file yet';
         while (microtime(true) < $deadline) {
-            $status = proc_get_status($process);
-            if (!$status['running']) {
+            $exitCode = $this->process->exitCode();
+            if ($exitCode !== null) {
                 $stderr = trim((string) @file_get_contents($stderrFile));
-                proc_close($process);
-                $this->process = null;
-                $this->stdin = null;
+                $this->stop();
                 throw new RuntimeException(sprintf('mindbox-emulator exited with code %d before it was ready: %s',
-                    $status['exitcode'], $stderr === '' ? '(no output)' : $stderr));
+                    $exitCode, $stderr === '' ? '(no output)' : $stderr));
             }
             if ($this->port === 0) {
                 $text = @file_get_contents($portFile);
@@ -308,28 +279,6 @@ final class Emulator
         $this->stop();
         throw new RuntimeException(sprintf('mindbox-emulator was not ready within %.0f s (%s); its stderr: %s',
             $timeout, $lastError, $stderr === '' ? '(empty)' : $stderr));
-    }
-
-    private function signal(int $signal): void
-    {
-        // The process group when setsid made one (the emulator is its leader), else the process.
-        if (function_exists('posix_kill') && $this->pid > 0 && posix_getpgid($this->pid) === $this->pid) {
-            posix_kill(-$this->pid, $signal);
-        } elseif ($this->process !== null) {
-            proc_terminate($this->process, $signal);
-        }
-    }
-
-    private function waitForExit(float $timeout): bool
-    {
-        $deadline = microtime(true) + $timeout;
-        do {
-            if (!proc_get_status($this->process)['running']) {
-                return true;
-            }
-            usleep(10_000);
-        } while (microtime(true) < $deadline);
-        return false;
     }
 
     /**

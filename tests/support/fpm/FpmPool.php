@@ -4,14 +4,15 @@ declare(strict_types=1);
 
 namespace MindboxTests\Support;
 
+require_once dirname(__DIR__) . '/process/ProcessGroup.php';
+
 /**
  * A real php-fpm8.2 pool with the extension loaded, on a loopback port, run the way a shop runs it: a master
  * forking static workers, which a test can kill, reload (SIGUSR2) or restart (SIGTERM, then a new master).
  */
 final class FpmPool
 {
-    /** @var resource|null */
-    private $master = null;
+    private ?ProcessGroup $master = null;
     public readonly int $port;
 
     /**
@@ -51,7 +52,7 @@ final class FpmPool
 
     public function masterPid(): int
     {
-        return (int) proc_get_status($this->master)['pid'];
+        return $this->master->pid;
     }
 
     /** @return list<int> the master's children */
@@ -76,7 +77,7 @@ final class FpmPool
         $this->waitServing();
     }
 
-    /** What `systemctl restart php-fpm` does: SIGTERM to the master (its workers die at once), then a new one. */
+    /** What `systemctl restart php-fpm` does: SIGTERM to the master and its workers, then a new master. */
     public function restart(): void
     {
         $this->stop();
@@ -85,10 +86,7 @@ final class FpmPool
 
     public function stop(): void
     {
-        if (is_resource($this->master)) {
-            proc_terminate($this->master, SIGTERM);
-            proc_close($this->master);
-        }
+        $this->master?->stop();
         $this->master = null;
     }
 
@@ -116,7 +114,7 @@ final class FpmPool
         if (function_exists('posix_getuid') && posix_getuid() === 0) {
             $command[] = '-R';
         }
-        $this->master = proc_open($command, [1 => ['file', $this->dir . '/fpm.out', 'a'], 2 => ['file', $this->dir . '/fpm.err', 'a']], $pipes);
+        $this->master = ProcessGroup::start($command, [1 => ['file', $this->dir . '/fpm.out', 'a'], 2 => ['file', $this->dir . '/fpm.err', 'a']]);
         $this->waitServing();
     }
 

@@ -2,6 +2,10 @@
 
 declare(strict_types=1);
 
+use MindboxTests\Support\ProcessGroup;
+
+require_once __DIR__ . '/ProcessGroup.php';
+
 /**
  * A visitor's browser: headless Chromium (Debian's chromium) with a profile of its own, so the cookies the tracker
  * sets on one page are there on the next, as in a real browsing session. Each page is loaded until its scripts and
@@ -32,13 +36,11 @@ final class DemoBrowser
             '--disable-background-networking', '--disable-component-update', '--disable-sync',
             '--user-data-dir=' . $this->profile, '--virtual-time-budget=5000', '--dump-dom', $url,
         ];
-        $process = proc_open(['timeout', '60', ...$command], [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'w']], $pipes);
-        if (!is_resource($process)) {
-            throw new RuntimeException('the browser did not start');
-        }
-        $dom = (string)stream_get_contents($pipes[1]);
-        fclose($pipes[1]);
-        $status = proc_close($process);
+        $browser = ProcessGroup::start(['timeout', '60', ...$command], [1 => ['pipe', 'w'], 2 => ['file', '/dev/null', 'w']]);
+        $dom = (string)stream_get_contents($browser->pipes[1]);
+        $status = $browser->wait(60.0);
+        // Its helper processes may outlive it.
+        $browser->stop();
         if ($status !== 0) {
             throw new RuntimeException("the browser failed on $url (exit $status)");
         }
