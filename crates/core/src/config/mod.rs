@@ -36,7 +36,7 @@ pub(crate) const DEFAULT_OPERATIONS: [(&str, &str); 7] = [
 pub(crate) enum AuthScheme {
     /// `Authorization: SecretKey <key>`, the current form.
     SecretKey,
-    /// `Authorization: Mindbox secretKey="<key>"`, the form of the original specification.
+    /// `Authorization: Mindbox secretKey="<key>"`, the older form some integrations still send.
     Legacy,
 }
 
