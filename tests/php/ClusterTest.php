@@ -6,6 +6,7 @@ namespace MindboxTests;
 
 use MindboxClient;
 use MindboxTests\Support\Emulator;
+use MindboxTests\Support\FpmDrivers;
 use MindboxTests\Support\FpmPool;
 use PHPUnit\Framework\TestCase;
 
@@ -60,67 +61,31 @@ final class ClusterTest extends TestCase
 
     public function testTwoNodesShareOrderingTheLeaseAndTheRateLimitThroughKillsAndADatabaseRestart(): void
     {
-        $url = (string) getenv('MINDBOX_TEST_MYSQL_URL');
-        $config = [
-            'endpointId' => $this->emulator->endpointId(),
-            'secretKey' => $this->emulator->secretKey(),
-            'baseUrl' => $this->emulator->baseUrl(),
-            'outbox' => $url . (str_contains($url, '?') ? '&' : '?') . 'prefix=c' . getmypid() . '_',
-            'timeout' => 2.0,
-            'rateLimit' => self::RATE_LIMIT,
-        ];
-        foreach (['a', 'b'] as $name) {
-            mkdir("{$this->dir}/$name");
-            $this->nodes[] = new FpmPool("{$this->dir}/$name", $config, ['pm.max_children' => '3']);
-        }
+        $config = $this->startNodes();
         $ports = implode(',', array_map(static fn (FpmPool $node) => $node->port, $this->nodes));
         $stop = $this->dir . '/stop';
-        $drivers = [];
-        $pipes = [];
-        for ($d = 0; $d < self::DRIVERS; $d++) {
-            $drivers[] = proc_open(
-                [PHP_BINARY, __DIR__ . '/fpm/cluster.php', $ports, (string) ($d * 1_000_000), (string) self::INTERVAL_MS, $stop],
-                [1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
-                $pipes[$d],
-            );
-            stream_set_blocking($pipes[$d][1], false);
-        }
-        $output = array_fill(0, self::DRIVERS, '');
-        $wait = function (float $seconds) use (&$output, $pipes): void {
-            $until = microtime(true) + $seconds;
-            while (microtime(true) < $until) {
-                foreach ($pipes as $d => [, $out]) {
-                    $output[$d] .= (string) stream_get_contents($out);
-                }
-                usleep(50_000);
-            }
-        };
+        $drivers = new FpmDrivers(array_map(
+            static fn (int $d) => [PHP_BINARY, __DIR__ . '/fpm/cluster.php', $ports, (string) ($d * 1_000_000), (string) self::INTERVAL_MS, $stop],
+            range(0, self::DRIVERS - 1),
+        ));
         $observer = new MindboxClient($config);
 
-        $wait(3.0);
+        $drivers->wait(3.0);
         $holder = (int) explode(':', (string) $observer->outboxStats()['deliverer'])[1];
         $workers = array_merge(...array_map(static fn (FpmPool $node) => $node->workerPids(), $this->nodes));
         self::assertContains($holder, $workers, 'a worker of one of the nodes delivers');
         posix_kill($holder, SIGKILL);
-        $wait(3.0);
+        $drivers->wait(3.0);
         self::restartDatabase();
-        $wait(3.0);
+        $drivers->wait(3.0);
 
         touch($stop);
         $sent = [];
-        foreach ($drivers as $d => $driver) {
-            stream_set_blocking($pipes[$d][1], true);
-            $output[$d] .= (string) stream_get_contents($pipes[$d][1]);
-            $error = (string) stream_get_contents($pipes[$d][2]);
-            self::assertSame(0, proc_close($driver), $error);
-            foreach (array_filter(explode("\n", $output[$d])) as $line) {
-                $answer = json_decode($line, true);
-                self::assertIsArray($answer, "a node answered: $line");
-                [$register, $cart, $order] = $answer['ids'];
-                $sent[] = ['key' => "u{$answer['k']}", 'tx' => $register];
-                $sent[] = ['key' => "u{$answer['k']}", 'tx' => $cart];
-                $sent[] = ['key' => "o{$answer['k']}", 'tx' => $order];
-            }
+        foreach ($drivers->finish() as $answer) {
+            [$register, $cart, $order] = $answer['ids'];
+            $sent[] = ['key' => "u{$answer['k']}", 'tx' => $register];
+            $sent[] = ['key' => "u{$answer['k']}", 'tx' => $cart];
+            $sent[] = ['key' => "o{$answer['k']}", 'tx' => $order];
         }
         self::assertGreaterThan(300, count($sent), 'the shop kept sending');
         $deadline = microtime(true) + 90;
@@ -134,8 +99,40 @@ final class ClusterTest extends TestCase
         $txs = array_column($processed, 'transactionId');
         self::assertEqualsCanonicalizing(array_column($sent, 'tx'), array_values(array_unique($txs)), 'nothing lost');
         self::assertCount(count($txs), array_unique($txs), 'nothing processed twice');
+        $shared = self::assertEachKeyInOrder($sent, $txs);
+        $allowed = 2 * self::RATE_LIMIT / 60 + 1;
+        $busiest = self::assertUnderTheRateLimit($processed, $allowed);
+        fwrite(STDERR, sprintf("\n[cluster] sent %d events from 2 nodes, %d keys from both, busiest 2 s of one operation %d (allowed %d)\n", count($sent), $shared, $busiest, $allowed));
+    }
 
-        // Every key's events in the order the shop sent them, whichever node sent them.
+    /** @return array<string, mixed> the client config of both nodes: one outbox, in tables of this test's own */
+    private function startNodes(): array
+    {
+        $url = (string) getenv('MINDBOX_TEST_MYSQL_URL');
+        $config = [
+            'endpointId' => $this->emulator->endpointId(),
+            'secretKey' => $this->emulator->secretKey(),
+            'baseUrl' => $this->emulator->baseUrl(),
+            'outbox' => $url . (str_contains($url, '?') ? '&' : '?') . 'prefix=c' . getmypid() . '_',
+            'timeout' => 2.0,
+            'rateLimit' => self::RATE_LIMIT,
+        ];
+        foreach (['a', 'b'] as $name) {
+            mkdir("{$this->dir}/$name");
+            $this->nodes[] = new FpmPool("{$this->dir}/$name", $config, ['pm.max_children' => '3']);
+        }
+        return $config;
+    }
+
+    /**
+     * Every key's events in the order the shop sent them, whichever node sent them.
+     *
+     * @param list<array{key: string, tx: string}> $sent
+     * @param list<string> $txs the transactions Mindbox processed, in arrival order
+     * @return int the keys whose events came from both nodes
+     */
+    private static function assertEachKeyInOrder(array $sent, array $txs): int
+    {
         $arrival = array_flip($txs);
         $byKey = [];
         foreach ($sent as $event) {
@@ -149,13 +146,21 @@ final class ClusterTest extends TestCase
             $shared += count($positions) > 3 ? 1 : 0;
         }
         self::assertGreaterThan(10, $shared, 'keys whose events came from both nodes');
+        return $shared;
+    }
 
-        // Both nodes together under the limit: in any 2 s, at most the limit's share and the one in hand.
+    /**
+     * Both nodes together under the limit: in any 2 s, at most the limit's share and the one in hand.
+     *
+     * @param list<array<string, mixed>> $processed the journal's processed calls
+     * @return int the most calls of one operation in 2 s
+     */
+    private static function assertUnderTheRateLimit(array $processed, float $allowed): int
+    {
         $perOperation = [];
         foreach ($processed as $entry) {
             $perOperation[$entry['operation']][] = (float) $entry['receivedAt'];
         }
-        $allowed = 2 * self::RATE_LIMIT / 60 + 1;
         $busiest = 0;
         foreach ($perOperation as $operation => $times) {
             sort($times);
@@ -169,6 +174,6 @@ final class ClusterTest extends TestCase
             self::assertLessThanOrEqual($allowed, $most, "$operation within the rate limit across both nodes");
             $busiest = max($busiest, $most);
         }
-        fwrite(STDERR, sprintf("\n[cluster] sent %d events from 2 nodes, %d keys from both, busiest 2 s of one operation %d (allowed %d)\n", count($sent), $shared, $busiest, $allowed));
+        return $busiest;
     }
 }

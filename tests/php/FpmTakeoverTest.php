@@ -6,6 +6,7 @@ namespace MindboxTests;
 
 use MindboxClient;
 use MindboxTests\Support\Emulator;
+use MindboxTests\Support\FpmDrivers;
 use MindboxTests\Support\FpmPool;
 use PHPUnit\Framework\TestCase;
 
@@ -52,58 +53,28 @@ final class FpmTakeoverTest extends TestCase
         ];
         $this->fpm = new FpmPool($this->dir, $config, ['pm.max_children' => '4']);
         $stop = $this->dir . '/stop';
-        $drivers = [];
-        $pipes = [];
-        for ($d = 0; $d < self::DRIVERS; $d++) {
-            $drivers[] = proc_open(
-                [PHP_BINARY, __DIR__ . '/fpm/stream.php', (string) $this->fpm->port, (string) ($d * 1_000_000), '30', $stop],
-                [1 => ['pipe', 'w'], 2 => ['pipe', 'w']],
-                $pipes[$d],
-            );
-            stream_set_blocking($pipes[$d][1], false);
-        }
-        $output = array_fill(0, self::DRIVERS, '');
-        $read = function () use (&$output, $pipes): void {
-            foreach ($pipes as $d => [, $out]) {
-                $output[$d] .= (string) stream_get_contents($out);
-            }
-        };
+        $drivers = new FpmDrivers(array_map(
+            fn (int $d) => [PHP_BINARY, __DIR__ . '/fpm/stream.php', (string) $this->fpm->port, (string) ($d * 1_000_000), '30', $stop],
+            range(0, self::DRIVERS - 1),
+        ));
         $observer = new MindboxClient($config);
         $events = [];
-        $wait = function (float $seconds) use ($read): void {
-            $until = microtime(true) + $seconds;
-            while (microtime(true) < $until) {
-                $read();
-                usleep(50_000);
-            }
-        };
 
-        $wait(2.0);
+        $drivers->wait(2.0);
         $holder = (int) explode(':', (string) $observer->outboxStats()['deliverer'])[1];
         self::assertContains($holder, $this->fpm->workerPids(), 'a worker of the pool delivers');
         posix_kill($holder, SIGKILL);
         $events['SIGKILL of the holder'] = microtime(true);
-        $wait(3.0);
+        $drivers->wait(3.0);
         $this->fpm->reload();
         $events['reload'] = microtime(true);
-        $wait(3.0);
+        $drivers->wait(3.0);
         $this->fpm->restart();
         $events['restart'] = microtime(true);
-        $wait(3.0);
+        $drivers->wait(3.0);
 
         touch($stop);
-        $sent = [];
-        foreach ($drivers as $d => $driver) {
-            stream_set_blocking($pipes[$d][1], true);
-            $output[$d] .= (string) stream_get_contents($pipes[$d][1]);
-            $error = (string) stream_get_contents($pipes[$d][2]);
-            self::assertSame(0, proc_close($driver), $error);
-            foreach (array_filter(explode("\n", $output[$d])) as $line) {
-                $answer = json_decode($line, true);
-                self::assertIsArray($answer, "a worker answered: $line");
-                array_push($sent, ...$answer['ids']);
-            }
-        }
+        $sent = array_merge(...array_column($drivers->finish(), 'ids'));
         $deadline = microtime(true) + 60;
         while ($observer->flush(2.0)['pending'] > 0 && microtime(true) < $deadline) {
             usleep(100_000);
@@ -114,9 +85,20 @@ final class FpmTakeoverTest extends TestCase
         $processed = array_column(array_filter($journal, static fn ($e) => $e['outcome'] === 'processed'), 'transactionId');
         self::assertEqualsCanonicalizing($sent, array_values(array_unique($processed)), 'nothing lost');
         self::assertCount(count($processed), array_unique($processed), 'nothing processed twice');
+        $stalls = self::assertNoLongStall($events, array_column(array_filter($journal, static fn ($e) => $e['outcome'] === 'processed'), 'receivedAt'));
+        $duplicates = count(array_filter($journal, static fn ($e) => $e['outcome'] === 'duplicate'));
+        fwrite(STDERR, sprintf("\n[takeover] longest stalls: %s; sent %d, answered twice (TransactionAlreadyProcessed) %d\n", implode(', ', $stalls), count($sent), $duplicates));
+    }
 
-        // Stalls: the longest spell without a delivery around each loss, while the shop kept sending.
-        $times = array_column(array_filter($journal, static fn ($e) => $e['outcome'] === 'processed'), 'receivedAt');
+    /**
+     * The longest spell without a delivery around each loss, while the shop kept sending, is short.
+     *
+     * @param array<string, float> $events what happened, and when
+     * @param list<float> $times when Mindbox processed each call
+     * @return list<string> the longest stall after each event
+     */
+    private static function assertNoLongStall(array $events, array $times): array
+    {
         sort($times);
         $report = [];
         foreach ($events as $what => $at) {
@@ -131,7 +113,6 @@ final class FpmTakeoverTest extends TestCase
             $report[] = sprintf('%s: %.2f s', $what, $stall);
             self::assertLessThan(self::MAX_STALL, $stall, "delivery stalled after the $what");
         }
-        $duplicates = count(array_filter($journal, static fn ($e) => $e['outcome'] === 'duplicate'));
-        fwrite(STDERR, sprintf("\n[takeover] longest stalls: %s; sent %d, answered twice (TransactionAlreadyProcessed) %d\n", implode(', ', $report), count($sent), $duplicates));
+        return $report;
     }
 }

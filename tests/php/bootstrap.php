@@ -11,3 +11,4 @@ if (!extension_loaded('mindbox')) {
 require dirname(__DIR__) . '/support/emulator/Emulator.php';
 require dirname(__DIR__) . '/support/emulator/EmulatorTestCase.php';
 require dirname(__DIR__) . '/support/fpm/FpmPool.php';
+require dirname(__DIR__) . '/support/fpm/FpmDrivers.php';

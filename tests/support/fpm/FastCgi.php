@@ -19,7 +19,6 @@ final class FastCgi
     private const STDOUT = 6;
     private const RESPONDER = 1;
 
-    /** @return array{headers: string, body: string} */
     /**
      * The body of a shop request that must be answered: a request PHP-FPM cannot take now (restarting, a worker
      * killed in it, its database away) is sent again, as a shopper's browser would, until it has its events' ids.
@@ -40,6 +39,7 @@ final class FastCgi
         return null;
     }
 
+    /** @return array{headers: string, body: string} */
     public static function get(string $host, int $port, string $script, string $query, float $timeout = 30.0): array
     {
         $socket = @stream_socket_client("tcp://$host:$port", $errno, $error, $timeout);
