@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace MindboxTests;
 
 use MindboxClient;
+use MindboxTests\Support\Binaries;
 use MindboxTests\Support\Emulator;
 use MindboxTests\Support\FpmPool;
 use MindboxTests\Support\ProcessGroup;
@@ -102,7 +103,7 @@ final class FpmDaemonTest extends TestCase
     private function startDaemon(): void
     {
         $this->daemon = ProcessGroup::start(
-            [self::daemonBinary(), '--config', $this->dir . '/deliver.json'],
+            [Binaries::deliver(), '--config', $this->dir . '/deliver.json'],
             [1 => ['file', $this->dir . '/daemon.out', 'a'], 2 => ['file', $this->dir . '/daemon.err', 'a']],
         );
     }
@@ -113,11 +114,5 @@ final class FpmDaemonTest extends TestCase
         $this->daemon?->signal($signal);
         $this->daemon?->stop();
         $this->daemon = null;
-    }
-
-    private static function daemonBinary(): string
-    {
-        $path = getenv('MINDBOX_DELIVER_BIN');
-        return is_string($path) && $path !== '' ? $path : dirname(__DIR__, 2) . '/target/debug/mindbox-deliver';
     }
 }

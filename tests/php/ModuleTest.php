@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace MindboxTests;
 
+use MindboxTests\Support\Binaries;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -117,7 +118,7 @@ final class ModuleTest extends TestCase
             $code
         );
         // Without php.ini, nothing but the fake core; with it, the emulator's client needs its extensions (posix, ctype).
-        $extension = $env === null ? ['-n'] : ['-d', 'extension=' . (getenv('MINDBOX_EXTENSION') ?: $root . '/target/debug/libmindbox.so')];
+        $extension = $env === null ? ['-n'] : ['-d', 'extension=' . Binaries::extension()];
         $process = proc_open(
             array_merge([PHP_BINARY], $extension, ['-d', 'zend.exception_ignore_args=0', '-d', 'error_reporting=-1', '-r', $script]),
             [1 => ['pipe', 'w'], 2 => ['pipe', 'w']],

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace MindboxTests;
 
+use MindboxTests\Support\Binaries;
 use MindboxTests\Support\EmulatorTestCase;
 
 /**
@@ -95,8 +96,7 @@ final class MoveOutboxTest extends EmulatorTestCase
      */
     private static function move(array $args, string $stdin, bool $move = true): array
     {
-        $binary = getenv('MINDBOX_DELIVER_BIN') ?: dirname(__DIR__, 2) . '/target/debug/mindbox-deliver';
-        $command = array_merge([$binary], $move ? ['--move-outbox'] : [], $args);
+        $command = array_merge([Binaries::deliver()], $move ? ['--move-outbox'] : [], $args);
         $process = proc_open($command, [0 => ['pipe', 'r'], 1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
         fwrite($pipes[0], $stdin);
         fclose($pipes[0]);

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace MindboxTests;
 
+use MindboxTests\Support\Binaries;
 use PHPUnit\Framework\TestCase;
 
 /**
@@ -15,7 +16,7 @@ final class StubsTest extends TestCase
     public function testStubsMatchTheLoadedExtension(): void
     {
         $script = dirname(__DIR__) . '/stubs/signature.php';
-        $extension = self::runPhp([PHP_BINARY, '-d', 'extension=' . self::extension(), $script]);
+        $extension = self::runPhp([PHP_BINARY, '-d', 'extension=' . Binaries::extension(), $script]);
         // A PHP without the extension: only the stubs declare the classes.
         $stubs = self::runPhp([PHP_BINARY, $script, '--stubs']);
         self::assertNotEmpty(json_decode($extension, true));
@@ -30,11 +31,5 @@ final class StubsTest extends TestCase
         $err = (string) stream_get_contents($pipes[2]);
         self::assertSame(0, proc_close($process), $err);
         return $out;
-    }
-
-    private static function extension(): string
-    {
-        $path = getenv('MINDBOX_EXTENSION');
-        return is_string($path) && $path !== '' ? $path : dirname(__DIR__, 2) . '/target/debug/libmindbox.so';
     }
 }

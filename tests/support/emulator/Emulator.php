@@ -7,6 +7,7 @@ namespace MindboxTests\Support;
 use RuntimeException;
 
 require_once __DIR__ . '/EmulatorArgs.php';
+require_once dirname(__DIR__) . '/process/Binaries.php';
 require_once dirname(__DIR__) . '/process/ProcessGroup.php';
 
 /**
@@ -48,10 +49,7 @@ final class Emulator
      */
     public static function start(array $args = []): self
     {
-        $binary = getenv('MINDBOX_EMULATOR_BIN');
-        if (!is_string($binary) || $binary === '') {
-            $binary = dirname(__DIR__, 3) . '/target/debug/mindbox-emulator';
-        }
+        $binary = Binaries::emulator();
         if (!is_file($binary) || !is_executable($binary)) {
             throw new RuntimeException("mindbox-emulator not found at $binary: build it with "
                 . '`cargo build -p mindbox-emulator` or set MINDBOX_EMULATOR_BIN');

@@ -89,8 +89,7 @@ abstract class EmulatorTestCase extends TestCase
     /** The extension under test, for the PHP processes a test starts itself. */
     protected static function extensionPath(): string
     {
-        $path = getenv('MINDBOX_EXTENSION');
-        return is_string($path) && $path !== '' ? $path : dirname(__DIR__, 3) . '/target/debug/libmindbox.so';
+        return Binaries::extension();
     }
 
     private static function removeDir(string $dir): void

@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace MindboxTests\Support;
 
+require_once dirname(__DIR__) . '/process/Binaries.php';
 require_once dirname(__DIR__) . '/process/ProcessGroup.php';
 
 /**
@@ -110,7 +111,7 @@ final class FpmPool
 
     private function start(): void
     {
-        $command = [self::binary(), '-F', '-y', $this->dir . '/fpm.conf', '-d', 'extension=' . self::extensionPath()];
+        $command = [self::binary(), '-F', '-y', $this->dir . '/fpm.conf', '-d', 'extension=' . Binaries::extension()];
         if (function_exists('posix_getuid') && posix_getuid() === 0) {
             $command[] = '-R';
         }
@@ -130,11 +131,5 @@ final class FpmPool
             usleep(20_000);
         }
         throw new \RuntimeException('PHP-FPM did not start: ' . $this->log());
-    }
-
-    private static function extensionPath(): string
-    {
-        $path = getenv('MINDBOX_EXTENSION');
-        return is_string($path) && $path !== '' ? $path : dirname(__DIR__, 3) . '/target/debug/libmindbox.so';
     }
 }
