@@ -31,6 +31,20 @@ step "php -l over every PHP file"
 find . -name '*.php' -not -path './target/*' -not -path './.git/*' -print0 \
     | xargs -0 -n1 -P2 php -l >/dev/null
 
+step "no file over 400 lines (documents and generated files aside)"
+# Every file git has or would add (target/ is ignored), less the documents (*.md) and what is generated.
+long=()
+while IFS= read -r -d '' file; do
+    if [ -f "$file" ] && [ "$(wc -l <"$file")" -gt 400 ]; then
+        long+=("$(wc -l <"$file") $file")
+    fi
+done < <(git ls-files -z --cached --others --exclude-standard -- ':!*.md' ':!Cargo.lock' ':!bench/results.json')
+if [ "${#long[@]}" -gt 0 ]; then
+    printf '  %s\n' "${long[@]}" >&2
+    echo "files over 400 lines: split them" >&2
+    exit 1
+fi
+
 step "a private MariaDB server for the MySQL outbox (stopped on exit)"
 mariadb_start
 echo "MariaDB $(mariadbd --version | awk '{print $3}') on 127.0.0.1:$MINDBOX_MARIADB_PORT, files in $MINDBOX_MARIADB_DIR"
