@@ -13,8 +13,9 @@
 processes_track() {
     MINDBOX_RUN="$$.$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
     MINDBOX_RUN_TMP="$(mktemp -d "${TMPDIR:-/tmp}/mindbox-run.XXXXXX")" || return 1
-    # Tests act as other users (nobody) in directories of their own inside it.
-    chmod 0711 "$MINDBOX_RUN_TMP"
+    # A /tmp of the run's own, world-writable and sticky like /tmp: tests act as other users in it and count on
+    # the outbox's refusal of such a directory.
+    chmod 1777 "$MINDBOX_RUN_TMP"
     export MINDBOX_RUN MINDBOX_RUN_TMP TMPDIR="$MINDBOX_RUN_TMP"
 }
 
