@@ -13,5 +13,5 @@ export MINDBOX_EMULATOR_BIN="$PWD/target/debug/mindbox-emulator"
 export MINDBOX_INVARIANT_ROUNDS="${1:-200}"
 export MINDBOX_INVARIANT_SEED="${2:-$(( (RANDOM << 15) | RANDOM ))}"
 echo "seed $MINDBOX_INVARIANT_SEED, $MINDBOX_INVARIANT_ROUNDS rounds per loyalty mode"
-php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" --bootstrap tests/bitrix/bootstrap.php \
-    --filter LoyaltyInvariantTest tests/bitrix
+php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" --bootstrap tests/module/bootstrap.php \
+    --filter LoyaltyInvariantTest tests/module

@@ -79,13 +79,13 @@ export MINDBOX_EMULATOR_BIN="$PWD/target/debug/mindbox-emulator"
 export MINDBOX_DELIVER_BIN="$PWD/target/debug/mindbox-deliver"
 
 step "PHPUnit without the extension: a shop mocking the interface from php-stubs/"
-phpunit --bootstrap tests/stubs-only/bootstrap.php tests/stubs-only
+phpunit --bootstrap tests/stubs/mock/bootstrap.php tests/stubs/mock
 
 step "PHPUnit: the Bitrix module on a PHP without the extension (it must degrade, not break)"
-phpunit --bootstrap tests/bitrix/bootstrap.php --filter SafetyTest tests/bitrix
+phpunit --bootstrap tests/module/bootstrap.php --filter SafetyTest tests/module
 
 step "PHPUnit: the Bitrix module with the extension, end to end through the emulator"
-php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" --bootstrap tests/bitrix/bootstrap.php tests/bitrix
+php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" --bootstrap tests/module/bootstrap.php tests/module
 
 step "PHPUnit: the extension against the emulator"
 php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml

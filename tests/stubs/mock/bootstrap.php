@@ -7,4 +7,4 @@ if (extension_loaded('mindbox')) {
     exit(1);
 }
 
-require __DIR__ . '/../../php-stubs/mindbox.php';
+require __DIR__ . '/../../../php-stubs/mindbox.php';

@@ -21,6 +21,11 @@ final class OrderHandlerTest extends ModuleTestCase
         return $this->shop->placeOrder($userId, 'anna@example.com', '+7 (900) 123-45-67', 300.0);
     }
 
+    /**
+     * The extension decides what of a phone field is a phone.
+     *
+     * @requires extension mindbox
+     */
     public function testANewOrderIsSentWholeWithCreateOrder(): void
     {
         $this->shop->visit(['mindboxDeviceUUID' => 'b6e2c2a3-1f7e-4d5b-9a41-2d7a0f6c1e55']);
@@ -132,6 +137,11 @@ final class OrderHandlerTest extends ModuleTestCase
         $this->assertSame(['websiteID' => (string)$order->getId()], $this->sent()[1][1]['order']['ids']);
     }
 
+    /**
+     * The extension decides what of a phone field is a phone.
+     *
+     * @requires extension mindbox
+     */
     public function testAGuestsOrderNamesTheBuyerByEmailAndPhoneNeverTheSharedAnonymousBuyer(): void
     {
         $this->shop->fillCart([[10, 'SKU-10', 1, 10.0, 0.0]]);

@@ -9,6 +9,11 @@ final class UserHandlerTest extends ModuleTestCase
 {
     private const DEVICE = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 
+    /**
+     * The extension decides what of a phone field is a phone.
+     *
+     * @requires extension mindbox
+     */
     public function testSelfRegistrationIsSentOnceThoughAddAndRegisterBothFire(): void
     {
         $this->shop->visit(['mindboxDeviceUUID' => self::DEVICE]);
@@ -89,6 +94,11 @@ final class UserHandlerTest extends ModuleTestCase
         $this->assertSame([], $admin[2], 'nothing of the manager\'s browser');
     }
 
+    /**
+     * The extension decides what of a phone field is a phone.
+     *
+     * @requires extension mindbox
+     */
     public function testAProfileUpdateSendsOnlyTheFieldsPassedIn(): void
     {
         $user = new \CUser();

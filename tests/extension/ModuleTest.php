@@ -8,7 +8,7 @@ use MindboxTests\Support\Binaries;
 use PHPUnit\Framework\TestCase;
 
 /**
- * What the Bitrix module does with the extension's secrets and state, on the fake core of tests/bitrix, each test in
+ * What the Bitrix module does with the extension's secrets and state, on the fake core of tests/module, each test in
  * a PHP process of its own (the fake core's classes would otherwise stay declared for the whole suite).
  */
 final class ModuleTest extends TestCase
