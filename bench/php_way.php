@@ -3,10 +3,10 @@
 declare(strict_types=1);
 
 /**
- * "The PHP way": what shops run today, after the original specification's `sendOrder()`. Each
+ * "The PHP way": what shops run today, a synchronous `sendOrder()` of their own. Each
  * event is posted synchronously from the shop's request through PHP's curl extension, with a new
- * HTTP connection per call, the legacy `Mindbox secretKey="…"` header and the specification's
- * order body. Runs without the mindbox extension.
+ * HTTP connection per call, the legacy `Mindbox secretKey="…"` header and an order body of its kind
+ * (bench/lib/mix.php). Runs without the mindbox extension.
  *
  *     php bench/php_way.php '{"baseUrl":"http://127.0.0.1:PORT","endpointId":"…","secretKey":"…","n":2000}'
  *

@@ -28,7 +28,7 @@ const BENCH_OPERATION_NAMES = [
 const BENCH_DEFAULT_RATE_LIMIT = 8000;
 
 /**
- * The order body of the original specification's `sendOrder()`: the order with its lines and
+ * The order body of a shop's own synchronous `sendOrder()`: the order with its lines and
  * the customer inside it, ids under `websiteId`.
  *
  * @return array<string, mixed>
