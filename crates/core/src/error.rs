@@ -33,6 +33,8 @@ pub enum Error {
     Unavailable { http_status: u16, message: String },
     /// The outbox could not be opened or written.
     Outbox { path: String, message: String },
+    /// The product feed's file could not be written: its directory, the disk, permissions.
+    Feed { path: String, message: String },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -54,6 +56,13 @@ impl Error {
 
     pub(crate) fn outbox(path: impl Into<String>, message: impl fmt::Display) -> Self {
         Error::Outbox {
+            path: path.into(),
+            message: message.to_string(),
+        }
+    }
+
+    pub(crate) fn feed(path: impl Into<String>, message: impl fmt::Display) -> Self {
+        Error::Feed {
             path: path.into(),
             message: message.to_string(),
         }
@@ -138,6 +147,7 @@ impl fmt::Display for Error {
                 message,
             } => write!(f, "Mindbox is unavailable (HTTP {http_status}): {message}"),
             Error::Outbox { path, message } => write!(f, "outbox {path}: {message}"),
+            Error::Feed { path, message } => write!(f, "feed {path}: {message}"),
         }
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! - `mask`, `error`, `secret`, `clock`, `process`, `private`, `endpoint`, `normalize`: the
 //!   vocabulary and the rules every part shares;
-//! - `log`, `resolve`: the request log, name resolution;
+//! - `log`, `resolve`, `feed`: the request log, name resolution, the product feed's writer;
 //! - `outbox`: the durable outbox on SQLite or MySQL;
 //! - `config`: the client's configuration;
 //! - `request`, `response`, `transport`, `exchange`, `balance`: one request to Mindbox;
@@ -25,6 +25,7 @@ mod delivery;
 mod endpoint;
 mod error;
 mod exchange;
+mod feed;
 mod log;
 mod mask;
 mod normalize;
@@ -43,5 +44,6 @@ pub use clock::now_ms;
 pub use config::Config;
 pub use delivery::{Deliverer, Reason, Report, stop_delivery};
 pub use error::{Error, Result, ValidationMessage};
+pub use feed::{FeedSummary, FeedWriter};
 pub use normalize::normalize_phone;
 pub use outbox::{FailedItem, Failure, Location, MoveReport, Moved, Scope, Stats, move_outbox};

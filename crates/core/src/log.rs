@@ -139,7 +139,7 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
 }
 
 /// UTC, millisecond precision, without pulling in a date crate for one format.
-fn iso8601(t: SystemTime) -> String {
+pub(crate) fn iso8601(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
     let secs = d.as_secs() as i64;
     let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));

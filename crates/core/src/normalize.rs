@@ -112,7 +112,7 @@ fn email(value: &mut Value, path: &str) -> Result<()> {
     }
 }
 
-fn decimal(value: &mut Value, path: &str, places: i32) -> Result<()> {
+pub(crate) fn decimal(value: &mut Value, path: &str, places: i32) -> Result<()> {
     let n = match value {
         Value::Null => return Ok(()),
         Value::Number(n) if n.is_i64() || n.is_u64() => return check_sign(n.as_f64(), path),

@@ -9,6 +9,7 @@
 use super::convert;
 use super::exceptions::to_php;
 use ext_php_rs::boxed::ZBox;
+use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendClassObject, ZendHashTable};
@@ -98,9 +99,9 @@ pub trait MindboxClientInterface {
 }
 
 /// `$client->__construct([...])` again would swap the settings of a client that may have sends
-/// in flight under the old ones; PHP allows the call, so the constructor asks whether `$this` is
-/// already a client.
-fn constructed_already() -> bool {
+/// in flight under the old ones (or a feed writer's file); PHP allows the call, so the
+/// constructor asks whether `$this` is already one.
+pub(crate) fn constructed_already<T: RegisteredClass>() -> bool {
     // SAFETY: read during the constructor's own call, on the request's thread: the executor
     // globals and the current frame are alive.
     unsafe {
@@ -112,7 +113,7 @@ fn constructed_already() -> bool {
         };
         frame
             .get_self()
-            .is_some_and(|this| ZendClassObject::<MindboxClient>::from_zend_obj(this).is_some())
+            .is_some_and(|this| ZendClassObject::<T>::from_zend_obj(this).is_some())
     }
 }
 
@@ -127,7 +128,7 @@ pub struct MindboxClient {
 #[php_impl]
 impl MindboxClient {
     pub fn __construct(config: &ZendHashTable) -> PhpResult<Self> {
-        if constructed_already() {
+        if constructed_already::<MindboxClient>() {
             return Err(to_php(Error::invalid(
                 "config",
                 "this MindboxClient is already constructed; create a new one for other settings",

@@ -188,6 +188,8 @@ pub fn to_php(error: Error) -> PhpException {
     let (kind, props): (Kind, Vec<(&str, Zval)>) = match error {
         Error::InvalidArgument { path, .. } => (Kind::InvalidArgument, vec![("path", zval(path))]),
         Error::Outbox { path, .. } => (Kind::Outbox, vec![("path", zval(path))]),
+        // The feed's file: no class of its own; the message names the file and the OS error.
+        Error::Feed { .. } => (Kind::Base, vec![]),
         Error::Validation { messages } => {
             let mut list = ZendHashTable::new();
             for m in messages {

@@ -4,6 +4,7 @@
 mod client;
 mod convert;
 mod exceptions;
+mod feed;
 mod info;
 mod sensitive;
 
@@ -75,4 +76,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .info_function(info::info)
         .interface::<client::PhpInterfaceMindboxClientInterface>()
         .class::<client::MindboxClient>()
+        .class::<feed::MindboxFeedWriter>()
 }

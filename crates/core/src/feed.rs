@@ -1,0 +1,287 @@
+//! The product feed Mindbox downloads by URL: YML (`yml_catalog` → `shop` → `currencies`,
+//! `categories`, `offers`), streamed to a file in constant memory whatever the catalogue's size,
+//! and put in place only when it is complete (issue 18; Mindbox's rules in next-wave.md §1.1).
+//!
+//! The sections come in order, each in as many calls as the caller likes (but the shop, once):
+//! `shop`, `currencies`, `categories`, `offers`, then `finish`. Any error closes the writer and
+//! removes its file, so a feed with a hole in it is never published; the previous feed stays.
+
+mod fields;
+mod file;
+mod offer;
+mod sections;
+mod xml;
+
+use crate::error::{Error, Result};
+use fields::{Label, items};
+use file::Output;
+use offer::{Known, Read};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Section {
+    Opened,
+    Shop,
+    Currencies,
+    Categories,
+    Offers,
+}
+
+impl Section {
+    fn name(self) -> &'static str {
+        match self {
+            Section::Opened => "open",
+            Section::Shop => "shop",
+            Section::Currencies => "currencies",
+            Section::Categories => "categories",
+            Section::Offers => "offers",
+        }
+    }
+
+    fn next(self) -> Option<Section> {
+        match self {
+            Section::Opened => Some(Section::Shop),
+            Section::Shop => Some(Section::Currencies),
+            Section::Currencies => Some(Section::Categories),
+            Section::Categories => Some(Section::Offers),
+            Section::Offers => None,
+        }
+    }
+}
+
+/// What `finish` reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedSummary {
+    pub path: String,
+    pub offers: u64,
+    pub categories: u64,
+    /// Offers left out, by reason (every reason, zero or not): `idTooLong`.
+    pub skipped: Vec<(&'static str, u64)>,
+    /// Descriptions cut to Mindbox's 10,000 characters.
+    pub descriptions_cut: u64,
+    /// The file's size, compressed when it is gzip.
+    pub bytes: u64,
+    pub seconds: f64,
+}
+
+pub struct FeedWriter {
+    target: PathBuf,
+    /// None once finished, aborted or failed.
+    open: Option<Open>,
+}
+
+struct Open {
+    output: Output,
+    section: Section,
+    currencies: HashSet<String>,
+    categories: HashSet<String>,
+    /// Offer ids as keyed 64-bit hashes, not the ids themselves: a million offers take under
+    /// 20 MB. Two ids share a hash once in ~10^19 pairs, and the key is new each run, so such a
+    /// false "duplicate" would not come back on the next run.
+    offer_ids: HashSet<u64>,
+    hash_key: RandomState,
+    offers: u64,
+    id_too_long: u64,
+    descriptions_cut: u64,
+    started: Instant,
+    /// Reused for every offer, so writing allocates nothing once the largest offer has been seen.
+    buf: Vec<u8>,
+}
+
+fn closed(call: &str) -> Error {
+    Error::invalid(
+        call,
+        "this feed writer is closed (finished, aborted, or failed with an error); open a new one",
+    )
+}
+
+impl FeedWriter {
+    /// Starts a feed that will replace `target` (plain YML, or gzip). Nothing is written to the
+    /// target itself before `finish`.
+    pub fn open(target: impl AsRef<Path>, gzip: bool) -> Result<FeedWriter> {
+        let target = target.as_ref().to_path_buf();
+        let output = Output::create(&target, gzip)?;
+        Ok(FeedWriter {
+            target,
+            open: Some(Open {
+                output,
+                section: Section::Opened,
+                currencies: HashSet::new(),
+                categories: HashSet::new(),
+                offer_ids: HashSet::new(),
+                hash_key: RandomState::new(),
+                offers: 0,
+                id_too_long: 0,
+                descriptions_cut: 0,
+                started: Instant::now(),
+                buf: Vec::with_capacity(16 * 1024),
+            }),
+        })
+    }
+
+    /// `open` with the options of PHP's constructor, `['gzip' => bool]`, checked.
+    pub fn open_with(target: impl AsRef<Path>, options: &Value) -> Result<FeedWriter> {
+        let gzip = match options {
+            Value::Null => false,
+            given => fields::Fields::of(given, "options", None, &["gzip"])?.flag("gzip", false)?,
+        };
+        Self::open(target, gzip)
+    }
+
+    /// `['name' => …, 'company' => …, 'url' => …]`, all three required.
+    pub fn shop(&mut self, shop: &Value) -> Result<()> {
+        self.step(Section::Shop, |open| {
+            open.buf.clear();
+            sections::shop(&mut open.buf, shop, SystemTime::now())?;
+            open.write_buf()
+        })
+    }
+
+    /// A list of `['id' => 'RUB', 'rate' => 1]`.
+    pub fn currencies(&mut self, list: &Value) -> Result<()> {
+        self.step(Section::Currencies, |open| {
+            open.buf.clear();
+            sections::currencies(&mut open.buf, list, &mut open.currencies)?;
+            open.write_buf()
+        })
+    }
+
+    /// A list of `['id' => …, 'parentId' => … (optional), 'name' => …]`.
+    pub fn categories(&mut self, list: &Value) -> Result<()> {
+        self.step(Section::Categories, |open| {
+            open.buf.clear();
+            sections::categories(&mut open.buf, list, &mut open.categories)?;
+            open.write_buf()
+        })
+    }
+
+    /// A batch of offers; see `offer.rs` for the fields and their rules.
+    pub fn offers(&mut self, batch: &Value) -> Result<()> {
+        self.step(Section::Offers, |open| open.offers(batch))
+    }
+
+    /// Completes the file and renames it over the target.
+    pub fn finish(&mut self) -> Result<FeedSummary> {
+        // Taken: whatever happens now, the writer is done, and on an error `open` is dropped,
+        // which removes the temporary file.
+        let mut open = self.open.take().ok_or_else(|| closed("finish"))?;
+        if open.section < Section::Categories {
+            return Err(Error::invalid(
+                "finish",
+                format!(
+                    "finish() after {}(): shop, currencies and categories come first",
+                    open.section.name()
+                ),
+            ));
+        }
+        open.enter(Section::Offers)?;
+        open.output.write(b"</offers>\n</shop>\n</yml_catalog>\n")?;
+        let bytes = open.output.commit()?;
+        Ok(FeedSummary {
+            path: self.target.display().to_string(),
+            offers: open.offers,
+            categories: open.categories.len() as u64,
+            skipped: vec![("idTooLong", open.id_too_long)],
+            descriptions_cut: open.descriptions_cut,
+            bytes,
+            seconds: open.started.elapsed().as_secs_f64(),
+        })
+    }
+
+    /// Drops the new feed; the target stays as it was. Dropping the writer does the same.
+    pub fn abort(&mut self) {
+        self.open = None;
+    }
+
+    fn step(
+        &mut self,
+        section: Section,
+        write: impl FnOnce(&mut Open) -> Result<()>,
+    ) -> Result<()> {
+        let open = self.open.as_mut().ok_or_else(|| closed(section.name()))?;
+        let result = open.enter(section).and_then(|()| write(open));
+        if result.is_err() {
+            self.abort();
+        }
+        result
+    }
+}
+
+impl Open {
+    /// Moves on to `next`, closing the section before it; a section may be continued, but
+    /// none skipped or gone back to.
+    fn enter(&mut self, next: Section) -> Result<()> {
+        let current = self.section;
+        if next == current && next != Section::Shop {
+            return Ok(());
+        }
+        let order = "the sections come in order: shop, currencies, categories, offers";
+        if next <= current {
+            return Err(Error::invalid(
+                next.name(),
+                format!("{}() after {}(): {order}", next.name(), current.name()),
+            ));
+        }
+        if current.next() != Some(next) {
+            let missing = current.next().map_or("", Section::name);
+            return Err(Error::invalid(
+                next.name(),
+                format!("{}() before {missing}(): {order}", next.name()),
+            ));
+        }
+        let tags: &[u8] = match next {
+            Section::Currencies => b"<currencies>\n",
+            Section::Categories => b"</currencies>\n<categories>\n",
+            Section::Offers => b"</categories>\n<offers>\n",
+            Section::Opened | Section::Shop => b"",
+        };
+        self.output.write(tags)?;
+        self.section = next;
+        Ok(())
+    }
+
+    fn write_buf(&mut self) -> Result<()> {
+        self.output.write(&self.buf)
+    }
+
+    fn offers(&mut self, batch: &Value) -> Result<()> {
+        let known = Known {
+            currencies: &self.currencies,
+            categories: &self.categories,
+        };
+        for (label, item) in items(batch, "offers")? {
+            let offer = match offer::read(item, label, &known)? {
+                Read::IdTooLong => {
+                    self.id_too_long += 1;
+                    continue;
+                }
+                Read::Offer(offer) => offer,
+            };
+            if !self.offer_ids.insert(self.hash_key.hash_one(&*offer.id)) {
+                return Err(duplicate(label, &offer.id));
+            }
+            self.buf.clear();
+            offer.write(&mut self.buf);
+            self.output.write(&self.buf)?;
+            self.offers += 1;
+            self.descriptions_cut += u64::from(offer.description_cut);
+        }
+        Ok(())
+    }
+}
+
+fn duplicate(label: Label<'_>, id: &str) -> Error {
+    Error::invalid(
+        format!("offers[{label}].id"),
+        format!("was written already: offer ids are unique (offer \"{id}\")"),
+    )
+}
+
+#[cfg(test)]
+mod offer_tests;
+#[cfg(test)]
+mod tests;
