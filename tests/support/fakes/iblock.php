@@ -19,6 +19,11 @@ namespace Bitrix\Iblock {
             self::$rows[static::class][$id] = ['ID' => (string)$id] + array_map('strval', $fields);
         }
 
+        public static function fakeDelete(int $id): void
+        {
+            unset(self::$rows[static::class][$id]);
+        }
+
         public static function getRow(array $parameters)
         {
             foreach (self::$rows[static::class] ?? [] as $row) {

@@ -59,6 +59,10 @@ final class FakeShop
         Sale\Basket::fakeReset();
         Sale\Fuser::fakeReset();
         \Bitrix\Iblock\FakeTable::fakeReset();
+        \Bitrix\Iblock\FakeStore::reset();
+        \Bitrix\Catalog\FakeDataManager::fakeReset();
+        \CCatalogDiscount::fakeReset();
+        \CFile::fakeReset();
         self::forgetModuleState();
 
         $GLOBALS['APPLICATION'] = new \CMain();
