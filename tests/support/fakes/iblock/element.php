@@ -30,13 +30,18 @@ class CIBlockElement
         }
         $order = is_array($arOrder) ? $arOrder : [];
         $select = is_array($arSelectFields) && $arSelectFields !== [] ? $arSelectFields : ['*'];
-        $rows = [];
-        foreach ($query->sort($elements, $order) as $element) {
-            array_push($rows, ...$query->rows($element, $select, $order));
-        }
         $nav = is_array($arNavStartParams) ? $arNavStartParams : [];
         if (isset($nav['nElementID'])) {
             throw new \LogicException('the fake core does not page around an element');
+        }
+        // Rows past a LIMIT are never read, which keeps a large fake catalogue's pages quick.
+        $enough = (int)($nav['nTopCount'] ?? 0) > 0 ? (int)($nav['nOffset'] ?? 0) + (int)$nav['nTopCount'] : PHP_INT_MAX;
+        $rows = [];
+        foreach ($query->sort($elements, $order) as $element) {
+            if (count($rows) >= $enough) {
+                break;
+            }
+            array_push($rows, ...$query->rows($element, $select, $order));
         }
         if ((int)($nav['nTopCount'] ?? 0) > 0) {
             // Newer cores (iblock 22+) add nOffset as OFFSET to nTopCount's LIMIT; older ones ignore it.

@@ -23,15 +23,23 @@ final class FakeElementQuery
     private const IGNORED = ['CHECK_PERMISSIONS', 'MIN_PERMISSION', 'SHOW_HISTORY', 'SHOW_NEW', 'INCLUDE_SUBSECTIONS'];
 
     private int $iblockId;
-    /** @var array<string, array<string, int>> each filter key's values as keys: a page's ids are asked of every element */
-    private array $sets = [];
+    /** @var list<array{string, string, bool, mixed, array<string, int>}> field, operation, negated, value, values as keys */
+    private array $conditions = [];
 
+    /** The filter is read once: a page's ids are asked of every element. */
     public function __construct(private array $filter)
     {
         $this->iblockId = isset($filter['IBLOCK_ID']) && !is_array($filter['IBLOCK_ID']) ? (int)$filter['IBLOCK_ID'] : 0;
         foreach ($filter as $key => $value) {
-            $values = is_array($value) ? $value : [$value];
-            $this->sets[$key] = array_flip(array_map(static fn ($v) => is_array($v) ? '' : (string)$v, $values));
+            if (!preg_match('/^(!=|!@|>=|<=|!|>|<|=|@)?([A-Z_0-9]+)$/i', (string)$key, $m)) {
+                throw new \LogicException("the fake core does not filter by $key");
+            }
+            $field = strtoupper($m[2]);
+            if (in_array($field, self::IGNORED, true)) {
+                continue;
+            }
+            $values = array_map(static fn ($v) => is_array($v) ? '' : (string)$v, is_array($value) ? $value : [$value]);
+            $this->conditions[] = [$field, ltrim($m[1], '!'), str_starts_with($m[1], '!'), $value, array_flip($values)];
         }
     }
 
@@ -131,17 +139,8 @@ final class FakeElementQuery
 
     private function keeps(array $element): bool
     {
-        foreach ($this->filter as $key => $value) {
-            if (!preg_match('/^(!=|!@|>=|<=|!|>|<|=|@)?([A-Z_0-9]+)$/i', (string)$key, $m)) {
-                throw new \LogicException("the fake core does not filter by $key");
-            }
-            [$op, $field] = [$m[1], strtoupper($m[2])];
-            if (in_array($field, self::IGNORED, true)) {
-                continue;
-            }
-            $negate = str_starts_with($op, '!');
-            $op = ltrim($op, '!');
-            if ($this->test($element, $field, $op, $value, $this->sets[$key]) === $negate) {
+        foreach ($this->conditions as [$field, $op, $negate, $value, $wanted]) {
+            if ($this->test($element, $field, $op, $value, $wanted) === $negate) {
                 return false;
             }
         }
