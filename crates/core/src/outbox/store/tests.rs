@@ -9,6 +9,7 @@ on_both!(
     a_backlog_under_the_rate_limit_is_claimed_ahead_of_its_slots,
     a_429_holds_the_whole_operation,
     scopes_are_separate_and_idle_is_reported,
+    a_claim_without_a_limit_tells_when_more_wait,
 );
 
 fn items_of_one_key_go_one_at_a_time_in_order(kind: Kind) {
@@ -204,4 +205,18 @@ fn scopes_are_separate_and_idle_is_reported(kind: Kind) {
     add_to(&mut store, &other, "A", None, 1000);
     assert_eq!(run(&mut store, "me", 1000, 8, 0, &[]).next, Next::Idle);
     assert_eq!(store.stats(&other).unwrap().pending, 1);
+}
+
+fn a_claim_without_a_limit_tells_when_more_wait(kind: Kind) {
+    let Some((mut store, _)) = temp_store(kind, "more") else {
+        return;
+    };
+    let all: Vec<i64> = (0..3).map(|_| add(&mut store, "A", None, 1000)).collect();
+    // The look takes only what it wants and one more: that one must still say "more, now"
+    // rather than a wait for a later time.
+    let c = run(&mut store, "me", 1000, 2, 0, &[]);
+    assert_eq!((ids(&c), c.next), (all[..2].to_vec(), Next::More));
+    let c = run(&mut store, "me", 1000, 2, 0, &[]);
+    assert_eq!(ids(&c), all[2..].to_vec());
+    assert_ne!(c.next, Next::More);
 }
