@@ -25,6 +25,7 @@ const CANDIDATES: usize = 64;
 fn candidates_wanted(c: &Cycle<'_>, want: usize) -> usize {
     if c.pace_us == 0 { want + 1 } else { CANDIDATES }
 }
+
 /// An item whose pacing slot comes within this is claimed now and waits for its slot in the
 /// worker: a backlog under the rate limit then costs one claim per batch, not one per slot.
 const LOOKAHEAD_US: u64 = 100_000;
