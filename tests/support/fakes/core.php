@@ -10,6 +10,7 @@ defined('SITE_ID') || define('SITE_ID', 's1');
 
 // A parent class before its children: result.php (Result, Error, CDBResult) first.
 require_once __DIR__ . '/main/result.php';
+require_once __DIR__ . '/main/db.php';
 require_once __DIR__ . '/main/event.php';
 require_once __DIR__ . '/main/eventmanager.php';
 require_once __DIR__ . '/main/modules.php';
@@ -46,6 +47,7 @@ require_once __DIR__ . '/iblock/elementquery.php';
 require_once __DIR__ . '/iblock/element.php';
 require_once __DIR__ . '/iblock/section.php';
 require_once __DIR__ . '/catalog/tables.php';
+require_once __DIR__ . '/currency.php';
 require_once __DIR__ . '/catalog/sku.php';
 require_once __DIR__ . '/catalog/price.php';
 require_once __DIR__ . '/shop.php';

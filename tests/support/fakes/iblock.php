@@ -26,6 +26,7 @@ namespace Bitrix\Iblock {
 
         public static function getRow(array $parameters)
         {
+            \Bitrix\Main\Application::getConnection()->fakeQuery('SELECT ... FROM ' . static::class . ' LIMIT 1');
             foreach (self::$rows[static::class] ?? [] as $row) {
                 if (self::matches($row, (array)($parameters['filter'] ?? []))) {
                     $select = (array)($parameters['select'] ?? ['*']);

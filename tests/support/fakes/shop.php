@@ -28,7 +28,7 @@ final class FakeShop
     }
 
     /** @param array<string, string> $sites site id => name */
-    public static function open(array $sites = ['s1' => 'Shop'], array $modules = ['main', 'sale', 'catalog', 'iblock', 'subscribe', 'sender']): self
+    public static function open(array $sites = ['s1' => 'Shop'], array $modules = ['main', 'sale', 'catalog', 'currency', 'iblock', 'subscribe', 'sender']): self
     {
         $root = sys_get_temp_dir() . '/rustbox-shop-' . getmypid() . '-' . bin2hex(random_bytes(4));
         mkdir($root . '/local/modules', 0755, true);
@@ -62,6 +62,9 @@ final class FakeShop
         \Bitrix\Iblock\FakeStore::reset();
         \Bitrix\Catalog\FakeDataManager::fakeReset();
         \CCatalogDiscount::fakeReset();
+        \CCatalogProduct::fakeReset();
+        \CCatalogSku::fakeReset();
+        \CIBlockElement::fakeReset();
         \CFile::fakeReset();
         self::forgetModuleState();
 

@@ -1,6 +1,7 @@
 <?php
 // CCatalogSku (catalog/general/catalog_sku.php): which iblock holds a catalogue's offers and which property links
-// each offer to its product, and the offers of many products at once.
+// each offer to its product (read once per iblock and hit, as the real class caches it), and the offers of many
+// products at once.
 
 use Bitrix\Catalog\CatalogIblockTable;
 
@@ -10,6 +11,14 @@ class CCatalogSku
     public const TYPE_PRODUCT = 'P';
     public const TYPE_OFFERS = 'O';
     public const TYPE_FULL = 'X';
+
+    /** @var array<string, array|false> */
+    private static array $info = [];
+
+    public static function fakeReset(): void
+    {
+        self::$info = [];
+    }
 
     /** The offers iblock of a products iblock (IBLOCK_ID, PRODUCT_IBLOCK_ID, SKU_PROPERTY_ID, VERSION as ints), or false. */
     public static function GetInfoByProductIBlock($intIBlockID)
@@ -94,11 +103,11 @@ class CCatalogSku
         if ($iblockId <= 0) {
             return false;
         }
-        $row = CatalogIblockTable::getRow(['filter' => [$key => $iblockId, '>SKU_PROPERTY_ID' => 0]]);
-        if ($row === null) {
-            return false;
+        if (array_key_exists("$key$iblockId", self::$info)) {
+            return self::$info["$key$iblockId"];
         }
-        return ['IBLOCK_ID' => (int)$row['IBLOCK_ID'], 'PRODUCT_IBLOCK_ID' => (int)$row['PRODUCT_IBLOCK_ID'],
-            'SKU_PROPERTY_ID' => (int)$row['SKU_PROPERTY_ID'], 'VERSION' => 1];
+        $row = CatalogIblockTable::getRow(['filter' => [$key => $iblockId, '>SKU_PROPERTY_ID' => 0]]);
+        return self::$info["$key$iblockId"] = $row === null ? false : ['IBLOCK_ID' => (int)$row['IBLOCK_ID'],
+            'PRODUCT_IBLOCK_ID' => (int)$row['PRODUCT_IBLOCK_ID'], 'SKU_PROPERTY_ID' => (int)$row['SKU_PROPERTY_ID'], 'VERSION' => 1];
     }
 }

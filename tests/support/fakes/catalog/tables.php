@@ -1,6 +1,7 @@
 <?php
 // The catalog's ORM tables a catalogue reader queries (catalog/lib/product.php ProductTable, price.php PriceTable,
-// group.php GroupTable, groupaccess.php GroupAccessTable, catalogiblock.php CatalogIblockTable) through getList()
+// group.php GroupTable, groupaccess.php GroupAccessTable, catalogiblock.php CatalogIblockTable, storeproduct.php
+// StoreProductTable) through getList()
 // as main/lib/orm/data/datamanager.php offers it. On MySQL only dates come back converted: numbers are strings, as
 // mysqli gives them (main/lib/db/mysqlcommonsqlhelper.php getConverter), and a NULL column is null.
 
@@ -27,10 +28,11 @@ namespace Bitrix\Catalog {
         {
             $row = array_merge(static::columns(), $fields);
             $row = array_map(static fn ($value) => $value === null ? null : (string)$value, $row);
-            self::$rows[static::class][(int)reset($row)] = $row;
+            // A numeric key becomes an int, a code (a currency's) stays a string, as PHP keys arrays.
+            self::$rows[static::class][reset($row)] = $row;
         }
 
-        public static function fakeDelete(int $id): void
+        public static function fakeDelete(int|string $id): void
         {
             unset(self::$rows[static::class][$id]);
         }
@@ -38,6 +40,7 @@ namespace Bitrix\Catalog {
         /** select (names, "*", or alias => name), filter (=, @, !=, !@, <, <=, >, >=, LOGIC groups), order, limit, offset. */
         public static function getList(array $parameters = [])
         {
+            \Bitrix\Main\Application::getConnection()->fakeQuery('SELECT ... FROM ' . static::class . ' WHERE ...');
             $rows = array_values(array_filter(self::$rows[static::class] ?? [], static::compile((array)($parameters['filter'] ?? []))));
             $order = (array)($parameters['order'] ?? []);
             usort($rows, static function (array $a, array $b) use ($order): int {
@@ -177,6 +180,15 @@ namespace Bitrix\Catalog {
         {
             return ['IBLOCK_ID' => 0, 'YANDEX_EXPORT' => 'N', 'SUBSCRIPTION' => 'N', 'VAT_ID' => null,
                 'PRODUCT_IBLOCK_ID' => 0, 'SKU_PROPERTY_ID' => 0];
+        }
+    }
+
+    /** How much of a product (PRODUCT_ID) one warehouse (STORE_ID) holds. */
+    class StoreProductTable extends FakeDataManager
+    {
+        protected static function columns(): array
+        {
+            return ['ID' => 0, 'STORE_ID' => 0, 'PRODUCT_ID' => 0, 'AMOUNT' => 0];
         }
     }
 }

@@ -1,6 +1,7 @@
 <?php
 // CIBlockElement (iblock/classes/mysql/iblockelement.php GetList; iblock/classes/general/iblockelement.php
-// GetElementGroups, GetPropertyValuesArray, GetIBlockByID): what a catalogue reader calls, over FakeStore.
+// GetElementGroups, GetPropertyValuesArray, GetIBlockByID, GetIBlockByIDList): what a catalogue reader calls, over
+// FakeStore. Each records the queries the real method sends on the connection's tracker (main/db.php).
 
 use Bitrix\Iblock\FakeElementQuery;
 use Bitrix\Iblock\FakeStore;
@@ -13,6 +14,14 @@ class CIBlockElement
         'DETAIL_PICTURE', 'LIST_PAGE_URL', 'SECTION_PAGE_URL', 'IBLOCK_TYPE_ID', 'IBLOCK_CODE', 'IBLOCK_EXTERNAL_ID',
         'EXTERNAL_ID', 'IBLOCK_ELEMENT_ID'];
 
+    /** @var array<int, int|false> element id => its iblock: the real class's static cache, kept for the hit */
+    private static array $elementIblock = [];
+
+    public static function fakeReset(): void
+    {
+        self::$elementIblock = [];
+    }
+
     /**
      * Rows of the matching elements (values are strings or null, as the database gives them). No order means the
      * table's own order; a multiple property in the select gives one row per value, and nTopCount and pages count
@@ -22,6 +31,7 @@ class CIBlockElement
     {
         $query = new FakeElementQuery(is_array($arFilter) ? $arFilter : []);
         $elements = $query->matching();
+        self::query('SELECT BE.* FROM b_iblock_element BE WHERE ...');
         if ($arGroupBy === true || $arGroupBy === []) {
             return (string)count($elements);
         }
@@ -50,6 +60,8 @@ class CIBlockElement
         if ($nav === []) {
             return new CIBlockResult($rows);
         }
+        // CDBResult::NavQuery counts the rows first.
+        self::query('SELECT COUNT(*) FROM b_iblock_element BE WHERE ...');
         [$page, $numbers] = FakeElementQuery::page($rows, count($elements), $nav);
         $result = new CIBlockResult($page);
         [$result->NavRecordCount, $result->NavPageCount, $result->NavPageNomer, $result->NavPageSize] = $numbers;
@@ -72,6 +84,7 @@ class CIBlockElement
             array_push($fields, 'ID', 'CODE', 'EXTERNAL_ID', 'IBLOCK_TYPE_ID', 'IBLOCK_ID', 'IBLOCK_CODE', 'IBLOCK_EXTERNAL_ID', 'GLOBAL_ACTIVE');
         }
         $fields = array_values(array_unique($fields));
+        self::query('SELECT BS.* FROM b_iblock_section_element BSE INNER JOIN b_iblock_section BS ...');
         $rows = [];
         foreach (FakeStore::$links as [$element, $section]) {
             if (isset($ids[$element], FakeStore::$sections[$section])) {
@@ -82,11 +95,45 @@ class CIBlockElement
         return new CIBlockResult($rows, 'S');
     }
 
-    /** The iblock an element belongs to, or false. */
+    /** The iblock an element belongs to, or false; asked of the database once per element and hit. */
     public static function GetIBlockByID($ID)
     {
-        $element = FakeStore::$elements[(int)$ID] ?? null;
-        return $element === null ? false : (int)$element['IBLOCK_ID'];
+        $id = (int)$ID;
+        if ($id <= 0) {
+            return false;
+        }
+        if (!isset(self::$elementIblock[$id])) {
+            self::query("select IBLOCK_ID from b_iblock_element where ID=$id");
+            $element = FakeStore::$elements[$id] ?? null;
+            self::$elementIblock[$id] = $element === null ? false : (int)$element['IBLOCK_ID'];
+        }
+        return self::$elementIblock[$id];
+    }
+
+    /**
+     * The iblocks of many elements (id => iblock, the missing ones left out), in one query per 500 elements not yet
+     * known to this hit; GetIBlockByID() answers from what it read.
+     */
+    public static function GetIBlockByIDList(array $list)
+    {
+        $output = [];
+        $unknown = [];
+        foreach (array_unique(array_filter(array_map('intval', $list), static fn (int $id) => $id > 0)) as $id) {
+            if (!empty(self::$elementIblock[$id])) {
+                $output[$id] = self::$elementIblock[$id];
+            } else {
+                $unknown[] = $id;
+            }
+        }
+        foreach (array_chunk($unknown, 500) as $ids) {
+            self::query('select IBLOCK_ID,ID from b_iblock_element where ID in (' . implode(', ', $ids) . ')');
+            foreach ($ids as $id) {
+                if (isset(FakeStore::$elements[$id])) {
+                    $output[$id] = self::$elementIblock[$id] = (int)FakeStore::$elements[$id]['IBLOCK_ID'];
+                }
+            }
+        }
+        return $output;
     }
 
     /**
@@ -97,10 +144,14 @@ class CIBlockElement
      */
     public static function GetPropertyValuesArray(&$result, $iblockID, $filter, $propertyFilter = [], $options = [])
     {
+        self::query('SELECT * FROM b_iblock_property WHERE ...');
         $properties = self::activeProperties((int)$iblockID, (array)$propertyFilter);
         if ($properties === []) {
             return;
         }
+        self::query('SELECT * FROM b_iblock_element_property WHERE ...');
+        // The real method reads each list value's enum row once per call.
+        $enums = [];
         $raw = ($options['GET_RAW_DATA'] ?? 'N') === 'Y';
         $fill = empty($result);
         $query = new FakeElementQuery(['IBLOCK_ID' => (int)$iblockID] + (array)$filter);
@@ -112,6 +163,11 @@ class CIBlockElement
             $values = [];
             foreach ($properties as $property) {
                 $values[$property['CODE'] ?: $property['ID']] = self::propertyValues($property, $id, $raw);
+                if ($property['PROPERTY_TYPE'] === 'L') {
+                    foreach (FakeStore::$values[$id][(int)$property['ID']] ?? [] as $stored) {
+                        $enums[$stored['VALUE']] ??= self::query('SELECT * FROM b_iblock_property_enum WHERE ID = ' . (int)$stored['VALUE']);
+                    }
+                }
             }
             if (isset($result[$id]['PROPERTIES'])) {
                 $result[$id]['PROPERTIES'] = $values;
@@ -171,5 +227,12 @@ class CIBlockElement
             return array_map([self::class, 'escaped'], $value);
         }
         return is_string($value) && preg_match('/[;&<>"]/', $value) ? htmlspecialcharsEx($value) : $value;
+    }
+
+    /** @return true */
+    private static function query(string $sql): bool
+    {
+        \Bitrix\Main\Application::getConnection()->fakeQuery($sql);
+        return true;
     }
 }

@@ -18,6 +18,7 @@ class CIBlockSection
         if ($bIncCnt) {
             throw new \LogicException('the fake core does not count elements in sections');
         }
+        \Bitrix\Main\Application::getConnection()->fakeQuery('SELECT BS.* FROM b_iblock_section BS WHERE ...');
         $rows = array_map([FakeStore::class, 'sectionRow'], array_keys(FakeStore::$sections));
         $rows = array_values(array_filter($rows, static fn (array $row) => self::keeps($row, (array)$arFilter)));
         $orderFields = [];

@@ -1,5 +1,5 @@
 <?php
-// The application of a hit (main/lib/application.php, context.php) and the old kernel's $APPLICATION
+// The application of a hit (main/lib/application.php, context.php; its connection in main/db.php) and the old kernel's $APPLICATION
 // (main/classes/general/main.php, whose IncludeComponent() runs components; applicationexception.php).
 
 namespace Bitrix\Main {
@@ -8,6 +8,7 @@ namespace Bitrix\Main {
     {
         private static ?Application $instance = null;
         private static string $documentRoot = '';
+        private static ?DB\Connection $connection = null;
         private ?Context $context = null;
 
         public static function getInstance()
@@ -19,6 +20,14 @@ namespace Bitrix\Main {
         {
             self::$instance = null;
             self::$documentRoot = $documentRoot;
+            self::$connection = null;
+            DB\Connection::fakeReset();
+        }
+
+        /** The hit's one connection (the default of bitrix/.settings.php). */
+        public static function getConnection($name = '')
+        {
+            return self::$connection ??= new DB\Connection();
         }
 
         public static function getDocumentRoot()

@@ -1,7 +1,8 @@
 <?php
 // CFile (main/classes/general/file.php): a picture's row of b_file and its address. A local file is
-// /upload/<SUBDIR>/<FILE_NAME>; a file the clouds module keeps elsewhere gets its absolute address from that
-// module's OnGetFileSRC handler, which the fake stands for with the address given.
+// /<upload_dir>/<SUBDIR>/<FILE_NAME>; a file the clouds module keeps elsewhere gets its absolute address from that
+// module's OnGetFileSRC handler, which the fake stands for with the address given. GetFileArray() reads one row (a
+// query each), GetList() many at once.
 
 class CFile
 {
@@ -24,13 +25,65 @@ class CFile
     /** The row with SRC, or false when there is no such file (an id of 0 or null, or a deleted file). */
     public static function GetFileArray($FILE_ID, $upload_dir = false)
     {
-        $file = is_array($FILE_ID) ? null : self::$files[(int)$FILE_ID] ?? null;
+        if (is_array($FILE_ID) || (int)$FILE_ID <= 0) {
+            return false;
+        }
+        \Bitrix\Main\Application::getConnection()->fakeQuery('SELECT f.* FROM b_file f WHERE f.ID = ' . (int)$FILE_ID);
+        $file = self::row((int)$FILE_ID);
         if ($file === null) {
             return false;
         }
-        $cloud = $file['~cloud'];
+        $file['SRC'] = self::GetFileSRC($file, $upload_dir);
+        return $file;
+    }
+
+    /**
+     * Rows of b_file (without SRC) by filter: ID or @ID (a list or a comma-separated string), ordered by ID unless
+     * asked otherwise; one query.
+     */
+    public static function GetList($arOrder = [], $arFilter = [])
+    {
+        \Bitrix\Main\Application::getConnection()->fakeQuery('SELECT f.* FROM b_file f WHERE ... ORDER BY f.ID ASC');
+        $ids = null;
+        foreach ((array)$arFilter as $key => $value) {
+            $key = strtoupper((string)$key);
+            if ($key === '@ID') {
+                $ids = array_map('intval', is_array($value) ? $value : explode(',', (string)$value));
+            } elseif ($key === 'ID') {
+                $ids = [(int)$value];
+            } else {
+                throw new \LogicException("the fake core does not filter files by $key");
+            }
+        }
+        $rows = [];
+        $all = array_keys(self::$files);
+        sort($all);
+        foreach ($all as $id) {
+            if ($ids === null || in_array($id, $ids, true)) {
+                $rows[] = self::row($id);
+            }
+        }
+        if (strtoupper((string)($arOrder['ID'] ?? 'ASC')) === 'DESC') {
+            $rows = array_reverse($rows);
+        }
+        return new CDBResult($rows);
+    }
+
+    /** A file's address: the clouds module's for a file it keeps (an absolute URL), else the local path. */
+    public static function GetFileSRC($arFile, $upload_dir = false, $external = true)
+    {
+        $cloud = $external && !empty($arFile['HANDLER_ID']) ? self::$files[(int)$arFile['ID']]['~cloud'] ?? null : null;
+        if ($cloud !== null) {
+            return $cloud;
+        }
+        $dir = $upload_dir === false ? COption::GetOptionString('main', 'upload_dir', 'upload') : $upload_dir;
+        return str_replace('//', '/', '/' . $dir . '/' . $arFile['SUBDIR'] . '/' . $arFile['FILE_NAME']);
+    }
+
+    private static function row(int $id): ?array
+    {
+        $file = self::$files[$id] ?? null;
         unset($file['~cloud']);
-        $file['SRC'] = $cloud ?? str_replace('//', '/', '/' . ($upload_dir ?: 'upload') . '/' . $file['SUBDIR'] . '/' . $file['FILE_NAME']);
         return $file;
     }
 

@@ -13,21 +13,43 @@ namespace Bitrix\Main {
         }
     }
 
-    /** b_lang: the sites of the installation. */
+    /**
+     * b_lang: the sites of the installation. SERVER_NAME, DOC_ROOT and SITE_NAME are empty until a test sets them
+     * (fakeSet), as on an installation where nobody filled them in. The filter takes LID and ACTIVE (with or without =).
+     */
     class SiteTable
     {
+        /** @var array<string, array> */
         private static array $sites = [];
 
+        /** @param array<string, string> $sites site id => name */
         public static function fakeReset(array $sites): void
         {
-            self::$sites = $sites;
+            self::$sites = [];
+            foreach ($sites as $lid => $name) {
+                self::$sites[$lid] = ['LID' => $lid, 'NAME' => $name, 'ACTIVE' => 'Y', 'DIR' => '/', 'SERVER_NAME' => '',
+                    'DOC_ROOT' => '', 'SITE_NAME' => '', 'EMAIL' => ''];
+            }
+        }
+
+        public static function fakeSet(string $lid, array $fields): void
+        {
+            self::$sites[$lid] = array_merge(self::$sites[$lid], $fields);
         }
 
         public static function getList(array $parameters = [])
         {
             $rows = [];
-            foreach (self::$sites as $lid => $name) {
-                $row = ['LID' => $lid, 'NAME' => $name, 'ACTIVE' => 'Y'];
+            foreach (self::$sites as $row) {
+                foreach ((array)($parameters['filter'] ?? []) as $key => $value) {
+                    $field = ltrim((string)$key, '=');
+                    if (!in_array($field, ['LID', 'ACTIVE'], true)) {
+                        throw new SystemException("the fake core does not filter sites by $key");
+                    }
+                    if (!in_array($row[$field], (array)$value, true)) {
+                        continue 2;
+                    }
+                }
                 $rows[] = isset($parameters['select']) ? array_intersect_key($row, array_flip($parameters['select'])) : $row;
             }
             return new DB\Result($rows);
