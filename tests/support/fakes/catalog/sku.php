@@ -33,7 +33,8 @@ class CCatalogSku
     }
 
     /**
-     * [product id => [offer id => offer]] for every product asked (ids sorted, an entry even without offers), or []
+     * [product id => [offer id => offer]] for the products asked that have offers (ids sorted; the real method drops
+     * the empty entries with array_filter), or []
      * when no product's iblock has offers. An offer has the fields asked plus ID and IBLOCK_ID (ints) and PARENT_ID;
      * nothing else, whatever the iblock holds; inactive offers too unless $skuFilter says otherwise; ordered by ID.
      */
@@ -63,7 +64,7 @@ class CCatalogSku
         if ($propertyFilter !== []) {
             self::withProperties($result, $propertyFilter, (array)$options);
         }
-        return $result;
+        return array_filter($result);
     }
 
     private static function collect(array &$result, array $sku, array $products, array $skuFilter, array $fields, array $order): void
