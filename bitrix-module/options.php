@@ -44,7 +44,7 @@ foreach ($messages as $message) {
 $e = static fn ($value): string => htmlspecialcharsbx((string)$value);
 $values = $form->values();
 $fields = OptionsForm::fields();
-$groups = ['connection', 'events', 'ids', 'mode'];
+$groups = ['connection', 'events', 'ids', 'mode', 'feed'];
 $tabs = array_map(static fn (string $group) => [
     'DIV' => 'rustbox_mindbox_' . $group,
     'TAB' => Loc::getMessage('RUSTBOX_MINDBOX_TAB_' . strtoupper($group)),
@@ -102,7 +102,7 @@ $action = $APPLICATION->GetCurPage() . '?mid=rustbox.mindbox&lang=' . LANGUAGE_I
                         <?php endforeach; ?>
                     <?php elseif ($field['type'] === 'json'): ?>
                         <textarea id="rm_<?= $e($name) ?>" name="<?= $e($name) ?>" rows="6" cols="60"><?= $e($value) ?></textarea>
-                        <br><small><?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OPT_STATUS_MAP_HINT')) ?></small>
+                        <br><small><?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OPT_' . strtoupper($name) . '_HINT')) ?></small>
                     <?php elseif ($field['type'] === 'secret'): ?>
                         <input type="password" id="rm_<?= $e($name) ?>" name="<?= $e($name) ?>" value="" size="50" autocomplete="new-password"
                                placeholder="<?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OPT_SECRET_KEEP')) ?>">

@@ -63,6 +63,20 @@ final class Options
         // Longer than any hit lives: only a hit that died leaves an order Mindbox confirmed unsaved this long.
         'unsaved_cancel_seconds' => ['900', 'number', 'mode'],
         'points_decimals' => ['2', 'select', 'mode'],
+        // The product feed (Feed\FeedJob); FeedSettings reads these.
+        'feed_enabled' => ['N', 'yesno', 'feed'],
+        'feed_iblock_id' => ['', 'text', 'feed'],
+        // Empty: the base price type (BASE = Y).
+        'feed_price_type' => ['', 'text', 'feed'],
+        'feed_page_size' => ['1000', 'number', 'feed'],
+        'feed_params' => ['', 'text', 'feed'],
+        'feed_vendor_property' => ['', 'text', 'feed'],
+        'feed_vendor_code_property' => ['', 'text', 'feed'],
+        'feed_gzip' => ['N', 'yesno', 'feed'],
+        'feed_regions' => ['{}', 'json', 'feed'],
+        'feed_https' => ['Y', 'yesno', 'feed'],
+        // Empty: the site's server name, else the main module's.
+        'feed_server_name' => ['', 'text', 'feed'],
     ];
 
     /** @return array<string, string> name => default */

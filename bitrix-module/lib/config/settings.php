@@ -220,6 +220,12 @@ final class Settings
         return strtoupper($this->get('product_id_source')) === 'ID' ? 'ID' : 'XML_ID';
     }
 
+    /** The product feed's options. */
+    public function feed(): FeedSettings
+    {
+        return new FeedSettings($this);
+    }
+
     public function statusMap(): StatusMap
     {
         return StatusMap::fromJson($this->get('status_map'));
