@@ -30,29 +30,57 @@ final class ProductIds
     public function of(BasketItem $item): array
     {
         $productId = $this->chosen((string)$item->getField('PRODUCT_XML_ID'), $item->getProductId());
-        return $this->ids(self::EVENT, 'productId', ['item' => $item, 'elementId' => $item->getProductId()], $productId);
+        return $this->keyed($this->changed(self::EVENT, 'productId', ['item' => $item, 'elementId' => $item->getProductId()], $productId));
     }
 
     /** A catalogue element's ids, or null when there is no such element. */
     public function ofElement(int $elementId): ?array
     {
         $row = $this->row(ElementTable::class, $elementId);
-        if ($row === null) {
-            return null;
-        }
-        $productId = $this->chosen((string)($row['XML_ID'] ?? ''), $elementId);
-        return $this->ids(self::EVENT, 'productId', ['item' => null, 'elementId' => $elementId], $productId);
+        return $row === null ? null : $this->keyed($this->productIdsOfRows([$row])[$elementId]);
     }
 
     /** A catalogue section's ids, or null when there is no such section. */
     public function ofSection(int $sectionId): ?array
     {
         $row = $this->row(SectionTable::class, $sectionId);
-        if ($row === null) {
-            return null;
+        return $row === null ? null : $this->keyed($this->categoryIdsOfRows([$row])[$sectionId]);
+    }
+
+    /**
+     * The bare product ids of elements already read in bulk (rows with ID and XML_ID, such as a page of the product
+     * feed), by element id: the rule and the event of of() and ofElement(), without a query per element.
+     *
+     * @param iterable<array> $rows
+     * @return array<int, string>
+     */
+    public function productIdsOfRows(iterable $rows): array
+    {
+        $ids = [];
+        foreach ($rows as $row) {
+            $elementId = (int)$row['ID'];
+            $productId = $this->chosen((string)($row['XML_ID'] ?? ''), $elementId);
+            $ids[$elementId] = $this->changed(self::EVENT, 'productId', ['item' => null, 'elementId' => $elementId], $productId);
         }
-        $categoryId = $this->chosen((string)($row['XML_ID'] ?? ''), $sectionId);
-        return $this->ids(self::CATEGORY_EVENT, 'categoryId', ['sectionId' => $sectionId], $categoryId);
+        return $ids;
+    }
+
+    /**
+     * The bare category ids of sections already read in bulk (rows with ID and XML_ID), by section id: the rule and
+     * the event of ofSection().
+     *
+     * @param iterable<array> $rows
+     * @return array<int, string>
+     */
+    public function categoryIdsOfRows(iterable $rows): array
+    {
+        $ids = [];
+        foreach ($rows as $row) {
+            $sectionId = (int)$row['ID'];
+            $categoryId = $this->chosen((string)($row['XML_ID'] ?? ''), $sectionId);
+            $ids[$sectionId] = $this->changed(self::CATEGORY_EVENT, 'categoryId', ['sectionId' => $sectionId], $categoryId);
+        }
+        return $ids;
     }
 
     private function chosen(string $xmlId, int $id): string
@@ -70,7 +98,8 @@ final class ProductIds
         return is_array($row) ? $row : null;
     }
 
-    private function ids(string $eventType, string $name, array $parameters, string $id): array
+    /** The id after the site's handlers of the event had their say. */
+    private function changed(string $eventType, string $name, array $parameters, string $id): string
     {
         $event = new Event(Options::MODULE_ID, $eventType, $parameters + [$name => $id, 'siteId' => $this->settings->siteId()]);
         $event->send();
@@ -80,6 +109,11 @@ final class ProductIds
                 $id = (string)$changed;
             }
         }
+        return $id;
+    }
+
+    private function keyed(string $id): array
+    {
         return [$this->settings->productIdKey() => $id];
     }
 }
