@@ -18,6 +18,7 @@ require __DIR__ . '/report/delivery.php';
 require __DIR__ . '/report/fpm.php';
 require __DIR__ . '/report/cost.php';
 require __DIR__ . '/report/notes.php';
+require __DIR__ . '/report/feed.php';
 
 [$in, $md] = [$argv[1] ?? '', $argv[2] ?? ''];
 $readme = null;
@@ -40,7 +41,8 @@ report_fpm_kill_row($t);
 report_cpu_rows($t);
 report_memory_rows($t);
 report_disk_row($t);
-$table = implode("\n", [...report_head($data, $t->config), ...report_table($t), ...report_notes($data, $t), ...report_footer($t)]) . "\n";
+report_feed_rows($t);
+$table = implode("\n", [...report_head($data, $t->config), ...report_table($t), ...report_notes($data, $t), ...report_feed_notes($t), ...report_footer($t)]) . "\n";
 
 echo $table;
 file_put_contents($md, "# Benchmark results\n\nWritten by `bash scripts/bench.sh` (bench/run.php, bench/report.php).\n\n" . $table);

@@ -26,6 +26,7 @@ require __DIR__ . '/run/delivery.php';
 require __DIR__ . '/run/cost.php';
 require __DIR__ . '/run/pools.php';
 require __DIR__ . '/run/recovery.php';
+require __DIR__ . '/run/feed.php';
 
 ini_set('memory_limit', '-1');
 
@@ -90,6 +91,13 @@ $config = [
     'fpmRecycleSeconds' => max(20, (int)round(30 * $scale)),
     'fpmKillSeconds' => max(8, (int)round(12 * $scale)),
     'fpmKillAt' => 3,
+    // The product feed: offers written at each size (100,000 and 1,000,000 at scale 1), in batches of 1,000 (the
+    // official modules' page); the size at which the ways are first checked to write the same feed; the share of the
+    // machine's memory (at least 1 GiB) a way must leave to the others, or be stopped.
+    'feedOffers' => array_values(array_unique([$sized(100000, 1000), $sized(1000000, 1000)])),
+    'feedBatch' => 1000,
+    'feedCheckOffers' => 2500,
+    'feedReserveShare' => 0.1,
     'rateLimit' => BENCH_DEFAULT_RATE_LIMIT,
     'operationMix' => BENCH_OPERATION_MIX,
 ];
@@ -118,6 +126,7 @@ run_outage_scenarios($config);
 run_cost_scenarios($config);
 run_fpm_scenarios($config);
 run_recovery_scenario($config);
+run_feed_scenarios($config);
 
 $results['finishedAt'] = gmdate('Y-m-d H:i:s') . ' UTC';
 file_put_contents($out, json_encode(bench_json_safe($results), JSON_THROW_ON_ERROR | JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION));

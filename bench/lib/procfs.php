@@ -91,3 +91,10 @@ function bench_thread_cpu(): float
     }
     return ((int)explode(' ', trim($text))[0]) / 1e9;
 }
+
+/** A figure of the machine's memory in KiB from /proc/meminfo: MemTotal, or MemAvailable (what it can still give without swapping). */
+function bench_meminfo_kib(string $field): int
+{
+    $meminfo = (string)@file_get_contents('/proc/meminfo');
+    return preg_match("/^$field:\\s+(\\d+) kB/m", $meminfo, $m) ? (int)$m[1] : 0;
+}

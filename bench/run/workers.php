@@ -13,21 +13,26 @@ require_once dirname(__DIR__, 2) . '/tests/support/process/ProcessGroup.php';
  *
  * @param array<string, mixed> $args
  * @param list<string> $prefix a command the PHP process runs under
+ * @param ?callable(int $code, string $output): array<string, mixed> $onFailure see workers()
  * @return array<string, mixed>
  */
-function worker(string $script, array $args, bool $withExtension = true, float $timeout = 900, array $prefix = []): array
+function worker(string $script, array $args, bool $withExtension = true, float $timeout = 900, array $prefix = [], ?callable $onFailure = null): array
 {
-    return workers([[$script, $args, $withExtension, $prefix]], $timeout)[0];
+    return workers([[$script, $args, $withExtension, $prefix]], $timeout, $onFailure)[0];
 }
 
 /**
  * Runs several workers at once; returns their JSON lines in order. A job's fourth element, if any,
- * is a command that the PHP process runs under (unshare …).
+ * is a command that the PHP process runs under (unshare …). A worker that fails (exits with an
+ * error, or is killed) fails the benchmark, unless $onFailure is given: what it returns, from the
+ * exit code and the worker's output, stands for that worker's line (a measurement that may run out
+ * of memory reports so in its row).
  *
  * @param list<array{0: string, 1: array<string, mixed>, 2: bool, 3?: list<string>}> $jobs
+ * @param ?callable(int $code, string $output): array<string, mixed> $onFailure
  * @return list<array<string, mixed>>
  */
-function workers(array $jobs, float $timeout = 900): array
+function workers(array $jobs, float $timeout = 900, ?callable $onFailure = null): array
 {
     global $extension;
     $running = [];
@@ -55,8 +60,11 @@ function workers(array $jobs, float $timeout = 900): array
                 unset($running[$k]);
                 $decoded = json_decode(trim($buffer), true);
                 if ($code !== 0 || !is_array($decoded)) {
-                    stop_workers($running);
-                    bench_fail("$script exited with $code: " . substr($buffer, 0, 500));
+                    if ($onFailure === null) {
+                        stop_workers($running);
+                        bench_fail("$script exited with $code: " . substr($buffer, 0, 500));
+                    }
+                    $decoded = $onFailure($code ?? -1, $buffer);
                 }
                 $results[$k] = $decoded;
             }
