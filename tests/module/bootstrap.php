@@ -15,3 +15,4 @@ require_once dirname(__DIR__) . '/support/emulator/Emulator.php';
 require_once __DIR__ . '/ModuleTestCase.php';
 require_once __DIR__ . '/EndToEndTestCase.php';
 require_once __DIR__ . '/FakeCoreTestCase.php';
+require_once __DIR__ . '/FeedTestCase.php';

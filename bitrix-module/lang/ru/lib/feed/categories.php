@@ -1,0 +1,2 @@
+<?php
+$MESS['RUSTBOX_MINDBOX_FEED_ROOT_CATEGORY'] = 'Каталог';

@@ -1,0 +1,76 @@
+<?php
+
+namespace Rustbox\Mindbox\Feed;
+
+use Bitrix\Main\Config\Option;
+use Rustbox\Mindbox\Config\FeedSettings;
+use Rustbox\Mindbox\Config\Options;
+
+/**
+ * Where a site's feeds are: `<document root>/<upload dir>/rustbox.mindbox/<token>/catalog.yml` (`.yml.gz` with
+ * `feed_gzip`), a regional feed `catalog-<zone>.yml` beside it, and the run's staging folder `.staging` in the same
+ * place. The token is random, made once per site and kept in the option `feed_token` of the site: the folder's address
+ * cannot be guessed, so the feed is served by the web server to whoever was given the URL (Mindbox) and nobody else.
+ * Changing the token (deleting the option) moves the feed to a new address.
+ */
+final class FeedFiles
+{
+    public const TOKEN_OPTION = 'feed_token';
+    private const FOLDER = 'rustbox.mindbox';
+
+    public function __construct(private readonly FeedSettings $settings, private readonly SiteAddress $address)
+    {
+    }
+
+    /** The feed's file on disk: the main feed, or a zone's regional one. */
+    public function path(?string $zone = null): string
+    {
+        return $this->address->documentRoot() . $this->relative($zone);
+    }
+
+    /** The address to paste into Mindbox (its feed settings, "URL"). */
+    public function url(?string $zone = null): string
+    {
+        return $this->address->absolute($this->relative($zone));
+    }
+
+    public function directory(): string
+    {
+        return dirname($this->path());
+    }
+
+    public function stagingDirectory(): string
+    {
+        return $this->directory() . '/.staging';
+    }
+
+    /** @throws FeedException the folder cannot be made */
+    public function ensureDirectory(): void
+    {
+        $directory = $this->stagingDirectory();
+        if (!is_dir($directory) && !@mkdir($directory, 0755, true) && !is_dir($directory)) {
+            throw new FeedException(sprintf('Cannot create the feed\'s folder %s: %s', $directory, error_get_last()['message'] ?? 'unknown error'));
+        }
+    }
+
+    private function relative(?string $zone): string
+    {
+        if ($zone !== null && !preg_match(FeedSettings::ZONE_ID, $zone)) {
+            throw new \InvalidArgumentException(sprintf('"%s" is not a zone id', $zone));
+        }
+        $upload = trim((string)Option::get('main', 'upload_dir', 'upload'), '/') ?: 'upload';
+        $name = 'catalog' . ($zone === null ? '' : '-' . $zone) . '.yml' . ($this->settings->isGzip() ? '.gz' : '');
+        return '/' . $upload . '/' . self::FOLDER . '/' . $this->token() . '/' . $name;
+    }
+
+    private function token(): string
+    {
+        $siteId = $this->settings->siteId();
+        $token = (string)Option::getRealValue(Options::MODULE_ID, self::TOKEN_OPTION, $siteId);
+        if (!preg_match('/^[0-9a-f]{32}$/', $token)) {
+            $token = bin2hex(random_bytes(16));
+            Option::set(Options::MODULE_ID, self::TOKEN_OPTION, $token, $siteId);
+        }
+        return $token;
+    }
+}
