@@ -181,17 +181,19 @@ final class FeedJob
         }
     }
 
-    /** Maps pages until the deadline or the catalogue's end, then writes the feeds if time is left. */
+    /** Maps pages until the deadline or the catalogue's end, then writes the feeds if time is left or nothing else is. */
     private function advance(RunState $run, float $deadline, ?callable $progress): void
     {
         try {
             $address = SiteAddress::of($this->feed);
             $staging = new Staging($this->files()->stagingDirectory());
             $head = $staging->head();
-            if ($run->phase === RunState::MAP) {
+            // A step does some work however short its time: a page, or the writing that is all that is left.
+            $mapped = $run->phase === RunState::MAP;
+            if ($mapped) {
                 $this->map($run, $this->reader($address, $head['setup']), $this->mapper($address, $head), $staging, $deadline, $progress);
             }
-            if ($run->phase === RunState::ASSEMBLE && microtime(true) < $deadline) {
+            if ($run->phase === RunState::ASSEMBLE && (!$mapped || microtime(true) < $deadline)) {
                 $zones = array_map('strval', array_keys($head['setup']['regions']));
                 $summary = (new FeedAssembly($this->files(), $staging, $zones, $this->feed->isGzip()))->write($run, $progress);
                 $this->end($run, ['ok' => true, 'errors' => []] + $summary);
