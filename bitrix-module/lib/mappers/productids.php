@@ -14,9 +14,10 @@ use Rustbox\Mindbox\Config\Settings;
 /**
  * Products and catalogue sections as Mindbox ids. The id must equal the one in the product feed, so it is the
  * element's (or section's) XML_ID or ID (option `product_id_source`), under the `product_id_key` name, the same for
- * the lines the server sends and the views the tracker reports. The module events `rustbox.mindbox:OnGetProductId`
- * (parameters `item`: the basket line, null for a view or the feed; `elementId`; `productId`; `siteId`) and `OnGetCategoryId`
- * (`sectionId`, `categoryId`, `siteId`) let a site pick other ids (result parameter `productId` / `categoryId`).
+ * the lines the server sends, the views the tracker reports and the feed's offers. The module events
+ * `rustbox.mindbox:OnGetProductId` (parameters `item`: the basket line, null for a view or the feed; `elementId`;
+ * `productId`; `siteId`) and `OnGetCategoryId` (`sectionId`, `categoryId`, `siteId`) let a site pick other ids (result
+ * parameter `productId` / `categoryId`).
  */
 final class ProductIds
 {
