@@ -42,6 +42,16 @@ impl Section {
         }
     }
 
+    /// The element that holds the section's items (the shop's header has none of its own).
+    fn tag(self) -> Option<&'static str> {
+        match self {
+            Section::Opened | Section::Shop => None,
+            Section::Currencies => Some("currencies"),
+            Section::Categories => Some("categories"),
+            Section::Offers => Some("offers"),
+        }
+    }
+
     fn next(self) -> Option<Section> {
         match self {
             Section::Opened => Some(Section::Shop),
@@ -88,8 +98,6 @@ struct Open {
     id_too_long: u64,
     descriptions_cut: u64,
     started: Instant,
-    /// Reused for every offer, so writing allocates nothing once the largest offer has been seen.
-    buf: Vec<u8>,
 }
 
 fn closed(call: &str) -> Error {
@@ -118,7 +126,6 @@ impl FeedWriter {
                 id_too_long: 0,
                 descriptions_cut: 0,
                 started: Instant::now(),
-                buf: Vec::with_capacity(16 * 1024),
             }),
         })
     }
@@ -135,27 +142,27 @@ impl FeedWriter {
     /// `['name' => …, 'company' => …, 'url' => …]`, all three required.
     pub fn shop(&mut self, shop: &Value) -> Result<()> {
         self.step(Section::Shop, |open| {
-            open.buf.clear();
-            sections::shop(&mut open.buf, shop, SystemTime::now())?;
-            open.write_buf()
+            let shop = sections::read_shop(shop)?;
+            open.output
+                .write_xml(|w| sections::write_shop(w, &shop, SystemTime::now()))
         })
     }
 
     /// A list of `['id' => 'RUB', 'rate' => 1]`.
     pub fn currencies(&mut self, list: &Value) -> Result<()> {
         self.step(Section::Currencies, |open| {
-            open.buf.clear();
-            sections::currencies(&mut open.buf, list, &mut open.currencies)?;
-            open.write_buf()
+            let batch = sections::read_currencies(list, &mut open.currencies)?;
+            open.output
+                .write_xml(|w| sections::write_currencies(w, &batch))
         })
     }
 
     /// A list of `['id' => …, 'parentId' => … (optional), 'name' => …]`.
     pub fn categories(&mut self, list: &Value) -> Result<()> {
         self.step(Section::Categories, |open| {
-            open.buf.clear();
-            sections::categories(&mut open.buf, list, &mut open.categories)?;
-            open.write_buf()
+            let batch = sections::read_categories(list, &mut open.categories)?;
+            open.output
+                .write_xml(|w| sections::write_categories(w, &batch))
         })
     }
 
@@ -179,7 +186,11 @@ impl FeedWriter {
             ));
         }
         open.enter(Section::Offers)?;
-        open.output.write(b"</offers>\n</shop>\n</yml_catalog>\n")?;
+        open.output.write_xml(|w| {
+            ["offers", "shop", "yml_catalog"]
+                .into_iter()
+                .try_for_each(|tag| xml::close(w, tag))
+        })?;
         let bytes = open.output.commit()?;
         Ok(FeedSummary {
             path: self.target.display().to_string(),
@@ -233,19 +244,14 @@ impl Open {
                 format!("{}() before {missing}(): {order}", next.name()),
             ));
         }
-        let tags: &[u8] = match next {
-            Section::Currencies => b"<currencies>\n",
-            Section::Categories => b"</currencies>\n<categories>\n",
-            Section::Offers => b"</categories>\n<offers>\n",
-            Section::Opened | Section::Shop => b"",
-        };
-        self.output.write(tags)?;
+        self.output.write_xml(|w| {
+            if let Some(tag) = current.tag() {
+                xml::close(w, tag)?;
+            }
+            next.tag().map_or(Ok(()), |tag| xml::open(w, tag, &[]))
+        })?;
         self.section = next;
         Ok(())
-    }
-
-    fn write_buf(&mut self) -> Result<()> {
-        self.output.write(&self.buf)
     }
 
     fn offers(&mut self, batch: &Value) -> Result<()> {
@@ -264,9 +270,7 @@ impl Open {
             if !self.offer_ids.insert(self.hash_key.hash_one(&*offer.id)) {
                 return Err(duplicate(label, &offer.id));
             }
-            self.buf.clear();
-            offer.write(&mut self.buf);
-            self.output.write(&self.buf)?;
+            self.output.write_xml(|w| offer.write(w))?;
             self.offers += 1;
             self.descriptions_cut += u64::from(offer.description_cut);
         }

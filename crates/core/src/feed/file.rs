@@ -5,6 +5,7 @@
 use crate::error::{Error, Result};
 use flate2::Compression;
 use flate2::write::GzEncoder;
+use quick_xml::Writer;
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, BufWriter, Write};
@@ -90,11 +91,12 @@ impl Output {
         })
     }
 
-    pub(super) fn write(&mut self, bytes: &[u8]) -> Result<()> {
-        let written = match &mut self.sink {
-            Sink::Plain(w) => w.write_all(bytes),
-            Sink::Gzip(w) => w.write_all(bytes),
-        };
+    /// Writes XML through quick-xml into the file; a failure names the file.
+    pub(super) fn write_xml(
+        &mut self,
+        f: impl FnOnce(&mut Writer<&mut Output>) -> io::Result<()>,
+    ) -> Result<()> {
+        let written = f(&mut Writer::new(self));
         written.map_err(|e| self.error("cannot write the new feed", e))
     }
 
@@ -137,5 +139,27 @@ impl Output {
             let _ = d.sync_all();
         }
         Ok(bytes)
+    }
+}
+
+/// What quick-xml writes into: the buffer before the file, or before the compressor.
+impl Write for Output {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        match &mut self.sink {
+            Sink::Plain(w) => w.write(bytes),
+            Sink::Gzip(w) => w.write(bytes),
+        }
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        match &mut self.sink {
+            Sink::Plain(w) => w.write_all(bytes),
+            Sink::Gzip(w) => w.write_all(bytes),
+        }
+    }
+
+    /// The buffer reaches the disk at `commit`; flushing halfway would only cost time.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }

@@ -6,9 +6,11 @@ use super::fields::{Fields, Label, Listed, text};
 use super::xml;
 use crate::error::{Error, Result};
 use crate::normalize;
+use quick_xml::Writer;
 use serde_json::Value;
 use std::borrow::Cow;
 use std::collections::HashSet;
+use std::io::{self, Write};
 
 /// Mindbox's limits (next-wave.md §1.1): a longer id makes the offer useless, so it is skipped;
 /// a longer description would keep the product out of Mindbox, so it is cut.
@@ -225,44 +227,44 @@ fn params<'a>(f: &Fields<'a>) -> Result<Vec<(&'a str, String)>> {
 }
 
 impl Offer<'_> {
-    pub(super) fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(b"<offer");
-        xml::attribute(out, "id", &self.id);
-        xml::attribute(
-            out,
-            "available",
-            if self.available { "true" } else { "false" },
-        );
-        if let Some(group) = &self.group_id {
-            xml::attribute(out, "group_id", group);
+    pub(super) fn write<W: Write>(&self, w: &mut Writer<W>) -> io::Result<()> {
+        let available = if self.available { "true" } else { "false" };
+        match &self.group_id {
+            Some(group) => xml::open(
+                w,
+                "offer",
+                &[
+                    ("id", &self.id),
+                    ("available", available),
+                    ("group_id", group),
+                ],
+            )?,
+            None => xml::open(w, "offer", &[("id", &self.id), ("available", available)])?,
         }
-        out.extend_from_slice(b">\n");
-        let optional = |out: &mut Vec<u8>, tag: &str, value: Option<&str>| {
-            if let Some(v) = value {
-                xml::element(out, tag, v);
-            }
-        };
-        optional(out, "url", self.url.as_deref());
-        optional(out, "price", self.price.as_deref());
-        optional(out, "oldprice", self.oldprice.as_deref());
-        optional(out, "currencyId", self.currency_id.as_deref());
+        optional(w, "url", self.url.as_deref())?;
+        optional(w, "price", self.price.as_deref())?;
+        optional(w, "oldprice", self.oldprice.as_deref())?;
+        optional(w, "currencyId", self.currency_id.as_deref())?;
         for category in &self.category_ids {
-            xml::element(out, "categoryId", &category.text);
+            xml::element(w, "categoryId", &[], &category.text)?;
         }
         for picture in &self.pictures {
-            xml::element(out, "picture", &picture.text);
+            xml::element(w, "picture", &[], &picture.text)?;
         }
-        optional(out, "name", self.name.as_deref());
-        optional(out, "vendor", self.vendor.as_deref());
-        optional(out, "vendorCode", self.vendor_code.as_deref());
-        optional(out, "description", self.description.as_deref());
+        optional(w, "name", self.name.as_deref())?;
+        optional(w, "vendor", self.vendor.as_deref())?;
+        optional(w, "vendorCode", self.vendor_code.as_deref())?;
+        optional(w, "description", self.description.as_deref())?;
         for (name, value) in &self.params {
-            out.extend_from_slice(b"<param");
-            xml::attribute(out, "name", name);
-            out.push(b'>');
-            xml::escape_into(out, value);
-            out.extend_from_slice(b"</param>\n");
+            xml::element(w, "param", &[("name", name)], value)?;
         }
-        out.extend_from_slice(b"</offer>\n");
+        xml::close(w, "offer")
+    }
+}
+
+fn optional<W: Write>(w: &mut Writer<W>, tag: &str, value: Option<&str>) -> io::Result<()> {
+    match value {
+        Some(text) => xml::element(w, tag, &[], text),
+        None => Ok(()),
     }
 }

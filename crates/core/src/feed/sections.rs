@@ -1,37 +1,52 @@
 //! The parts of the feed before its offers: the shop's header, its currencies and categories.
-//! Each is read whole and checked before any of it is written.
+//! Each is read whole and checked (`read_…`) before any of it is written (`write_…`).
 
 use super::fields::{Fields, Label, items};
 use super::xml;
 use crate::error::{Error, Result};
+use quick_xml::Writer;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::HashSet;
+use std::io::{self, Write};
 use std::time::SystemTime;
 
-/// The XML declaration, `yml_catalog` and the shop's `name`, `company` and `url`.
-pub(super) fn shop(out: &mut Vec<u8>, shop: &Value, now: SystemTime) -> Result<()> {
+/// The shop's `name`, `company` and `url`.
+pub(super) struct Shop<'a>([Cow<'a, str>; 3]);
+
+pub(super) fn read_shop(shop: &Value) -> Result<Shop<'_>> {
     let f = Fields::of(shop, "shop", None, &["name", "company", "url"])?;
-    let (name, company, url) = (
+    Ok(Shop([
         f.required("name")?,
         f.required("company")?,
         f.required("url")?,
-    );
-    out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<yml_catalog");
-    xml::attribute(out, "date", &xml::catalog_date(now));
-    out.extend_from_slice(b">\n<shop>\n");
-    xml::element(out, "name", &name);
-    xml::element(out, "company", &company);
-    xml::element(out, "url", &url);
+    ]))
+}
+
+/// The XML declaration, `yml_catalog` and the shop's header.
+pub(super) fn write_shop<W: Write>(
+    w: &mut Writer<W>,
+    shop: &Shop<'_>,
+    now: SystemTime,
+) -> io::Result<()> {
+    xml::declaration(w)?;
+    xml::open(w, "yml_catalog", &[("date", &xml::catalog_date(now))])?;
+    xml::open(w, "shop", &[])?;
+    for (tag, text) in ["name", "company", "url"].iter().zip(&shop.0) {
+        xml::element(w, tag, &[], text)?;
+    }
     Ok(())
 }
 
 /// `currency@id@rate`. The rate is written as given, never rounded: the official modules cut
 /// it to an integer (next-wave.md §1.2).
-pub(super) fn currencies(
-    out: &mut Vec<u8>,
-    list: &Value,
+pub(super) type Currency<'a> = (Cow<'a, str>, String);
+
+/// A batch of currencies, checked against those written before, which it joins.
+pub(super) fn read_currencies<'a>(
+    list: &'a Value,
     seen: &mut HashSet<String>,
-) -> Result<()> {
+) -> Result<Vec<Currency<'a>>> {
     let mut batch = Vec::new();
     for (label, item) in items(list, "currencies")? {
         let f = Fields::of(item, "currencies", Some(label), &["id", "rate"])?;
@@ -45,12 +60,16 @@ pub(super) fn currencies(
             return Err(duplicate("currencies", *label, id));
         }
     }
-    for (_, id, rate) in &batch {
-        out.extend_from_slice(b"<currency");
-        xml::attribute(out, "id", id);
-        xml::attribute(out, "rate", rate);
-        out.extend_from_slice(b"/>\n");
-        seen.insert(id.to_string());
+    seen.extend(batch.iter().map(|(_, id, _)| id.to_string()));
+    Ok(batch.into_iter().map(|(_, id, rate)| (id, rate)).collect())
+}
+
+pub(super) fn write_currencies<W: Write>(
+    w: &mut Writer<W>,
+    batch: &[Currency<'_>],
+) -> io::Result<()> {
+    for (id, rate) in batch {
+        xml::empty(w, "currency", &[("id", id), ("rate", rate)])?;
     }
     Ok(())
 }
@@ -73,11 +92,14 @@ fn rate(f: &Fields<'_>) -> Result<String> {
 
 /// `category@id@parentId`, the name as text. A parent may come after its children (a shop
 /// lists its sections in its own order), so parents are not checked against the ids.
-pub(super) fn categories(
-    out: &mut Vec<u8>,
-    list: &Value,
+/// `id`, `parentId`, `name`.
+pub(super) type Category<'a> = (Cow<'a, str>, Option<Cow<'a, str>>, Cow<'a, str>);
+
+/// A batch of categories, checked against those written before, which it joins.
+pub(super) fn read_categories<'a>(
+    list: &'a Value,
     seen: &mut HashSet<String>,
-) -> Result<()> {
+) -> Result<Vec<Category<'a>>> {
     let mut batch = Vec::new();
     for (label, item) in items(list, "categories")? {
         let f = Fields::of(item, "categories", Some(label), &["id", "parentId", "name"])?;
@@ -94,16 +116,22 @@ pub(super) fn categories(
             return Err(duplicate("categories", *label, id));
         }
     }
-    for (_, id, parent, name) in &batch {
-        out.extend_from_slice(b"<category");
-        xml::attribute(out, "id", id);
-        if let Some(parent) = parent {
-            xml::attribute(out, "parentId", parent);
+    seen.extend(batch.iter().map(|(_, id, _, _)| id.to_string()));
+    Ok(batch
+        .into_iter()
+        .map(|(_, id, parent, name)| (id, parent, name))
+        .collect())
+}
+
+pub(super) fn write_categories<W: Write>(
+    w: &mut Writer<W>,
+    batch: &[Category<'_>],
+) -> io::Result<()> {
+    for (id, parent, name) in batch {
+        match parent {
+            Some(parent) => xml::element(w, "category", &[("id", id), ("parentId", parent)], name)?,
+            None => xml::element(w, "category", &[("id", id)], name)?,
         }
-        out.push(b'>');
-        xml::escape_into(out, name);
-        out.extend_from_slice(b"</category>\n");
-        seen.insert(id.to_string());
     }
     Ok(())
 }
