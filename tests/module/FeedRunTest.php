@@ -8,6 +8,7 @@ use Bitrix\Main\Event;
 use Bitrix\Main\EventManager;
 use Bitrix\Main\EventResult;
 use MindboxTests\Bitrix\Fakes\FakeCatalogue;
+use MindboxTests\Support\Binaries;
 use Rustbox\Mindbox\Feed\RunState;
 
 /**
@@ -115,6 +116,23 @@ final class FeedRunTest extends FeedTestCase
         $this->assertSame($previous, array_map('file_get_contents', $paths));
         $this->assertSame(['catalog-msk.yml', 'catalog.yml'], $this->filesBeside($paths[0]));
         $this->assertFalse($this->job()->lastRun()['ok']);
+    }
+
+    public function testAWriterKilledWithItsProcessLeavesATemporaryFileThatTheNextRunRemoves(): void
+    {
+        FakeCatalogue::install(5, 3);
+        $this->generate();
+        $path = $this->job()->path();
+        $previous = file_get_contents($path);
+        $code = sprintf('$w = new MindboxFeedWriter(%s); $w->shop(["name" => "a", "company" => "b", "url" => "https://c.example"]);'
+            . ' posix_kill(getmypid(), SIGKILL);', var_export($path, true));
+        exec(sprintf('%s -d extension=%s -r %s 2>&1', escapeshellarg(PHP_BINARY), escapeshellarg(Binaries::extension()), escapeshellarg($code)), $out, $status);
+        $this->assertSame(128 + SIGKILL, $status, 'killed: ' . implode("\n", $out));
+        $this->assertSame($previous, file_get_contents($path));
+        $this->assertCount(1, glob(dirname($path) . '/.catalog.yml.*.tmp'), 'the writer\'s temporary file, left behind');
+
+        $this->generate();
+        $this->assertSame([], glob(dirname($path) . '/.catalog*.tmp'));
     }
 
     public function testProgressCountsElementsReadThenOffersWritten(): void

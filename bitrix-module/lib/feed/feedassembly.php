@@ -34,6 +34,7 @@ final class FeedAssembly
      */
     public function write(RunState $run, ?callable $progress): array
     {
+        $this->removeLeftovers();
         $head = $this->staging->head();
         $root = $head['root'];
         $writers = ['' => $this->writer(null, $head, $run->uncategorised > 0 ? [...$head['categories'], $root] : $head['categories'])];
@@ -103,6 +104,18 @@ final class FeedAssembly
                 $writers[$key]->offers($batch);
                 $batches[$key] = [];
             }
+        }
+    }
+
+    /**
+     * A writer killed with its process (a request's time limit, an out-of-memory kill) leaves its temporary file
+     * beside its feed (`.<feed's name>.<random>.tmp`); the site's lock keeps any other writer of its feeds away now,
+     * so each such file is a leftover.
+     */
+    private function removeLeftovers(): void
+    {
+        foreach (glob(dirname($this->files->path()) . '/.catalog*.tmp') ?: [] as $leftover) {
+            @unlink($leftover);
         }
     }
 
