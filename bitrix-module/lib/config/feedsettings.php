@@ -43,7 +43,7 @@ final class FeedSettings
         return ctype_digit($id) && (int)$id > 0 ? (int)$id : null;
     }
 
-    /** Products read in one query; their offers, prices and the rest follow in one query each. */
+    /** Products read in one query (at most 10,000); their offers, prices and the rest follow in one query each. */
     public function pageSize(): int
     {
         $size = $this->settings->get('feed_page_size');
