@@ -4,6 +4,7 @@
 //! Its modules, lowest first; each imports only from those before it:
 //! - `contract`: the Mindbox v3 contract, the checks of a call and the bodies of answers;
 //! - `loyalty`: the loyalty programme (on `contract`);
+//! - `feed`: Mindbox's side of the product feed: fetching it, its rules, the verdict (on nothing);
 //! - `state`: what the emulator remembers: journal, faults, scripts, loyalty, counters;
 //! - `http`: the socket, the connections and responses, handed the route table at start-up;
 //! - `handlers`: the handlers of every path and their route table.
@@ -19,8 +20,22 @@
 //! points as `balance` discounts, offline orders, order updates and status changes that
 //! cancel, balances) are answered from a configurable programme (`loyalty/`), which keeps a
 //! ledger of the orders it saw for the tests (`/__emulator/loyalty/ledger`).
+//!
+//! `POST /__emulator/feed` with `{"url", "login"?, "password"?, "ids"?}` fetches a product feed
+//! the way Mindbox does (a GET on a loopback `http://` URL only, HTTP Basic, no redirect
+//! followed, gzip as `Content-Encoding` with `text/xml` or as `application/x-gzip`, an IANA
+//! charset) and answers what Mindbox would make of it: `{url, status, contentType, gzip, bytes,
+//! offers, categories, currencies, groups, rejected: [{offerId, reason}] (the first 1,000),
+//! rejectedCount, issues, missingIds}` (`missingIds`, of the `ids` asked, those not imported,
+//! only when `ids` were given). An offer is rejected for no id or one over 200 characters, an
+//! id seen before, a description over 10,000 characters, no or a bad price, no or an undeclared
+//! currency, an undeclared category; an issue is what stops or doubts the whole feed (no
+//! answer, a redirect, access denied, a status not 200, gzip declared but absent or present but
+//! undeclared, a charset not IANA's, XML not well-formed or not YML, over 1.5 GB). Mindbox's
+//! ports (80/443) and https for a password are not checked: tests serve feeds on loopback.
 
 mod contract;
+mod feed;
 mod handlers;
 mod http;
 mod loyalty;

@@ -1,4 +1,5 @@
-//! The control API under `/__emulator/`: how tests read the journal and script the emulator.
+//! The control API under `/__emulator/`: how tests read the journal and script the emulator,
+//! and have it check a product feed as Mindbox would.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use hyper::{Method, Request};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::feed;
 use crate::http::{self, Reply, reply};
 use crate::loyalty;
 use crate::state::Emulator;
@@ -71,6 +73,10 @@ pub async fn handle(emulator: &Arc<Emulator>, request: Request<Incoming>) -> Rep
             }
         },
         (Method::GET, "/loyalty/ledger") => reply::json(200, &emulator.lock().loyalty.ledger()),
+        (Method::POST, "/feed") => match read_json(request, feed::Asked::from_value).await {
+            Err(e) => error(400, &e),
+            Ok(asked) => reply::json(200, &feed::verdict(asked).await),
+        },
         (Method::POST, "/shutdown") => shutdown(emulator),
         _ => reply::empty(404),
     }
@@ -85,6 +91,7 @@ fn methods(path: &str) -> Option<&'static [Method]> {
         "/scripts" => &[Method::POST, Method::DELETE],
         "/loyalty" => &[Method::GET, Method::POST],
         "/loyalty/ledger" => &[Method::GET],
+        "/feed" => &[Method::POST],
         _ => return None,
     })
 }

@@ -189,6 +189,29 @@ final class Emulator
     }
 
     /**
+     * Has the emulator fetch a product feed as Mindbox does (a GET, login and password as HTTP Basic, no redirect
+     * followed, gzip as Content-Encoding with text/xml or as application/x-gzip) and say what Mindbox would import.
+     * The URL must be http:// on loopback (else a RuntimeException: the emulator answers 400). Issues are what stops
+     * or doubts the whole feed (access denied, a redirect, gzip declared but absent, XML not well-formed, …);
+     * rejected lists the first 1,000 offers Mindbox would not import, with why; missingIds, only when $ids are
+     * given, those of them not among the imported offers.
+     *
+     * @param list<string|int> $ids
+     * @return array{url: string, status: ?int, contentType: ?string, gzip: bool, bytes: int, offers: int,
+     *     categories: int, currencies: int, groups: int, rejected: list<array{offerId: string, reason: string}>,
+     *     rejectedCount: int, issues: list<string>, missingIds?: list<string>}
+     */
+    public function feedVerdict(string $url, ?string $login = null, ?string $password = null, array $ids = []): array
+    {
+        $body = ['url' => $url, 'login' => $login, 'password' => $password];
+        if ($ids !== []) {
+            $body['ids'] = array_values($ids);
+        }
+        // Mindbox gives a download five minutes; the emulator as well.
+        return $this->control('POST', '/feed', $body, 310);
+    }
+
+    /**
      * Sets the answer to processed calls of $operation until the next reset.
      *
      * @param array<string, mixed> $response
