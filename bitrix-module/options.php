@@ -103,9 +103,9 @@ $action = $APPLICATION->GetCurPage() . '?mid=rustbox.mindbox&lang=' . LANGUAGE_I
                     <?php elseif ($field['type'] === 'json'): ?>
                         <textarea id="rm_<?= $e($name) ?>" name="<?= $e($name) ?>" rows="6" cols="60"><?= $e($value) ?></textarea>
                         <br><small><?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OPT_' . strtoupper($name) . '_HINT')) ?></small>
-                    <?php elseif ($field['type'] === 'secret'): ?>
+                    <?php elseif ($field['type'] === 'secret' || $field['type'] === 'password'): ?>
                         <input type="password" id="rm_<?= $e($name) ?>" name="<?= $e($name) ?>" value="" size="50" autocomplete="new-password"
-                               placeholder="<?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OPT_SECRET_KEEP')) ?>">
+                               placeholder="<?= $e(Loc::getMessage('RUSTBOX_MINDBOX_OPT_' . strtoupper($field['type']) . '_KEEP')) ?>">
                     <?php else: ?>
                         <input type="text" id="rm_<?= $e($name) ?>" name="<?= $e($name) ?>" value="<?= $e($value) ?>" size="50"
                             <?= $field['type'] === 'url' ? 'list="rustbox_mindbox_api_urls"' : '' ?>>

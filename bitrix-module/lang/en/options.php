@@ -21,6 +21,7 @@ $MESS['RUSTBOX_MINDBOX_EVENT_VIEW_CATEGORY'] = 'Category views (tracker)';
 $MESS['RUSTBOX_MINDBOX_OPT_STATUS_MAP_HINT'] = 'JSON: {"Bitrix status": "Mindbox status"}, e.g. {"N": "CheckedOut", "P": "Paid", "F": "Delivered", "CANCELED": "Cancelled"}; CANCELED stands for a cancelled order.';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_REGIONS_HINT'] = 'JSON: {"Mindbox zone id": {"priceType": price type id, "store": warehouse id}}, either or both, e.g. {"msk": {"priceType": 3}, "spb": {"store": 5}}: a feed of its own per zone with the zone\'s prices and availability.';
 $MESS['RUSTBOX_MINDBOX_OPT_SECRET_KEEP'] = 'leave empty to keep the current key';
+$MESS['RUSTBOX_MINDBOX_OPT_PASSWORD_KEEP'] = 'leave empty to keep the current password';
 $MESS['RUSTBOX_MINDBOX_OPT_SAVE'] = 'Save';
 $MESS['RUSTBOX_MINDBOX_OPT_CHECK'] = 'Save and check connection';
 $MESS['RUSTBOX_MINDBOX_OPT_AGENTS_NOTE'] = 'Events are delivered in the background by the PHP extension. The module\'s agent also delivers, but only when agents run from cron (bitrix/modules/main/tools/cron_events.php with BX_CRONTAB_SUPPORT in dbconn.php): run on a visitor\'s hit, it delivers nothing, so no shopper waits for it.';

@@ -21,6 +21,7 @@ $MESS['RUSTBOX_MINDBOX_EVENT_VIEW_CATEGORY'] = 'Просмотры катего�
 $MESS['RUSTBOX_MINDBOX_OPT_STATUS_MAP_HINT'] = 'JSON: {"статус Bitrix": "статус Mindbox"}, например {"N": "CheckedOut", "P": "Paid", "F": "Delivered", "CANCELED": "Cancelled"}; CANCELED — отмена заказа.';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_REGIONS_HINT'] = 'JSON: {"ID зоны в Mindbox": {"priceType": ID типа цены, "store": ID склада}}, одно или оба, например {"msk": {"priceType": 3}, "spb": {"store": 5}}: по фиду на зону с её ценами и наличием.';
 $MESS['RUSTBOX_MINDBOX_OPT_SECRET_KEEP'] = 'оставьте пустым, чтобы не менять';
+$MESS['RUSTBOX_MINDBOX_OPT_PASSWORD_KEEP'] = 'оставьте пустым, чтобы не менять пароль';
 $MESS['RUSTBOX_MINDBOX_OPT_SAVE'] = 'Сохранить';
 $MESS['RUSTBOX_MINDBOX_OPT_CHECK'] = 'Сохранить и проверить подключение';
 $MESS['RUSTBOX_MINDBOX_OPT_AGENTS_NOTE'] = 'События доставляет в фоне PHP-расширение. Агент модуля тоже доставляет, но только когда агенты выполняются из cron (bitrix/modules/main/tools/cron_events.php и BX_CRONTAB_SUPPORT в dbconn.php): на хите посетителя он ничего не отправляет, чтобы покупатель не ждал.';

@@ -59,13 +59,13 @@ final class OptionsForm
         return $choices;
     }
 
-    /** The values the form shows: what is in force for the scope; the secret key is never shown. */
+    /** The values the form shows: what is in force for the scope; the secret key and passwords are never shown. */
     public function values(): array
     {
         $settings = Settings::forSite($this->siteId);
         $values = [];
         foreach (Options::TABLE as $name => [, $type]) {
-            $values[$name] = $type === 'secret' ? '' : $settings->get($name);
+            $values[$name] = in_array($type, ['secret', 'password'], true) ? '' : $settings->get($name);
         }
         return $values;
     }
@@ -95,8 +95,9 @@ final class OptionsForm
     }
 
     /**
-     * The value to store, or null to leave the option alone: a field missing from the post, or an empty secret
-     * ("keep the current key"). The page posts every checkbox field, with a hidden empty value, even unchecked.
+     * The value to store, or null to leave the option alone: a field missing from the post, or an empty secret or
+     * password ("keep the current one"). A password is stored as its hash (password_hash), never as typed. The page
+     * posts every checkbox field, with a hidden empty value, even unchecked.
      */
     private function posted(string $type, #[\SensitiveParameter] mixed $raw): ?string
     {
@@ -110,6 +111,7 @@ final class OptionsForm
             )),
             'yesno' => $raw === 'Y' ? 'Y' : 'N',
             'secret' => is_string($raw) && trim($raw) !== '' ? trim($raw) : null,
+            'password' => is_string($raw) && $raw !== '' ? password_hash($raw, PASSWORD_DEFAULT) : null,
             default => is_string($raw) ? trim($raw) : null,
         };
     }

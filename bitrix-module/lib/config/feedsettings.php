@@ -76,6 +76,31 @@ final class FeedSettings
         return $this->settings->get('feed_https') !== 'N';
     }
 
+    /** Seconds from the end of a run to the next one the agent makes. */
+    public function intervalSeconds(): int
+    {
+        return (int)round($this->positiveNumber('feed_interval_hours') * 3600);
+    }
+
+    /** Seconds of work one agent step may take inside a visitor's hit (the last step, which writes the file, takes what it takes). */
+    public function stepSeconds(): float
+    {
+        return $this->positiveNumber('feed_step_seconds');
+    }
+
+    /**
+     * What the protected endpoint asks for: the login and the password's hash, or null when it asks for nothing (no
+     * login, or no password set).
+     *
+     * @return array{login: string, hash: string}|null
+     */
+    public function credentials(): ?array
+    {
+        $login = $this->settings->get('feed_login');
+        $hash = $this->settings->get('feed_password');
+        return $login !== '' && $hash !== '' ? ['login' => $login, 'hash' => $hash] : null;
+    }
+
     /** The server name the option gives, '' to take the site's. */
     public function serverName(): string
     {
@@ -123,6 +148,12 @@ final class FeedSettings
             throw new \InvalidArgumentException(sprintf('feed_regions.%s.%s must be a positive id', $zone, $key));
         }
         return (int)$value;
+    }
+
+    private function positiveNumber(string $name): float
+    {
+        $value = $this->settings->get($name);
+        return is_numeric($value) && (float)$value > 0 ? (float)$value : (float)Options::default($name);
     }
 
     /** @return list<string> */

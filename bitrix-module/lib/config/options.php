@@ -13,7 +13,7 @@ final class Options
 
     /**
      * name => [default, form type, form tab], in the order the settings page shows them. Form types: text, secret, url,
-     * number, select (choices in Admin\OptionsForm), yesno, events, json.
+     * number, select (choices in Admin\OptionsForm), yesno, events, json, password (stored as its hash).
      */
     public const TABLE = [
         'endpoint_id' => ['', 'text', 'connection'],
@@ -77,6 +77,12 @@ final class Options
         'feed_https' => ['Y', 'yesno', 'feed'],
         // Empty: the site's server name, else the main module's.
         'feed_server_name' => ['', 'text', 'feed'],
+        // How often the agent makes the feed, and how long one step of it may take inside a visitor's hit.
+        'feed_interval_hours' => ['24', 'number', 'feed'],
+        'feed_step_seconds' => ['3', 'number', 'feed'],
+        // The protected endpoint (Feed\FeedEndpoint): an empty login asks for no password; the password is stored hashed.
+        'feed_login' => ['', 'text', 'feed'],
+        'feed_password' => ['', 'password', 'feed'],
     ];
 
     /** @return array<string, string> name => default */

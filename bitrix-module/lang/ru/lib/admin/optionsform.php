@@ -59,3 +59,7 @@ $MESS['RUSTBOX_MINDBOX_OPT_FEED_GZIP'] = 'Сжимать фид gzip (.yml.gz)';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_REGIONS'] = 'Региональные фиды';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_HTTPS'] = 'Адреса сайта в фиде — по https';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_SERVER_NAME'] = 'Имя сервера в адресах фида (пусто — имя сервера сайта)';
+$MESS['RUSTBOX_MINDBOX_OPT_FEED_INTERVAL_HOURS'] = 'Формировать фид каждые … часов (агент)';
+$MESS['RUSTBOX_MINDBOX_OPT_FEED_STEP_SECONDS'] = 'Секунд работы за шаг агента, когда агенты выполняются на хитах посетителей (при агентах на cron фид формируется за один раз)';
+$MESS['RUSTBOX_MINDBOX_OPT_FEED_LOGIN'] = 'Логин защищённого адреса фида (пусто — адрес не спрашивает пароль)';
+$MESS['RUSTBOX_MINDBOX_OPT_FEED_PASSWORD'] = 'Пароль защищённого адреса фида (хранится в виде хеша; защищённые фиды Mindbox загружает только по https)';
