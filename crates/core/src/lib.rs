@@ -8,7 +8,8 @@
 //!
 //! - `mask`, `error`, `secret`, `clock`, `process`, `private`, `endpoint`, `normalize`: the
 //!   vocabulary and the rules every part shares;
-//! - `log`, `resolve`, `feed`: the request log, name resolution, the product feed's writer;
+//! - `log`, `resolve`, `feed`, `progress`: the request log, name resolution, the product feed's
+//!   writer, a long job's progress on stderr;
 //! - `outbox`: the durable outbox on SQLite or MySQL;
 //! - `config`: the client's configuration;
 //! - `request`, `response`, `transport`, `exchange`, `balance`: one request to Mindbox;
@@ -32,6 +33,7 @@ mod normalize;
 mod outbox;
 mod private;
 mod process;
+mod progress;
 mod request;
 mod resolve;
 mod response;
@@ -47,3 +49,4 @@ pub use error::{Error, Result, ValidationMessage};
 pub use feed::{FeedSummary, FeedWriter};
 pub use normalize::normalize_phone;
 pub use outbox::{FailedItem, Failure, Location, MoveReport, Moved, Scope, Stats, move_outbox};
+pub use progress::Progress;

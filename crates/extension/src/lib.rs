@@ -6,6 +6,7 @@ mod convert;
 mod exceptions;
 mod feed;
 mod info;
+mod progress;
 mod sensitive;
 
 use ext_php_rs::flags::IniEntryPermission;
@@ -77,4 +78,5 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .interface::<client::PhpInterfaceMindboxClientInterface>()
         .class::<client::MindboxClient>()
         .class::<feed::MindboxFeedWriter>()
+        .class::<progress::MindboxProgress>()
 }
