@@ -14,6 +14,7 @@ use Bitrix\Main\SystemException;
 use Bitrix\Sale\Internals\DiscountCouponTable;
 use MindboxTests\Bitrix\Fakes\FakeShop;
 use PHPUnit\Framework\TestCase;
+use Rustbox\Mindbox\Feed\Agent as FeedAgent;
 use Rustbox\Mindbox\Outbox\Agent;
 use Rustbox\Mindbox\Support\EventLog;
 
@@ -111,9 +112,9 @@ final class InstallTest extends TestCase
             'sender:MailingSubscriptionOnAfterUpdate' => 2,
         ], $handlers);
         $agents = array_values(\CAgent::fakeRows());
-        $this->assertCount(1, $agents);
-        $this->assertSame(Agent::CALL, $agents[0]['NAME']);
-        $this->assertSame('rustbox.mindbox', $agents[0]['MODULE_ID']);
+        $this->assertSame([Agent::CALL, FeedAgent::CALL], array_column($agents, 'NAME'), 'the flush agent and the feed agent');
+        $this->assertSame(['rustbox.mindbox', 'rustbox.mindbox'], array_column($agents, 'MODULE_ID'));
+        $this->assertSame(['N', 'N'], array_column($agents, 'IS_PERIOD'), 'so that with agents on cron they run from cron only');
         $this->assertFileExists($this->shop->documentRoot . '/bitrix/admin/rustbox_mindbox_outbox.php');
         $this->assertSame([
             'rustbox',

@@ -2,10 +2,10 @@
 
 namespace Rustbox\Mindbox\Outbox;
 
-use Bitrix\Main\Context;
 use Rustbox\Mindbox\Admin\Notices;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Support\AgentContext;
 use Rustbox\Mindbox\Support\Guard;
 
 /**
@@ -31,7 +31,7 @@ final class Agent
             if (!Mindbox::isAvailable()) {
                 return;
             }
-            $deliver = !self::isVisitorHit();
+            $deliver = !AgentContext::isVisitorHit();
             foreach (Settings::distinctConfigured() as $settings) {
                 $siteId = $settings->siteId();
                 Guard::run('agent:' . $siteId, static fn () => self::run($siteId, $deliver));
@@ -55,14 +55,5 @@ final class Agent
         }
         Notices::outboxUsable($siteId);
         Notices::credentials($siteId, $stats);
-    }
-
-    /** A visitor's hit, not cron: a web request, or on the command line one with a client address. */
-    private static function isVisitorHit(): bool
-    {
-        if (defined('BX_CRONTAB') && BX_CRONTAB === true) {
-            return false;
-        }
-        return PHP_SAPI !== 'cli' || (string)Context::getCurrent()?->getRequest()?->getRemoteAddress() !== '';
     }
 }

@@ -5,6 +5,7 @@ namespace Rustbox\Mindbox\Setup;
 use Bitrix\Main\EventManager;
 use Rustbox\Mindbox\Config\Options;
 use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Feed\Agent as FeedAgent;
 use Rustbox\Mindbox\Handlers;
 use Rustbox\Mindbox\Outbox\Agent;
 
@@ -93,18 +94,29 @@ final class Installer
         }
     }
 
+    /**
+     * The agents, call => interval in seconds. Not periodic (IS_PERIOD N): with agents moved to cron the core runs them
+     * from cron only, and each next call is counted from the end of the last one (the feed agent sets its own).
+     */
+    private const AGENTS = [Agent::CALL => Agent::INTERVAL, FeedAgent::CALL => FeedAgent::IDLE_INTERVAL];
+
     public static function installAgent(): void
     {
         \CAgent::RemoveAgent(self::formerAgentCall(), Options::MODULE_ID);
-        // A repeated install keeps the agent (and its schedule) that is already there.
-        if (!\CAgent::GetList([], ['NAME' => Agent::CALL, 'MODULE_ID' => Options::MODULE_ID])->Fetch()) {
-            \CAgent::AddAgent(Agent::CALL, Options::MODULE_ID, 'N', Agent::INTERVAL);
+        foreach (self::AGENTS as $call => $interval) {
+            // A repeated install keeps an agent (and its schedule) that is already there. GetList's NAME is a LIKE
+            // pattern, so =NAME.
+            if (!\CAgent::GetList([], ['=NAME' => $call, 'MODULE_ID' => Options::MODULE_ID])->Fetch()) {
+                \CAgent::AddAgent($call, Options::MODULE_ID, 'N', $interval);
+            }
         }
     }
 
     public static function uninstallAgent(): void
     {
-        \CAgent::RemoveAgent(Agent::CALL, Options::MODULE_ID);
+        foreach (array_keys(self::AGENTS) as $call) {
+            \CAgent::RemoveAgent($call, Options::MODULE_ID);
+        }
         \CAgent::RemoveAgent(self::formerAgentCall(), Options::MODULE_ID);
     }
 

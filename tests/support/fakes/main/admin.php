@@ -51,6 +51,9 @@ class CAgent
             'ACTIVE' => $active,
             'SORT' => (int)$sort,
             'USER_ID' => $user_id ? (int)$user_id : null,
+            // Unix times here; the real table keeps dates. Without $next_exec the agent is due at once.
+            'NEXT_EXEC' => time(),
+            'LAST_EXEC' => null,
         ];
         return $id;
     }
@@ -106,13 +109,19 @@ class CAgent
         return new CDBResult(array_values($rows));
     }
 
-    /** Runs every active agent once: the module is included, $USER is null, the returned string is the next NAME. */
+    /**
+     * Runs every active agent once, due or not (main/classes/mysql/agent.php, ExecuteAgents()): the module is included,
+     * $USER is null, the global $pPERIOD holds the agent's interval and may be changed by its code, the returned string
+     * is the next NAME and the next run is $pPERIOD seconds after this one (after the planned one for IS_PERIOD = Y).
+     */
     public static function fakeRunAll(): void
     {
+        global $pPERIOD;
         foreach (self::$agents as $id => $agent) {
             if ($agent['ACTIVE'] !== 'Y' || ($agent['MODULE_ID'] !== '' && !Loader::includeModule($agent['MODULE_ID']))) {
                 continue;
             }
+            $pPERIOD = $agent['AGENT_INTERVAL'];
             $saved = $GLOBALS['USER'] ?? null;
             $GLOBALS['USER'] = null;
             try {
@@ -123,6 +132,9 @@ class CAgent
             }
             if (is_string($eval_result) && $eval_result !== '') {
                 self::$agents[$id]['NAME'] = $eval_result;
+                $now = time();
+                self::$agents[$id]['LAST_EXEC'] = $now;
+                self::$agents[$id]['NEXT_EXEC'] = ($agent['IS_PERIOD'] === 'Y' ? $agent['NEXT_EXEC'] : $now) + (int)$pPERIOD;
             } else {
                 unset(self::$agents[$id]);
             }
