@@ -51,4 +51,5 @@ require_once __DIR__ . '/currency.php';
 require_once __DIR__ . '/catalog/sku.php';
 require_once __DIR__ . '/catalog/price.php';
 require_once __DIR__ . '/shop.php';
+require_once __DIR__ . '/fakesite.php';
 require_once __DIR__ . '/catalogue.php';

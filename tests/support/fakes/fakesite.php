@@ -1,0 +1,32 @@
+<?php
+// No core file: a document root whose core is the fake one, for the module's scripts run in a process of their own.
+
+namespace MindboxTests\Bitrix\Fakes;
+
+/**
+ * A site on disk for a process of its own: its bitrix/modules/main/include/prolog_before.php starts the fake core
+ * (site.php) and sets the site up from the environment variable ENV, a JSON object:
+ * `sites` (id => name; default s1), `servers` (id => server name, the site's files being the document root the process
+ * was given), `catalogue` (FakeCatalogue::install()'s arguments), `options` (site id, or "-" for all sites, => the
+ * module's options), `heldElsewhere` (names of database locks another process holds).
+ */
+final class FakeSite
+{
+    public const ENV = 'RUSTBOX_FAKE_SITE';
+
+    /** Puts the fake core's prolog into $documentRoot, where the core's own would be. */
+    public static function create(string $documentRoot): void
+    {
+        $prolog = $documentRoot . '/bitrix/modules/main/include/prolog_before.php';
+        if (!is_dir(dirname($prolog))) {
+            mkdir(dirname($prolog), 0755, true);
+        }
+        file_put_contents($prolog, '<?php require ' . var_export(__DIR__ . '/site.php', true) . ";\n");
+    }
+
+    /** @return array<string, string> the environment that sets the site up as $spec says */
+    public static function environment(array $spec): array
+    {
+        return [self::ENV => json_encode($spec, JSON_THROW_ON_ERROR | JSON_UNESCAPED_SLASHES)];
+    }
+}
