@@ -105,14 +105,16 @@ class rustbox_mindbox extends CModule
     }
 
     /**
-     * Copies the admin page proxies to /bitrix/admin/, where admin URLs point, and the components to
-     * /bitrix/components/, where $APPLICATION->IncludeComponent() finds them: the core's own CopyDirFiles(), which
-     * makes the folders and gives the files the site's permissions (BX_FILE_PERMISSIONS).
+     * Copies the admin page proxies to /bitrix/admin/, where admin URLs point, the components to /bitrix/components/,
+     * where $APPLICATION->IncludeComponent() finds them, and the feed's endpoint to /bitrix/tools/rustbox.mindbox/:
+     * the core's own CopyDirFiles(), which makes the folders and gives the files the site's permissions
+     * (BX_FILE_PERMISSIONS).
      */
     public function InstallFiles()
     {
         CopyDirFiles(__DIR__ . '/admin', self::adminDir());
         CopyDirFiles(__DIR__ . '/components', self::componentsDir(), true, true);
+        CopyDirFiles(__DIR__ . '/tools', self::toolsDir(), true, true);
         return true;
     }
 
@@ -124,6 +126,10 @@ class rustbox_mindbox extends CModule
     public function UnInstallFiles()
     {
         DeleteDirFiles(__DIR__ . '/admin', self::adminDir());
+        DeleteDirFiles(__DIR__ . '/tools/' . $this->MODULE_ID, self::toolsDir() . '/' . $this->MODULE_ID);
+        if (is_dir(self::toolsDir() . '/' . $this->MODULE_ID) && scandir(self::toolsDir() . '/' . $this->MODULE_ID) === ['.', '..']) {
+            rmdir(self::toolsDir() . '/' . $this->MODULE_ID);
+        }
         $folders = new RecursiveIteratorIterator(
             new RecursiveDirectoryIterator(__DIR__ . '/components', FilesystemIterator::SKIP_DOTS),
             RecursiveIteratorIterator::CHILD_FIRST
@@ -149,5 +155,10 @@ class rustbox_mindbox extends CModule
     private static function componentsDir(): string
     {
         return Application::getDocumentRoot() . '/bitrix/components';
+    }
+
+    private static function toolsDir(): string
+    {
+        return Application::getDocumentRoot() . '/bitrix/tools';
     }
 }

@@ -63,7 +63,8 @@ final class FeedFiles
         return '/' . $upload . '/' . self::FOLDER . '/' . $this->token() . '/' . $name;
     }
 
-    private function token(): string
+    /** The random part of the feeds' addresses, made on first use; the protected endpoint's addresses carry it too. */
+    public function token(): string
     {
         $siteId = $this->settings->siteId();
         $token = (string)Option::getRealValue(Options::MODULE_ID, self::TOKEN_OPTION, $siteId);

@@ -84,6 +84,22 @@ namespace Bitrix\Main {
             return $this->server['REMOTE_ADDR'] ?? null;
         }
 
+        /**
+         * main/lib/httprequest.php: port 443, or HTTPS set and not "off", or https_request in bitrix/.settings.php (a
+         * site behind a proxy that ends TLS says so there).
+         */
+        public function isHttps()
+        {
+            if ((int)($this->server['SERVER_PORT'] ?? 0) === 443) {
+                return true;
+            }
+            $https = (string)($this->server['HTTPS'] ?? '');
+            if ($https !== '' && strtolower($https) !== 'off') {
+                return true;
+            }
+            return Config\Configuration::getValue('https_request') === true;
+        }
+
         public function getRequestUri()
         {
             return $this->server['REQUEST_URI'] ?? '/';
