@@ -25,6 +25,7 @@ require dirname(__DIR__) . '/tests/support/fakes/core.php';
 require dirname(__DIR__) . '/tests/support/process/DemoBrowser.php';
 require dirname(__DIR__) . '/tests/support/process/PhpServer.php';
 require __DIR__ . '/catalogue.php';
+require __DIR__ . '/feed.php';
 
 function demoSetting(string $name): string
 {
@@ -171,6 +172,20 @@ foreach (journal($baseUrl) as $n => $entry) {
     echo json_encode($entry['body'], JSON_PRETTY_PRINT | JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES), "\n";
 }
 
+$feed = DemoFeed::make($shop);
+$sent = DemoFeed::idsSent(journal($baseUrl));
+$verdict = DemoFeed::verdict($baseUrl, $feed['file'], $sent['products']);
+$missingCategories = array_values(array_diff($sent['categories'], DemoFeed::categories($feed['file'])));
+echo "\nThe shop's product feed, made by the module from its catalogue (", $feed['offers'], ' offers, ',
+    number_format($feed['bytes']), " bytes):\n  ", $feed['kept'], "\n";
+printf(
+    "Mindbox, fetching it, would import %d offers in %d categories; rejected: %d; issues: %s;\n"
+    . "  of the products the shop sent (%s): missing %s; of its categories (%s): missing %s\n",
+    $verdict['offers'] ?? 0, $verdict['categories'] ?? 0, $verdict['rejectedCount'] ?? -1,
+    json_encode($verdict['issues'] ?? null, JSON_UNESCAPED_UNICODE), implode(', ', $sent['products']),
+    json_encode($verdict['missingIds'] ?? null), implode(', ', $sent['categories']), json_encode($missingCategories),
+);
+
 $shop->close();
 foreach (glob($outbox . '*') ?: [] as $file) {
     unlink($file);
@@ -178,6 +193,11 @@ foreach (glob($outbox . '*') ?: [] as $file) {
 rmdir($outboxDir);
 foreach ($failures as $failure) {
     fwrite(STDERR, "module error: $failure\n");
+}
+if (($verdict['rejectedCount'] ?? 1) !== 0 || ($verdict['issues'] ?? [1]) !== [] || ($verdict['missingIds'] ?? [1]) !== []
+    || $missingCategories !== [] || $sent['products'] === []) {
+    fwrite(STDERR, "the feed does not hold what the shop sent, or Mindbox would reject some of it\n");
+    exit(1);
 }
 if ($failures !== [] || $flushed['pending'] + $flushed['retrying'] + $flushed['failed'] > 0) {
     fwrite(STDERR, 'not everything was delivered: ' . json_encode($flushed) . "\n");

@@ -57,6 +57,15 @@ final class JourneyDemoTest extends TestCase
         $device = $byOperation['Website.ViewProduct'][3] ?? '';
         $this->assertMatchesRegularExpression('/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/', $device);
         $this->assertSame($device, $byOperation['Website.SetCart'][3] ?? null);
+
+        // The shop's feed stays where the demo says, holds every product and category the shop sent, and the
+        // emulator, fetching it as Mindbox does, rejects nothing.
+        $this->assertMatchesRegularExpression('/product feed, made by the module from its catalogue \(2 offers, [\d,]+ bytes\):\n  (\S+)/', $text);
+        preg_match('/product feed, made by the module [^\n]*\n  (\S+)/', $text, $feed);
+        $this->assertFileExists($feed[1]);
+        $this->assertStringContainsString('<offer id="TEA-GREEN-100" available="true">', (string)file_get_contents($feed[1]));
+        $this->assertStringContainsString('would import 2 offers in 1 categories; rejected: 0; issues: [];', $text);
+        $this->assertStringContainsString('of the products the shop sent (TEA-GREEN-100, CUP-WHITE): missing []; of its categories (TEA): missing []', $text);
     }
 
     /** The extension this PHP runs with, for the PHP process the test starts. */
