@@ -82,7 +82,10 @@ final class FeedSettings
         return (int)round($this->positiveNumber('feed_interval_hours') * 3600);
     }
 
-    /** Seconds of work one agent step may take inside a visitor's hit (the last step, which writes the file, takes what it takes). */
+    /**
+     * Seconds of catalogue reading per step of a run made across web requests (the agent in visitors' hits, the admin
+     * page's button); the last step, which writes the file, takes what it takes.
+     */
     public function stepSeconds(): float
     {
         return $this->positiveNumber('feed_step_seconds');

@@ -77,7 +77,7 @@ final class Options
         'feed_https' => ['Y', 'yesno', 'feed'],
         // Empty: the site's server name, else the main module's.
         'feed_server_name' => ['', 'text', 'feed'],
-        // How often the agent makes the feed, and how long one step of it may take inside a visitor's hit.
+        // How often the agent makes the feed, and how long a step of a run made across web requests may read.
         'feed_interval_hours' => ['24', 'number', 'feed'],
         'feed_step_seconds' => ['3', 'number', 'feed'],
         // The protected endpoint (Feed\FeedEndpoint): an empty login asks for no password; the password is stored hashed.

@@ -1,7 +1,8 @@
 <?php
-// Files (main/tools.php: CheckDirPath(), CopyDirFiles(), DeleteDirFiles()): the helpers installers copy and delete
-// their files with, as the real ones behave. BX_DIR_PERMISSIONS and BX_FILE_PERMISSIONS come from a site's dbconn.php,
-// which the installation writes with these values.
+// main/tools.php: the helpers installers copy and delete their files with (CheckDirPath(), CopyDirFiles(),
+// DeleteDirFiles()) and the session's token against cross-site requests (bitrix_sessid() and its kin), as the real ones
+// behave. BX_DIR_PERMISSIONS and BX_FILE_PERMISSIONS come from a site's dbconn.php, which the installation writes with
+// these values.
 
 defined('BX_DIR_PERMISSIONS') || define('BX_DIR_PERMISSIONS', 0755);
 defined('BX_FILE_PERMISSIONS') || define('BX_FILE_PERMISSIONS', 0644);
@@ -105,4 +106,35 @@ function DeleteDirFiles($frDir, $toDir, $arExept = [])
         @unlink($toDir . '/' . $entry);
     }
     $d->close();
+}
+
+/**
+ * The session's token against cross-site requests (main/tools.php): made once per session and kept in it
+ * (fixed_session_id; the core's is md5 of the server's id and the session id, here random).
+ */
+function bitrix_sessid()
+{
+    if (!isset($_SESSION['fixed_session_id'])) {
+        $_SESSION['fixed_session_id'] = md5(random_bytes(16));
+    }
+    return $_SESSION['fixed_session_id'];
+}
+
+/**
+ * The token sent with the request, compared strictly. The core reads $_REQUEST[$varname] (the query and the posted
+ * form) or the X-Bitrix-Csrf-Token header; here the request of the hit's context, the way FakeShop::visit() posts.
+ */
+function check_bitrix_sessid($varname = 'sessid')
+{
+    return \Bitrix\Main\Context::getCurrent()->getRequest()->get($varname) === bitrix_sessid();
+}
+
+function bitrix_sessid_get($varname = 'sessid')
+{
+    return $varname . '=' . bitrix_sessid();
+}
+
+function bitrix_sessid_post($varname = 'sessid')
+{
+    return '<input type="hidden" name="' . $varname . '" id="' . $varname . '" value="' . bitrix_sessid() . '" />';
 }

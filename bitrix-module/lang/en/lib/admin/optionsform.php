@@ -60,6 +60,6 @@ $MESS['RUSTBOX_MINDBOX_OPT_FEED_REGIONS'] = 'Regional feeds';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_HTTPS'] = 'Site addresses in the feed use https';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_SERVER_NAME'] = 'Server name in the feed\'s addresses (empty: the site\'s server name)';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_INTERVAL_HOURS'] = 'Make the feed every … hours (the agent)';
-$MESS['RUSTBOX_MINDBOX_OPT_FEED_STEP_SECONDS'] = 'Seconds of work per agent step when agents run on visitors\' hits (with agents on cron the feed is made in one go)';
+$MESS['RUSTBOX_MINDBOX_OPT_FEED_STEP_SECONDS'] = 'Seconds of work per step when the feed is made across requests: the agent on visitors\' hits, the feed page\'s button (with agents on cron the feed is made in one go)';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_LOGIN'] = 'Login of the protected feed address (empty: the address asks for no password)';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_PASSWORD'] = 'Password of the protected feed address (stored hashed; Mindbox fetches protected feeds over https only)';

@@ -60,6 +60,6 @@ $MESS['RUSTBOX_MINDBOX_OPT_FEED_REGIONS'] = 'Региональные фиды';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_HTTPS'] = 'Адреса сайта в фиде — по https';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_SERVER_NAME'] = 'Имя сервера в адресах фида (пусто — имя сервера сайта)';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_INTERVAL_HOURS'] = 'Формировать фид каждые … часов (агент)';
-$MESS['RUSTBOX_MINDBOX_OPT_FEED_STEP_SECONDS'] = 'Секунд работы за шаг агента, когда агенты выполняются на хитах посетителей (при агентах на cron фид формируется за один раз)';
+$MESS['RUSTBOX_MINDBOX_OPT_FEED_STEP_SECONDS'] = 'Секунд работы за шаг, когда фид формируется за несколько запросов: агент на хитах посетителей, кнопка на странице фида (при агентах на cron фид формируется за один раз)';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_LOGIN'] = 'Логин защищённого адреса фида (пусто — адрес не спрашивает пароль)';
 $MESS['RUSTBOX_MINDBOX_OPT_FEED_PASSWORD'] = 'Пароль защищённого адреса фида (хранится в виде хеша; защищённые фиды Mindbox загружает только по https)';
