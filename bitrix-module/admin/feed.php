@@ -53,7 +53,7 @@ foreach (FeedPage::overview() as $block) {
         if ($block['error'] !== null) {
             $row($message('ADDRESS'), '<span class="required">' . $e($block['error']) . '</span>');
         } else {
-            $row($message('ADDRESS'), '<input type="text" readonly size="90" value="' . $e($block['url']) . '">');
+            $row($message($block['protected'] ? 'ADDRESS_DIRECT' : 'ADDRESS'), '<input type="text" readonly size="90" value="' . $e($block['url']) . '">');
             $row($message($block['protected'] ? 'ENDPOINT_PROTECTED' : 'ENDPOINT_OPEN'),
                 '<input type="text" readonly size="90" value="' . $e($block['endpoint']) . '">');
             foreach ($block['zones'] as $zone => $zoneUrls) {

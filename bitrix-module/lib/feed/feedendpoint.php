@@ -10,10 +10,11 @@ use Rustbox\Mindbox\Config\Settings;
  * than straight by the web server: the same file, with the headers Mindbox reads (next-wave.md §1.1) whatever the web
  * server thinks of `.yml`, and behind a login and password when `feed_login` and `feed_password` are set.
  *
- * The address carries the site and the feeds' token, so without a password it is as hard to guess as the file's own
- * address. With a password, Mindbox fetches only over https and so does the endpoint: plain http is refused unless the
- * request comes from the machine itself (a proxy in front of it, a test). Credentials are HTTP Basic, compared in
- * constant time. `.yml` is `text/xml; charset=utf-8`, `.yml.gz` is `application/x-gzip` (the file as it is, which
+ * Without a password the address carries the site and the feeds' token, so it is as hard to guess as the file's own.
+ * With one it carries the site alone: the password guards the feed, and the token, which would open the file's own
+ * address to whoever saw this one, stays out of it. Mindbox fetches protected feeds only over https and so does the
+ * endpoint: plain http is refused unless the request comes from the machine itself (a proxy in front of it, a test).
+ * Credentials are HTTP Basic, compared in constant time. `.yml` is `text/xml; charset=utf-8`, `.yml.gz` is `application/x-gzip` (the file as it is, which
  * Mindbox takes as gzip); Last-Modified and If-Modified-Since (304); HEAD.
  */
 final class FeedEndpoint
@@ -25,14 +26,15 @@ final class FeedEndpoint
     public static function url(string $siteId, ?string $zone = null): string
     {
         $feed = Settings::forSite($siteId)->feed();
-        $query = ['site' => $siteId, 'token' => self::files($feed)->token()] + ($zone === null ? [] : ['zone' => $zone]);
+        $query = ['site' => $siteId] + ($feed->credentials() === null ? ['token' => self::files($feed)->token()] : [])
+            + ($zone === null ? [] : ['zone' => $zone]);
         return SiteAddress::of($feed)->absolute(self::PATH . '?' . http_build_query($query));
     }
 
     /**
      * What to answer a request: a status, headers, and an open file (200) or a short text.
      *
-     * @param array $query the request's query: site, token, zone
+     * @param array $query the request's query: site, token (without a password), zone
      * @param array $server $_SERVER: REQUEST_METHOD, REMOTE_ADDR, the credentials, HTTP_IF_MODIFIED_SINCE
      * @param bool $https whether the request came over https, as the core tells (HttpRequest::isHttps())
      * @return array{status: int, headers: array<string, string>, head: bool, file?: resource, text?: string}
@@ -70,9 +72,8 @@ final class FeedEndpoint
     private static function decide(array $query, array $server, bool $https): array
     {
         $site = $query['site'] ?? null;
-        $token = $query['token'] ?? null;
         $zone = $query['zone'] ?? null;
-        if (!is_string($site) || !preg_match('/^[A-Za-z0-9_]{1,10}$/', $site) || !is_string($token) || !preg_match('/^[0-9a-f]{32}$/', $token)
+        if (!is_string($site) || !preg_match('/^[A-Za-z0-9_]{1,10}$/', $site)
             || ($zone !== null && (!is_string($zone) || !preg_match(FeedSettings::ZONE_ID, $zone)))) {
             return self::text(404, 'No such feed');
         }
@@ -82,17 +83,16 @@ final class FeedEndpoint
         } catch (FeedException) {
             return self::text(404, 'No such feed');
         }
-        if (!hash_equals($files->token(), $token)) {
-            return self::text(404, 'No such feed');
-        }
         $credentials = $feed->credentials();
-        if ($credentials !== null) {
-            if (!$https && !self::isLoopback((string)($server['REMOTE_ADDR'] ?? ''))) {
-                return self::text(403, 'This feed is protected by a password: fetch it over https');
+        if ($credentials === null) {
+            $token = $query['token'] ?? null;
+            if (!is_string($token) || !preg_match('/^[0-9a-f]{32}$/', $token) || !hash_equals($files->token(), $token)) {
+                return self::text(404, 'No such feed');
             }
-            if (!self::authorised($credentials, $server)) {
-                return self::text(401, 'Login and password needed', ['WWW-Authenticate' => self::REALM]);
-            }
+        } elseif (!$https && !self::isLoopback((string)($server['REMOTE_ADDR'] ?? ''))) {
+            return self::text(403, 'This feed is protected by a password: fetch it over https');
+        } elseif (!self::authorised($credentials, $server)) {
+            return self::text(401, 'Login and password needed', ['WWW-Authenticate' => self::REALM]);
         }
         return self::file($files->path($zone), $server);
     }

@@ -6,6 +6,7 @@ $MESS['RUSTBOX_MINDBOX_FEED_ENABLED'] = 'Made by the agent (feed_enabled)';
 $MESS['RUSTBOX_MINDBOX_FEED_YES'] = 'Yes, every feed_interval_hours';
 $MESS['RUSTBOX_MINDBOX_FEED_NO_AGENT'] = 'No: the agent leaves this site alone (the button below and the command line still make its feed)';
 $MESS['RUSTBOX_MINDBOX_FEED_ADDRESS'] = 'Address of the feed file, to paste into Mindbox';
+$MESS['RUSTBOX_MINDBOX_FEED_ADDRESS_DIRECT'] = 'Address of the feed file (served to whoever has it, no password asked: give Mindbox the protected address below)';
 $MESS['RUSTBOX_MINDBOX_FEED_ENDPOINT_PROTECTED'] = 'Protected address, to paste into Mindbox with the login and password (https)';
 $MESS['RUSTBOX_MINDBOX_FEED_ENDPOINT_OPEN'] = 'Address through the module (set a login and password in the settings to protect it)';
 $MESS['RUSTBOX_MINDBOX_FEED_ZONE'] = 'Regional feed #ZONE#';

@@ -6,6 +6,7 @@ $MESS['RUSTBOX_MINDBOX_FEED_ENABLED'] = 'Формируется агентом (
 $MESS['RUSTBOX_MINDBOX_FEED_YES'] = 'Да, каждые feed_interval_hours часов';
 $MESS['RUSTBOX_MINDBOX_FEED_NO_AGENT'] = 'Нет: агент этот сайт не трогает (кнопка ниже и командная строка фид формируют)';
 $MESS['RUSTBOX_MINDBOX_FEED_ADDRESS'] = 'Адрес файла фида — для настроек фида в Mindbox';
+$MESS['RUSTBOX_MINDBOX_FEED_ADDRESS_DIRECT'] = 'Адрес файла фида (отдаётся без пароля любому, у кого он есть: Mindbox укажите защищённый адрес ниже)';
 $MESS['RUSTBOX_MINDBOX_FEED_ENDPOINT_PROTECTED'] = 'Защищённый адрес — для Mindbox вместе с логином и паролем (https)';
 $MESS['RUSTBOX_MINDBOX_FEED_ENDPOINT_OPEN'] = 'Адрес через модуль (чтобы защитить его, задайте логин и пароль в настройках)';
 $MESS['RUSTBOX_MINDBOX_FEED_ZONE'] = 'Региональный фид #ZONE#';
