@@ -28,7 +28,7 @@
 //! offers, categories, currencies, groups, rejected: [{offerId, reason}] (the first 1,000),
 //! rejectedCount, issues, missingIds}` (`missingIds`, of the `ids` asked, those not imported,
 //! only when `ids` were given). An offer is rejected for no id or one over 200 characters, an
-//! id seen before, a description over 10,000 characters, no or a bad price, no or an undeclared
+//! id seen before, a description over 10,000 characters, a bad price, a price without its currency or an undeclared
 //! currency, an undeclared category; an issue is what stops or doubts the whole feed (no
 //! answer, a redirect, access denied, a status not 200, gzip declared but absent or present but
 //! undeclared, a charset not IANA's, XML not well-formed or not YML, over 1.5 GB). Mindbox's

@@ -35,8 +35,9 @@ final class FeedEndpointTest extends FeedTestCase
         // The built-in server runs the requested script itself when its router declines.
         file_put_contents($this->shop->documentRoot . '/router.php', "<?php\nreturn false;\n");
         $this->shop->configure(['feed_token' => self::TOKEN], 's1');
-        // Six products: the seventh would be one without a price (FakeCatalogue), an offer Mindbox rejects.
-        FakeCatalogue::install(6, 3);
+        // Every awkward case of the fake catalogue (no price, no section, long descriptions, SKUs, control
+        // characters): Mindbox must take all of it.
+        FakeCatalogue::install(60, 3);
     }
 
     protected function tearDown(): void

@@ -80,20 +80,22 @@ fn offers_are_rejected_by_mindbox_rules() {
         offer("ok", ""),
         offer("cat", "<categoryId>9</categoryId>"),
         "<offer id=\"free\"><currencyId>RUB</currencyId></offer>".into(),
+        "<offer id=\"bare\"><price>1</price></offer>".into(),
         "<offer id=\"eur\"><price>1</price><currencyId>EUR</currencyId></offer>".into(),
         "<offer><price>1</price></offer>".into(),
     ]
     .concat();
     let tally = tally_of(&feed(&offers), &[]);
     assert_eq!(tally.issues, Vec::<String>::new());
-    assert_eq!(tally.offers, 1);
+    // An offer without a price is a product Mindbox keeps (unavailable, as the shop marks it).
+    assert_eq!(tally.offers, 2);
     let reasons = reasons(&tally);
     let expected = [
         (long_id.as_str(), "longer than 200"),
         ("long", "description is longer than 10000"),
         ("ok", "same id"),
         ("cat", "categoryId 9"),
-        ("free", "no price"),
+        ("bare", "a price without currencyId"),
         ("eur", "currencyId EUR"),
         ("", "no id"),
     ];
@@ -108,7 +110,7 @@ fn offers_are_rejected_by_mindbox_rules() {
 #[test]
 fn rejections_are_listed_up_to_a_limit_and_all_counted() {
     let offers: String = (0..LISTED_REJECTIONS + 5)
-        .map(|i| format!("<offer id=\"{i}\"/>"))
+        .map(|i| format!("<offer id=\"{i}\"><price>1</price></offer>"))
         .collect();
     let tally = tally_of(&feed(&offers), &[]);
     assert_eq!(tally.rejected.len(), LISTED_REJECTIONS);

@@ -51,20 +51,23 @@ pub fn refusal(offer: &Offer, declared: &Declared<'_>, seen: bool) -> Option<Str
             "the description is longer than {MAX_DESCRIPTION} characters: the product is not added"
         ));
     }
-    let Some(price) = offer.price.as_deref() else {
-        return Some("no price".into());
-    };
-    if !price
-        .trim()
-        .parse::<f64>()
-        .is_ok_and(|p| p.is_finite() && p >= 0.0)
-    {
-        return Some(format!("the price {price:?} is not a number"));
+    // No rule of Mindbox's makes a price required: a product the shop cannot sell yet (no price,
+    // `available="false"`) is still a product of the catalogue. A price needs its currency.
+    if let Some(price) = offer.price.as_deref() {
+        if !price
+            .trim()
+            .parse::<f64>()
+            .is_ok_and(|p| p.is_finite() && p >= 0.0)
+        {
+            return Some(format!("the price {price:?} is not a number"));
+        }
+        if offer.currency_id.is_none() {
+            return Some("a price without currencyId".into());
+        }
     }
-    let Some(currency) = offer.currency_id.as_deref() else {
-        return Some("no currencyId".into());
-    };
-    if !declared.currencies.contains(currency) {
+    if let Some(currency) = offer.currency_id.as_deref()
+        && !declared.currencies.contains(currency)
+    {
         return Some(format!(
             "currencyId {currency} is not among the feed's currencies"
         ));
@@ -127,15 +130,23 @@ mod tests {
     }
 
     #[test]
+    fn an_offer_without_a_price_is_imported() {
+        let mut o = offer();
+        o.price = None;
+        assert_eq!(judged(&o, false), None);
+        o.currency_id = None;
+        assert_eq!(judged(&o, false), None);
+    }
+
+    #[test]
     fn each_rule_refuses_with_its_reason() {
         type Change = fn(&mut Offer);
-        let cases: [(Change, &str); 8] = [
+        let cases: [(Change, &str); 7] = [
             (|o| o.id = None, "no id"),
             (|o| o.id = Some("я".repeat(201)), "longer than 200"),
             (|o| o.description_length = 10_001, "product is not added"),
-            (|o| o.price = None, "no price"),
             (|o| o.price = Some("12,5".into()), "not a number"),
-            (|o| o.currency_id = None, "no currencyId"),
+            (|o| o.currency_id = None, "a price without currencyId"),
             (|o| o.currency_id = Some("USD".into()), "USD is not among"),
             (
                 |o| o.category_ids.push("9".into()),
