@@ -70,6 +70,7 @@ class rustbox_mindbox extends CModule
                 'event handlers' => fn () => $this->UnInstallEvents(),
                 'agent' => static fn () => Installer::uninstallAgent(),
                 'admin notices' => static fn () => Notices::removeAll(),
+                'product feeds' => static fn () => Installer::removeFeeds(),
                 'options' => fn () => Option::delete($this->MODULE_ID),
                 'module registration' => fn () => ModuleManager::unRegisterModule($this->MODULE_ID),
             ];

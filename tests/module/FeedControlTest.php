@@ -52,6 +52,23 @@ final class FeedControlTest extends FeedTestCase
         $this->assertNotSame(dirname($url), dirname(\Rustbox\Mindbox\Feed\FeedJob::forSite('s2')->url()), 'each site has its own token');
     }
 
+    public function testUninstallingDeletesTheFeedsButNotAnotherModulesUploads(): void
+    {
+        FakeCatalogue::install(12, 3);
+        $this->generate();
+        $this->job()->start();
+        $this->job()->step(0.0);
+        $feed = $this->job()->path();
+        $others = dirname($feed, 3) . '/iblock/picture.jpg';
+        mkdir(dirname($others), 0755, true);
+        file_put_contents($others, 'a picture');
+        $this->assertFileExists($feed);
+
+        $this->assertTrue($this->shop->uninstallModule());
+        $this->assertDirectoryDoesNotExist(dirname($feed, 2), 'the feeds, the staging and the module\'s upload folder');
+        $this->assertFileExists($others);
+    }
+
     public function testAGzipFeedIsCompressedAndNamedSo(): void
     {
         FakeCatalogue::install(12, 3);

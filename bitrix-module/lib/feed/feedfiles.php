@@ -63,15 +63,43 @@ final class FeedFiles
         return '/' . $upload . '/' . self::FOLDER . '/' . $this->token() . '/' . $name;
     }
 
+    /**
+     * Deletes the site's feeds, the run's staging and their folder, and the module's upload folder when no other site's
+     * feeds are left in it: a removed module must not keep serving Mindbox a catalogue nobody updates. Nothing when the
+     * site never had a feed (no token), so no token is made for it here.
+     */
+    public function remove(): void
+    {
+        if (!preg_match('/^[0-9a-f]{32}$/', $this->storedToken())) {
+            return;
+        }
+        $directory = $this->directory();
+        if (is_dir($directory)) {
+            $entries = new \RecursiveIteratorIterator(
+                new \RecursiveDirectoryIterator($directory, \FilesystemIterator::SKIP_DOTS),
+                \RecursiveIteratorIterator::CHILD_FIRST
+            );
+            foreach ($entries as $entry) {
+                $entry->isDir() && !$entry->isLink() ? rmdir($entry->getPathname()) : unlink($entry->getPathname());
+            }
+            rmdir($directory);
+        }
+        @rmdir(dirname($directory));
+    }
+
     /** The random part of the feeds' addresses, made on first use; the protected endpoint's addresses carry it too. */
     public function token(): string
     {
-        $siteId = $this->settings->siteId();
-        $token = (string)Option::getRealValue(Options::MODULE_ID, self::TOKEN_OPTION, $siteId);
+        $token = $this->storedToken();
         if (!preg_match('/^[0-9a-f]{32}$/', $token)) {
             $token = bin2hex(random_bytes(16));
-            Option::set(Options::MODULE_ID, self::TOKEN_OPTION, $token, $siteId);
+            Option::set(Options::MODULE_ID, self::TOKEN_OPTION, $token, $this->settings->siteId());
         }
         return $token;
+    }
+
+    private function storedToken(): string
+    {
+        return (string)Option::getRealValue(Options::MODULE_ID, self::TOKEN_OPTION, $this->settings->siteId());
     }
 }

@@ -148,6 +148,15 @@ final class FeedJob
         return $this->files()->path($zone);
     }
 
+    /**
+     * Uninstalling: the site's feeds and their folder deleted (see FeedFiles::remove()); a run in progress is dropped
+     * with them.
+     */
+    public function removeFiles(): void
+    {
+        $this->files()->remove();
+    }
+
     private function siteId(): string
     {
         return $this->settings->siteId();

@@ -3,9 +3,12 @@
 namespace Rustbox\Mindbox\Setup;
 
 use Bitrix\Main\EventManager;
+use Bitrix\Main\SiteTable;
 use Rustbox\Mindbox\Config\Options;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Feed\Agent as FeedAgent;
+use Rustbox\Mindbox\Feed\FeedException;
+use Rustbox\Mindbox\Feed\FeedJob;
 use Rustbox\Mindbox\Handlers;
 use Rustbox\Mindbox\Outbox\Agent;
 
@@ -118,6 +121,18 @@ final class Installer
             \CAgent::RemoveAgent($call, Options::MODULE_ID);
         }
         \CAgent::RemoveAgent(self::formerAgentCall(), Options::MODULE_ID);
+    }
+
+    /** Every site's product feeds; a site whose address is unknown never had one made. */
+    public static function removeFeeds(): void
+    {
+        $sites = SiteTable::getList(['select' => ['LID']]);
+        while ($site = $sites->fetch()) {
+            try {
+                FeedJob::forSite((string)$site['LID'])->removeFiles();
+            } catch (FeedException) {
+            }
+        }
     }
 
     /** An agent added under the former name is stored so until it runs: a run returns, and so stores, Agent::CALL. */
