@@ -98,6 +98,14 @@ $config = [
     'feedBatch' => 1000,
     'feedCheckOffers' => 2500,
     'feedReserveShare' => 0.1,
+    // The module's generator end to end (FeedJob) on the tests' fake catalogue, 2,000 and 20,000 products at scale 1
+    // (about 1.33 offers a product), in pages of 1,000 products (the module's default), and at the larger size again in
+    // steps of 2 s. The fake catalogue lives in the PHP process (about 18 KB a product: 360 MB at 20,000) and every
+    // query of the fake core scans all of it, so a run's time grows with the square of its size (20,000 products:
+    // about 15 s of CPU a run): the time, not the memory, bounds the size.
+    'feedJobProducts' => array_values(array_unique([$sized(2000, 200), $sized(20000, 500)])),
+    'feedJobPageSize' => 1000,
+    'feedJobStepSeconds' => 2.0,
     'rateLimit' => BENCH_DEFAULT_RATE_LIMIT,
     'operationMix' => BENCH_OPERATION_MIX,
 ];

@@ -25,7 +25,7 @@ interface BenchFeedWay
     public function finish(): int;
 }
 
-/** The ways by key; a new way (the module's generator end to end) joins them here. */
+/** The ways by key; a new way joins them here. */
 function bench_feed_way(string $key): BenchFeedWay
 {
     return match ($key) {

@@ -3,14 +3,18 @@
 declare(strict_types=1);
 
 require_once dirname(__DIR__) . '/feed/canonical.php';
+require_once __DIR__ . '/feedjob.php';
 
-/** 8. The product feed: the extension's writer against the official modules' DOM way and PHP's XMLWriter. */
+/**
+ * 8. The product feed: the extension's writer against the official modules' DOM way and PHP's XMLWriter, then the
+ * module's generator end to end (bench/run/feedjob.php).
+ */
 
 /**
  * The ways measured at each size, in this order, each in a PHP process of its own (bench/feed.php), all with the
  * extension loaded so that the processes differ in the way alone; "gen" makes the offers and writes nothing, the
- * cost the others share. Another way (the module's generator end to end) is a line here and a class in
- * bench/feed/ways.php.
+ * cost the others share. The module's generator end to end reads its own catalogue and has scenarios of its own
+ * (run_feed_job_scenarios()).
  */
 const BENCH_FEED_WAYS = [
     'gen' => 'the generator alone',
@@ -45,6 +49,7 @@ function run_feed_scenarios(array $config): void
             });
         }
     }
+    run_feed_job_scenarios($config);
 }
 
 /**
