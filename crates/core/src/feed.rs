@@ -8,17 +8,21 @@
 
 mod fields;
 mod file;
+mod ids;
+mod input;
 mod offer;
 mod sections;
+mod text;
 mod xml;
+
+pub use input::{FeedInput, FeedKey, FeedValue};
 
 use crate::error::{Error, Result};
 use fields::{Label, items};
 use file::Output;
-use offer::{Known, Read};
-use serde_json::Value;
+use ids::OfferIds;
+use offer::{Known, Lists};
 use std::collections::HashSet;
-use std::hash::{BuildHasher, RandomState};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
@@ -89,11 +93,7 @@ struct Open {
     section: Section,
     currencies: HashSet<String>,
     categories: HashSet<String>,
-    /// Offer ids as keyed 64-bit hashes, not the ids themselves: a million offers take under
-    /// 20 MB. Two ids share a hash once in ~10^19 pairs, and the key is new each run, so such a
-    /// false "duplicate" would not come back on the next run.
-    offer_ids: HashSet<u64>,
-    hash_key: RandomState,
+    offer_ids: OfferIds,
     offers: u64,
     id_too_long: u64,
     descriptions_cut: u64,
@@ -120,8 +120,7 @@ impl FeedWriter {
                 section: Section::Opened,
                 currencies: HashSet::new(),
                 categories: HashSet::new(),
-                offer_ids: HashSet::new(),
-                hash_key: RandomState::new(),
+                offer_ids: OfferIds::new(),
                 offers: 0,
                 id_too_long: 0,
                 descriptions_cut: 0,
@@ -131,43 +130,46 @@ impl FeedWriter {
     }
 
     /// `open` with the options of PHP's constructor, `['gzip' => bool]`, checked.
-    pub fn open_with(target: impl AsRef<Path>, options: &Value) -> Result<FeedWriter> {
+    pub fn open_with<'a>(
+        target: impl AsRef<Path>,
+        options: Option<impl FeedInput<'a>>,
+    ) -> Result<FeedWriter> {
         let gzip = match options {
-            Value::Null => false,
-            given => fields::Fields::of(given, "options", None, &["gzip"])?.flag("gzip", false)?,
+            None => false,
+            Some(given) => fields::Fields::of(given, "options", None, &["gzip"])?.flag(0, false)?,
         };
         Self::open(target, gzip)
     }
 
     /// `['name' => …, 'company' => …, 'url' => …]`, all three required.
-    pub fn shop(&mut self, shop: &Value) -> Result<()> {
+    pub fn shop<'a>(&mut self, shop: impl FeedInput<'a>) -> Result<()> {
         self.step(Section::Shop, |open| {
             let shop = sections::read_shop(shop)?;
             open.output
-                .write_xml(|w| sections::write_shop(w, &shop, SystemTime::now()))
+                .write(|out| sections::write_shop(out, &shop, SystemTime::now()))
         })
     }
 
     /// A list of `['id' => 'RUB', 'rate' => 1]`.
-    pub fn currencies(&mut self, list: &Value) -> Result<()> {
+    pub fn currencies<'a>(&mut self, list: impl FeedInput<'a>) -> Result<()> {
         self.step(Section::Currencies, |open| {
             let batch = sections::read_currencies(list, &mut open.currencies)?;
             open.output
-                .write_xml(|w| sections::write_currencies(w, &batch))
+                .write(|out| sections::write_currencies(out, &batch))
         })
     }
 
     /// A list of `['id' => …, 'parentId' => … (optional), 'name' => …]`.
-    pub fn categories(&mut self, list: &Value) -> Result<()> {
+    pub fn categories<'a>(&mut self, list: impl FeedInput<'a>) -> Result<()> {
         self.step(Section::Categories, |open| {
             let batch = sections::read_categories(list, &mut open.categories)?;
             open.output
-                .write_xml(|w| sections::write_categories(w, &batch))
+                .write(|out| sections::write_categories(out, &batch))
         })
     }
 
     /// A batch of offers; see `offer.rs` for the fields and their rules.
-    pub fn offers(&mut self, batch: &Value) -> Result<()> {
+    pub fn offers<'a>(&mut self, batch: impl FeedInput<'a>) -> Result<()> {
         self.step(Section::Offers, |open| open.offers(batch))
     }
 
@@ -186,10 +188,10 @@ impl FeedWriter {
             ));
         }
         open.enter(Section::Offers)?;
-        open.output.write_xml(|w| {
-            ["offers", "shop", "yml_catalog"]
-                .into_iter()
-                .try_for_each(|tag| xml::close(w, tag))
+        open.output.write(|out| {
+            for tag in ["offers", "shop", "yml_catalog"] {
+                xml::close(out, tag);
+            }
         })?;
         let bytes = open.output.commit()?;
         Ok(FeedSummary {
@@ -244,33 +246,33 @@ impl Open {
                 format!("{}() before {missing}(): {order}", next.name()),
             ));
         }
-        self.output.write_xml(|w| {
+        self.output.write(|out| {
             if let Some(tag) = current.tag() {
-                xml::close(w, tag)?;
+                xml::close(out, tag);
             }
-            next.tag().map_or(Ok(()), |tag| xml::open(w, tag, &[]))
+            if let Some(tag) = next.tag() {
+                xml::open(out, tag, &[]);
+            }
         })?;
         self.section = next;
         Ok(())
     }
 
-    fn offers(&mut self, batch: &Value) -> Result<()> {
+    fn offers<'a>(&mut self, batch: impl FeedInput<'a>) -> Result<()> {
         let known = Known {
             currencies: &self.currencies,
             categories: &self.categories,
         };
+        let mut lists = Lists::default();
         for (label, item) in items(batch, "offers")? {
-            let offer = match offer::read(item, label, &known)? {
-                Read::IdTooLong => {
-                    self.id_too_long += 1;
-                    continue;
-                }
-                Read::Offer(offer) => offer,
+            let Some(offer) = offer::read(item, label, &known, &mut lists)? else {
+                self.id_too_long += 1;
+                continue;
             };
-            if !self.offer_ids.insert(self.hash_key.hash_one(&*offer.id)) {
+            if !self.offer_ids.insert(&offer.id) {
                 return Err(duplicate(label, &offer.id));
             }
-            self.output.write_xml(|w| offer.write(w))?;
+            self.output.write(|out| offer.write(out, &lists))?;
             self.offers += 1;
             self.descriptions_cut += u64::from(offer.description_cut);
         }
@@ -289,3 +291,5 @@ fn duplicate(label: Label<'_>, id: &str) -> Error {
 mod offer_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod xml_tests;

@@ -46,7 +46,7 @@ pub use clock::now_ms;
 pub use config::Config;
 pub use delivery::{Deliverer, Reason, Report, stop_delivery};
 pub use error::{Error, Result, ValidationMessage};
-pub use feed::{FeedSummary, FeedWriter};
+pub use feed::{FeedInput, FeedKey, FeedSummary, FeedValue, FeedWriter};
 pub use normalize::normalize_phone;
 pub use outbox::{FailedItem, Failure, Location, MoveReport, Moved, Scope, Stats, move_outbox};
 pub use progress::Progress;

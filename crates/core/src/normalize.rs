@@ -115,21 +115,14 @@ fn email(value: &mut Value, path: &str) -> Result<()> {
 pub(crate) fn decimal(value: &mut Value, path: &str, places: i32) -> Result<()> {
     let n = match value {
         Value::Null => return Ok(()),
-        Value::Number(n) if n.is_i64() || n.is_u64() => return check_sign(n.as_f64(), path),
+        Value::Number(n) if n.is_i64() || n.is_u64() => {
+            return check_sign(n.as_f64(), || path.to_string());
+        }
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => s.trim().replace(',', ".").parse::<f64>().ok(),
+        Value::String(s) => parse_decimal(s),
         _ => None,
     };
-    let Some(n) = n.filter(|n| n.is_finite()) else {
-        return Err(Error::invalid(path, "must be a finite number"));
-    };
-    check_sign(Some(n), path)?;
-    let rounded = round_half_away(n, places).ok_or_else(|| {
-        Error::invalid(
-            path,
-            "is too large to send (more than 15 digits before the point)",
-        )
-    })?;
+    let rounded = from_units(rounded_units(n, places, || path.to_string())?, places);
     *value = if rounded.fract() == 0.0 {
         Value::Number(Number::from(rounded as i64))
     } else {
@@ -138,33 +131,81 @@ pub(crate) fn decimal(value: &mut Value, path: &str, places: i32) -> Result<()> 
     Ok(())
 }
 
+/// A decimal written as text: surrounding blanks ignored, a comma taken for the point.
+pub(crate) fn parse_decimal(text: &str) -> Option<f64> {
+    let text = text.trim();
+    if text.contains(',') {
+        text.replace(',', ".").parse().ok()
+    } else {
+        text.parse().ok()
+    }
+}
+
+/// A decimal (a fraction, or one read from text; `None`: not a number) checked and rounded to
+/// `places` as [`decimal`] rounds it, in units of 10^-places: kopecks for 2.
+pub(crate) fn rounded_units(
+    n: Option<f64>,
+    places: i32,
+    path: impl Fn() -> String,
+) -> Result<u128> {
+    let Some(n) = n.filter(|n| n.is_finite()) else {
+        return Err(Error::invalid(path(), "must be a finite number"));
+    };
+    check_sign(Some(n), &path)?;
+    round_units(n, places).ok_or_else(|| {
+        Error::invalid(
+            path(),
+            "is too large to send (more than 15 digits before the point)",
+        )
+    })
+}
+
 /// Rounds as PHP's round() does: to 15 significant digits first, then half away from zero in
 /// decimal, so 1.005 is 1.01 (binary 1.00499999… would round to 1.00). None beyond 15 digits
 /// before the point: no price or quantity is that large, and it would lose its kopecks.
 pub(crate) fn round_half_away(n: f64, places: i32) -> Option<f64> {
-    if n.abs() >= 1e15 {
-        return None;
-    }
-    let repr = format!("{:.14e}", n.abs());
-    let (mantissa, exponent) = repr.split_once('e')?;
-    let digits: i128 = mantissa.replace('.', "").parse().ok()?;
-    // digits × 10^shift is the value in units of 10^-places.
-    let shift = exponent.parse::<i32>().ok()? - 14 + places;
-    let units = if shift >= 0 {
-        digits * 10i128.pow(shift as u32)
-    } else if shift > -30 {
-        let divisor = 10i128.pow((-shift) as u32);
-        (digits + divisor / 2) / divisor
-    } else {
-        0
-    };
-    let rounded: f64 = format!("{units}e-{places}").parse().ok()?;
+    let rounded = from_units(round_units(n, places)?, places);
     Some(if n < 0.0 { -rounded } else { rounded })
 }
 
-fn check_sign(n: Option<f64>, path: &str) -> Result<()> {
+/// The double nearest `units` × 10^-places.
+fn from_units(units: u128, places: i32) -> f64 {
+    format!("{units}e-{places}").parse().unwrap_or(f64::NAN)
+}
+
+/// `|n|` rounded as [`round_half_away`] rounds it, in units of 10^-places (kopecks for 2).
+pub(crate) fn round_units(n: f64, places: i32) -> Option<u128> {
+    if n.abs() >= 1e15 {
+        return None;
+    }
+    // Most amounts are already a whole number of units (1299.5 is the double nearest 129950
+    // kopecks): then rounding to 15 digits finds that number again, as the double is nearer to
+    // it than to any other number of 15 digits, and the text below is not needed.
+    if (0..=22).contains(&places) {
+        let scale = 10f64.powi(places);
+        let units = (n.abs() * scale).round();
+        if units < 1e15 && units / scale == n.abs() {
+            return Some(units as u128);
+        }
+    }
+    let repr = format!("{:.14e}", n.abs());
+    let (mantissa, exponent) = repr.split_once('e')?;
+    let digits: u128 = mantissa.replace('.', "").parse().ok()?;
+    // digits × 10^shift is the value in units of 10^-places.
+    let shift = exponent.parse::<i32>().ok()? - 14 + places;
+    Some(if shift >= 0 {
+        digits * 10u128.pow(shift as u32)
+    } else if shift > -30 {
+        let divisor = 10u128.pow((-shift) as u32);
+        (digits + divisor / 2) / divisor
+    } else {
+        0
+    })
+}
+
+fn check_sign(n: Option<f64>, path: impl Fn() -> String) -> Result<()> {
     match n {
-        Some(n) if n < 0.0 => Err(Error::invalid(path, format!("{n} is negative"))),
+        Some(n) if n < 0.0 => Err(Error::invalid(path(), format!("{n} is negative"))),
         _ => Ok(()),
     }
 }

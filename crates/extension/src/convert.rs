@@ -8,7 +8,7 @@ use mindbox_core::Error;
 use serde_json::{Map, Number, Value};
 
 /// Deep enough for any Mindbox body; shallow enough to stop a self-referencing array.
-const MAX_DEPTH: usize = 64;
+pub const MAX_DEPTH: usize = 64;
 
 pub fn array_to_json(array: &ZendHashTable, path: &str) -> Result<Value, Error> {
     table_to_json(array, path, 0, true)

@@ -1,5 +1,7 @@
-//! `MindboxFeedWriter`: the product feed's writer (`mindbox_core::FeedWriter`) for PHP. Arrays
-//! become JSON values handed to the core, which makes every decision.
+//! `MindboxFeedWriter`: the product feed's writer (`mindbox_core::FeedWriter`) for PHP. The core
+//! reads the arrays where they lie (input.rs) and makes every decision.
+
+mod input;
 
 use super::client::constructed_already;
 use super::convert;
@@ -8,6 +10,7 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
+use input::PhpInput;
 use mindbox_core::{Error, FeedWriter};
 use serde_json::{Map, Value};
 
@@ -27,32 +30,36 @@ impl MindboxFeedWriter {
                 "this MindboxFeedWriter is already constructed; create a new one for another feed",
             )));
         }
-        let options = match options {
-            Some(o) => convert::array_to_json(o, "options").map_err(to_php)?,
-            None => Value::Null,
+        let writer = match options {
+            Some(options) => input::read(options, "options", |options| {
+                FeedWriter::open_with(&path, Some(options))
+            })
+            .and_then(|opened| opened),
+            None => FeedWriter::open_with(&path, None::<PhpInput<'_>>),
         };
-        let writer = FeedWriter::open_with(&path, &options).map_err(to_php)?;
-        Ok(MindboxFeedWriter { writer })
+        Ok(MindboxFeedWriter {
+            writer: writer.map_err(to_php)?,
+        })
     }
 
     pub fn shop(&mut self, shop: &ZendHashTable) -> PhpResult<()> {
-        let shop = self.convert(shop, "shop")?;
-        self.writer.shop(&shop).map_err(to_php)
+        self.write(shop, "shop", |writer, shop| writer.shop(shop))
     }
 
     pub fn currencies(&mut self, currencies: &ZendHashTable) -> PhpResult<()> {
-        let currencies = self.convert(currencies, "currencies")?;
-        self.writer.currencies(&currencies).map_err(to_php)
+        self.write(currencies, "currencies", |writer, list| {
+            writer.currencies(list)
+        })
     }
 
     pub fn categories(&mut self, categories: &ZendHashTable) -> PhpResult<()> {
-        let categories = self.convert(categories, "categories")?;
-        self.writer.categories(&categories).map_err(to_php)
+        self.write(categories, "categories", |writer, list| {
+            writer.categories(list)
+        })
     }
 
     pub fn offers(&mut self, offers: &ZendHashTable) -> PhpResult<()> {
-        let offers = self.convert(offers, "offers")?;
-        self.writer.offers(&offers).map_err(to_php)
+        self.write(offers, "offers", |writer, batch| writer.offers(batch))
     }
 
     pub fn finish(&mut self) -> PhpResult<ZBox<ZendHashTable>> {
@@ -79,12 +86,19 @@ impl MindboxFeedWriter {
 }
 
 impl MindboxFeedWriter {
-    /// A value that cannot be converted (not UTF-8, say) fails the feed like any other bad
-    /// input: the writer closes and its file is removed.
-    fn convert(&mut self, table: &ZendHashTable, path: &str) -> PhpResult<Value> {
-        convert::array_to_json(table, path).map_err(|e| {
+    /// An argument that cannot be converted fails the feed like any other bad input: the writer
+    /// closes and its file is removed.
+    fn write(
+        &mut self,
+        table: &ZendHashTable,
+        path: &str,
+        call: impl FnOnce(&mut FeedWriter, PhpInput<'_>) -> Result<(), Error>,
+    ) -> PhpResult<()> {
+        let writer = &mut self.writer;
+        let written = input::read(table, path, |input| call(writer, input)).and_then(|r| r);
+        if written.is_err() {
             self.writer.abort();
-            to_php(e)
-        })
+        }
+        written.map_err(to_php)
     }
 }

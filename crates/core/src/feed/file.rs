@@ -5,21 +5,32 @@
 use crate::error::{Error, Result};
 use flate2::Compression;
 use flate2::write::GzEncoder;
-use quick_xml::Writer;
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions, Permissions};
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// Writes reach the disk (or the compressor) in pieces of this size, whatever the offers' size.
 const BUFFER: usize = 256 * 1024;
+/// The file's write-back is started each time this much more has been written.
+const WRITE_BACK: u64 = 2 << 20;
 /// A new feed is read by the web server that serves it to Mindbox, often another user.
 const NEW_FILE_MODE: u32 = 0o644;
 
 enum Sink {
-    Plain(BufWriter<File>),
-    Gzip(BufWriter<GzEncoder<File>>),
+    Plain(File),
+    Gzip(GzEncoder<File>),
+}
+
+impl Sink {
+    fn file(&self) -> &File {
+        match self {
+            Sink::Plain(file) => file,
+            Sink::Gzip(encoder) => encoder.get_ref(),
+        }
+    }
 }
 
 /// The temporary file, removed when dropped unless it became the target.
@@ -37,7 +48,11 @@ impl Drop for Temp {
 }
 
 pub(super) struct Output {
+    /// The XML not yet handed to the file (or the compressor): one buffer for the whole feed.
+    xml: Vec<u8>,
     sink: Sink,
+    /// Bytes handed over since the file's write-back was last started.
+    unsynced: u64,
     temp: Temp,
     target: PathBuf,
     dir: PathBuf,
@@ -78,26 +93,45 @@ impl Output {
             .map_err(|e| fail(format!("cannot set the new file's mode: {e}")))?;
         // Level 1: XML compresses well at it, several times faster than the default level.
         let sink = if gzip {
-            let encoder = GzEncoder::new(file, Compression::fast());
-            Sink::Gzip(BufWriter::with_capacity(BUFFER, encoder))
+            Sink::Gzip(GzEncoder::new(file, Compression::fast()))
         } else {
-            Sink::Plain(BufWriter::with_capacity(BUFFER, file))
+            Sink::Plain(file)
         };
         Ok(Output {
+            xml: Vec::with_capacity(BUFFER),
             sink,
+            unsynced: 0,
             temp,
             target: target.to_path_buf(),
             dir,
         })
     }
 
-    /// Writes XML through quick-xml into the file; a failure names the file.
-    pub(super) fn write_xml(
-        &mut self,
-        f: impl FnOnce(&mut Writer<&mut Output>) -> io::Result<()>,
-    ) -> Result<()> {
-        let written = f(&mut Writer::new(self));
-        written.map_err(|e| self.error("cannot write the new feed", e))
+    /// Appends XML to the buffer, which goes to the file once it holds `BUFFER` bytes; a
+    /// failure names the file.
+    pub(super) fn write(&mut self, f: impl FnOnce(&mut Vec<u8>)) -> Result<()> {
+        f(&mut self.xml);
+        if self.xml.len() >= BUFFER {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn spill(&mut self) -> Result<()> {
+        let written = match &mut self.sink {
+            Sink::Plain(file) => file.write_all(&self.xml),
+            Sink::Gzip(encoder) => encoder.write_all(&self.xml),
+        };
+        written.map_err(|e| self.error("cannot write the new feed", e))?;
+        self.unsynced += self.xml.len() as u64;
+        self.xml.clear();
+        // One huge offer (a description of megabytes before its cut) need not keep its room.
+        self.xml.shrink_to(4 * BUFFER);
+        if self.unsynced >= WRITE_BACK {
+            self.unsynced = 0;
+            start_write_back(self.sink.file());
+        }
+        Ok(())
     }
 
     fn error(&self, what: &str, e: io::Error) -> Error {
@@ -106,22 +140,21 @@ impl Output {
 
     /// Completes the file (the gzip trailer), makes it durable and puts it in the target's
     /// place. Returns its size in bytes.
-    pub(super) fn commit(self) -> Result<u64> {
+    pub(super) fn commit(mut self) -> Result<u64> {
+        self.spill()?;
         let Output {
             sink,
             mut temp,
             target,
             dir,
+            ..
         } = self;
         let fail = |what: &str, e: io::Error| {
             Error::feed(target.display().to_string(), format!("{what}: {e}"))
         };
         let file = match sink {
-            Sink::Plain(w) => w.into_inner().map_err(io::IntoInnerError::into_error),
-            Sink::Gzip(w) => w
-                .into_inner()
-                .map_err(io::IntoInnerError::into_error)
-                .and_then(GzEncoder::finish),
+            Sink::Plain(file) => Ok(file),
+            Sink::Gzip(encoder) => encoder.finish(),
         }
         .map_err(|e| fail("cannot write the new feed", e))?;
         file.sync_all()
@@ -142,24 +175,12 @@ impl Output {
     }
 }
 
-/// What quick-xml writes into: the buffer before the file, or before the compressor.
-impl Write for Output {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        match &mut self.sink {
-            Sink::Plain(w) => w.write(bytes),
-            Sink::Gzip(w) => w.write(bytes),
-        }
-    }
-
-    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
-        match &mut self.sink {
-            Sink::Plain(w) => w.write_all(bytes),
-            Sink::Gzip(w) => w.write_all(bytes),
-        }
-    }
-
-    /// The buffer reaches the disk at `commit`; flushing halfway would only cost time.
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
+/// Starts the kernel writing the file's pages to the disk, without waiting for it: the fsync at
+/// `commit` then waits for the last few megabytes rather than for the whole feed, which it would
+/// otherwise have to write out at once. Only a head start: an error here is fsync's to report.
+fn start_write_back(file: &File) {
+    // SAFETY: a plain system call on an open descriptor; it reads and writes no memory of ours.
+    unsafe {
+        libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
     }
 }

@@ -1,16 +1,16 @@
 //! One offer: read from the caller's array with Mindbox's rules applied, then written as YML.
 //! Keys are the YML element names (`group_id`, `oldprice`, `categoryId`, …), `param` a map of
-//! parameter name ⇒ value or list of values.
+//! parameter name ⇒ value or list of values. Nothing is copied: the offer's texts are the
+//! caller's strings, and its lists are kept in vectors the batch reuses.
 
 use super::fields::{Fields, Label, Listed, text};
+use super::input::{FeedInput, FeedKey, FeedValue};
+use super::text::Text;
 use super::xml;
 use crate::error::{Error, Result};
 use crate::normalize;
-use quick_xml::Writer;
-use serde_json::Value;
-use std::borrow::Cow;
 use std::collections::HashSet;
-use std::io::{self, Write};
+use std::ops::Range;
 
 /// Mindbox's limits (next-wave.md §1.1): a longer id makes the offer useless, so it is skipped;
 /// a longer description would keep the product out of Mindbox, so it is cut.
@@ -33,6 +33,21 @@ const FIELDS: [&str; 14] = [
     "description",
     "param",
 ];
+// Their places in FIELDS.
+const ID: usize = 0;
+const AVAILABLE: usize = 1;
+const GROUP_ID: usize = 2;
+const URL: usize = 3;
+const PRICE: usize = 4;
+const OLDPRICE: usize = 5;
+const CURRENCY_ID: usize = 6;
+const CATEGORY_ID: usize = 7;
+const PICTURE: usize = 8;
+const NAME: usize = 9;
+const VENDOR: usize = 10;
+const VENDOR_CODE: usize = 11;
+const DESCRIPTION: usize = 12;
+const PARAM: usize = 13;
 
 /// What an offer may refer to: the currencies and categories written before it.
 pub(super) struct Known<'s> {
@@ -40,231 +55,264 @@ pub(super) struct Known<'s> {
     pub(super) categories: &'s HashSet<String>,
 }
 
-pub(super) enum Read<'a> {
-    Offer(Box<Offer<'a>>),
-    IdTooLong,
+/// An offer's lists, emptied for each offer of a batch and filled again.
+#[derive(Default)]
+pub(super) struct Lists<'a> {
+    categories: Vec<Listed<'a>>,
+    pictures: Vec<Listed<'a>>,
+    /// Each parameter's name and its values' place in `values`.
+    params: Vec<(Text<'a>, Range<usize>)>,
+    values: Vec<Text<'a>>,
 }
 
 pub(super) struct Offer<'a> {
-    pub(super) id: Cow<'a, str>,
+    pub(super) id: Text<'a>,
     available: bool,
-    group_id: Option<Cow<'a, str>>,
-    url: Option<Cow<'a, str>>,
-    price: Option<String>,
-    oldprice: Option<String>,
-    currency_id: Option<Cow<'a, str>>,
-    category_ids: Vec<Listed<'a>>,
-    pictures: Vec<Listed<'a>>,
-    name: Option<Cow<'a, str>>,
-    vendor: Option<Cow<'a, str>>,
-    vendor_code: Option<Cow<'a, str>>,
-    description: Option<Cow<'a, str>>,
+    group_id: Option<Text<'a>>,
+    url: Option<Text<'a>>,
+    price: Option<Text<'a>>,
+    oldprice: Option<Text<'a>>,
+    currency_id: Option<Text<'a>>,
+    name: Option<Text<'a>>,
+    vendor: Option<Text<'a>>,
+    vendor_code: Option<Text<'a>>,
+    description: Option<Text<'a>>,
     pub(super) description_cut: bool,
-    params: Vec<(&'a str, String)>,
 }
 
-pub(super) fn read<'a>(value: &'a Value, label: Label<'a>, known: &Known<'_>) -> Result<Read<'a>> {
-    let f = Fields::of(value, "offers", Some(label), &FIELDS)?;
-    let id = f.required("id")?;
-    if xml::length(&id) > MAX_ID {
-        return Ok(Read::IdTooLong);
+/// The offer, or None when its id is too long for Mindbox (it is skipped, and counted).
+pub(super) fn read<'a, T: FeedInput<'a>>(
+    item: T,
+    label: Label<'a>,
+    known: &Known<'_>,
+    lists: &mut Lists<'a>,
+) -> Result<Option<Offer<'a>>> {
+    let f = Fields::of(item, "offers", Some(label), &FIELDS)?;
+    let id = f.required(ID)?;
+    if xml::longer_than(&id, MAX_ID) {
+        return Ok(None);
     }
-    match read_fields(&f, id.clone(), known) {
-        Ok(offer) => Ok(Read::Offer(Box::new(offer))),
+    match read_fields(&f, id.clone(), known, lists) {
+        Ok(offer) => Ok(Some(offer)),
         Err(Error::InvalidArgument { path, message }) => Err(Error::InvalidArgument {
             path,
-            message: format!("{message} (offer \"{id}\")"),
+            message: format!("{message} (offer \"{}\")", &*id),
         }),
         Err(other) => Err(other),
     }
 }
 
-fn read_fields<'a>(f: &Fields<'a>, id: Cow<'a, str>, known: &Known<'_>) -> Result<Offer<'a>> {
-    let price = money(f, "price")?;
-    let oldprice = money(f, "oldprice")?;
-    let currency_id = f.text("currencyId")?;
+fn read_fields<'a, T: FeedInput<'a>>(
+    f: &Fields<'a, T, 14>,
+    id: Text<'a>,
+    known: &Known<'_>,
+    lists: &mut Lists<'a>,
+) -> Result<Offer<'a>> {
+    let price = money(f, PRICE)?;
+    let oldprice = money(f, OLDPRICE)?;
+    let currency_id = f.text(CURRENCY_ID)?;
     match &currency_id {
         Some(c) if !known.currencies.contains(&**c) => {
             return Err(Error::invalid(
-                f.at("currencyId"),
-                format!("{c} is not among the currencies written by currencies()"),
+                f.at(CURRENCY_ID),
+                format!(
+                    "{} is not among the currencies written by currencies()",
+                    &**c
+                ),
             ));
         }
         None if price.is_some() => {
             return Err(Error::invalid(
-                f.at("currencyId"),
+                f.at(CURRENCY_ID),
                 "is required with a price",
             ));
         }
         _ => {}
     }
-    let category_ids = f.texts("categoryId")?;
-    if category_ids.is_empty() {
+    f.texts(CATEGORY_ID, &mut lists.categories)?;
+    if lists.categories.is_empty() {
         return Err(Error::invalid(
-            f.at("categoryId"),
+            f.at(CATEGORY_ID),
             "is required (one or a list)",
         ));
     }
-    if let Some(c) = category_ids
+    if let Some(c) = lists
+        .categories
         .iter()
         .find(|c| !known.categories.contains(&*c.text))
     {
         return Err(Error::invalid(
-            f.at_listed("categoryId", c),
+            f.at_listed(CATEGORY_ID, c),
             format!(
                 "{} is not among the categories written by categories()",
-                c.text
+                &*c.text
             ),
         ));
     }
-    let (description, description_cut) = match f.text("description")? {
+    let (description, description_cut) = match f.text(DESCRIPTION)? {
         Some(d) => cut_description(d),
         None => (None, false),
     };
+    let available = f.flag(AVAILABLE, true)?;
+    let group_id = f.text(GROUP_ID)?;
+    let url = f.text(URL)?;
+    f.texts(PICTURE, &mut lists.pictures)?;
+    let name = f.text(NAME)?;
+    let vendor = f.text(VENDOR)?;
+    let vendor_code = f.text(VENDOR_CODE)?;
+    params(f, lists)?;
     Ok(Offer {
         id,
-        available: f.flag("available", true)?,
-        group_id: f.text("group_id")?,
-        url: f.text("url")?,
+        available,
+        group_id,
+        url,
         price,
         oldprice,
         currency_id,
-        category_ids,
-        pictures: f.texts("picture")?,
-        name: f.text("name")?,
-        vendor: f.text("vendor")?,
-        vendor_code: f.text("vendorCode")?,
+        name,
+        vendor,
+        vendor_code,
         description,
         description_cut,
-        params: params(f)?,
     })
 }
 
 /// Prices go by the rule order lines go by (2 decimals, never negative), so the feed and the
 /// orders agree on a product's price.
-fn money(f: &Fields<'_>, key: &str) -> Result<Option<String>> {
-    let Some(value) = f.get(key) else {
-        return Ok(None);
-    };
-    let mut value = value.clone();
-    let rounded = normalize::decimal(&mut value, "", 2).map(|()| match &value {
-        Value::Number(n) => Some(xml::number_text(n)),
+fn money<'a, T: FeedInput<'a>>(f: &Fields<'a, T, 14>, slot: usize) -> Result<Option<Text<'a>>> {
+    let n = match f.get(slot) {
+        FeedValue::Null => return Ok(None),
+        // Whole numbers are kept as they are, as the API keeps them.
+        FeedValue::Int(i) if *i >= 0 => return Ok(Some(Text::int(*i))),
+        FeedValue::Int(i) => Some(*i as f64),
+        FeedValue::Float(n) => Some(*n),
+        FeedValue::Str(s) => normalize::parse_decimal(s),
         _ => None,
-    });
-    match rounded {
-        Ok(Some(text)) => Ok(Some(text)),
-        Ok(None) => Err(Error::invalid(f.at(key), "must be a number")),
-        Err(e) => Err(Error::invalid(f.at(key), message_of(e))),
-    }
+    };
+    let cents = normalize::rounded_units(n, 2, || f.at(slot))?;
+    Ok(Some(Text::cents(cents)))
 }
 
-fn message_of(e: Error) -> String {
-    match e {
-        Error::InvalidArgument { message, .. } => message,
-        other => other.to_string(),
-    }
-}
-
-fn cut_description(d: Cow<'_, str>) -> (Option<Cow<'_, str>>, bool) {
+fn cut_description(d: Text<'_>) -> (Option<Text<'_>>, bool) {
     match d {
-        Cow::Borrowed(s) => {
+        Text::Borrowed(s) => {
             let (kept, cut) = xml::cut(s, MAX_DESCRIPTION);
-            (Some(Cow::Borrowed(kept)), cut)
+            (Some(Text::Borrowed(kept)), cut)
         }
-        Cow::Owned(s) => {
-            let (kept, cut) = xml::cut(&s, MAX_DESCRIPTION);
-            (Some(Cow::Owned(kept.to_string())), cut)
-        }
+        // A number's digits: never near the limit.
+        number => (Some(number), false),
     }
 }
 
 /// `param`: name ⇒ value, or ⇒ a list of values joined with `|` as Mindbox reads multi-values.
 /// Names are kept exactly as given: they are what the shop's staff see in Mindbox.
-fn params<'a>(f: &Fields<'a>) -> Result<Vec<(&'a str, String)>> {
-    let map = match f.get("param") {
-        None => return Ok(Vec::new()),
-        Some(Value::Array(list)) if list.is_empty() => return Ok(Vec::new()),
-        Some(Value::Object(map)) => map,
-        Some(_) => {
+fn params<'a, T: FeedInput<'a>>(f: &Fields<'a, T, 14>, lists: &mut Lists<'a>) -> Result<()> {
+    lists.params.clear();
+    lists.values.clear();
+    let map = match f.get(PARAM) {
+        FeedValue::Null => return Ok(()),
+        FeedValue::List(list) if list.entries().next().is_none() => return Ok(()),
+        FeedValue::Map(map) => map,
+        _ => {
             return Err(Error::invalid(
-                f.at("param"),
+                f.at(PARAM),
                 "must be an array of parameter name => value (one value or a list)",
             ));
         }
     };
-    let mut params = Vec::with_capacity(map.len());
-    for (name, value) in map {
-        let path = || format!("{}.{name}", f.at("param"));
+    for (key, value) in map.entries() {
+        let name = match key {
+            FeedKey::Name(name) => Text::Borrowed(name),
+            FeedKey::Index(i) => Text::int(i),
+            FeedKey::Invalid => {
+                return Err(Error::invalid(
+                    f.at(PARAM),
+                    "has a key that is not valid UTF-8",
+                ));
+            }
+        };
+        let path = || format!("{}.{}", f.at(PARAM), &*name);
         if name.trim().is_empty() {
             return Err(Error::invalid(
                 path(),
                 "a parameter's name may not be empty",
             ));
         }
-        let (values, listed) = match value {
-            Value::Array(list) => (list.as_slice(), true),
-            one => (std::slice::from_ref(one), false),
-        };
-        let mut joined = String::new();
-        for (i, v) in values.iter().enumerate().filter(|(_, v)| !v.is_null()) {
-            let t = match v {
-                Value::Bool(b) => Cow::Borrowed(if *b { "true" } else { "false" }),
-                v if listed => text(v, || format!("{}[{i}]", path()))?,
-                v => text(v, path)?,
+        let start = lists.values.len();
+        let mut add = |value: FeedValue<'a, T>, index: Option<usize>| {
+            let t = match value {
+                FeedValue::Null => return Ok(()),
+                FeedValue::Bool(b) => Text::Borrowed(if b { "true" } else { "false" }),
+                v => match index {
+                    Some(i) => text(&v, || format!("{}[{i}]", path()))?,
+                    None => text(&v, path)?,
+                },
             };
             if !t.is_empty() {
-                if !joined.is_empty() {
-                    joined.push('|');
-                }
-                joined.push_str(&t);
+                lists.values.push(t);
             }
+            Ok::<(), Error>(())
+        };
+        match value.value() {
+            FeedValue::List(list) => {
+                for (i, (_, v)) in list.entries().enumerate() {
+                    add(v.value(), Some(i))?;
+                }
+            }
+            one => add(one, None)?,
         }
-        if !joined.is_empty() {
-            params.push((name.as_str(), joined));
+        if lists.values.len() > start {
+            lists.params.push((name, start..lists.values.len()));
         }
     }
-    Ok(params)
+    Ok(())
 }
 
 impl Offer<'_> {
-    pub(super) fn write<W: Write>(&self, w: &mut Writer<W>) -> io::Result<()> {
+    pub(super) fn write(&self, out: &mut Vec<u8>, lists: &Lists<'_>) {
         let available = if self.available { "true" } else { "false" };
         match &self.group_id {
             Some(group) => xml::open(
-                w,
+                out,
                 "offer",
                 &[
                     ("id", &self.id),
                     ("available", available),
                     ("group_id", group),
                 ],
-            )?,
-            None => xml::open(w, "offer", &[("id", &self.id), ("available", available)])?,
+            ),
+            None => xml::open(out, "offer", &[("id", &self.id), ("available", available)]),
         }
-        optional(w, "url", self.url.as_deref())?;
-        optional(w, "price", self.price.as_deref())?;
-        optional(w, "oldprice", self.oldprice.as_deref())?;
-        optional(w, "currencyId", self.currency_id.as_deref())?;
-        for category in &self.category_ids {
-            xml::element(w, "categoryId", &[], &category.text)?;
+        optional(out, "url", &self.url);
+        optional(out, "price", &self.price);
+        optional(out, "oldprice", &self.oldprice);
+        optional(out, "currencyId", &self.currency_id);
+        for category in &lists.categories {
+            xml::element(out, "categoryId", &[], &category.text);
         }
-        for picture in &self.pictures {
-            xml::element(w, "picture", &[], &picture.text)?;
+        for picture in &lists.pictures {
+            xml::element(out, "picture", &[], &picture.text);
         }
-        optional(w, "name", self.name.as_deref())?;
-        optional(w, "vendor", self.vendor.as_deref())?;
-        optional(w, "vendorCode", self.vendor_code.as_deref())?;
-        optional(w, "description", self.description.as_deref())?;
-        for (name, value) in &self.params {
-            xml::element(w, "param", &[("name", name)], value)?;
+        optional(out, "name", &self.name);
+        optional(out, "vendor", &self.vendor);
+        optional(out, "vendorCode", &self.vendor_code);
+        optional(out, "description", &self.description);
+        for (name, values) in &lists.params {
+            xml::begin(out, "param", &[("name", name)]);
+            for (i, value) in lists.values[values.clone()].iter().enumerate() {
+                if i > 0 {
+                    out.push(b'|');
+                }
+                xml::escape(out, value, false);
+            }
+            xml::close(out, "param");
         }
-        xml::close(w, "offer")
+        xml::close(out, "offer");
     }
 }
 
-fn optional<W: Write>(w: &mut Writer<W>, tag: &str, value: Option<&str>) -> io::Result<()> {
-    match value {
-        Some(text) => xml::element(w, tag, &[], text),
-        None => Ok(()),
+fn optional(out: &mut Vec<u8>, tag: &str, value: &Option<Text<'_>>) {
+    if let Some(text) = value {
+        xml::element(out, tag, &[], text);
     }
 }

@@ -1,7 +1,7 @@
 use super::tests::{leftovers, started, text_of};
 use super::*;
 use crate::private::test_dir;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// The feed of one batch of offers, or the error's path and message.
 fn feed(name: &str, offers: Value) -> std::result::Result<(String, FeedSummary), (String, String)> {

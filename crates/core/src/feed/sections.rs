@@ -2,55 +2,45 @@
 //! Each is read whole and checked (`read_…`) before any of it is written (`write_…`).
 
 use super::fields::{Fields, Label, items};
+use super::input::{FeedInput, FeedValue};
+use super::text::Text;
 use super::xml;
 use crate::error::{Error, Result};
-use quick_xml::Writer;
-use serde_json::Value;
-use std::borrow::Cow;
+use crate::normalize;
 use std::collections::HashSet;
-use std::io::{self, Write};
 use std::time::SystemTime;
 
 /// The shop's `name`, `company` and `url`.
-pub(super) struct Shop<'a>([Cow<'a, str>; 3]);
+pub(super) struct Shop<'a>([Text<'a>; 3]);
 
-pub(super) fn read_shop(shop: &Value) -> Result<Shop<'_>> {
+pub(super) fn read_shop<'a, T: FeedInput<'a>>(shop: T) -> Result<Shop<'a>> {
     let f = Fields::of(shop, "shop", None, &["name", "company", "url"])?;
-    Ok(Shop([
-        f.required("name")?,
-        f.required("company")?,
-        f.required("url")?,
-    ]))
+    Ok(Shop([f.required(0)?, f.required(1)?, f.required(2)?]))
 }
 
 /// The XML declaration, `yml_catalog` and the shop's header.
-pub(super) fn write_shop<W: Write>(
-    w: &mut Writer<W>,
-    shop: &Shop<'_>,
-    now: SystemTime,
-) -> io::Result<()> {
-    xml::declaration(w)?;
-    xml::open(w, "yml_catalog", &[("date", &xml::catalog_date(now))])?;
-    xml::open(w, "shop", &[])?;
+pub(super) fn write_shop(out: &mut Vec<u8>, shop: &Shop<'_>, now: SystemTime) {
+    xml::declaration(out);
+    xml::open(out, "yml_catalog", &[("date", &xml::catalog_date(now))]);
+    xml::open(out, "shop", &[]);
     for (tag, text) in ["name", "company", "url"].iter().zip(&shop.0) {
-        xml::element(w, tag, &[], text)?;
+        xml::element(out, tag, &[], text);
     }
-    Ok(())
 }
 
 /// `currency@id@rate`. The rate is written as given, never rounded: the official modules cut
 /// it to an integer (next-wave.md §1.2).
-pub(super) type Currency<'a> = (Cow<'a, str>, String);
+pub(super) type Currency<'a> = (Text<'a>, Text<'a>);
 
 /// A batch of currencies, checked against those written before, which it joins.
-pub(super) fn read_currencies<'a>(
-    list: &'a Value,
+pub(super) fn read_currencies<'a, T: FeedInput<'a>>(
+    list: T,
     seen: &mut HashSet<String>,
 ) -> Result<Vec<Currency<'a>>> {
     let mut batch = Vec::new();
     for (label, item) in items(list, "currencies")? {
         let f = Fields::of(item, "currencies", Some(label), &["id", "rate"])?;
-        let id = f.required("id")?;
+        let id = f.required(0)?;
         let rate = rate(&f)?;
         batch.push((label, id, rate));
     }
@@ -64,51 +54,39 @@ pub(super) fn read_currencies<'a>(
     Ok(batch.into_iter().map(|(_, id, rate)| (id, rate)).collect())
 }
 
-pub(super) fn write_currencies<W: Write>(
-    w: &mut Writer<W>,
-    batch: &[Currency<'_>],
-) -> io::Result<()> {
+pub(super) fn write_currencies(out: &mut Vec<u8>, batch: &[Currency<'_>]) {
     for (id, rate) in batch {
-        xml::empty(w, "currency", &[("id", id), ("rate", rate)])?;
+        xml::empty(out, "currency", &[("id", id), ("rate", rate)]);
     }
-    Ok(())
 }
 
-fn rate(f: &Fields<'_>) -> Result<String> {
-    let value = f.get("rate");
-    let n = match value {
-        Some(Value::Number(n)) => n.as_f64(),
-        Some(Value::String(s)) => s.trim().replace(',', ".").parse::<f64>().ok(),
+/// A positive number, or a text that reads as one (then written as read: "80,5" is 80.5).
+fn rate<'a, T: FeedInput<'a>>(f: &Fields<'a, T, 2>) -> Result<Text<'a>> {
+    let rate = match f.get(1) {
+        FeedValue::Int(i) if *i > 0 => Some(Text::int(*i)),
+        FeedValue::Float(n) if n.is_finite() && *n > 0.0 => Some(Text::float(*n)),
+        FeedValue::Str(s) => normalize::parse_decimal(s)
+            .filter(|n| n.is_finite() && *n > 0.0)
+            .map(Text::float),
         _ => None,
     };
-    match (n, value) {
-        (Some(n), Some(Value::Number(number))) if n.is_finite() && n > 0.0 => {
-            Ok(xml::number_text(number))
-        }
-        (Some(n), _) if n.is_finite() && n > 0.0 => Ok(n.to_string()),
-        _ => Err(Error::invalid(f.at("rate"), "must be a positive number")),
-    }
+    rate.ok_or_else(|| Error::invalid(f.at(1), "must be a positive number"))
 }
 
 /// `category@id@parentId`, the name as text. A parent may come after its children (a shop
 /// lists its sections in its own order), so parents are not checked against the ids.
 /// `id`, `parentId`, `name`.
-pub(super) type Category<'a> = (Cow<'a, str>, Option<Cow<'a, str>>, Cow<'a, str>);
+pub(super) type Category<'a> = (Text<'a>, Option<Text<'a>>, Text<'a>);
 
 /// A batch of categories, checked against those written before, which it joins.
-pub(super) fn read_categories<'a>(
-    list: &'a Value,
+pub(super) fn read_categories<'a, T: FeedInput<'a>>(
+    list: T,
     seen: &mut HashSet<String>,
 ) -> Result<Vec<Category<'a>>> {
     let mut batch = Vec::new();
     for (label, item) in items(list, "categories")? {
         let f = Fields::of(item, "categories", Some(label), &["id", "parentId", "name"])?;
-        batch.push((
-            label,
-            f.required("id")?,
-            f.text("parentId")?,
-            f.required("name")?,
-        ));
+        batch.push((label, f.required(0)?, f.text(1)?, f.required(2)?));
     }
     let mut added = HashSet::new();
     for (label, id, _, _) in &batch {
@@ -123,17 +101,15 @@ pub(super) fn read_categories<'a>(
         .collect())
 }
 
-pub(super) fn write_categories<W: Write>(
-    w: &mut Writer<W>,
-    batch: &[Category<'_>],
-) -> io::Result<()> {
+pub(super) fn write_categories(out: &mut Vec<u8>, batch: &[Category<'_>]) {
     for (id, parent, name) in batch {
         match parent {
-            Some(parent) => xml::element(w, "category", &[("id", id), ("parentId", parent)], name)?,
-            None => xml::element(w, "category", &[("id", id)], name)?,
+            Some(parent) => {
+                xml::element(out, "category", &[("id", id), ("parentId", parent)], name)
+            }
+            None => xml::element(out, "category", &[("id", id)], name),
         }
     }
-    Ok(())
 }
 
 fn duplicate(section: &str, label: Label<'_>, id: &str) -> Error {

@@ -1,6 +1,6 @@
 use super::*;
 use crate::private::test_dir;
-use serde_json::json;
+use serde_json::{Value, json};
 use std::fs;
 use std::io::Read as _;
 use std::os::unix::fs::PermissionsExt;
