@@ -6,6 +6,7 @@
 //! `shop`, `currencies`, `categories`, `offers`, then `finish`. Any error closes the writer and
 //! removes its file, so a feed with a hole in it is never published; the previous feed stays.
 
+mod drain;
 mod fields;
 mod file;
 mod ids;

@@ -2,57 +2,41 @@
 //! it in one step, so Mindbox downloads the old feed whole or the new one whole, never half of
 //! one. Until then the temporary file is removed whenever the writer goes away.
 
+use super::drain::{BUFFER, Drain, Sink};
 use crate::error::{Error, Result};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions, Permissions};
-use std::io::{self, Write};
-use std::os::fd::AsRawFd;
+use std::io;
+use std::mem;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-/// Writes reach the disk (or the compressor) in pieces of this size, whatever the offers' size.
-const BUFFER: usize = 256 * 1024;
-/// The file's write-back is started each time this much more has been written.
-const WRITE_BACK: u64 = 2 << 20;
 /// A new feed is read by the web server that serves it to Mindbox, often another user.
 const NEW_FILE_MODE: u32 = 0o644;
 
-enum Sink {
-    Plain(File),
-    Gzip(GzEncoder<File>),
-}
-
-impl Sink {
-    fn file(&self) -> &File {
-        match self {
-            Sink::Plain(file) => file,
-            Sink::Gzip(encoder) => encoder.get_ref(),
-        }
-    }
-}
-
-/// The temporary file, removed when dropped unless it became the target.
+/// The temporary file, removed when dropped unless it became the target (or it is another
+/// process's: a process forked from the writer's leaves it to the writer).
 struct Temp {
     path: PathBuf,
+    owner: u32,
     renamed: bool,
 }
 
 impl Drop for Temp {
     fn drop(&mut self) {
-        if !self.renamed {
+        if !self.renamed && std::process::id() == self.owner {
             let _ = fs::remove_file(&self.path);
         }
     }
 }
 
 pub(super) struct Output {
-    /// The XML not yet handed to the file (or the compressor): one buffer for the whole feed.
+    /// The XML not yet handed to the file: filled here while the one before is written.
     xml: Vec<u8>,
-    sink: Sink,
-    /// Bytes handed over since the file's write-back was last started.
-    unsynced: u64,
+    /// Before `temp`: the writing ends before the file is removed.
+    drain: Drain,
     temp: Temp,
     target: PathBuf,
     dir: PathBuf,
@@ -86,6 +70,7 @@ impl Output {
             .map_err(|e| fail(format!("cannot create a file in {}: {e}", dir.display())))?;
         let temp = Temp {
             path,
+            owner: std::process::id(),
             renamed: false,
         };
         // Set after creation: the process's umask must not decide who may read the feed.
@@ -93,43 +78,31 @@ impl Output {
             .map_err(|e| fail(format!("cannot set the new file's mode: {e}")))?;
         // Level 1: XML compresses well at it, several times faster than the default level.
         let sink = if gzip {
-            Sink::Gzip(GzEncoder::new(file, Compression::fast()))
+            Sink::Gzip(Box::new(GzEncoder::new(file, Compression::fast())))
         } else {
             Sink::Plain(file)
         };
+        let drain = Drain::start(sink)
+            .map_err(|e| fail(format!("cannot start the thread that writes it: {e}")))?;
         Ok(Output {
             xml: Vec::with_capacity(BUFFER),
-            sink,
-            unsynced: 0,
+            drain,
             temp,
             target: target.to_path_buf(),
             dir,
         })
     }
 
-    /// Appends XML to the buffer, which goes to the file once it holds `BUFFER` bytes; a
-    /// failure names the file.
+    /// Appends XML to the buffer, which is handed over to be written once it holds `BUFFER`
+    /// bytes; a failure (of this write or of one before) names the file.
     pub(super) fn write(&mut self, f: impl FnOnce(&mut Vec<u8>)) -> Result<()> {
         f(&mut self.xml);
         if self.xml.len() >= BUFFER {
-            self.spill()?;
-        }
-        Ok(())
-    }
-
-    fn spill(&mut self) -> Result<()> {
-        let written = match &mut self.sink {
-            Sink::Plain(file) => file.write_all(&self.xml),
-            Sink::Gzip(encoder) => encoder.write_all(&self.xml),
-        };
-        written.map_err(|e| self.error("cannot write the new feed", e))?;
-        self.unsynced += self.xml.len() as u64;
-        self.xml.clear();
-        // One huge offer (a description of megabytes before its cut) need not keep its room.
-        self.xml.shrink_to(4 * BUFFER);
-        if self.unsynced >= WRITE_BACK {
-            self.unsynced = 0;
-            start_write_back(self.sink.file());
+            let full = mem::take(&mut self.xml);
+            self.xml = self
+                .drain
+                .hand(full)
+                .map_err(|e| self.error("cannot write the new feed", e))?;
         }
         Ok(())
     }
@@ -140,23 +113,20 @@ impl Output {
 
     /// Completes the file (the gzip trailer), makes it durable and puts it in the target's
     /// place. Returns its size in bytes.
-    pub(super) fn commit(mut self) -> Result<u64> {
-        self.spill()?;
+    pub(super) fn commit(self) -> Result<u64> {
         let Output {
-            sink,
+            xml,
+            drain,
             mut temp,
             target,
             dir,
-            ..
         } = self;
         let fail = |what: &str, e: io::Error| {
             Error::feed(target.display().to_string(), format!("{what}: {e}"))
         };
-        let file = match sink {
-            Sink::Plain(file) => Ok(file),
-            Sink::Gzip(encoder) => encoder.finish(),
-        }
-        .map_err(|e| fail("cannot write the new feed", e))?;
+        let file = drain
+            .finish(xml)
+            .map_err(|e| fail("cannot write the new feed", e))?;
         file.sync_all()
             .map_err(|e| fail("cannot flush the new feed to disk", e))?;
         let bytes = file
@@ -172,15 +142,5 @@ impl Output {
             let _ = d.sync_all();
         }
         Ok(bytes)
-    }
-}
-
-/// Starts the kernel writing the file's pages to the disk, without waiting for it: the fsync at
-/// `commit` then waits for the last few megabytes rather than for the whole feed, which it would
-/// otherwise have to write out at once. Only a head start: an error here is fsync's to report.
-fn start_write_back(file: &File) {
-    // SAFETY: a plain system call on an open descriptor; it reads and writes no memory of ours.
-    unsafe {
-        libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
     }
 }

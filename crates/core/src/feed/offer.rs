@@ -311,6 +311,7 @@ impl Offer<'_> {
     }
 }
 
+#[inline]
 fn optional(out: &mut Vec<u8>, tag: &str, value: &Option<Text<'_>>) {
     if let Some(text) = value {
         xml::element(out, tag, &[], text);

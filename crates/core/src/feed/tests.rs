@@ -6,7 +6,7 @@ use std::io::Read as _;
 use std::os::unix::fs::PermissionsExt;
 
 /// A writer past its categories: currency RUB, categories 1 and 2.
-pub(super) fn started(target: &Path, gzip: bool) -> FeedWriter {
+pub(crate) fn started(target: &Path, gzip: bool) -> FeedWriter {
     let mut w = FeedWriter::open(target, gzip).unwrap();
     w.shop(&json!({"name": "Shop", "company": "Shop & Co", "url": "https://shop.example"}))
         .unwrap();
@@ -27,7 +27,7 @@ pub(super) fn text_of(path: &Path) -> String {
 }
 
 /// Temporary files left in `dir`.
-pub(super) fn leftovers(dir: &Path) -> Vec<String> {
+pub(crate) fn leftovers(dir: &Path) -> Vec<String> {
     fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
