@@ -11,6 +11,9 @@
  *
  * Any exception closes the writer and removes its file; open a new one to start again. So does
  * {@see abort()}, and so does dropping the object without `finish()`.
+ *
+ * The file is written on a thread of the writer's own while the next batch is made; a process
+ * forked from the one that opened the writer cannot continue its feed (a `MindboxException`).
  */
 final class MindboxFeedWriter
 {

@@ -11,8 +11,9 @@ use std::os::fd::AsRawFd;
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::thread::{self, JoinHandle};
 
-/// XML reaches the disk (or the compressor) in pieces of this size, whatever the offers' size.
-pub(super) const BUFFER: usize = 256 * 1024;
+/// XML reaches the disk (or the compressor) in pieces of this size, whatever the offers' size:
+/// large enough that handing a piece over (a wake-up of the other thread) costs nothing much.
+pub(super) const BUFFER: usize = 1 << 20;
 /// The file's write-back is started each time this much more has been written.
 const WRITE_BACK: usize = 2 << 20;
 
@@ -177,8 +178,9 @@ mod tests {
         let dir = test_dir("feed-drain-fork");
         let target = dir.join("feed.yml");
         let mut w = crate::feed::tests::started(&target, false);
+        // An offer longer than the buffer: each is handed over to be written at once.
         let offer =
-            |i: i64| serde_json::json!([{"id": i, "categoryId": 1, "name": "x".repeat(300_000)}]);
+            |i: i64| serde_json::json!([{"id": i, "categoryId": 1, "name": "x".repeat(BUFFER)}]);
         w.offers(&offer(1)).unwrap();
         // SAFETY: the child uses the writer (allocating, as glibc's fork handlers allow) and
         // leaves with `_exit`, running no destructor or atexit handler of the parent's.
@@ -190,7 +192,7 @@ mod tests {
                 .is_err_and(|e| e.to_string().contains("forked"));
             drop(w);
             let kept = crate::feed::tests::leftovers(&dir).len() == 1;
-            unsafe { libc::_exit(if refused && kept { 0 } else { 1 }) };
+            unsafe { libc::_exit(i32::from(!refused) + 2 * i32::from(!kept)) };
         }
         let started = Instant::now();
         let mut status = 0;
@@ -202,7 +204,10 @@ mod tests {
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-        assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0);
+        assert!(
+            libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+            "the child: status {status}"
+        );
         w.offers(&offer(2)).unwrap();
         assert_eq!(w.finish().unwrap().offers, 2);
     }

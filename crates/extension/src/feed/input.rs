@@ -4,7 +4,7 @@
 //! and JsonSerializable read as they always did.
 
 use crate::convert::{self, MAX_DEPTH};
-use ext_php_rs::ffi::{Bucket, IS_UNDEF};
+use ext_php_rs::ffi::{Bucket, IS_STRING, IS_UNDEF};
 use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 use mindbox_core::{Error, FeedInput, FeedKey, FeedValue};
 use serde_json::Value;
@@ -40,6 +40,12 @@ pub(super) fn read<R>(
 fn holds_objects(table: &ZendHashTable, depth: usize) -> bool {
     depth >= MAX_DEPTH
         || Slots::of(table).any(|(_, value)| {
+            // SAFETY: every zval has its type byte set.
+            let kind = u32::from(unsafe { value.u1.v.type_ });
+            if kind <= IS_STRING {
+                // Null, false, true, an integer, a float, a string: the values of nearly all.
+                return false;
+            }
             let value = resolved(value);
             match value.array() {
                 Some(nested) => holds_objects(nested, depth + 1),
