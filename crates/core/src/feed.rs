@@ -6,6 +6,7 @@
 //! `shop`, `currencies`, `categories`, `offers`, then `finish`. Any error closes the writer and
 //! removes its file, so a feed with a hole in it is never published; the previous feed stays.
 
+mod batch;
 mod drain;
 mod fields;
 mod file;
@@ -19,10 +20,11 @@ mod xml;
 pub use input::{FeedInput, FeedKey, FeedValue};
 
 use crate::error::{Error, Result};
-use fields::{Label, items};
+use batch::Counts;
+use fields::items;
 use file::Output;
 use ids::OfferIds;
-use offer::{Known, Lists};
+use offer::Known;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
@@ -95,6 +97,8 @@ struct Open {
     currencies: HashSet<String>,
     categories: HashSet<String>,
     offer_ids: OfferIds,
+    /// The buffer a large batch's second half is written into.
+    spare: Vec<u8>,
     offers: u64,
     id_too_long: u64,
     descriptions_cut: u64,
@@ -122,6 +126,7 @@ impl FeedWriter {
                 currencies: HashSet::new(),
                 categories: HashSet::new(),
                 offer_ids: OfferIds::new(),
+                spare: Vec::new(),
                 offers: 0,
                 id_too_long: 0,
                 descriptions_cut: 0,
@@ -260,32 +265,23 @@ impl Open {
     }
 
     fn offers<'a>(&mut self, batch: impl FeedInput<'a>) -> Result<()> {
-        let known = Known {
-            currencies: &self.currencies,
-            categories: &self.categories,
+        let items = items(batch, "offers")?;
+        let place = batch::Place {
+            known: Known {
+                currencies: &self.currencies,
+                categories: &self.categories,
+            },
+            ids: &mut self.offer_ids,
+            output: &mut self.output,
+            spare: &mut self.spare,
         };
-        let mut lists = Lists::default();
-        for (label, item) in items(batch, "offers")? {
-            let Some(offer) = offer::read(item, label, &known, &mut lists)? else {
-                self.id_too_long += 1;
-                continue;
-            };
-            if !self.offer_ids.insert(&offer.id) {
-                return Err(duplicate(label, &offer.id));
-            }
-            self.output.write(|out| offer.write(out, &lists))?;
-            self.offers += 1;
-            self.descriptions_cut += u64::from(offer.description_cut);
-        }
-        Ok(())
+        let mut counts = Counts::default();
+        let written = batch::offers(&items, place, &mut counts);
+        self.offers += counts.offers;
+        self.id_too_long += counts.id_too_long;
+        self.descriptions_cut += counts.descriptions_cut;
+        written
     }
-}
-
-fn duplicate(label: Label<'_>, id: &str) -> Error {
-    Error::invalid(
-        format!("offers[{label}].id"),
-        format!("was written already: offer ids are unique (offer \"{id}\")"),
-    )
 }
 
 #[cfg(test)]

@@ -24,9 +24,22 @@ impl OfferIds {
         }
     }
 
+    /// The key of the hashes, for another thread to hash ids with.
+    pub(super) fn key(&self) -> &RandomState {
+        &self.key
+    }
+
+    pub(super) fn hash(key: &RandomState, id: &str) -> u64 {
+        key.hash_one(id)
+    }
+
     /// Whether `id` is new (and now seen).
     pub(super) fn insert(&mut self, id: &str) -> bool {
-        let hash = self.key.hash_one(id);
+        self.insert_hash(Self::hash(&self.key, id))
+    }
+
+    /// Whether the id of this hash (by [`hash`](Self::hash) with this key) is new.
+    pub(super) fn insert_hash(&mut self, hash: u64) -> bool {
         // Bits 32..40 choose the table: a table places a hash by its lowest bits and tells
         // hashes apart by their highest, so neither may be the same for a whole table.
         self.tables[(hash >> 32) as u8 as usize].insert(hash)

@@ -27,8 +27,9 @@ pub enum FeedKey<'a> {
     Invalid,
 }
 
-/// A value of the writer's input: a whole argument (`offers()`'s batch), or a part of one.
-pub trait FeedInput<'a>: Copy {
+/// A value of the writer's input: a whole argument (`offers()`'s batch), or a part of one. A large
+/// batch is read by two threads at once, while the call that lent it waits.
+pub trait FeedInput<'a>: Copy + Sync {
     fn value(self) -> FeedValue<'a, Self>;
 
     /// The entries of a list or a map, in order; none for any other value.

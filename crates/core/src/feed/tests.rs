@@ -19,7 +19,7 @@ pub(crate) fn started(target: &Path, gzip: bool) -> FeedWriter {
 }
 
 /// The file's text with the date made constant.
-pub(super) fn text_of(path: &Path) -> String {
+pub(crate) fn text_of(path: &Path) -> String {
     let text = fs::read_to_string(path).unwrap();
     let start = text.find("date=\"").unwrap() + 6;
     let end = start + text[start..].find('"').unwrap();

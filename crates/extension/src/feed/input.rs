@@ -21,6 +21,11 @@ pub(super) enum PhpInput<'a> {
     Json(&'a Value),
 }
 
+// SAFETY: the writer reads a large batch from two threads, within the call that lent it, while
+// PHP's thread waits in that call: nothing changes or frees the arrays meanwhile, and reading them
+// (their slots, zvals and strings) writes nothing, not even a refcount.
+unsafe impl Sync for PhpInput<'_> {}
+
 /// `f` given `table` as the writer's input.
 pub(super) fn read<R>(
     table: &ZendHashTable,
