@@ -128,7 +128,7 @@ final class FeedWriterTest extends TestCase
 
     /**
      * @dataProvider badBatches
-     * @param list<array<string, mixed>> $batch
+     * @param array<array<string, mixed>> $batch
      */
     public function testBadInputNamesTheOfferAndLeavesTheOldFeed(array $batch, string $path, string $said): void
     {
@@ -149,7 +149,7 @@ final class FeedWriterTest extends TestCase
         $writer->finish();
     }
 
-    /** @return array<string, array{list<array<string, mixed>>, string, string}> */
+    /** @return array<string, array{array<array<string, mixed>>, string, string}> */
     public function badBatches(): array
     {
         $ok = static fn (int $id): array => ['id' => $id, 'categoryId' => 1];
@@ -160,6 +160,9 @@ final class FeedWriterTest extends TestCase
             'negative price' => [[['id' => 5, 'categoryId' => 1, 'price' => -1, 'currencyId' => 'RUB']], 'offers[0].price', 'negative'],
             'unknown field' => [[['id' => 5, 'categoryId' => 1, 'colour' => 'red']], 'offers[0].colour', 'not a field'],
             'not UTF-8' => [[['id' => 5, 'categoryId' => 1, 'name' => "\xC0\xAF"]], 'offers[0].name', 'UTF-8'],
+            // array_filter() leaves holes: an offer is named by its key, and keys with a hole are not a list.
+            'filtered offers' => [array_filter([$ok(1), [], ['id' => 3]]), 'offers[2].categoryId', 'required'],
+            'filtered categories' => [[['id' => 5, 'categoryId' => array_filter([1, 0, 2])]], 'offers[0].categoryId', 'string or a number'],
         ];
     }
 

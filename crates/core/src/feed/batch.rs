@@ -12,6 +12,7 @@ use super::offer::{self, Known, Lists, Offer};
 use super::text::Text;
 use crate::error::{Error, Result};
 use std::hash::RandomState;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
@@ -107,7 +108,9 @@ pub(super) fn offers<'a, T: FeedInput<'a>>(
         spare,
     } = place;
     let known = &known;
-    let cores = thread::available_parallelism().map_or(1, usize::from);
+    // Asked once: the answer reads the process's cgroup files.
+    static CORES: OnceLock<usize> = OnceLock::new();
+    let cores = *CORES.get_or_init(|| thread::available_parallelism().map_or(1, usize::from));
     // This thread's part is the smaller: it also looks for the other's duplicates and copies
     // its XML into the output.
     let split = if items.len() >= SPLIT_FROM && cores > 1 {

@@ -4,7 +4,7 @@
 //! and JsonSerializable read as they always did.
 
 use crate::convert::{self, MAX_DEPTH};
-use ext_php_rs::ffi::{Bucket, IS_STRING, IS_UNDEF};
+use ext_php_rs::ffi::{IS_STRING, IS_UNDEF};
 use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 use mindbox_core::{Error, FeedInput, FeedKey, FeedValue};
 use serde_json::Value;
@@ -44,7 +44,7 @@ pub(super) fn read<R>(
 /// conversion goes: then the conversion reads it, or says what is wrong with it.
 fn holds_objects(table: &ZendHashTable, depth: usize) -> bool {
     depth >= MAX_DEPTH
-        || Slots::of(table).any(|(_, value)| {
+        || Slots::of(table).any(|(_, _, value)| {
             // SAFETY: every zval has its type byte set.
             let kind = u32::from(unsafe { value.u1.v.type_ });
             if kind <= IS_STRING {
@@ -80,8 +80,8 @@ struct Slots<'a> {
     next: usize,
 }
 
-/// An entry's key: a bucket's, or none in a packed array (the key is the position).
-type Slot<'a> = (Option<&'a Bucket>, &'a Zval);
+/// An entry: its key (a string, or else an integer) and its value.
+type Slot<'a> = (Option<&'a ZendStr>, i64, &'a Zval);
 
 impl<'a> Slots<'a> {
     fn of(table: &'a ZendHashTable) -> Slots<'a> {
@@ -102,39 +102,40 @@ impl<'a> Iterator for Slots<'a> {
             let i = self.next;
             self.next += 1;
             // SAFETY: the table is borrowed, so PHP neither frees nor changes it while it is
-            // read; its first nNumUsed slots are initialised, in the layout its flags give.
-            let (bucket, value) = unsafe {
+            // read; its first nNumUsed slots are initialised, in the layout its flags give, and
+            // a bucket's key is null or a string PHP keeps alive with the table.
+            let slot = unsafe {
                 if self.packed {
-                    (None, &*self.table.__bindgen_anon_1.arPacked.add(i))
+                    // Keyed by the slot's place, holes (removed entries) included.
+                    (
+                        None,
+                        i as i64,
+                        &*self.table.__bindgen_anon_1.arPacked.add(i),
+                    )
                 } else {
                     let bucket = &*self.table.__bindgen_anon_1.arData.add(i);
-                    (Some(bucket), &bucket.val)
+                    (bucket.key.as_ref(), bucket.h as i64, &bucket.val)
                 }
             };
             // SAFETY: every zval has its type byte set.
-            if u32::from(unsafe { value.u1.v.type_ }) != IS_UNDEF {
-                return Some((bucket, value));
+            if u32::from(unsafe { slot.2.u1.v.type_ }) != IS_UNDEF {
+                return Some(slot);
             }
         }
         None
     }
 }
 
-/// An entry's key, with its position among the entries for a packed array's.
-fn key<'a>(position: usize, bucket: Option<&'a Bucket>) -> FeedKey<'a> {
-    match bucket {
-        None => FeedKey::Index(position as i64),
-        // SAFETY: a bucket's key is null or a string PHP keeps alive with the table.
-        Some(bucket) => match unsafe { bucket.key.as_ref() } {
-            None => FeedKey::Index(bucket.h as i64),
-            Some(name) => utf8(name).map_or(FeedKey::Invalid, FeedKey::Name),
-        },
+fn key<'a>((name, index, _): Slot<'a>) -> FeedKey<'a> {
+    match name {
+        None => FeedKey::Index(index),
+        Some(name) => utf8(name).map_or(FeedKey::Invalid, FeedKey::Name),
     }
 }
 
 /// The entries of a list or a map, whichever side it is on; a scalar has none.
 enum Entries<'a> {
-    Php(std::iter::Enumerate<Slots<'a>>),
+    Php(Slots<'a>),
     Json(Box<dyn Iterator<Item = (FeedKey<'a>, &'a Value)> + 'a>),
     None,
 }
@@ -146,7 +147,7 @@ impl<'a> Iterator for Entries<'a> {
         match self {
             Entries::Php(slots) => slots
                 .next()
-                .map(|(i, (bucket, value))| (key(i, bucket), PhpInput::Value(value))),
+                .map(|slot| (key(slot), PhpInput::Value(slot.2))),
             Entries::Json(entries) => entries.next().map(|(k, v)| (k, PhpInput::Json(v))),
             Entries::None => None,
         }
@@ -169,9 +170,9 @@ fn utf8(s: &ZendStr) -> Option<&str> {
 fn is_list(table: &ZendHashTable) -> bool {
     let slots = Slots::of(table);
     (slots.packed && table.nNumUsed == table.nNumOfElements)
-        || slots
-            .enumerate()
-            .all(|(i, (bucket, _))| bucket.is_none_or(|b| b.key.is_null() && b.h == i as u64))
+        || (0..)
+            .zip(slots)
+            .all(|(i, (name, index, _))| name.is_none() && index == i)
 }
 
 impl<'a> FeedInput<'a> for PhpInput<'a> {
@@ -223,7 +224,7 @@ impl<'a> FeedInput<'a> for PhpInput<'a> {
             PhpInput::Json(json) => return Entries::Json(Box::new(json.entries())),
         };
         match table {
-            Some(table) => Entries::Php(Slots::of(table).enumerate()),
+            Some(table) => Entries::Php(Slots::of(table)),
             None => Entries::None,
         }
     }
