@@ -41,7 +41,9 @@ final class DemoFeed
      */
     public static function verdict(string $emulatorUrl, string $file, array $productIds): array
     {
-        $server = PhpServer::start(__DIR__ . '/feedfile.php', ['DEMO_FEED_FILE' => $file]);
+        // The shop's web server for the file, as the tests serve feeds to the emulator.
+        $server = PhpServer::start(dirname(__DIR__) . '/tests/support/emulator/feed-file.php',
+            ['FEED_FILE' => $file, 'FEED_GZIP' => str_ends_with($file, '.gz') ? 'type' : '']);
         try {
             $context = stream_context_create(['http' => [
                 'method' => 'POST', 'timeout' => 30, 'ignore_errors' => true, 'header' => "Content-Type: application/json\r\n",

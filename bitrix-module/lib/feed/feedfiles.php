@@ -70,7 +70,7 @@ final class FeedFiles
      */
     public function remove(): void
     {
-        if (!preg_match('/^[0-9a-f]{32}$/', $this->storedToken())) {
+        if ($this->storedToken() === null) {
             return;
         }
         $directory = $this->directory();
@@ -91,15 +91,17 @@ final class FeedFiles
     public function token(): string
     {
         $token = $this->storedToken();
-        if (!preg_match('/^[0-9a-f]{32}$/', $token)) {
+        if ($token === null) {
             $token = bin2hex(random_bytes(16));
             Option::set(Options::MODULE_ID, self::TOKEN_OPTION, $token, $this->settings->siteId());
         }
         return $token;
     }
 
-    private function storedToken(): string
+    /** The site's token, null before one was made (or when the option holds anything else). */
+    private function storedToken(): ?string
     {
-        return (string)Option::getRealValue(Options::MODULE_ID, self::TOKEN_OPTION, $this->settings->siteId());
+        $token = (string)Option::getRealValue(Options::MODULE_ID, self::TOKEN_OPTION, $this->settings->siteId());
+        return preg_match('/^[0-9a-f]{32}$/', $token) ? $token : null;
     }
 }
