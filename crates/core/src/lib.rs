@@ -14,11 +14,13 @@
 //! - `config`: the client's configuration;
 //! - `request`, `response`, `transport`, `exchange`, `balance`: one request to Mindbox;
 //! - `delivery`: delivering the outbox in the background;
+//! - `bulk`: history imports by bulk CSV: the parts' writer and their sending;
 //! - `client`: what `MindboxClient` does.
 
 #![warn(unreachable_pub)]
 
 mod balance;
+mod bulk;
 mod client;
 mod clock;
 mod config;

@@ -1,0 +1,4 @@
+//! History imports by Mindbox's bulk CSV (issue 19): the parts' writer (`csv`), and their
+//! sending (`send`).
+
+pub(crate) mod csv;
