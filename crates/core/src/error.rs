@@ -35,6 +35,8 @@ pub enum Error {
     Outbox { path: String, message: String },
     /// The product feed's file could not be written: its directory, the disk, permissions.
     Feed { path: String, message: String },
+    /// A bulk import's CSV part could not be written: its directory, the disk, permissions.
+    Csv { path: String, message: String },
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -148,6 +150,7 @@ impl fmt::Display for Error {
             } => write!(f, "Mindbox is unavailable (HTTP {http_status}): {message}"),
             Error::Outbox { path, message } => write!(f, "outbox {path}: {message}"),
             Error::Feed { path, message } => write!(f, "feed {path}: {message}"),
+            Error::Csv { path, message } => write!(f, "CSV part {path}: {message}"),
         }
     }
 }

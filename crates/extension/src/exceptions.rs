@@ -190,6 +190,8 @@ pub fn to_php(error: Error) -> PhpException {
         Error::Outbox { path, .. } => (Kind::Outbox, vec![("path", zval(path))]),
         // The feed's file: no class of its own; the message names the file and the OS error.
         Error::Feed { .. } => (Kind::Base, vec![]),
+        // A bulk import's CSV part, likewise; the unsealed part stays for the next writer to replace.
+        Error::Csv { .. } => (Kind::Base, vec![]),
         Error::Validation { messages } => {
             let mut list = ZendHashTable::new();
             for m in messages {
