@@ -44,7 +44,7 @@ foreach ($messages as $message) {
 $e = static fn ($value): string => htmlspecialcharsbx((string)$value);
 $values = $form->values();
 $fields = OptionsForm::fields();
-$groups = ['connection', 'events', 'ids', 'mode', 'feed'];
+$groups = ['connection', 'events', 'ids', 'mode', 'feed', 'history'];
 $tabs = array_map(static fn (string $group) => [
     'DIV' => 'rustbox_mindbox_' . $group,
     'TAB' => Loc::getMessage('RUSTBOX_MINDBOX_TAB_' . strtoupper($group)),

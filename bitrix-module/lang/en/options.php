@@ -5,6 +5,7 @@ $MESS['RUSTBOX_MINDBOX_TAB_EVENTS'] = 'Events and operations';
 $MESS['RUSTBOX_MINDBOX_TAB_IDS'] = 'Ids and statuses';
 $MESS['RUSTBOX_MINDBOX_TAB_MODE'] = 'Mode and tracker';
 $MESS['RUSTBOX_MINDBOX_TAB_FEED'] = 'Product feed';
+$MESS['RUSTBOX_MINDBOX_TAB_HISTORY'] = 'Customers and orders history';
 $MESS['RUSTBOX_MINDBOX_OPT_SCOPE'] = 'Settings for:';
 $MESS['RUSTBOX_MINDBOX_OPT_SCOPE_ALL'] = 'all sites (default)';
 $MESS['RUSTBOX_MINDBOX_OPT_SCOPE_SITE_HINT'] = 'Only values that differ from the shared ones are stored; an empty field takes the shared value.';

@@ -5,6 +5,7 @@ $MESS['RUSTBOX_MINDBOX_TAB_EVENTS'] = 'События и операции';
 $MESS['RUSTBOX_MINDBOX_TAB_IDS'] = 'Идентификаторы и статусы';
 $MESS['RUSTBOX_MINDBOX_TAB_MODE'] = 'Режим и трекер';
 $MESS['RUSTBOX_MINDBOX_TAB_FEED'] = 'Продуктовый фид';
+$MESS['RUSTBOX_MINDBOX_TAB_HISTORY'] = 'История клиентов и заказов';
 $MESS['RUSTBOX_MINDBOX_OPT_SCOPE'] = 'Настройки для:';
 $MESS['RUSTBOX_MINDBOX_OPT_SCOPE_ALL'] = 'всех сайтов (по умолчанию)';
 $MESS['RUSTBOX_MINDBOX_OPT_SCOPE_SITE_HINT'] = 'Сохраняются только значения, отличные от общих; пустое поле — взять общее значение.';

@@ -4,6 +4,7 @@ namespace Rustbox\Mindbox\Admin;
 
 use Bitrix\Main\Config\Option;
 use Bitrix\Main\Localization\Loc;
+use Rustbox\Mindbox\Config\HistorySettings;
 use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Options;
@@ -132,6 +133,9 @@ final class OptionsForm
     {
         if ($name === 'loyalty_mode') {
             return array_fill_keys(array_map(static fn (LoyaltyMode $mode) => $mode->value, LoyaltyMode::cases()), null);
+        }
+        if ($name === 'history_date_format') {
+            return HistorySettings::DATE_FORMATS;
         }
         return self::CHOICES[$name] ?? [];
     }

@@ -83,6 +83,21 @@ final class Options
         // The protected endpoint (Feed\FeedEndpoint): an empty login asks for no password; the password is stored hashed.
         'feed_login' => ['', 'text', 'feed'],
         'feed_password' => ['', 'password', 'feed'],
+        // The history's export by bulk import (History\HistoryJob); HistorySettings reads these.
+        'history_op_customers' => ['DirectCrm.Customers.Import', 'text', 'history'],
+        'history_op_orders' => ['RetailOrder.Import', 'text', 'history'],
+        'history_date_format' => ['Y-m-d H:i:s', 'select', 'history'],
+        'history_part_mb' => ['150', 'number', 'history'],
+        'history_part_rows' => ['1000000', 'number', 'history'],
+        'history_gzip_customers' => ['Y', 'yesno', 'history'],
+        'history_gzip_orders' => ['N', 'yesno', 'history'],
+        'history_page_size' => ['500', 'number', 'history'],
+        'history_step_seconds' => ['5', 'number', 'history'],
+        // Empty: the endpoint id.
+        'history_point_of_contact' => ['', 'text', 'history'],
+        'history_imports_per_hour' => ['60', 'number', 'history'],
+        // Empty: a folder beside the SQLite outbox (see HistorySettings::directory()).
+        'history_directory' => ['', 'text', 'history'],
     ];
 
     /** @return array<string, string> name => default */

@@ -226,6 +226,12 @@ final class Settings
         return new FeedSettings($this);
     }
 
+    /** The history export's options. */
+    public function history(): HistorySettings
+    {
+        return new HistorySettings($this);
+    }
+
     public function statusMap(): StatusMap
     {
         return StatusMap::fromJson($this->get('status_map'));
