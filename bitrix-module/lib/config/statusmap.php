@@ -41,6 +41,15 @@ final class StatusMap
         return $this->mindboxStatus(self::CANCELED) ?? self::MINDBOX_CANCELLED;
     }
 
+    /**
+     * The Mindbox status of an order as it stands (the history's lines): a cancelled one's is cancelled(), whatever its
+     * Bitrix status; else its status's, null when the map has none.
+     */
+    public function ofOrder(bool $isCanceled, string $statusId): ?string
+    {
+        return $isCanceled ? $this->cancelled() : $this->mindboxStatus($statusId);
+    }
+
     public function toArray(): array
     {
         return $this->map;

@@ -8,6 +8,7 @@ use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mappers\SubscriptionMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\Dispatcher;
+use Rustbox\Mindbox\Shop\Subscriptions;
 use Rustbox\Mindbox\Support\Guard;
 
 /**
@@ -20,9 +21,6 @@ use Rustbox\Mindbox\Support\Guard;
  */
 final class Subscription
 {
-    /** The sender module's contact type for e-mail addresses (\Bitrix\Sender\Recipient\Type::EMAIL). */
-    private const SENDER_EMAIL_TYPE = 1;
-
     /** @var array<int, array> active subscriptions about to be deleted, by id: the row is gone once they are */
     private static array $deleting = [];
 
@@ -31,7 +29,7 @@ final class Subscription
     {
         $fields = $arFields;
         Guard::run('subscribe:OnBeforeSubscriptionAdd', static function () use ($fields, $siteId): void {
-            if (($fields['ACTIVE'] ?? 'Y') === 'N') {
+            if (!Subscriptions::isActive($fields)) {
                 return;
             }
             $site = is_string($siteId) && $siteId !== '' ? $siteId : null;
@@ -48,12 +46,12 @@ final class Subscription
         $fields = $arFields;
         Guard::run('subscribe:OnBeforeSubscriptionUpdate', static function () use ($fields, $siteId): void {
             $stored = \CSubscription::GetByID((int)($fields['ID'] ?? 0))->Fetch();
-            if (!is_array($stored) || !array_key_exists('ACTIVE', $fields) || ($fields['ACTIVE'] === 'Y') === ($stored['ACTIVE'] === 'Y')) {
+            if (!is_array($stored) || !array_key_exists('ACTIVE', $fields) || Subscriptions::isActive($fields) === Subscriptions::isActive($stored)) {
                 return;
             }
             $site = is_string($siteId) && $siteId !== '' ? $siteId : null;
             $email = (string)($fields['EMAIL'] ?? $stored['EMAIL'] ?? '');
-            self::send(Mindbox::settings($site), $email, (int)($fields['USER_ID'] ?? $stored['USER_ID'] ?? 0), $fields['ACTIVE'] === 'Y');
+            self::send(Mindbox::settings($site), $email, (int)($fields['USER_ID'] ?? $stored['USER_ID'] ?? 0), Subscriptions::isActive($fields));
         });
     }
 
@@ -61,7 +59,7 @@ final class Subscription
     {
         Guard::run('subscribe:OnBeforeSubscriptionDelete', static function () use ($id): void {
             $stored = \CSubscription::GetByID((int)$id)->Fetch();
-            if (is_array($stored) && ($stored['ACTIVE'] ?? 'N') === 'Y') {
+            if (is_array($stored) && Subscriptions::isActive($stored)) {
                 self::$deleting[(int)$id] = $stored;
             }
         });
@@ -91,10 +89,10 @@ final class Subscription
                 return;
             }
             $contact = \Bitrix\Sender\ContactTable::getRowById($contactId);
-            if (!is_array($contact) || (int)($contact['TYPE_ID'] ?? 0) !== self::SENDER_EMAIL_TYPE) {
+            if (!is_array($contact) || (int)($contact['TYPE_ID'] ?? 0) !== Subscriptions::SENDER_EMAIL_TYPE) {
                 return;
             }
-            self::send(Mindbox::settings(), (string)$contact['CODE'], (int)($contact['USER_ID'] ?? 0), ($fields['IS_UNSUB'] ?? 'N') !== 'Y');
+            self::send(Mindbox::settings(), (string)$contact['CODE'], (int)($contact['USER_ID'] ?? 0), Subscriptions::isSenderSubscribed($fields));
         });
     }
 

@@ -55,6 +55,20 @@ final class CustomerMapper
         if ($userId > 0) {
             $customer['ids'] = $this->settings->customerIds($userId);
         }
+        return $customer + self::fields($fields, "user $userId");
+    }
+
+    /**
+     * The customer's fields Mindbox keeps, of a user's fields (those given, or the stored row), by Mindbox's names:
+     * email, firstName, lastName, middleName, mobilePhone, birthDate (YYYY-MM-DD); only those present and non-empty.
+     * The live sync and the history's export both map a user by it.
+     *
+     * @param string $whose the user, for the event log when the phone is junk; null logs nothing (an export of
+     *        the whole history would fill the log)
+     */
+    public static function fields(array $fields, ?string $whose): array
+    {
+        $customer = [];
         foreach (self::TEXT_FIELDS as $bitrix => $mindbox) {
             $value = trim((string)($fields[$bitrix] ?? ''));
             if ($value !== '') {
@@ -62,25 +76,33 @@ final class CustomerMapper
             }
         }
         foreach (self::PHONE_FIELDS as $field) {
-            $phone = Phone::of((string)($fields[$field] ?? ''), 'main:user', "user $userId");
+            $raw = (string)($fields[$field] ?? '');
+            $phone = $whose === null ? Phone::normalized($raw) : Phone::of($raw, 'main:user', $whose);
             if ($phone !== null) {
                 $customer['mobilePhone'] = $phone;
                 break;
             }
         }
-        $birthDate = self::isoDate((string)($fields['PERSONAL_BIRTHDAY'] ?? ''));
+        $birthDate = self::isoDate($fields['PERSONAL_BIRTHDAY'] ?? null);
         if ($birthDate !== null) {
             $customer['birthDate'] = $birthDate;
         }
         return $customer;
     }
 
-    /** Bitrix gives dates in the site's format (DD.MM.YYYY on Russian sites); Mindbox wants YYYY-MM-DD. */
-    private static function isoDate(string $value): ?string
+    /**
+     * The old kernel gives dates in the site's format (DD.MM.YYYY on Russian sites), the ORM a Type\Date; Mindbox
+     * wants YYYY-MM-DD.
+     */
+    private static function isoDate(mixed $value): ?string
     {
+        if ($value instanceof \Bitrix\Main\Type\Date) {
+            return $value->format('Y-m-d');
+        }
+        $value = trim((string)$value);
         foreach (['d.m.Y', 'Y-m-d', 'm/d/Y'] as $format) {
-            $date = \DateTimeImmutable::createFromFormat('!' . $format, trim($value));
-            if ($date !== false && $date->format($format) === trim($value)) {
+            $date = \DateTimeImmutable::createFromFormat('!' . $format, $value);
+            if ($date !== false && $date->format($format) === $value) {
                 return $date->format('Y-m-d');
             }
         }

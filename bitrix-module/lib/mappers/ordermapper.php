@@ -33,7 +33,7 @@ final class OrderMapper
     /** The body of Website.CreateOrder and of an update of the order's content: the whole order. */
     public function order(Order $order): array
     {
-        $body = ['customer' => $this->customer($order), 'order' => ['ids' => $this->settings->orderIds($order->getId())]];
+        $body = ['customer' => $this->buyer($order, true), 'order' => ['ids' => $this->settings->orderIds($order->getId())]];
         $body['order'] += array_filter([
             'email' => $body['customer']['email'] ?? null,
             'mobilePhone' => $body['customer']['mobilePhone'] ?? null,
@@ -41,7 +41,7 @@ final class OrderMapper
         $body['order']['deliveryCost'] = (float)$order->getDeliveryPrice();
         $body['order']['totalPrice'] = (float)$order->getPrice();
         $body['order']['lines'] = $this->lines($order);
-        $points = array_sum(array_map(PointsDiscount::spentOn(...), $this->items($order)));
+        $points = array_sum(array_map(PointsDiscount::spentOn(...), BasketLines::ofOrder($order)));
         if ($points > 0 && $this->settings->loyaltyMode() === LoyaltyMode::Processing) {
             $body['order']['bonusPoints'] = [['amount' => Kopecks::toMoney($points)]];
         }
@@ -74,16 +74,20 @@ final class OrderMapper
     /**
      * The buyer: the shop's customer by their id, or, for an order without one (a guest's order belongs to the
      * shared anonymous buyer, and technical users are no customers), by the order's e-mail and phone alone; never
-     * by a technical user's own placeholder e-mail.
+     * by a technical user's own placeholder e-mail. The live sync and the history's export both name the buyer so.
+     *
+     * @param bool $logJunkPhone whether a phone that is none is told in the event log (not for the whole history)
+     * @return array{ids?: array, email?: string, mobilePhone?: string}
      */
-    private function customer(Order $order): array
+    public function buyer(Order $order, bool $logJunkPhone): array
     {
         $user = Customers::user((int)$order->getUserId());
         $isCustomer = Customers::isCustomer($user);
         $customer = $isCustomer ? ['ids' => $this->settings->customerIds((int)$order->getUserId())] : [];
         $properties = $order->getPropertyCollection();
         $email = trim((string)$properties->getUserEmail()?->getValue());
-        $phone = Phone::of((string)$properties->getPhone()?->getValue(), 'sale:order', 'order ' . (int)$order->getId());
+        $rawPhone = (string)$properties->getPhone()?->getValue();
+        $phone = $logJunkPhone ? Phone::of($rawPhone, 'sale:order', 'order ' . (int)$order->getId()) : Phone::normalized($rawPhone);
         if (!$isCustomer && $user !== null && strcasecmp($email, trim((string)($user['EMAIL'] ?? ''))) === 0) {
             $email = '';
         }
@@ -99,14 +103,7 @@ final class OrderMapper
     /** In the basket's order: the extension numbers them (lineNumber) as they come. */
     private function lines(Order $order): array
     {
-        return array_map($this->line(...), $this->items($order));
-    }
-
-    /** @return list<BasketItem> */
-    private function items(Order $order): array
-    {
-        $basket = $order->getBasket();
-        return $basket === null ? [] : BasketLines::orderable($basket);
+        return array_map($this->line(...), BasketLines::ofOrder($order));
     }
 
     private function line(BasketItem $item): array

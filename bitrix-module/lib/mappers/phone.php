@@ -21,17 +21,20 @@ final class Phone
      */
     public static function of(string $raw, string $source, string $whose): ?string
     {
+        $phone = self::normalized($raw);
+        if ($phone === null && trim($raw) !== '' && Mindbox::isExtensionLoaded()) {
+            EventLog::warning($source, sprintf('%s: the phone is not a phone number; sent without it', ucfirst($whose)));
+        }
+        return $phone;
+    }
+
+    /** As of(), without a word in the event log: for the history's export, which would fill it. */
+    public static function normalized(string $raw): ?string
+    {
         $raw = trim($raw);
         if ($raw === '') {
             return null;
         }
-        if (!Mindbox::isExtensionLoaded()) {
-            return $raw;
-        }
-        $phone = \MindboxClient::normalizePhone($raw);
-        if ($phone === null) {
-            EventLog::warning($source, sprintf('%s: the phone is not a phone number; sent without it', ucfirst($whose)));
-        }
-        return $phone;
+        return Mindbox::isExtensionLoaded() ? \MindboxClient::normalizePhone($raw) : $raw;
     }
 }

@@ -4,6 +4,7 @@ namespace Rustbox\Mindbox\Shop;
 
 use Bitrix\Sale\Basket;
 use Bitrix\Sale\BasketItem;
+use Bitrix\Sale\Order;
 
 /**
  * The lines of a basket, read without changing it. Basket::getOrderableItems() is no filter: it moves every
@@ -16,6 +17,13 @@ final class BasketLines
     public static function orderable(Basket $basket): array
     {
         return self::sorted($basket, static fn (BasketItem $item) => $item->canBuy() && !$item->isDelay());
+    }
+
+    /** @return list<BasketItem> the lines an order is made of: its basket's orderable ones */
+    public static function ofOrder(Order $order): array
+    {
+        $basket = $order->getBasket();
+        return $basket === null ? [] : self::orderable($basket);
     }
 
     /** @return list<BasketItem> what the shopper put aside ("delayed"): the wish list */
