@@ -34,6 +34,7 @@
 //! undeclared, a charset not IANA's, XML not well-formed or not YML, over 1.5 GB). Mindbox's
 //! ports (80/443) and https for a password are not checked: tests serve feeds on loopback.
 
+mod bulk;
 mod contract;
 mod feed;
 mod handlers;

@@ -21,8 +21,29 @@ impl Accounts {
 
     /// Address, credentials, idempotency key, body.
     fn check_server(&self, call: &Call<'_>) -> Result<(), Rejection> {
-        self.check_address(call.endpoint_id, call.operation)?;
-        match call.authorization.map(parse_authorization) {
+        self.check_server_head(
+            call.endpoint_id,
+            call.operation,
+            call.authorization,
+            call.transaction_id,
+        )?;
+        if !call.content_type.is_some_and(is_json_media_type) {
+            return Err(Rejection::new(400, "Content-Type must be application/json"));
+        }
+        check_body(call.body)
+    }
+
+    /// What a server call's query and key must be whatever its body: address, credentials,
+    /// the idempotency key's form. Bulk imports, whose body is CSV, stop here.
+    pub fn check_server_head(
+        &self,
+        endpoint_id: Option<&str>,
+        operation: Option<&str>,
+        authorization: Option<&str>,
+        transaction_id: Option<&str>,
+    ) -> Result<(), Rejection> {
+        self.check_address(endpoint_id, operation)?;
+        match authorization.map(parse_authorization) {
             None => return Err(Rejection::new(401, "Authorization header is required")),
             Some(None) => {
                 return Err(Rejection::new(
@@ -30,16 +51,12 @@ impl Accounts {
                     "Authorization header must be 'SecretKey <key>'",
                 ));
             }
-            Some(Some(_)) if !self.auth_ok(call.authorization) => {
+            Some(Some(_)) if !self.auth_ok(authorization) => {
                 return Err(Rejection::new(403, "Invalid secret key"));
             }
             Some(Some(_)) => {}
         }
-        check_transaction_id(call.transaction_id)?;
-        if !call.content_type.is_some_and(is_json_media_type) {
-            return Err(Rejection::new(400, "Content-Type must be application/json"));
-        }
-        check_body(call.body)
+        check_transaction_id(transaction_id)
     }
 
     /// A tracker call has no secret key: a browser has none, and Mindbox authorises these

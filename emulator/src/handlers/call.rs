@@ -28,10 +28,7 @@ pub async fn handle(
     let (parts, body) = request.into_parts();
     let mut entry = new_entry(emulator, connection, endpoint, caller, &parts);
     if parts.method != Method::POST {
-        entry.http_status = 405;
-        entry.error_message = Some(format!("method {} not allowed", parts.method));
-        emulator.lock().record(&connection.tally, entry);
-        return reply::header(reply::empty(405), "allow", "POST");
+        return refuse_method(emulator, connection, entry, &parts.method);
     }
     let Ok(body) = read_body(body).await else {
         return reply::empty(400);
@@ -54,8 +51,21 @@ pub async fn handle(
     answer::process(emulator, connection, entry)
 }
 
+/// Journals a call made with another method than POST and answers 405.
+pub(super) fn refuse_method(
+    emulator: &Emulator,
+    connection: &Connection,
+    mut entry: Entry,
+    method: &Method,
+) -> Reply {
+    entry.http_status = 405;
+    entry.error_message = Some(format!("method {method} not allowed"));
+    emulator.lock().record(&connection.tally, entry);
+    reply::header(reply::empty(405), "allow", "POST")
+}
+
 /// The journal entry of a call as its head describes it, refused until it is answered.
-fn new_entry(
+pub(super) fn new_entry(
     emulator: &Emulator,
     connection: &Connection,
     endpoint: &'static str,
@@ -104,7 +114,7 @@ async fn read_body(body: Incoming) -> Result<Option<Body>, ()> {
 
 /// Waits out the configured latency and a latency fault, which still lets the call through;
 /// any other fault is returned for the call to end with.
-async fn wait(emulator: &Emulator, entry: &mut Entry) -> Option<Kind> {
+pub(super) async fn wait(emulator: &Emulator, entry: &mut Entry) -> Option<Kind> {
     let latency = emulator.lock().faults.latency_ms;
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;

@@ -1,5 +1,5 @@
 //! The control API under `/__emulator/`: how tests read the journal and script the emulator,
-//! and have it check a product feed as Mindbox would.
+//! have it check a product feed as Mindbox would, and see and set up bulk imports.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,6 +10,7 @@ use hyper::{Method, Request};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::bulk;
 use crate::feed;
 use crate::http::{self, Reply, reply};
 use crate::loyalty;
@@ -77,6 +78,26 @@ pub async fn handle(emulator: &Arc<Emulator>, request: Request<Incoming>) -> Rep
             Err(e) => error(400, &e),
             Ok(asked) => reply::json(200, &feed::verdict(asked).await),
         },
+        (Method::GET, "/bulk/tasks") => reply::json(200, emulator.lock().bulk.tasks()),
+        (Method::GET, "/bulk/customers") => reply::json(200, emulator.lock().bulk.customers.list()),
+        (Method::GET, "/bulk/orders") => reply::json(200, emulator.lock().bulk.orders.list()),
+        (Method::GET, "/bulk/config") => reply::json(200, &emulator.lock().bulk.config),
+        (Method::POST, "/bulk/config") => {
+            match read_json(request, bulk::Config::from_value).await {
+                Err(e) => error(400, &e),
+                Ok(config) => {
+                    emulator.lock().bulk.config = config.clone();
+                    reply::json(200, &config)
+                }
+            }
+        }
+        (Method::POST, "/bulk/clock") => match read_json(request, advance_seconds).await {
+            Err(e) => error(400, &e),
+            Ok(seconds) => {
+                let offset = emulator.lock().bulk.advance(seconds);
+                reply::json(200, &json!({ "offsetSeconds": offset }))
+            }
+        },
         (Method::POST, "/shutdown") => shutdown(emulator),
         _ => reply::empty(404),
     }
@@ -91,7 +112,9 @@ fn methods(path: &str) -> Option<&'static [Method]> {
         "/scripts" => &[Method::POST, Method::DELETE],
         "/loyalty" => &[Method::GET, Method::POST],
         "/loyalty/ledger" => &[Method::GET],
-        "/feed" => &[Method::POST],
+        "/feed" | "/bulk/clock" => &[Method::POST],
+        "/bulk/tasks" | "/bulk/customers" | "/bulk/orders" => &[Method::GET],
+        "/bulk/config" => &[Method::GET, Method::POST],
         _ => return None,
     })
 }
@@ -112,6 +135,17 @@ fn script(value: Value) -> Result<Script, String> {
             Err("script: invalid HTTP status".into())
         }
         Ok(script) => Ok(script),
+    }
+}
+
+/// `{"advanceSeconds": n}`: how far the bulk imports' clock moves on.
+fn advance_seconds(value: Value) -> Result<u64, String> {
+    match value {
+        Value::Object(map) if map.len() == 1 => map
+            .get("advanceSeconds")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| "advanceSeconds must be a non-negative integer".into()),
+        _ => Err("the body must be {\"advanceSeconds\": n}".into()),
     }
 }
 

@@ -1,7 +1,9 @@
 //! The handlers, on top of everything else: a Mindbox call (`call`, ended by `answer` or
-//! `fault`), the tracker's script and endpoint (`tracker`) and the control API (`control`).
+//! `fault`), a bulk import (`bulk`), the tracker's script and endpoint (`tracker`) and the
+//! control API (`control`).
 
 mod answer;
+mod bulk;
 mod call;
 mod control;
 mod fault;
@@ -31,6 +33,7 @@ pub async fn route(
     match request.uri().path() {
         "/v3/operations/sync" => server("sync", request).await,
         "/v3/operations/async" => server("async", request).await,
+        "/v3/operations/bulk" => bulk::handle(&emulator, &connection, request).await,
         tracker::SCRIPT_PATH => tracker::script(request.method()),
         "/tracker/v3/operations/sync" => {
             tracker::handle(&emulator, &connection, "tracker-sync", request).await

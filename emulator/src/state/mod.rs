@@ -1,10 +1,12 @@
 //! Everything the emulator remembers between requests: the journal, the injected faults, the
-//! scripted answers, the loyalty programme, the processed transactions and the counters.
+//! scripted answers, the loyalty programme, bulk imports, the processed transactions and the
+//! counters.
 //!
 //! One mutex guards the call-related state and is never held across an await, so a call's
 //! duplicate check, its transaction marking and its journal number happen atomically: the
 //! journal's order is the order in which calls were processed.
 
+pub mod bulk;
 pub mod faults;
 pub mod journal;
 pub mod scripts;
@@ -23,6 +25,7 @@ use tokio::sync::Notify;
 
 use crate::contract::Accounts;
 use crate::loyalty::Loyalty;
+use bulk::Bulk;
 use faults::Faults;
 use journal::{Entry, Journal, Outcome};
 use scripts::Scripts;
@@ -58,6 +61,7 @@ pub struct State {
     pub faults: Faults,
     pub scripts: Scripts,
     pub loyalty: Loyalty,
+    pub bulk: Bulk,
     pub counters: Counters,
     /// Connections accepted since the last reset, less those whose first request was to the
     /// control API: tests count their client's connections, not the harness's.
@@ -117,6 +121,7 @@ impl Emulator {
                 faults: Faults::none(cli_latency_ms),
                 scripts: Scripts::default(),
                 loyalty,
+                bulk: Bulk::default(),
                 counters: Counters::default(),
                 connections_accepted: 0,
                 epoch: 0,
@@ -176,6 +181,7 @@ impl Emulator {
         state.faults = Faults::none(self.cli_latency_ms);
         state.scripts.clear();
         state.loyalty.reset();
+        state.bulk.reset();
         state.counters = Counters::default();
         state.connections_accepted = 0;
         state.epoch += 1;
