@@ -5,12 +5,16 @@
 //! - `contract`: the Mindbox v3 contract, the checks of a call and the bodies of answers;
 //! - `loyalty`: the loyalty programme (on `contract`);
 //! - `feed`: Mindbox's side of the product feed: fetching it, its rules, the verdict (on nothing);
+//! - `bulk`: bulk imports: the CSV read, the columns and rows, the stores, the tasks and the
+//!   limits (on nothing);
 //! - `state`: what the emulator remembers: journal, faults, scripts, loyalty, counters;
 //! - `http`: the socket, the connections and responses, handed the route table at start-up;
 //! - `handlers`: the handlers of every path and their route table.
 //!
 //! What it answers:
 //! - `POST /v3/operations/{sync,async}`: server calls, with the secret key (`handlers/call.rs`);
+//! - `POST /v3/operations/bulk`: bulk imports of customers and orders as CSV (`handlers/bulk.rs`,
+//!   `bulk/`), below;
 //! - `GET|HEAD /scripts/v1/tracker.js`: a stand-in for Mindbox's JavaScript tracker, which
 //!   sends a page's `mindbox(…)` calls to `POST /tracker/v3/operations/{async,sync}`: keyless,
 //!   CORS-open, journaled as endpoint `tracker` / `tracker-sync` (`handlers/tracker.rs`);
@@ -20,6 +24,35 @@
 //! points as `balance` discounts, offline orders, order updates and status changes that
 //! cancel, balances) are answered from a configurable programme (`loyalty/`), which keeps a
 //! ledger of the orders it saw for the tests (`/__emulator/loyalty/ledger`).
+//!
+//! A bulk import (`?endpointId&operation&transactionId&csvCodePage&csvColumnDelimiter
+//! &csvTextQualifier`, more parameters such as `segment` taken and journaled; the secret key;
+//! `Content-Type: text/csv`, `Content-Encoding: gzip` optional) is answered, in this order:
+//! an injected fault of its operation; 400/401/403 ProtocolError for the endpoint, the key, a
+//! missing or non-GUID transactionId, an operation that is not one of the project's two
+//! imports, a csvCodePage not 65001, a delimiter or qualifier not one ASCII character (`;` and
+//! `"` when absent), another Content-Type or charset, another Content-Encoding; 200
+//! `{"status":"TransactionAlreadyProcessed"}` for a transactionId already imported (no task,
+//! no slot); 429 ProtocolError with `Retry-After` (seconds) when the rolling hour has had
+//! `perHour` tasks; 413 ProtocolError when the body passes `maxBytes` as sent or decompressed
+//! (the rest is read and dropped, so the client gets the answer); else 200
+//! `{"status":"Success"}` with the task already complete. Journaled as endpoint `bulk`, without
+//! the body. The task, in `GET /__emulator/bulk/tasks` (a list, oldest first):
+//! `{transactionId, operation, bytes (as sent), gzip, rows, accepted, rejected, status: "Done" |
+//! "Failed", errors: [{row, message}]}`, rows numbered from 1 after the header, the first
+//! 1,000 errors listed; a missing or unknown header, or a body that cannot be read (gzip that
+//! is not), fails it whole with one error of row 0 and nothing imported. What was imported:
+//! `GET /__emulator/bulk/customers` (`[{ids, firstName, lastName, middleName, mobilePhone,
+//! email, birthDate, sourceDateTimeUtc, sourcePointOfContact, isSubscribed, customFields}]`)
+//! and `GET /__emulator/bulk/orders` (`[{ids, customer: {ids, email, mobilePhone}, createdAt,
+//! updatedAt, totalPrice, deliveryCost, pointOfContact, lines: [{lineId, productIds, quantity,
+//! priceOfLine, status}]}]`), null where never given; the columns and row checks are in
+//! `bulk/mod.rs`. `GET|POST /__emulator/bulk/config` shows and replaces (absent fields take
+//! their defaults) `{perHour: 60, maxBytes: 200000000, customerIdNames: ["websiteID"],
+//! operations: {customers: "DirectCrm.Customers.Import", orders: "RetailOrder.Import"},
+//! dateFormats: ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"]}`; `POST
+//! /__emulator/bulk/clock` with `{"advanceSeconds": n}` moves the hourly window's clock on
+//! (answers `{"offsetSeconds"}`). The reset clears all of it.
 //!
 //! `POST /__emulator/feed` with `{"url", "login"?, "password"?, "ids"?}` fetches a product feed
 //! the way Mindbox does (a GET on a loopback `http://` URL only, HTTP Basic, no redirect
