@@ -3,6 +3,8 @@
 // Each test crate compiles this module for itself and uses only part of it.
 #![allow(dead_code)]
 
+pub mod bulk;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, ExitStatus, Stdio};
