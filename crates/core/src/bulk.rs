@@ -2,3 +2,5 @@
 //! sending (`send`).
 
 pub(crate) mod csv;
+
+pub use csv::{CsvPart, CsvWriter};

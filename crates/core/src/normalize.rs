@@ -6,6 +6,7 @@
 mod phone;
 
 pub use phone::normalize_phone;
+pub(crate) use phone::phone_part;
 
 use crate::error::{Error, Result};
 use serde_json::{Number, Value};
@@ -102,7 +103,7 @@ fn email(value: &mut Value, path: &str) -> Result<()> {
     match value {
         Value::Null => Ok(()),
         Value::String(s) => {
-            let trimmed = s.trim();
+            let trimmed = email_text(s);
             if trimmed.len() != s.len() {
                 *s = trimmed.to_string();
             }
@@ -110,6 +111,11 @@ fn email(value: &mut Value, path: &str) -> Result<()> {
         }
         _ => Err(Error::invalid(path, "must be a string")),
     }
+}
+
+/// An e-mail address as it is sent: the blanks around it go, the rest is Mindbox's to check.
+pub(crate) fn email_text(raw: &str) -> &str {
+    raw.trim()
 }
 
 pub(crate) fn decimal(value: &mut Value, path: &str, places: i32) -> Result<()> {

@@ -14,11 +14,14 @@ const MAX_DIGITS: usize = 15;
 
 /// The digits of the first usable number in `raw`, or `None` when it holds none.
 pub fn normalize_phone(raw: &str) -> Option<String> {
-    raw.split([',', ';']).find_map(|candidate| {
-        let digits: String = candidate.chars().filter(char::is_ascii_digit).collect();
-        (MIN_DIGITS..=MAX_DIGITS)
-            .contains(&digits.len())
-            .then_some(digits)
+    phone_part(raw).map(|part| part.chars().filter(char::is_ascii_digit).collect())
+}
+
+/// The part of `raw` whose digits are its phone (for writers that copy them where they go).
+pub(crate) fn phone_part(raw: &str) -> Option<&str> {
+    raw.split([',', ';']).find(|candidate| {
+        let digits = candidate.bytes().filter(u8::is_ascii_digit).count();
+        (MIN_DIGITS..=MAX_DIGITS).contains(&digits)
     })
 }
 
