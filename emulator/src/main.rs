@@ -52,7 +52,8 @@
 //! operations: {customers: "DirectCrm.Customers.Import", orders: "RetailOrder.Import"},
 //! dateFormats: ["yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd"]}`; `POST
 //! /__emulator/bulk/clock` with `{"advanceSeconds": n}` moves the hourly window's clock on
-//! (answers `{"offsetSeconds"}`). The reset clears all of it.
+//! (answers `{"offsetSeconds"}`). The reset clears all of it. With `--state-file`, imported
+//! transactionIds outlive a restart as other calls' do; the tasks and what they imported do not.
 //!
 //! `POST /__emulator/feed` with `{"url", "login"?, "password"?, "ids"?}` fetches a product feed
 //! the way Mindbox does (a GET on a loopback `http://` URL only, HTTP Basic, no redirect

@@ -49,12 +49,12 @@ pub async fn handle(
             return refuse(emulator, connection, entry, rejection, None);
         }
     };
-    let transaction_id = entry.transaction_id.clone().unwrap_or_default();
     let admitted = {
         let mut state = emulator.lock();
-        (!state.is_processed(&transaction_id)).then(|| state.bulk.take_slot())
+        let transaction_id = entry.transaction_id.as_deref().unwrap_or_default();
+        (!state.is_processed(transaction_id)).then(|| state.bulk.take_slot())
     };
-    let mut reserved = match admitted {
+    let reserved = match admitted {
         None => {
             forward(body, None).await;
             return already_processed(&mut emulator.lock(), connection, entry);
@@ -73,8 +73,7 @@ pub async fn handle(
             return refuse(emulator, connection, entry, rejection, Some(retry_after));
         }
     };
-    let received = receive(body, import, config).await;
-    let (bytes, parsed) = match received {
+    let read = match receive(body, import, config).await {
         Received::Parsed(bytes, parsed) => (bytes, parsed),
         Received::TooLarge(too_large) => {
             let rejection = Rejection::new(413, format!("Request body too large: {too_large}"));
@@ -82,10 +81,27 @@ pub async fn handle(
         }
         // Nobody is there to answer; the slot goes back as `reserved` drops.
         Received::Gone => return reply::empty(400),
+        Received::Broken => {
+            let answer = contract::error_body_for_status(500, "The import could not be read");
+            return finish(emulator, connection, entry, Outcome::Fault, answer);
+        }
     };
+    complete(emulator, connection, entry, reserved, import.gzip, read)
+}
+
+/// Makes the task of an import whose body was read, and answers Success; unless the same
+/// import, sent twice at once, was completed first by the other request.
+fn complete(
+    emulator: &Emulator,
+    connection: &Connection,
+    mut entry: Entry,
+    mut reserved: Reserved,
+    gzip: bool,
+    (bytes, parsed): (u64, Parsed),
+) -> Reply {
+    let transaction_id = entry.transaction_id.clone().unwrap_or_default();
     let mut state = emulator.lock();
     if state.is_processed(&transaction_id) {
-        // The same import, sent twice at once: the first to finish made the task.
         reserved.give_back(&mut state);
         return already_processed(&mut state, connection, entry);
     }
@@ -93,7 +109,7 @@ pub async fn handle(
     let operation = entry.operation.clone().unwrap_or_default();
     state
         .bulk
-        .complete(transaction_id, operation, bytes, import.gzip, parsed);
+        .complete(transaction_id, operation, bytes, gzip, parsed);
     let answer = contract::success();
     entry.http_status = 200;
     entry.mindbox_status = contract::mindbox_status(&answer);
@@ -186,6 +202,8 @@ enum Received {
     TooLarge(TooLarge),
     /// The client went away before the body's end.
     Gone,
+    /// The reader's thread ended without a result (a bug of the emulator's, not the client's).
+    Broken,
 }
 
 /// Reads the body through the CSV reader on a blocking thread, the chunks handed over a
@@ -204,7 +222,8 @@ async fn receive(body: Incoming, import: Import, config: bulk::Config) -> Receiv
     match (forwarded, reading.await) {
         (Some(bytes), Ok(Ok(parsed))) => Received::Parsed(bytes, parsed),
         (Some(_), Ok(Err(too_large))) => Received::TooLarge(too_large),
-        (None, _) | (_, Err(_)) => Received::Gone,
+        (None, _) => Received::Gone,
+        (Some(_), Err(_)) => Received::Broken,
     }
 }
 
