@@ -11,6 +11,8 @@ defined('SITE_ID') || define('SITE_ID', 's1');
 // A parent class before its children: result.php (Result, Error, CDBResult) first.
 require_once __DIR__ . '/main/result.php';
 require_once __DIR__ . '/main/db.php';
+require_once __DIR__ . '/main/type.php';
+require_once __DIR__ . '/main/ormquery.php';
 require_once __DIR__ . '/main/event.php';
 require_once __DIR__ . '/main/eventmanager.php';
 require_once __DIR__ . '/main/modules.php';
@@ -35,6 +37,7 @@ require_once __DIR__ . '/sale/discount.php';
 require_once __DIR__ . '/sale/internals.php';
 require_once __DIR__ . '/sale/payment.php';
 require_once __DIR__ . '/sale/propertyvalue.php';
+require_once __DIR__ . '/sale/orderquery.php';
 require_once __DIR__ . '/sale/order.php';
 require_once __DIR__ . '/sale/saleuser.php';
 require_once __DIR__ . '/sale/orderajax.php';

@@ -1,5 +1,6 @@
 <?php
-// The sender module (sender/lib/mailing.php, subscription.php; main/lib/orm/data/datamanager.php for the events):
+// The sender module (sender/lib/mailing.php with MailingSubscriptionTable, subscription.php, contact.php;
+// main/lib/orm/data/datamanager.php for the events and getList()):
 // subscribing and unsubscribing write MailingSubscriptionTable rows through the ORM, which fires each entity event
 // twice: under the old name (MailingSubscriptionOnAfterAdd: id, fields, object; the table's key is composite, so
 // an add's id is 0) and under the namespaced one (\Bitrix\Sender\MailingSubscription::OnAfterAdd: id, primary,
@@ -31,6 +32,12 @@ namespace Bitrix\Sender {
         public static function getRowById($id)
         {
             return self::$rows[(int)$id] ?? null;
+        }
+
+        public static function getList(array $parameters = [])
+        {
+            return \Bitrix\Main\ORM\FakeQuery::getList('Bitrix\\Sender\\Contact', ['ID', 'TYPE_ID', 'CODE', 'NAME', 'USER_ID', 'IS_UNSUB', 'BLACKLISTED'],
+                self::$rows, $parameters);
         }
     }
 
@@ -93,6 +100,12 @@ namespace Bitrix\Sender {
         public static function addUnSubscription(array $parameters = [])
         {
             return self::write($parameters, 'Y');
+        }
+
+        public static function getList(array $parameters = [])
+        {
+            $rows = array_map(static fn (array $row) => array_map('strval', $row), self::$rows);
+            return \Bitrix\Main\ORM\FakeQuery::getList('Bitrix\\Sender\\MailingSubscription', ['MAILING_ID', 'CONTACT_ID', 'IS_UNSUB'], $rows, $parameters);
         }
 
         public static function update(array $primary, array $data)

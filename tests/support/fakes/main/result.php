@@ -71,11 +71,20 @@ namespace Bitrix\Main {
 
 namespace Bitrix\Main\DB {
 
-    /** A query result: rows fetched one by one. */
+    /** A query result: rows fetched one by one; with count_total, the count of every row the query's filter passed. */
     class Result
     {
-        public function __construct(private array $rows = [])
+        public function __construct(private array $rows = [], private ?int $count = null)
         {
+        }
+
+        /** Without count_total in the query there is no count (an ObjectPropertyException in the core). */
+        public function getCount()
+        {
+            if ($this->count === null) {
+                throw new \Bitrix\Main\SystemException('count');
+            }
+            return $this->count;
         }
 
         public function fetch()

@@ -1,12 +1,32 @@
 <?php
-// Tables of main the module reads through the ORM: b_lang (main/lib/site.php) and the kinds of users
+// Tables of main the module reads through the ORM: b_lang (main/lib/site.php) and b_user with the kinds of users
 // (main/lib/user.php).
 
 namespace Bitrix\Main {
 
-    /** The technical kinds of users (a fixed list; no event extends it). */
+    /**
+     * b_user through the ORM: getList() over CUser's rows (user.php), the dates as Type objects (the old kernel's rows
+     * hold them in the site's format), the phone a user logs in with as the reference PHONE_AUTH.PHONE_NUMBER. The
+     * technical kinds of users are a fixed list; no event extends it.
+     */
     class UserTable
     {
+        private const FIELDS = ['ID', 'LOGIN', 'EMAIL', 'ACTIVE', 'BLOCKED', 'DATE_REGISTER', 'NAME', 'SECOND_NAME', 'LAST_NAME',
+            'EXTERNAL_AUTH_ID', 'XML_ID', 'CONFIRM_CODE', 'LID', 'PERSONAL_PHONE', 'PERSONAL_MOBILE', 'PERSONAL_BIRTHDAY',
+            'PHONE_AUTH.PHONE_NUMBER'];
+
+        public static function getList(array $parameters = [])
+        {
+            $rows = [];
+            foreach (\CUser::fakeRows() as $row) {
+                $row['PHONE_AUTH.PHONE_NUMBER'] = ($row['PHONE_NUMBER'] ?? '') !== '' ? $row['PHONE_NUMBER'] : null;
+                $row['DATE_REGISTER'] = ($row['DATE_REGISTER'] ?? '') !== '' ? new Type\DateTime($row['DATE_REGISTER']) : null;
+                $row['PERSONAL_BIRTHDAY'] = ($row['PERSONAL_BIRTHDAY'] ?? '') !== '' ? new Type\Date($row['PERSONAL_BIRTHDAY']) : null;
+                $rows[] = $row;
+            }
+            return ORM\FakeQuery::getList('Bitrix\\Main\\User', self::FIELDS, $rows, $parameters);
+        }
+
         public static function getExternalUserTypes()
         {
             return ['bot', 'email', '__controller', 'replica', 'imconnector', 'sale', 'saleanonymous', 'shop', 'call', 'document_editor'];

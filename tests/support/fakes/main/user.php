@@ -40,6 +40,12 @@ class CUser extends CAllUser
         return self::$users[$id] ?? null;
     }
 
+    /** @return array<int, array> b_user, by id: what UserTable reads */
+    public static function fakeRows(): array
+    {
+        return self::$users;
+    }
+
     /**
      * CUser::Add (main/classes/general/user.php): OnBeforeUserAdd sees the fields as given (a false return vetoes);
      * on success ACTIVE becomes "Y" unless it was given as something else ("N"), and OnAfterUserAdd, which fires

@@ -50,6 +50,15 @@ namespace Bitrix\Sale {
             return sprintf('2026-12-01 10:00:%02d.%06d', intdiv(self::$clock, 1000000) % 60, ++self::$clock % 1000000);
         }
 
+        /** A line of an order stored before the module was installed (Order::fakeExisting()), firing no event. */
+        public static function fakeStoreLine(array $fields): int
+        {
+            $id = self::$nextItemId++;
+            self::$rows[$id] = ['fields' => ['ID' => $id, 'MODULE' => 'catalog', 'CAN_BUY' => 'Y', 'DELAY' => 'N', 'CUSTOM_PRICE' => 'N',
+                'CURRENCY' => 'RUB', 'FUSER_ID' => 0, 'SORT' => 100 * $id] + $fields, 'custom' => false, 'props' => []];
+            return $id;
+        }
+
         /** @return list<array> the stored rows' fields, for the tests' own checks */
         public static function fakeStoredRows(): array
         {

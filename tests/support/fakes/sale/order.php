@@ -14,7 +14,8 @@
 // - doFinalAction(true) sends OnBeforeSaleOrderFinalAction (ENTITY, HAS_MEANINGFUL_FIELD, BASKET; an ERROR result
 //   stops it), runs the discount calculation, writes its prices into the lines whose price is not custom
 //   (setFieldNoDemand) and the order's PRICE, then sends OnAfterSaleOrderFinalAction. The calculation runs for new
-//   orders only: a saved order's discounts are those stored with it (the real engine's APPLY mode).
+//   orders only: a saved order's discounts are those stored with it (the real engine's APPLY mode);
+// - getList(), loadByFilter() and the orders stored before the module: orderquery.php.
 
 namespace Bitrix\Sale {
 
@@ -24,6 +25,8 @@ namespace Bitrix\Sale {
 
     class Order
     {
+        use OrderQueries;
+
         /** b_sale_order and what hangs on it, by id. */
         private static array $stored = [];
         private static int $nextId = 1;
@@ -343,11 +346,12 @@ namespace Bitrix\Sale {
             if ($isNew) {
                 $this->fields->set('ID', self::$nextId++);
                 $this->fields->set('ACCOUNT_NUMBER', (string)$this->getId());
+                $this->fields->set('DATE_INSERT', new \Bitrix\Main\Type\DateTime());
             } else {
                 $this->fields->set('VERSION', (int)$this->fields->get('VERSION') + 1);
             }
             $this->basket?->save();
-            $this->fields->set('DATE_UPDATE', Basket::fakeNow());
+            $this->fields->set('DATE_UPDATE', new \Bitrix\Main\Type\DateTime(Basket::fakeNow(), 'Y-m-d H:i:s.u'));
             self::$stored[$this->getId()] = [
                 'fields' => $this->fields->getValues(),
                 'props' => $this->properties->fakeRows(),
