@@ -71,6 +71,7 @@ class rustbox_mindbox extends CModule
                 'agent' => static fn () => Installer::uninstallAgent(),
                 'admin notices' => static fn () => Notices::removeAll(),
                 'product feeds' => static fn () => Installer::removeFeeds(),
+                'history parts' => static fn () => Installer::removeHistory(),
                 'options' => fn () => Option::delete($this->MODULE_ID),
                 'module registration' => fn () => ModuleManager::unRegisterModule($this->MODULE_ID),
             ];

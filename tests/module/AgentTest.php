@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace MindboxTests\Bitrix;
 
 use Rustbox\Mindbox\Feed\Agent as FeedAgent;
+use Rustbox\Mindbox\History\Agent as HistoryAgent;
 use Rustbox\Mindbox\Outbox\Agent;
 
 /** The flush agent as the core's agent runner runs it. */
@@ -20,7 +21,7 @@ final class AgentTest extends ModuleTestCase
 
         $flushes = array_values(array_filter($this->calls, static fn ($c) => $c['method'] === 'flush'));
         $this->assertSame(['', 's2', '', 's2'], array_column($flushes, 'site'), 's1 shares the module-wide setup; s2 has its own');
-        $this->assertSame([Agent::CALL, FeedAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'));
+        $this->assertSame([Agent::CALL, FeedAgent::CALL, HistoryAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'));
         $this->assertSame([], $this->eventLogDescriptions());
     }
 
@@ -37,7 +38,7 @@ final class AgentTest extends ModuleTestCase
 
         $this->assertNull($seen, '$USER is null inside agents');
         $this->assertInstanceOf(\CUser::class, $GLOBALS['USER'], 'and restored afterwards');
-        $this->assertSame([Agent::CALL, FeedAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'), 'a failing run keeps the agent');
+        $this->assertSame([Agent::CALL, FeedAgent::CALL, HistoryAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'), 'a failing run keeps the agent');
         $this->assertSame(['RuntimeException: no client'], $this->eventLogDescriptions());
     }
 
@@ -48,7 +49,7 @@ final class AgentTest extends ModuleTestCase
         \CAgent::fakeRunAll();
 
         $this->assertSame([], array_values(array_filter($this->calls, static fn ($c) => $c['method'] === 'flush')));
-        $this->assertSame([Agent::CALL, FeedAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'), 'still scheduled, for cron');
+        $this->assertSame([Agent::CALL, FeedAgent::CALL, HistoryAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'), 'still scheduled, for cron');
     }
 
     public function testWhileMindboxRefusesTheKeyTheAdminIsToldAndTheNoticeGoesWhenItIsTakenAgain(): void
@@ -85,7 +86,7 @@ final class AgentTest extends ModuleTestCase
         $this->assertStringContainsString('outbox of site - cannot be used', $notices[0]['MESSAGE']);
         $this->assertStringContainsString($reason, $notices[0]['MESSAGE']);
         $this->assertSame(['MindboxOutboxException: ' . $reason], $this->eventLogDescriptions());
-        $this->assertSame([Agent::CALL, FeedAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'));
+        $this->assertSame([Agent::CALL, FeedAgent::CALL, HistoryAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'));
 
         unset($this->methodFailures['flush']);
         \CAgent::fakeRunAll();

@@ -8,6 +8,7 @@ use Bitrix\Iblock\ElementTable;
 use Bitrix\Main\EventManager;
 use MindboxTests\Bitrix\Fakes\FakeShop;
 use Rustbox\Mindbox\Feed\Agent as FeedAgent;
+use Rustbox\Mindbox\History\Agent as HistoryAgent;
 use Rustbox\Mindbox\Outbox\Agent;
 
 /**
@@ -73,7 +74,7 @@ final class FormerNamesTest extends ModuleTestCase
         $this->shop->leaveRequest();
         \CAgent::fakeRunAll();
         $this->assertSame(['flush'], array_values(array_intersect(array_column($this->calls, 'method'), ['flush'])));
-        $this->assertEqualsCanonicalizing([Agent::CALL, FeedAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'), 'the agent renamed itself by running');
+        $this->assertEqualsCanonicalizing([Agent::CALL, FeedAgent::CALL, HistoryAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'), 'the agent renamed itself by running');
         $this->assertSame([], $this->eventLogDescriptions());
     }
 
@@ -86,7 +87,7 @@ final class FormerNamesTest extends ModuleTestCase
         $this->shop->installModule();
 
         $this->assertSame($fresh, self::registered(), 'no handler twice, none under a former name');
-        $this->assertEqualsCanonicalizing([Agent::CALL, FeedAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'));
+        $this->assertEqualsCanonicalizing([Agent::CALL, FeedAgent::CALL, HistoryAgent::CALL], array_column(\CAgent::fakeRows(), 'NAME'));
     }
 
     public function testUninstallingTakesTheFormerNamesAway(): void

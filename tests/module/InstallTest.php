@@ -15,6 +15,7 @@ use Bitrix\Sale\Internals\DiscountCouponTable;
 use MindboxTests\Bitrix\Fakes\FakeShop;
 use PHPUnit\Framework\TestCase;
 use Rustbox\Mindbox\Feed\Agent as FeedAgent;
+use Rustbox\Mindbox\History\Agent as HistoryAgent;
 use Rustbox\Mindbox\Outbox\Agent;
 use Rustbox\Mindbox\Support\EventLog;
 
@@ -112,9 +113,9 @@ final class InstallTest extends TestCase
             'sender:MailingSubscriptionOnAfterUpdate' => 2,
         ], $handlers);
         $agents = array_values(\CAgent::fakeRows());
-        $this->assertSame([Agent::CALL, FeedAgent::CALL], array_column($agents, 'NAME'), 'the flush agent and the feed agent');
-        $this->assertSame(['rustbox.mindbox', 'rustbox.mindbox'], array_column($agents, 'MODULE_ID'));
-        $this->assertSame(['N', 'N'], array_column($agents, 'IS_PERIOD'), 'so that with agents on cron they run from cron only');
+        $this->assertSame([Agent::CALL, FeedAgent::CALL, HistoryAgent::CALL], array_column($agents, 'NAME'), 'the flush agent, the feed agent and the history agent');
+        $this->assertSame(['rustbox.mindbox', 'rustbox.mindbox', 'rustbox.mindbox'], array_column($agents, 'MODULE_ID'));
+        $this->assertSame(['N', 'N', 'N'], array_column($agents, 'IS_PERIOD'), 'so that with agents on cron they run from cron only');
         $this->assertFileExists($this->shop->documentRoot . '/bitrix/admin/rustbox_mindbox_outbox.php');
         $this->assertSame([
             'rustbox',

@@ -11,6 +11,7 @@ use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Config\StatusMap;
+use Rustbox\Mindbox\History\Watermark;
 use Rustbox\Mindbox\Loyalty\Checkout as LoyaltyCheckout;
 use Rustbox\Mindbox\Loyalty\PointsHold;
 use Rustbox\Mindbox\Loyalty\ProcessedOrder;
@@ -49,8 +50,10 @@ final class Order
             $mapper = new OrderMapper($settings);
             if ($event->getParameter('IS_NEW')) {
                 $options = ['transactionId' => $mapper->creationTransactionId($order)];
-                if (!ProcessedOrder::afterSave($settings, $order, $options)) {
-                    Dispatcher::send(Operation::CreateOrder, $settings, $mapper->order($order), PointsHold::of($settings, $order) + $options);
+                $handled = ProcessedOrder::afterSave($settings, $order, $options)
+                    || Dispatcher::send(Operation::CreateOrder, $settings, $mapper->order($order), PointsHold::of($settings, $order) + $options) !== null;
+                if ($handled) {
+                    Watermark::orderHandled($settings, $order->getId());
                 }
                 return;
             }

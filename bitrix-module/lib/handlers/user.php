@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox\Handlers;
 
 use Rustbox\Mindbox\Config\Operation;
+use Rustbox\Mindbox\History\Watermark;
 use Rustbox\Mindbox\Mappers\CustomerMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\Dispatcher;
@@ -106,7 +107,9 @@ final class User
         }
         self::$registered[$userId] = true;
         $settings = Mindbox::settings(self::siteOf($fields));
-        Dispatcher::send(Operation::Register, $settings, (new CustomerMapper($settings))->registration($userId, $fields));
+        if (Dispatcher::send(Operation::Register, $settings, (new CustomerMapper($settings))->registration($userId, $fields)) !== null) {
+            Watermark::userHandled($settings, $userId);
+        }
     }
 
     private static function siteOf(array $fields): ?string

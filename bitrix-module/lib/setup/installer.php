@@ -9,6 +9,8 @@ use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Feed\Agent as FeedAgent;
 use Rustbox\Mindbox\Feed\FeedException;
 use Rustbox\Mindbox\Feed\FeedJob;
+use Rustbox\Mindbox\History\Agent as HistoryAgent;
+use Rustbox\Mindbox\History\HistoryJob;
 use Rustbox\Mindbox\Handlers;
 use Rustbox\Mindbox\Outbox\Agent;
 
@@ -101,7 +103,7 @@ final class Installer
      * The agents, call => interval in seconds. Not periodic (IS_PERIOD N): with agents moved to cron the core runs them
      * from cron only, and each next call is counted from the end of the last one (the feed agent sets its own).
      */
-    private const AGENTS = [Agent::CALL => Agent::INTERVAL, FeedAgent::CALL => FeedAgent::IDLE_INTERVAL];
+    private const AGENTS = [Agent::CALL => Agent::INTERVAL, FeedAgent::CALL => FeedAgent::IDLE_INTERVAL, HistoryAgent::CALL => HistoryAgent::IDLE_INTERVAL];
 
     public static function installAgent(): void
     {
@@ -131,6 +133,19 @@ final class Installer
             try {
                 FeedJob::forSite((string)$site['LID'])->removeFiles();
             } catch (FeedException) {
+            }
+        }
+    }
+
+    /** Every site's history run and parts: the parts hold customers' personal data. */
+    public static function removeHistory(): void
+    {
+        $sites = SiteTable::getList(['select' => ['LID']]);
+        while ($site = $sites->fetch()) {
+            try {
+                HistoryJob::forSite((string)$site['LID'])->removeFiles();
+            } catch (\InvalidArgumentException) {
+                // history_directory names no folder the module could have written.
             }
         }
     }
