@@ -225,6 +225,17 @@ final class Emulator
         $this->control('POST', '/scripts', $script);
     }
 
+    /**
+     * The bulk imports' control API: GET `tasks`, `customers`, `orders` or `config`; POST `config` or `clock` with a
+     * body (see emulator/src/main.rs).
+     *
+     * @return array<mixed>
+     */
+    public function bulk(string $path, ?array $body = null): array
+    {
+        return $this->control($body === null ? 'GET' : 'POST', '/bulk/' . $path, $body);
+    }
+
     /** Stops the emulator (SIGTERM to its process group, SIGKILL if it lingers) and waits. */
     public function stop(): void
     {
