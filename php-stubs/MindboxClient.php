@@ -27,7 +27,8 @@ final class MindboxClient implements MindboxClientInterface
      *     synchronous?: 'NORMAL'|'FULL',
      *     retryDelay?: float|int,
      *     retryMaxDelay?: float|int,
-     *     lease?: float|int
+     *     lease?: float|int,
+     *     bulkImportsPerHour?: int
      * } $config `baseUrl` defaults to https://api.mindbox.ru (plain http only to loopback),
      *     `timeout` to 5 s, `connectTimeout` to 2 s, `outbox` to ini `mindbox.outbox` (one of the
      *     two is required: a SQLite file whose directory other users cannot write, or, for a web
@@ -35,7 +36,8 @@ final class MindboxClient implements MindboxClientInterface
      *     (0: no limit), `concurrency` to 16 requests in flight, `retryDelay` to 2 s (doubling
      *     up to `retryMaxDelay`, 1800 s), `lease` to 60 s (a delivering process found dead
      *     is replaced at once; one on another node of a MySQL outbox when its heartbeat stops for 5 s;
-     *     one that hangs, after its lease), `synchronous` to NORMAL.
+     *     one that hangs, after its lease), `synchronous` to NORMAL, `bulkImportsPerHour` (1 to 60) to 60:
+     *     {@see importBulk()}'s hourly budget, shared by every process of the outbox.
      * @throws MindboxInvalidArgumentException An unknown key or a bad value, named by its path;
      *     or `__construct()` called again on a client.
      */
@@ -203,7 +205,7 @@ final class MindboxClient implements MindboxClientInterface
     /**
      * The outbox of this client's endpoint.
      *
-     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null, credentialsRefused: bool, credentialsProbeAt: int|null}
+     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null, credentialsRefused: bool, credentialsProbeAt: int|null, bulkImportsLastHour: int, bulkBlockedUntil: int|null}
      *     `pending` counts delayed items too; `oldestPendingAge` in seconds since the longest-waiting
      *     pending item could first be sent (a delayed one from the end of its delay; 0 while it is
      *     not due), null when nothing is pending; `deliverer` the process that
@@ -212,6 +214,9 @@ final class MindboxClient implements MindboxClientInterface
      *     Unix time when it is next tried with one request (a minute after the refusal, longer
      *     after each refused probe, up to 5 minutes; a time past: with the next delivery), else null.
      *     Any answer of Mindbox that takes the key, a call()'s included, ends the refusal.
+     *     `bulkImportsLastHour`: the slots of {@see importBulk()}'s hourly budget taken in the last
+     *     hour; `bulkBlockedUntil`: after Mindbox answered an import 429, the Unix time until which
+     *     none goes, else null.
      * @throws MindboxOutboxException
      */
     public function outboxStats(): array {}
@@ -264,4 +269,16 @@ final class MindboxClient implements MindboxClientInterface
      * @throws MindboxOutboxException
      */
     public function withdraw(string $transactionId): bool {}
+
+    /**
+     * {@inheritDoc}
+     *
+     * @param array{query?: array<string, string|int>, delimiter?: string, qualifier?: string, timeout?: float|int}|null $options
+     * @return array{status: 'sent', transactionId: string, alreadyProcessed: bool, answer: array<string, mixed>}|array{status: 'deferred', transactionId: string, reason: 'budget'|'tooManyRequests'|'unavailable', retryAt: int, httpStatus: int, message: string}
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxValidationException
+     * @throws MindboxProtocolException
+     * @throws MindboxOutboxException
+     */
+    public function importBulk(string $operation, string $file, string $transactionId, ?array $options = null): array {}
 }

@@ -175,7 +175,7 @@ interface MindboxClientInterface
     /**
      * The outbox of this client's endpoint.
      *
-     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null, credentialsRefused: bool, credentialsProbeAt: int|null}
+     * @return array{pending: int, failed: int, oldestPendingAge: float|null, lastError: string|null, deliverer: string|null, credentialsRefused: bool, credentialsProbeAt: int|null, bulkImportsLastHour: int, bulkBlockedUntil: int|null}
      *     `pending` counts delayed items too; `oldestPendingAge` in seconds since the longest-waiting
      *     pending item could first be sent (a delayed one from the end of its delay; 0 while it is
      *     not due), null when nothing is pending; `deliverer` the process that
@@ -184,6 +184,9 @@ interface MindboxClientInterface
      *     Unix time when it is next tried with one request (a minute after the refusal, longer
      *     after each refused probe, up to 5 minutes; a time past: with the next delivery), else null.
      *     Any answer of Mindbox that takes the key, a call()'s included, ends the refusal.
+     *     `bulkImportsLastHour`: the slots of {@see importBulk()}'s hourly budget taken in the last
+     *     hour; `bulkBlockedUntil`: after Mindbox answered an import 429, the Unix time until which
+     *     none goes, else null.
      * @throws MindboxOutboxException
      */
     public function outboxStats(): array;
@@ -236,4 +239,40 @@ interface MindboxClientInterface
      * @throws MindboxOutboxException
      */
     public function withdraw(string $transactionId): bool;
+
+    /**
+     * Sends one CSV file to Mindbox's bulk import (a history import's part):
+     * `POST {baseUrl}/v3/operations/bulk?endpointId=…&operation=…&transactionId=…&csvCodePage=65001
+     * &csvColumnDelimiter=…&csvTextQualifier=…` plus `query`, the body streamed from the file with its
+     * length, `Content-Type: text/csv;charset=utf-8`, and `Content-Encoding: gzip` when the file starts
+     * with gzip's magic bytes. Mindbox makes an import task of it, asynchronously.
+     *
+     * At most `bulkImportsPerHour` imports go in a rolling hour, counted in the outbox for every
+     * process and node that shares it: a slot is taken before the request (a repeated transactionId
+     * takes one too), and given back only when Mindbox answers 429. What cannot go now is deferred,
+     * with `retryAt` (Unix time) to try again with the same transactionId: `budget` (the hour's slots
+     * are taken; when the oldest frees), `tooManyRequests` (Mindbox answered 429, to this import or
+     * lately to another: every process waits until its Retry-After, else until the oldest slot frees
+     * and a minute at least), `unavailable` (5xx, a timeout, no connection: 30 s after the
+     * transactionId's first such attempt, doubling up to 30 minutes, with jitter).
+     *
+     * @param string $operation The project's import, e.g. `DirectCrm.Customers.Import`, `RetailOrder.Import`.
+     * @param string $file A CSV file (or gzip of one) of at most 200,000,000 bytes.
+     * @param string $transactionId The part's own GUID, stored before the first attempt and kept for every resend.
+     * @param array{query?: array<string, string|int>, delimiter?: string, qualifier?: string, timeout?: float|int}|null $options
+     *     `query` more parameters (e.g. `segment`), not those above; `delimiter` (default `;`) and
+     *     `qualifier` (default `"`) one ASCII character each, as the file was written; `timeout` of
+     *     the whole request in seconds (default 300, at most 3600).
+     * @return array{status: 'sent', transactionId: string, alreadyProcessed: bool, answer: array<string, mixed>}|array{status: 'deferred', transactionId: string, reason: 'budget'|'tooManyRequests'|'unavailable', retryAt: int, httpStatus: int, message: string}
+     *     `sent` once Mindbox has it: a new task, or (`alreadyProcessed`) the transactionId's earlier one.
+     *     `httpStatus` of a deferral is that of this attempt's answer, 0 when nothing was sent or nothing came back.
+     * @throws MindboxInvalidArgumentException A bad operation, a transactionId that is not a GUID, a file
+     *     missing, unreadable, empty or over 200,000,000 bytes, bad options, or no outbox configured
+     *     (path `operation`, `transactionId`, `file`, `options.…`, `config.outbox`); nothing was sent.
+     * @throws MindboxValidationException Mindbox answered ValidationError.
+     * @throws MindboxProtocolException Mindbox refused the import (400, 401, 403, 404, 413, …): it is not
+     *     sent again by itself.
+     * @throws MindboxOutboxException The budget's store cannot be read or written.
+     */
+    public function importBulk(string $operation, string $file, string $transactionId, ?array $options = null): array;
 }

@@ -2,5 +2,7 @@
 //! sending (`send`).
 
 pub(crate) mod csv;
+pub(crate) mod send;
 
 pub use csv::{CsvPart, CsvWriter};
+pub use send::{BulkOptions, BulkOutcome, Deferral};

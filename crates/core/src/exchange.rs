@@ -6,7 +6,7 @@ use super::error::Result;
 use super::log::{Logger, Record};
 use super::request::{self, Target};
 use super::response::{self, Outcome};
-use super::transport::{self, Pool, Timeouts};
+use super::transport::{self, HttpResponse, Pool, Timeouts};
 use serde_json::Value;
 use std::time::Instant;
 
@@ -58,7 +58,40 @@ impl Exchange {
             total: self.config.timeout,
             connect: self.config.connect_timeout,
         };
-        let (result, status, answer) = match pool.send(&http, timeouts) {
+        let sent = pool.send(&http, timeouts);
+        let parsed_body;
+        let request_body = match body {
+            Some(b) => Some(b),
+            None if self.logger.is_some() => {
+                parsed_body = serde_json::from_slice::<Value>(&http.body).ok();
+                parsed_body.as_ref()
+            }
+            None => None,
+        };
+        self.answer(
+            sent,
+            started,
+            Record {
+                operation: target.operation,
+                endpoint: target.endpoint.as_str(),
+                transaction_id: target.transaction_id,
+                request_body,
+                source,
+                attempt,
+                ..Record::default()
+            },
+        )
+    }
+
+    /// Classifies what came back for a request sent at `started`, and logs the attempt:
+    /// `record` says what it was, this adds what became of it.
+    pub(crate) fn answer(
+        &self,
+        sent: Result<HttpResponse>,
+        started: Instant,
+        record: Record<'_>,
+    ) -> Result<Outcome> {
+        let (result, http_status, answer) = match sent {
             Ok(r) => (
                 response::classify(r.status, r.retry_after.as_deref(), &r.body),
                 r.status,
@@ -67,25 +100,12 @@ impl Exchange {
             Err(e) => (Err(e.clone()), e.http_status(), None),
         };
         if let Some(logger) = &self.logger {
-            let parsed_body;
-            let request_body = match body {
-                Some(b) => Some(b),
-                None => {
-                    parsed_body = serde_json::from_slice::<Value>(&http.body).ok();
-                    parsed_body.as_ref()
-                }
-            };
             logger.write(&Record {
-                operation: target.operation,
-                endpoint: target.endpoint.as_str(),
-                http_status: status,
+                http_status,
                 duration: started.elapsed(),
-                transaction_id: target.transaction_id,
                 error: result.as_ref().err().map(ToString::to_string),
-                request_body,
                 response_body: answer.as_deref(),
-                source,
-                attempt,
+                ..record
             });
         }
         result

@@ -51,13 +51,8 @@ pub(crate) fn build(config: &Config, target: &Target<'_>, body: Vec<u8>) -> Resu
         url.push_str("&transactionId=");
         url.push_str(&encode(t));
     }
-    let key = config.secret_key.expose();
-    let authorization = match config.auth_scheme {
-        AuthScheme::SecretKey => format!("SecretKey {key}"),
-        AuthScheme::Legacy => format!("Mindbox secretKey=\"{key}\""),
-    };
     let mut headers = vec![
-        ("Authorization", authorization),
+        ("Authorization", authorization(config)),
         (
             "Content-Type",
             "application/json; charset=utf-8".to_string(),
@@ -71,8 +66,17 @@ pub(crate) fn build(config: &Config, target: &Target<'_>, body: Vec<u8>) -> Resu
     Ok(HttpRequest { url, headers, body })
 }
 
+/// The `Authorization` header of every request, in the configured scheme.
+pub(crate) fn authorization(config: &Config) -> String {
+    let key = config.secret_key.expose();
+    match config.auth_scheme {
+        AuthScheme::SecretKey => format!("SecretKey {key}"),
+        AuthScheme::Legacy => format!("Mindbox secretKey=\"{key}\""),
+    }
+}
+
 /// Percent-encodes everything but RFC 3986 unreserved characters.
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

@@ -9,9 +9,10 @@ use super::error::{Error, Result};
 use super::process::PerProcess;
 use super::request::HttpRequest;
 use super::resolve::CachingResolver;
+use std::fs::File;
 use std::time::Duration;
-use ureq::Agent;
 use ureq::unversioned::transport::DefaultConnector;
+use ureq::{Agent, AsSendBody};
 
 /// Mindbox answers are small; anything this large is not an answer we can use.
 pub(crate) const MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
@@ -40,6 +41,18 @@ impl Pool {
 
     pub(crate) fn send(&self, request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {
         send_with(&self.0, request, timeouts)
+    }
+
+    /// Sends the file as the request's body (a bulk import's CSV, up to hundreds of megabytes):
+    /// streamed from the disk with its length, never read into memory. The request's own body is
+    /// not sent.
+    pub(crate) fn send_file(
+        &self,
+        request: &HttpRequest,
+        file: &File,
+        timeouts: Timeouts,
+    ) -> Result<HttpResponse> {
+        post(&self.0, request, file, timeouts)
     }
 }
 
@@ -81,6 +94,15 @@ fn agent_with(resolver: CachingResolver) -> Agent {
 }
 
 fn send_with(agent: &Agent, request: &HttpRequest, timeouts: Timeouts) -> Result<HttpResponse> {
+    post(agent, request, &request.body[..], timeouts)
+}
+
+fn post(
+    agent: &Agent,
+    request: &HttpRequest,
+    body: impl AsSendBody,
+    timeouts: Timeouts,
+) -> Result<HttpResponse> {
     let mut builder = agent.post(&request.url);
     for (name, value) in &request.headers {
         builder = builder.header(*name, value);
@@ -93,7 +115,7 @@ fn send_with(agent: &Agent, request: &HttpRequest, timeouts: Timeouts) -> Result
         .timeout_resolve(Some(timeouts.connect))
         .timeout_connect(Some(timeouts.connect))
         .build()
-        .send(&request.body[..]);
+        .send(body);
     let mut response = result.map_err(|e| transport_error(e, timeouts))?;
     let status = response.status().as_u16();
     let retry_after = response

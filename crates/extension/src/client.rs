@@ -6,6 +6,9 @@
     reason = "parameter names are PHP's named arguments, which are camelCase"
 )]
 
+mod bulk;
+mod ini;
+
 use super::convert;
 use super::exceptions::to_php;
 use ext_php_rs::boxed::ZBox;
@@ -13,7 +16,8 @@ use ext_php_rs::class::RegisteredClass;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendClassObject, ZendHashTable};
-use mindbox_core::{CallOptions, Client, Config, Delivery, Error, Location, now_ms};
+use ini::{default_outbox, delivery, ini};
+use mindbox_core::{CallOptions, Client, Config, Error, now_ms};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -96,6 +100,14 @@ pub trait MindboxClientInterface {
     fn held_points(&self, key: String) -> PhpResult<f64>;
 
     fn withdraw(&self, transactionId: String) -> PhpResult<bool>;
+
+    fn import_bulk(
+        &self,
+        operation: String,
+        file: String,
+        transactionId: String,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<ZBox<ZendHashTable>>;
 }
 
 /// `$client->__construct([...])` again would swap the settings of a client that may have sends
@@ -271,6 +283,8 @@ impl MindboxClient {
             "credentialsRefused": stats.credentials_refused,
             // Unix time, as PHP's own date functions take it.
             "credentialsProbeAt": stats.credentials_probe_at.map(|t| t.div_ceil(1000)),
+            "bulkImportsLastHour": stats.bulk_imports_last_hour,
+            "bulkBlockedUntil": stats.bulk_blocked_until.map(|t| t.div_ceil(1000)),
         })))
     }
 
@@ -327,6 +341,16 @@ impl MindboxClient {
         self.client.withdraw(&transactionId).map_err(to_php)
     }
 
+    pub fn import_bulk(
+        &self,
+        operation: String,
+        file: String,
+        transactionId: String,
+        options: Option<&ZendHashTable>,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        bulk::import(&self.client, &operation, &file, &transactionId, options)
+    }
+
     /// The digits of the first usable number in a phone field, null when it holds none: the rule
     /// every body's `mobilePhone` goes by, for callers that must know its verdict beforehand.
     pub fn normalize_phone(raw: String) -> Option<String> {
@@ -355,35 +379,4 @@ fn options_from(options: Option<&ZendHashTable>) -> PhpResult<CallOptions> {
         None => Value::Null,
     };
     CallOptions::from_value(&value).map_err(to_php)
-}
-
-fn ini(name: &str) -> Option<String> {
-    ext_php_rs::zend::ExecutorGlobals::get()
-        .ini_values()
-        .get(name)
-        .cloned()
-        .flatten()
-        .filter(|s| !s.is_empty())
-}
-
-/// `mindbox.delivery` from php.ini.
-fn delivery() -> Result<Delivery, Error> {
-    match ini("mindbox.delivery").as_deref() {
-        None | Some("inline") => Ok(Delivery::Inline),
-        Some("external") => Ok(Delivery::External),
-        Some(_) => Err(Error::invalid(
-            "ini.mindbox.delivery",
-            "must be inline or external",
-        )),
-    }
-}
-
-/// `mindbox.outbox` from php.ini, a file or a `mysql://` address. There is no other default: a
-/// shared temp directory would let any local user read the outbox or slip events into it.
-fn default_outbox() -> Result<Option<Location>, Error> {
-    ini("mindbox.outbox")
-        .map(|setting| {
-            Location::parse(&setting).map_err(|e| Error::invalid("ini.mindbox.outbox", e))
-        })
-        .transpose()
 }

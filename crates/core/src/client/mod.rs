@@ -6,6 +6,7 @@ mod options;
 pub use options::CallOptions;
 
 use crate::balance::{self, Balance};
+use crate::bulk::send::{self, BulkOptions, BulkOutcome};
 use crate::clock::now_ms;
 use crate::config::{Config, validate_operation};
 use crate::delivery::{self, Deliverer, Reason, Report};
@@ -20,6 +21,7 @@ use crate::outbox::{
 use crate::request::{Target, is_guid};
 use crate::response::Outcome;
 use serde_json::{Value, json};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -89,6 +91,24 @@ impl Client {
             self.key_taken();
         }
         result.map(Outcome::into_value)
+    }
+
+    /// One CSV file to Mindbox's bulk import, within the hourly budget the outbox keeps for
+    /// every process sharing it; what cannot go now is deferred (see `bulk::send`).
+    pub fn import_bulk(
+        &self,
+        operation: &str,
+        file: &Path,
+        transaction_id: &str,
+        options: &BulkOptions,
+    ) -> Result<BulkOutcome> {
+        let outcome = send::import(&self.exchange, operation, file, transaction_id, options);
+        match &outcome {
+            Ok(BulkOutcome::Sent { .. }) => self.key_taken(),
+            Err(e) if e.takes_key() => self.key_taken(),
+            _ => {}
+        }
+        outcome
     }
 
     /// Mindbox answered with the key: a refusal of it in the outbox is over, and what waited for

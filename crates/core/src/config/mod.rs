@@ -65,9 +65,11 @@ pub struct Config {
     /// How long a deliverer's lease and an item's claim last without renewal: the time after
     /// which a killed process's work is taken over.
     pub(crate) lease: Duration,
+    /// Bulk imports an hour, for every process sharing the outbox: Mindbox takes 60 at most.
+    pub(crate) bulk_imports_per_hour: u32,
 }
 
-const KNOWN_KEYS: [&str; 18] = [
+const KNOWN_KEYS: [&str; 19] = [
     "endpointId",
     "secretKey",
     "baseUrl",
@@ -86,6 +88,7 @@ const KNOWN_KEYS: [&str; 18] = [
     "retryDelay",
     "retryMaxDelay",
     "lease",
+    "bulkImportsPerHour",
 ];
 
 const AUTH_SCHEMES: [(&str, AuthScheme); 3] = [
@@ -160,6 +163,7 @@ impl Config {
             1800.0_f64.max(retry_base_delay.as_secs_f64()),
         )?;
         let lease = lease(map, timeout)?;
+        let bulk_imports_per_hour = integer(map, "bulkImportsPerHour", 60, 1, 60)? as u32;
         Ok(Config {
             endpoint_id,
             secret_key,
@@ -179,6 +183,7 @@ impl Config {
             retry_base_delay,
             retry_max_delay,
             lease,
+            bulk_imports_per_hour,
         })
     }
 

@@ -125,3 +125,25 @@ fn secret_does_not_show_in_debug() {
     let c = parse(json!({"endpointId": "e", "secretKey": "hunter2"})).unwrap();
     assert!(!format!("{c:?}").contains("hunter2"));
 }
+
+#[test]
+fn bulk_imports_per_hour_is_mindboxs_limit_or_less() {
+    let with =
+        |v: Value| parse(json!({"endpointId": "e", "secretKey": "k", "bulkImportsPerHour": v}));
+    assert_eq!(
+        parse(json!({"endpointId": "e", "secretKey": "k"}))
+            .unwrap()
+            .bulk_imports_per_hour,
+        60
+    );
+    assert_eq!(with(json!(2)).unwrap().bulk_imports_per_hour, 2);
+    for bad in [json!(0), json!(61), json!(2.5), json!("2"), json!(-1)] {
+        match with(bad.clone()) {
+            Err(Error::InvalidArgument { path, message }) => {
+                assert_eq!(path, "config.bulkImportsPerHour", "{bad}");
+                assert_eq!(message, "must be an integer from 1 to 60");
+            }
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+}

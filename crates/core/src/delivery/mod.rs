@@ -15,7 +15,7 @@
 //! - `state`: what a cycle found, for `flush()` and the dispatcher's rest;
 //! - `outcome`, `holdoff`, `backoff`, `policy`: the decisions, pure and tested alone.
 
-mod backoff;
+pub(crate) mod backoff;
 mod credentials;
 mod deliverer;
 mod dispatch;

@@ -25,5 +25,5 @@ pub(crate) use item::{NewItem, pacing_key};
 pub use location::Location;
 pub(crate) use route::{default_endpoint, default_ordering_key};
 pub(crate) use sqlite::{Role, Synchronous};
-pub(crate) use store::{Claimed, Cycle, Cycled, KeyVerdict, Next, Settle, Store};
+pub(crate) use store::{Claimed, Cycle, Cycled, KeyVerdict, Next, Reservation, Settle, Store};
 pub use store::{MoveReport, Moved, Stats, move_outbox};

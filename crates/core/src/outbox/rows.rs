@@ -1,8 +1,8 @@
 //! The storage interface of the outbox: the rows a backend keeps (items, the endpoint's lease,
-//! refused keys, the pacing grid) and the few reads and writes the delivery's logic needs of
-//! them. The logic (`store`: a cycle, the lease, settling, the refusal of a key, inspection,
-//! moves) is written once against this trait; each backend (`sqlite`, `mysql`) implements it
-//! inside the transaction it opened.
+//! refused keys, the pacing grid, the bulk imports' budget) and the few reads and writes the
+//! logic needs of them. The logic (`store`: a cycle, the lease, settling, the refusal of a key,
+//! inspection, moves, the bulk budget) is written once against these traits; each backend
+//! (`sqlite`, `mysql`) implements them inside the transaction it opened.
 
 use super::hold::Hold;
 use super::item::{FailedItem, Failure, Item, Scope};
@@ -74,7 +74,32 @@ pub(crate) struct Counts {
     pub(crate) oldest_pending_at: Option<u64>,
 }
 
-pub(crate) trait Rows {
+/// The bulk imports' budget of an endpoint, under a name of its own (`store::bulk` says what the
+/// rows mean and how they change). Times in ms.
+pub(crate) trait BulkRows {
+    /// The budget's row, locked until the transaction ends where the backend locks rows: when
+    /// imports may go again after a 429 (0 or past: now), or `None` before the endpoint's first.
+    fn bulk_budget(&mut self, name: &str) -> Fallible<Option<u64>>;
+    /// Makes the budget's row, unless another process just did.
+    fn bulk_create(&mut self, name: &str) -> Fallible<()>;
+    /// Nothing goes before `until`; a later time already there stays.
+    fn bulk_block(&mut self, name: &str, until: u64) -> Fallible<()>;
+    /// The slots taken at or after `since`: how many, and when the oldest of them was.
+    fn bulk_slots(&mut self, name: &str, since: u64) -> Fallible<(u32, Option<u64>)>;
+    /// Takes a slot for an import of `transaction_id` at `at`: its id.
+    fn bulk_take(&mut self, name: &str, transaction_id: &str, at: u64) -> Fallible<i64>;
+    fn bulk_give_back(&mut self, slot: i64) -> Fallible<()>;
+    /// Forgets the slots taken before `slots_before`, and the failed attempts of transactionIds
+    /// not tried since `attempts_before`.
+    fn bulk_forget(&mut self, name: &str, slots_before: u64, attempts_before: u64) -> Fallible<()>;
+    /// Counts one more attempt of `transaction_id` that Mindbox did not answer: how many there
+    /// have been.
+    fn bulk_failed(&mut self, name: &str, transaction_id: &str, now: u64) -> Fallible<u32>;
+    /// Mindbox answered `transaction_id`: its failed attempts are forgotten.
+    fn bulk_answered(&mut self, name: &str, transaction_id: &str) -> Fallible<()>;
+}
+
+pub(crate) trait Rows: BulkRows {
     fn lease(&mut self, scope: &Scope) -> Fallible<Option<Lease>>;
     /// Takes or renews the lease; `now` is the holder's heartbeat.
     fn put_lease(

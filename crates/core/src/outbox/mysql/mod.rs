@@ -2,8 +2,9 @@
 //! and delivers from the same tables, so ordering, the delivery lease and the rate limit hold
 //! across machines. Here: the address (`url`), the connection (`conn`), the tables (`schema`),
 //! what the shop's thread does and the transactions of the delivery's logic (`store`), and the
-//! storage interface's queries (`rows`, with `inspect`, `moves`, `refusals`).
+//! storage interface's queries (`rows`, with `inspect`, `moves`, `refusals`, `bulk`).
 
+mod bulk;
 mod conn;
 #[cfg(test)]
 mod hold_tests;

@@ -1,6 +1,6 @@
 //! The outbox's tables in a MySQL/MariaDB database, and their schema version.
 //!
-//! They hold what the SQLite file holds at its version 5, with these differences:
+//! They hold what the SQLite file holds at its version 6, with these differences:
 //! - Every table name starts with the location's prefix: the outbox lives in the site's own
 //!   database, beside its tables, and one database may hold several outboxes.
 //! - Tables are InnoDB (row locks, crash safety) in utf8mb4 with binary collation, so keys compare
@@ -30,7 +30,7 @@ use mysql::prelude::Queryable;
 
 /// Bumped with every change of the tables below; this backend's versions are its own, not the
 /// SQLite file's.
-pub(crate) const VERSION: i64 = 3;
+pub(crate) const VERSION: i64 = 4;
 
 /// A time column's value: milliseconds since the epoch, a BIGINT.
 pub(crate) fn ms(t: u64) -> i64 {
@@ -54,6 +54,9 @@ pub(crate) struct Tables {
     pub(crate) pacing: String,
     pub(crate) credentials: String,
     pub(crate) meta: String,
+    pub(crate) bulk_budget: String,
+    pub(crate) bulk_slots: String,
+    pub(crate) bulk_attempts: String,
 }
 
 impl Tables {
@@ -66,17 +69,23 @@ impl Tables {
             pacing: name("pacing"),
             credentials: name("credentials"),
             meta: name("meta"),
+            bulk_budget: name("bulk_budget"),
+            bulk_slots: name("bulk_slots"),
+            bulk_attempts: name("bulk_attempts"),
         }
     }
 
     #[cfg(test)]
-    pub(crate) fn all(&self) -> [&str; 5] {
+    pub(crate) fn all(&self) -> [&str; 8] {
         [
             &self.items,
             &self.leases,
             &self.pacing,
             &self.credentials,
             &self.meta,
+            &self.bulk_budget,
+            &self.bulk_slots,
+            &self.bulk_attempts,
         ]
     }
 }
@@ -181,6 +190,40 @@ fn v3(t: &Tables) -> String {
     )
 }
 
+/// The bulk imports' budget (the SQLite file's version 6). Names are those of leases; the
+/// attempts' key, 464 characters, stays within InnoDB's 3,072 bytes.
+fn v4(t: &Tables) -> Vec<String> {
+    vec![
+        format!(
+            "CREATE TABLE IF NOT EXISTS `{}` (
+                name          VARCHAR(400) NOT NULL PRIMARY KEY,
+                blocked_until BIGINT       NOT NULL DEFAULT 0
+            ) {TABLE_OPTIONS}",
+            t.bulk_budget
+        ),
+        format!(
+            "CREATE TABLE IF NOT EXISTS `{}` (
+                id             BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
+                name           VARCHAR(400) NOT NULL,
+                taken_at       BIGINT       NOT NULL,
+                transaction_id VARCHAR(64)  NOT NULL,
+                KEY bulk_slots_taken (name, taken_at)
+            ) {TABLE_OPTIONS}",
+            t.bulk_slots
+        ),
+        format!(
+            "CREATE TABLE IF NOT EXISTS `{}` (
+                name           VARCHAR(400) NOT NULL,
+                transaction_id VARCHAR(64)  NOT NULL,
+                failures       INT          NOT NULL,
+                updated_at     BIGINT       NOT NULL,
+                PRIMARY KEY (name, transaction_id)
+            ) {TABLE_OPTIONS}",
+            t.bulk_attempts
+        ),
+    ]
+}
+
 fn has_column(conn: &mut mysql::Conn, table: &str, column: &str) -> mysql::Result<bool> {
     let found: Option<i64> = conn.exec_first(
         "SELECT 1 FROM information_schema.COLUMNS
@@ -250,6 +293,11 @@ fn migrate_locked(conn: &mut mysql::Conn, t: &Tables) -> std::result::Result<(),
     }
     if seen < 3 && !has_column(conn, &t.credentials, "probe_interval").map_err(describe)? {
         conn.query_drop(v3(t)).map_err(describe)?;
+    }
+    if seen < 4 {
+        for statement in v4(t) {
+            conn.query_drop(statement).map_err(describe)?;
+        }
     }
     if seen < VERSION {
         conn.exec_drop(

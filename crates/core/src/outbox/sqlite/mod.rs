@@ -1,8 +1,9 @@
 //! The outbox as a SQLite file of this machine, shared by its processes: opening it with its
 //! schema (`schema`), the connection and what the shop's thread does (`file`), the storage
-//! interface's queries (`rows`, with `inspect` and `moves`), and the gate that keeps `fork()` out of SQLite
-//! (`forksafe`).
+//! interface's queries (`rows`, with `inspect`, `moves` and `bulk`), and the gate that keeps
+//! `fork()` out of SQLite (`forksafe`).
 
+mod bulk;
 mod file;
 mod forksafe;
 mod inspect;

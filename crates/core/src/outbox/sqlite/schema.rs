@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Bumped with every change of the tables below; older files are migrated step by step.
-pub(crate) const VERSION: i64 = 5;
+pub(crate) const VERSION: i64 = 6;
 
 const V1: &str = "
 CREATE TABLE items (
@@ -86,6 +86,30 @@ const V5: &str = "
 ALTER TABLE credentials ADD COLUMN probe_interval INTEGER NOT NULL DEFAULT 60000;
 ALTER TABLE credentials ADD COLUMN probed_at INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE credentials ADD COLUMN probe_at INTEGER NOT NULL DEFAULT 0;
+";
+
+/// The bulk imports' hourly budget of each endpoint (see `store::bulk`): when a 429 lets imports
+/// go again, the slots taken in the last hour, and each transactionId's attempts Mindbox did not
+/// answer.
+const V6: &str = "
+CREATE TABLE bulk_budget (
+    name          TEXT    PRIMARY KEY,
+    blocked_until INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE bulk_slots (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT    NOT NULL,
+    taken_at       INTEGER NOT NULL,
+    transaction_id TEXT    NOT NULL
+);
+CREATE INDEX bulk_slots_taken ON bulk_slots (name, taken_at);
+CREATE TABLE bulk_attempts (
+    name           TEXT    NOT NULL,
+    transaction_id TEXT    NOT NULL,
+    failures       INTEGER NOT NULL,
+    updated_at     INTEGER NOT NULL,
+    PRIMARY KEY (name, transaction_id)
+);
 ";
 
 /// SQLite's own busy timeout sleeps in steps of up to 100 ms, which would make a `send()` that
@@ -218,6 +242,9 @@ fn migrate(conn: &Connection) -> std::result::Result<(), String> {
         }
         if version < 5 {
             conn.execute_batch(V5)?;
+        }
+        if version < 6 {
+            conn.execute_batch(V6)?;
         }
         conn.execute_batch(&format!("PRAGMA user_version = {VERSION}"))
     })();

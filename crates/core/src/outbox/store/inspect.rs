@@ -2,6 +2,7 @@
 //! items sent back to pending.
 
 use super::backend::Store;
+use super::bulk;
 use super::cycle::KeyVerdict;
 use super::refusal;
 use crate::clock::now_ms;
@@ -21,17 +22,23 @@ pub struct Stats {
     pub credentials_refused: bool,
     /// When that key is next probed (ms since the epoch).
     pub credentials_probe_at: Option<u64>,
+    /// Bulk imports sent in the last hour (their slots of the hourly budget).
+    pub bulk_imports_last_hour: u32,
+    /// Mindbox answered a bulk import 429: none goes before then (ms since the epoch).
+    pub bulk_blocked_until: Option<u64>,
 }
 
 impl Store {
     pub(crate) fn stats(&mut self, scope: &Scope) -> Result<Stats> {
+        let now = now_ms();
         self.read(|rows| {
             let counts = rows.counts(scope)?;
             let last_error = rows.last_error(scope)?;
             let holder = rows
                 .lease(scope)?
-                .filter(|lease| lease.expires > now_ms())
+                .filter(|lease| lease.expires > now)
                 .map(|lease| lease.holder);
+            let (bulk_imports_last_hour, bulk_blocked_until) = bulk::usage(rows, scope, now)?;
             Ok(Stats {
                 pending: counts.pending,
                 failed: counts.failed,
@@ -40,6 +47,8 @@ impl Store {
                 deliverer: holder.map(|h| h.splitn(3, ':').take(2).collect::<Vec<_>>().join(":")),
                 credentials_refused: false,
                 credentials_probe_at: None,
+                bulk_imports_last_hour,
+                bulk_blocked_until,
             })
         })
     }

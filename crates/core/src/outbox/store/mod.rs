@@ -8,7 +8,8 @@
 //! - `lease`, `settle`, `refusal`: the lease and the claims of dead holders, the fate of an
 //!   attempt, a key Mindbox refused;
 //! - `inspect`: the numbers and lists the admin and `flush()` report, and retrying parked items;
-//! - `moves`: moving pending items into another outbox, when a shop switches.
+//! - `moves`: moving pending items into another outbox, when a shop switches;
+//! - `bulk`: the bulk imports' hourly budget, their 429 block and their failed attempts.
 
 // First, so that its macro reaches the test modules below.
 #[cfg(test)]
@@ -16,6 +17,9 @@
 mod test_support;
 
 mod backend;
+mod bulk;
+#[cfg(test)]
+mod bulk_tests;
 mod claim;
 mod cycle;
 #[cfg(test)]
@@ -37,6 +41,7 @@ mod settle;
 mod tests;
 
 pub(crate) use backend::Store;
+pub(crate) use bulk::Reservation;
 pub(crate) use cycle::{Claimed, Cycle, Cycled, KeyVerdict, Next};
 pub use inspect::Stats;
 pub use moves::{MoveReport, Moved, move_outbox};

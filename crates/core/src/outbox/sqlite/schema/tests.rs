@@ -73,6 +73,39 @@ fn a_key_refused_before_probes_were_scheduled_is_probed_at_once() {
 }
 
 #[test]
+fn a_version_5_file_gets_the_bulk_budget_beside_its_items() {
+    let path = crate::private::test_dir("schema-v5").join("outbox.sqlite");
+    {
+        let old = Connection::open(&path).unwrap();
+        for step in [V1, V2, V3, V4, V5, "PRAGMA user_version = 5"] {
+            old.execute_batch(step).unwrap();
+        }
+        old.execute(
+            "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
+                created_at, next_attempt_at, updated_at)
+             VALUES ('shop', 'u', 'A', 'async', x'7B7D', 't', 1, 1, 1)",
+            params![],
+        )
+        .unwrap();
+    }
+    let conn = open(&path, Synchronous::Normal, Role::Sender).unwrap();
+    let (version, items): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM items)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((version, items), (VERSION, 1));
+    conn.execute_batch(
+        "INSERT INTO bulk_budget (name) VALUES ('n');
+         INSERT INTO bulk_slots (name, taken_at, transaction_id) VALUES ('n', 1, 't');
+         INSERT INTO bulk_attempts (name, transaction_id, failures, updated_at) VALUES ('n', 't', 1, 1);",
+    )
+    .unwrap();
+}
+
+#[test]
 fn an_outbox_others_could_read_or_write_is_refused() {
     let open_at = |p: &Path| open(p, Synchronous::Normal, Role::Sender).map(drop);
     let err = |p: &Path| match open_at(p) {
