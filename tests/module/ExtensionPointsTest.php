@@ -20,6 +20,7 @@ final class ExtensionPointsTest extends ModuleTestCase
             'outbox_path' => '/var/lib/mindbox/shop.sqlite',
             'op_set_cart' => 'Website.SetCartV2',
             'auth_scheme' => 'legacy',
+            'history_imports_per_hour' => '12',
         ]);
         $this->shop->configure(['endpoint_id' => 'outlet-website', 'secret_key' => 'outlet-secret'], 's2');
 
@@ -42,6 +43,7 @@ final class ExtensionPointsTest extends ModuleTestCase
             'timeout' => 2.5,
             'outbox' => '/var/lib/mindbox/shop.sqlite',
             'authScheme' => 'legacy',
+            'bulkImportsPerHour' => 12,
         ], $this->configs[0]);
         $this->assertSame(['outlet-website', 'outlet-secret'], [$this->configs[1]['endpointId'], $this->configs[1]['secretKey']]);
     }

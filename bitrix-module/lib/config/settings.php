@@ -141,6 +141,8 @@ final class Settings
         if ($this->get('auth_scheme') !== '') {
             $config['authScheme'] = $this->get('auth_scheme');
         }
+        // The history's imports an hour, kept in the outbox for every process and node that shares it.
+        $config['bulkImportsPerHour'] = $this->history()->importsPerHour();
         return $config;
     }
 
