@@ -16,3 +16,4 @@ require_once __DIR__ . '/ModuleTestCase.php';
 require_once __DIR__ . '/EndToEndTestCase.php';
 require_once __DIR__ . '/FakeCoreTestCase.php';
 require_once __DIR__ . '/FeedTestCase.php';
+require_once __DIR__ . '/HistoryTestCase.php';

@@ -56,3 +56,4 @@ require_once __DIR__ . '/catalog/price.php';
 require_once __DIR__ . '/shop.php';
 require_once __DIR__ . '/fakesite.php';
 require_once __DIR__ . '/catalogue.php';
+require_once __DIR__ . '/history.php';

@@ -7,8 +7,10 @@ namespace MindboxTests\Bitrix\Fakes;
  * A site on disk for a process of its own: its bitrix/modules/main/include/prolog_before.php starts the fake core
  * (site.php) and sets the site up from the environment variable ENV, a JSON object:
  * `sites` (id => name; default s1), `servers` (id => server name, the site's files being the document root the process
- * was given), `catalogue` (FakeCatalogue::install()'s arguments), `options` (site id, or "-" for all sites, => the
- * module's options), `heldElsewhere` (names of database locks another process holds).
+ * was given), `catalogue` (FakeCatalogue::install()'s arguments), `history` (FakeHistory::install()'s first three,
+ * its products from the catalogue), `options` (site id, or "-" for all sites, => the module's options), `optionsFile`
+ * (a file b_option lives in across the site's processes: Option::fakePersist()), `heldElsewhere` (names of database
+ * locks another process holds), `include` (PHP files a test runs in the site once it is set up, e.g. event handlers).
  */
 final class FakeSite
 {

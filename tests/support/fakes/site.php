@@ -27,11 +27,15 @@ require_once __DIR__ . '/core.php';
         SiteTable::fakeSet((string)$siteId, ['SERVER_NAME' => $server, 'DOC_ROOT' => $root]);
     }
     CurrencyTable::fakeAdd(['CURRENCY' => 'RUB', 'AMOUNT' => '1', 'AMOUNT_CNT' => 1, 'BASE' => 'Y', 'SORT' => 10]);
-    if (isset($spec['catalogue'])) {
-        FakeCatalogue::install(...$spec['catalogue']);
+    $catalogue = isset($spec['catalogue']) ? FakeCatalogue::install(...$spec['catalogue']) : null;
+    if (isset($spec['history'])) {
+        FakeHistory::install(...[...$spec['history'], 'catalogue' => $catalogue]);
     }
     foreach ($spec['options'] ?? [] as $siteId => $options) {
         $shop->configure($options, $siteId === '-' ? '' : (string)$siteId);
+    }
+    if (isset($spec['optionsFile'])) {
+        \Bitrix\Main\Config\Option::fakePersist($spec['optionsFile']);
     }
     foreach ($spec['heldElsewhere'] ?? [] as $lock) {
         Connection::fakeHoldElsewhere($lock);
@@ -40,5 +44,8 @@ require_once __DIR__ . '/core.php';
         $shop->leaveRequest();
     } else {
         Application::getInstance()->setContext(new Context(new HttpRequest($_GET, $_POST, $_COOKIE, $_SERVER)));
+    }
+    foreach ($spec['include'] ?? [] as $file) {
+        require $file;
     }
 })();

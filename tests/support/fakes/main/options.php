@@ -32,14 +32,39 @@ namespace Bitrix\Main\Config {
         }
     }
 
-    /** b_option: values per module and site ("" = module-wide), with the core's fallbacks. */
+    /**
+     * b_option: values per module and site ("" = module-wide), with the core's fallbacks. With fakePersist() the table
+     * lives in a file too, as the database outlives a process: what one process of a fake site (FakeSite) wrote, the
+     * next one reads.
+     */
     class Option
     {
         private static array $options = [];
+        private static ?string $file = null;
 
         public static function fakeReset(): void
         {
             self::$options = [];
+            self::$file = null;
+        }
+
+        /** Keeps the table in $file from now on, taking what it holds over the values set so far. */
+        public static function fakePersist(string $file): void
+        {
+            self::$file = $file;
+            $stored = is_file($file) ? json_decode((string)file_get_contents($file), true) : null;
+            self::$options = array_replace_recursive(self::$options, is_array($stored) ? $stored : []);
+            self::fakeWrite();
+        }
+
+        /** Written whole and renamed into place, so that another process never reads half of it. */
+        private static function fakeWrite(): void
+        {
+            if (self::$file !== null) {
+                $temporary = self::$file . '.' . getmypid();
+                file_put_contents($temporary, json_encode(self::$options, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES));
+                rename($temporary, self::$file);
+            }
         }
 
         public static function fakeAll(): array
@@ -79,6 +104,7 @@ namespace Bitrix\Main\Config {
                 throw new ArgumentNullException('moduleId or name');
             }
             self::$options[$moduleId][(string)$siteId][$name] = (string)$value;
+            self::fakeWrite();
         }
 
         public static function delete($moduleId, array $filter = [])
@@ -99,6 +125,7 @@ namespace Bitrix\Main\Config {
             if ((self::$options[$moduleId] ?? null) === []) {
                 unset(self::$options[$moduleId]);
             }
+            self::fakeWrite();
         }
 
         /** The module's default_option.php: the variable <module id with "_" for ".">_default_option. */

@@ -31,7 +31,7 @@ class CUser extends CAllUser
     public static function fakeExisting(array $fields): int
     {
         $id = self::$nextId++;
-        self::$users[$id] = array_map('strval', ['ID' => $id, 'ACTIVE' => 'Y'] + $fields);
+        self::$users[$id] = array_map('strval', ['ID' => $id] + $fields + ['ACTIVE' => 'Y']);
         return $id;
     }
 

@@ -54,8 +54,8 @@ namespace Bitrix\Sale {
         public static function fakeStoreLine(array $fields): int
         {
             $id = self::$nextItemId++;
-            self::$rows[$id] = ['fields' => ['ID' => $id, 'MODULE' => 'catalog', 'CAN_BUY' => 'Y', 'DELAY' => 'N', 'CUSTOM_PRICE' => 'N',
-                'CURRENCY' => 'RUB', 'FUSER_ID' => 0, 'SORT' => 100 * $id] + $fields, 'custom' => false, 'props' => []];
+            self::$rows[$id] = ['fields' => ['ID' => $id] + $fields + ['MODULE' => 'catalog', 'CAN_BUY' => 'Y', 'DELAY' => 'N',
+                'CUSTOM_PRICE' => 'N', 'CURRENCY' => 'RUB', 'FUSER_ID' => 0, 'SORT' => 100 * $id], 'custom' => false, 'props' => []];
             return $id;
         }
 

@@ -44,8 +44,8 @@ namespace Bitrix\Sale {
                 $fields[$date] = new DateTime($fields[$date] ?? '01.12.2026 10:00:00');
             }
             self::$stored[$id] = [
-                'fields' => ['ID' => $id, 'ACCOUNT_NUMBER' => (string)$id, 'LID' => 's1', 'STATUS_ID' => 'N', 'CANCELED' => 'N',
-                    'CURRENCY' => 'RUB', 'PRICE_DELIVERY' => 0.0, 'PAYED' => 'N', 'SUM_PAID' => 0.0, 'VERSION' => 1] + $fields,
+                'fields' => ['ID' => $id, 'ACCOUNT_NUMBER' => (string)$id] + $fields + ['LID' => 's1', 'STATUS_ID' => 'N', 'CANCELED' => 'N',
+                    'CURRENCY' => 'RUB', 'PRICE_DELIVERY' => 0.0, 'PAYED' => 'N', 'SUM_PAID' => 0.0, 'VERSION' => 1],
                 'props' => $properties,
                 'payments' => [],
             ];
