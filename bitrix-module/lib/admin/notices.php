@@ -15,6 +15,7 @@ final class Notices
     private const TAG_STATUS = 'rustbox_mindbox_status_';
     private const TAG_OUTBOX = 'rustbox_mindbox_outbox_';
     private const TAG_CREDENTIALS = 'rustbox_mindbox_credentials_';
+    private const TAG_HISTORY = 'rustbox_mindbox_history_';
 
     /** Shows the "extension missing" notice while the extension is absent, and takes it away once it is there. */
     public static function checkExtension(): void
@@ -70,6 +71,45 @@ final class Notices
         ])));
     }
 
+    /**
+     * A site's history export ended (HistoryJob): what it sent, or for a dry run where its parts wait to be checked.
+     * A run that did not end well was cancelled by an administrator, who needs no notice of it.
+     *
+     * @param array{ok: bool, dryRun?: bool, rows?: array<string, int>, parts?: list<array>, directory?: string} $summary HistoryJob::lastRun()
+     */
+    public static function historyEnded(string $siteId, array $summary): void
+    {
+        if (!$summary['ok']) {
+            self::historyResumed($siteId);
+            return;
+        }
+        $rows = [];
+        foreach ($summary['rows'] ?? [] as $entity => $count) {
+            $rows[] = Loc::getMessage($entity === 'orders' ? 'RUSTBOX_MINDBOX_NOTICE_HISTORY_LINES' : 'RUSTBOX_MINDBOX_NOTICE_HISTORY_CUSTOMERS',
+                ['#COUNT#' => number_format((int)$count, 0, '.', ' ')]);
+        }
+        $code = empty($summary['dryRun']) ? 'RUSTBOX_MINDBOX_NOTICE_HISTORY_DONE' : 'RUSTBOX_MINDBOX_NOTICE_HISTORY_DRY_RUN';
+        self::add(self::TAG_HISTORY . md5($siteId), Loc::getMessage($code, self::siteFields($siteId, [
+            '#ROWS#' => htmlspecialcharsbx(implode(', ', $rows)),
+            '#PARTS#' => count($summary['parts'] ?? []),
+            '#DIRECTORY#' => htmlspecialcharsbx((string)($summary['directory'] ?? '')),
+        ])));
+    }
+
+    /** A site's history export stopped on an error (a part refused, the disk, the database…): it waits to be resumed. */
+    public static function historyFailed(string $siteId, string $error): void
+    {
+        self::add(self::TAG_HISTORY . md5($siteId), Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_HISTORY_FAILED', self::siteFields($siteId, [
+            '#ERROR#' => htmlspecialcharsbx($error),
+        ])), \CAdminNotify::TYPE_ERROR);
+    }
+
+    /** A site's history export started or resumed: what was said of its last run is over. */
+    public static function historyResumed(string $siteId): void
+    {
+        \CAdminNotify::DeleteByTag(self::TAG_HISTORY . md5($siteId));
+    }
+
     public static function removeAll(): void
     {
         \CAdminNotify::DeleteByModule(Options::MODULE_ID);
@@ -84,13 +124,14 @@ final class Notices
         ];
     }
 
-    private static function add(string $tag, ?string $message): void
+    private static function add(string $tag, ?string $message, string $type = \CAdminNotify::TYPE_NORMAL): void
     {
         \CAdminNotify::Add([
             'MESSAGE' => (string)$message,
             'TAG' => $tag,
             'MODULE_ID' => Options::MODULE_ID,
             'ENABLE_CLOSE' => 'Y',
+            'NOTIFY_TYPE' => $type,
         ]);
     }
 }

@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox\History;
 
 use Bitrix\Main\Application;
+use Rustbox\Mindbox\Admin\Notices;
 use Rustbox\Mindbox\Config\Settings;
 
 /**
@@ -28,6 +29,8 @@ use Rustbox\Mindbox\Config\Settings;
  * one goes on at retryAt; run() sleeps until then unless told not to wait. A part Mindbox refuses stops the run in
  * the `failed` state with its answer; resume() retries it. A dry run writes the parts and keeps them, sending nothing.
  * Two steps of a site never run at once (a named lock of the database, released by the database if the process dies).
+ * How a run ended is told on top of every admin page (Admin\Notices): finished, a dry run's parts to check, or
+ * stopped on an error until resumed; starting or resuming a run takes the notice away.
  */
 final class HistoryJob
 {
@@ -185,6 +188,7 @@ final class HistoryJob
             $run = new JobState(JobState::RUNNING, $started, $started, $setup, $scope[0], read: array_fill_keys($scope, 0),
                 total: array_intersect_key($total, array_flip($scope)), rows: array_fill_keys($scope, 0));
             $run->save($this->siteId());
+            Notices::historyResumed($this->siteId());
             return $run;
         } catch (\Throwable $e) {
             JobState::saveLastRun($this->siteId(), ['ok' => false, 'started' => $started, 'finished' => time(), 'seconds' => 0.0, 'errors' => [$e->getMessage()]]);
@@ -203,6 +207,11 @@ final class HistoryJob
             $run->error = $e->getMessage();
             $run->save($this->siteId());
             throw $e;
+        } finally {
+            // Thrown, or a part Mindbox refused: either way the run waits for an administrator.
+            if ($run->status === JobState::FAILED) {
+                Notices::historyFailed($this->siteId(), (string)$run->error);
+            }
         }
     }
 
@@ -211,11 +220,13 @@ final class HistoryJob
     {
         $finished = microtime(true);
         $kept = $summary['ok'] ? array_column(array_filter($run->parts, static fn (array $p) => $p['state'] === JobState::KEPT), 'file') : [];
-        JobState::saveLastRun($this->siteId(), ['started' => $run->started, 'finished' => (int)$finished, 'seconds' => round($finished - $run->started, 1),
+        $summary = ['started' => $run->started, 'finished' => (int)$finished, 'seconds' => round($finished - $run->started, 1),
             'scope' => $run->setup['scope'], 'since' => $run->setup['since'], 'dryRun' => $run->setup['dryRun'], 'read' => $run->read,
-            'rows' => $run->rows, 'parts' => $run->parts, 'directory' => $run->setup['directory']] + $summary);
+            'rows' => $run->rows, 'parts' => $run->parts, 'directory' => $run->setup['directory']] + $summary;
+        JobState::saveLastRun($this->siteId(), $summary);
         JobState::clear($this->siteId());
         Parts::remove($run->setup['directory'], $kept);
+        Notices::historyEnded($this->siteId(), $summary);
     }
 
     /** @param list<string> $from */
@@ -229,6 +240,9 @@ final class HistoryJob
             $run->status = $to;
             $run->error = $to === JobState::RUNNING ? null : $run->error;
             $run->save($this->siteId());
+            if ($to === JobState::RUNNING) {
+                Notices::historyResumed($this->siteId());
+            }
         });
     }
 

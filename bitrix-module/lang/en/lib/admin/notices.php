@@ -5,3 +5,8 @@ $MESS['RUSTBOX_MINDBOX_NOTICE_OUTBOX'] = 'Mindbox: the outbox of site #SITE# can
 $MESS['RUSTBOX_MINDBOX_NOTICE_CREDENTIALS'] = 'Mindbox refuses the secret key of site #SITE# (401/403). Events are kept in the outbox. The key is tried again with one request #PROBE# (less often while Mindbox keeps refusing it, at least every 5 minutes); the events go as soon as Mindbox takes it, or once a working key is set in the <a href="/bitrix/admin/settings.php?mid=rustbox.mindbox&lang=#LANG#">module settings</a>.';
 $MESS['RUSTBOX_MINDBOX_NOTICE_PROBE_AT'] = 'at #TIME#';
 $MESS['RUSTBOX_MINDBOX_NOTICE_PROBE_NEXT'] = 'with the next delivery';
+$MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_DONE'] = 'Mindbox: the history export of site #SITE# finished: #ROWS# sent in #PARTS# parts. Mindbox imports each part as a task of its own: check their results in the Mindbox admin. See the <a href="/bitrix/admin/rustbox_mindbox_history.php?lang=#LANG#">history export</a> page.';
+$MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_DRY_RUN'] = 'Mindbox: the dry run of the history export of site #SITE# wrote #ROWS# in #PARTS# parts and sent nothing. They are in #DIRECTORY#: check them, then remove them or start the export on the <a href="/bitrix/admin/rustbox_mindbox_history.php?lang=#LANG#">history export</a> page.';
+$MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_FAILED'] = 'Mindbox: the history export of site #SITE# stopped on an error: #ERROR# What was sent stays sent. Fix the cause, then resume the export on the <a href="/bitrix/admin/rustbox_mindbox_history.php?lang=#LANG#">history export</a> page.';
+$MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_CUSTOMERS'] = '#COUNT# customers';
+$MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_LINES'] = '#COUNT# order lines';

@@ -5,3 +5,8 @@ $MESS['RUSTBOX_MINDBOX_NOTICE_OUTBOX'] = 'Mindbox: очередь (outbox) са�
 $MESS['RUSTBOX_MINDBOX_NOTICE_CREDENTIALS'] = 'Mindbox отклоняет секретный ключ сайта #SITE# (401/403). События сохраняются в очереди. Ключ будет проверен одним запросом #PROBE# (пока Mindbox его отклоняет, всё реже, но не реже раза в 5 минут); события уйдут, как только Mindbox его примет или когда в <a href="/bitrix/admin/settings.php?mid=rustbox.mindbox&lang=#LANG#">настройках модуля</a> будет указан рабочий ключ.';
 $MESS['RUSTBOX_MINDBOX_NOTICE_PROBE_AT'] = 'в #TIME#';
 $MESS['RUSTBOX_MINDBOX_NOTICE_PROBE_NEXT'] = 'при следующей отправке';
+$MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_DONE'] = 'Mindbox: выгрузка истории сайта #SITE# завершена: #ROWS# отправлено в #PARTS# частях. Каждую часть Mindbox импортирует отдельной задачей: их результат виден в админке Mindbox. Подробности на странице <a href="/bitrix/admin/rustbox_mindbox_history.php?lang=#LANG#">выгрузки истории</a>.';
+$MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_DRY_RUN'] = 'Mindbox: пробный запуск выгрузки истории сайта #SITE# записал #ROWS# в #PARTS# частях и ничего не отправил. Файлы лежат в #DIRECTORY#: проверьте их, затем удалите или запустите выгрузку на странице <a href="/bitrix/admin/rustbox_mindbox_history.php?lang=#LANG#">выгрузки истории</a>.';
+$MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_FAILED'] = 'Mindbox: выгрузка истории сайта #SITE# остановлена ошибкой: #ERROR# Отправленное остаётся отправленным. Устраните причину и продолжите выгрузку на странице <a href="/bitrix/admin/rustbox_mindbox_history.php?lang=#LANG#">выгрузки истории</a>.';
+$MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_CUSTOMERS'] = 'клиентов: #COUNT#';
+$MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_LINES'] = 'строк заказов: #COUNT#';
