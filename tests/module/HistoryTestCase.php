@@ -4,10 +4,15 @@ declare(strict_types=1);
 
 namespace MindboxTests\Bitrix;
 
+use Bitrix\Main\Config\Option;
 use Bitrix\Sale\Basket;
 use MindboxTests\Bitrix\Fakes\FakeCatalogue;
 use MindboxTests\Bitrix\Fakes\FakeHistory;
+use MindboxTests\Bitrix\Fakes\FakeSite;
+use MindboxTests\Support\Binaries;
+use MindboxTests\Support\ProcessGroup;
 use Rustbox\Mindbox\History\HistoryJob;
+use Rustbox\Mindbox\History\JobState;
 
 /**
  * A shop with a history (FakeHistory over FakeCatalogue's products) exported by the module's HistoryJob through the
@@ -29,13 +34,57 @@ abstract class HistoryTestCase extends EndToEndTestCase
 
     protected function tearDown(): void
     {
-        exec('rm -rf ' . escapeshellarg($this->parts));
+        // The parts' folder, and the options file and hooks the command-line tests keep beside it.
+        exec('rm -rf ' . implode(' ', array_map('escapeshellarg', [$this->parts, ...(glob($this->parts . '.*') ?: [])])));
         parent::tearDown();
     }
 
     protected function history(int $users = 30, int $orders = 40, int $seed = 7): FakeHistory
     {
         return FakeHistory::install($users, $orders, $seed, FakeCatalogue::install(12, 3));
+    }
+
+    /**
+     * The same shop for tools/history.php in processes of its own (FakeSite): the history (FakeHistory's arguments) on
+     * the catalogue history() installs, the module's options as set here, b_option kept in a file that every process
+     * of the site shares (so a run one process left is the next one's), PHP files to include.
+     */
+    protected function site(array $history, array $include = [], array $extra = []): array
+    {
+        FakeSite::create($this->shop->documentRoot);
+        $this->history(...$history);
+        return $extra + ['catalogue' => [12, 3], 'history' => $history, 'options' => ['-' => Option::fakeAll()['rustbox.mindbox']['']],
+            'optionsFile' => $this->parts . '.options.json', 'include' => $include];
+    }
+
+    /** The command line in a process of its own, started: stop() or wait() it. */
+    protected function startCommand(array $args, array $site): ProcessGroup
+    {
+        $root = $this->shop->documentRoot;
+        return ProcessGroup::start([PHP_BINARY, '-d', 'extension=' . Binaries::extension(), $root . '/local/modules/rustbox.mindbox/tools/history.php',
+            ...$args, '--document-root=' . $root], [0 => ['file', '/dev/null', 'r'], 1 => ['file', $root . '/cli.out', 'w'], 2 => ['file', $root . '/cli.err', 'w']],
+            FakeSite::environment($site) + array_diff_key(getenv(), ['DOCUMENT_ROOT' => true]));
+    }
+
+    /** @return array{0: int, 1: string, 2: string} the command's exit status, stdout and stderr */
+    protected function command(array $args, array $site): array
+    {
+        $process = $this->startCommand($args, $site);
+        try {
+            $status = $process->wait(120);
+            $this->assertNotNull($status, 'the command ended');
+        } finally {
+            $process->stop();
+        }
+        return [$status, (string)file_get_contents($this->shop->documentRoot . '/cli.out'), (string)file_get_contents($this->shop->documentRoot . '/cli.err')];
+    }
+
+    /** The run the site's processes left in the shared options file, or null. */
+    protected function sharedRun(array $site): ?array
+    {
+        $options = json_decode((string)@file_get_contents($site['optionsFile']), true);
+        $run = json_decode((string)($options['rustbox.mindbox']['s1'][JobState::OPTION] ?? ''), true);
+        return is_array($run) ? $run : null;
     }
 
     protected function job(): HistoryJob
@@ -81,6 +130,14 @@ abstract class HistoryTestCase extends EndToEndTestCase
         $ids = array_column($tasks, 'transactionId');
         $this->assertSame(array_unique($ids), $ids, 'no part imported twice');
         return array_sum(array_column($tasks, 'accepted'));
+    }
+
+    /** Every customer and every order line imported once, nothing rejected, no part twice. */
+    protected function assertWhole(): void
+    {
+        $this->assertSame(count(self::customerIds()) + array_sum(array_map('count', self::expectedLines())), $this->assertTasksClean());
+        $this->assertSame(self::customerIds(), array_map('strval', array_keys($this->imported('customers'))));
+        $this->assertEquals(self::expectedLines(), $this->importedLines());
     }
 
     /** @return list<string> the users that are customers (active, of no technical kind), by the fake's rows */

@@ -45,7 +45,8 @@ final class HistoryCommand
     /**
      * @param list<string> $args the arguments after the script's name
      * @return array{documentRoot: string, site: ?string, start: array, wait: bool, help: bool}
-     * @throws \InvalidArgumentException naming the argument, or the document root without a Bitrix core
+     * @throws \InvalidArgumentException naming the argument, or the document root without a Bitrix core (the values of
+     *     --scope and --since are the job's to judge)
      */
     public static function options(array $args, string $defaultRoot): array
     {
@@ -57,7 +58,7 @@ final class HistoryCommand
                 $arg === '--dry-run' => $options['start']['dryRun'] = true,
                 $arg === '--no-wait' => $options['wait'] = false,
                 $name === '--site' && preg_match('/^[A-Za-z0-9_]{1,10}$/', (string)$value) === 1 => $options['site'] = $value,
-                $name === '--scope' && isset(HistoryJob::SCOPES[(string)$value]) => $options['start']['scope'] = $value,
+                $name === '--scope' && (string)$value !== '' => $options['start']['scope'] = $value,
                 $name === '--since' && (string)$value !== '' => $options['start']['since'] = $value,
                 $name === '--document-root' && (string)$value !== '' => $options['documentRoot'] = $value,
                 default => throw new \InvalidArgumentException(in_array($name, ['--site', '--scope', '--since', '--document-root'], true)

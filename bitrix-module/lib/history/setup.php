@@ -22,8 +22,8 @@ final class Setup
         if ($unknown !== []) {
             throw new \InvalidArgumentException(sprintf('Unknown history option "%s": scope, since and dryRun are known', reset($unknown)));
         }
-        $scope = HistoryJob::SCOPES[$options['scope'] ?? 'both'] ?? throw new \InvalidArgumentException(sprintf(
-            'The history scope must be %s, not "%s"', implode(', ', array_keys(HistoryJob::SCOPES)), $options['scope']));
+        $scope = HistoryJob::SCOPES[(string)($options['scope'] ?? 'both')] ?? throw new \InvalidArgumentException(sprintf(
+            'The history scope must be both, customers or orders, not "%s"', $options['scope']));
         $history = $settings->history();
         $customers = new CustomerRow($settings, $history->dateFormat(), $history->dayFormat(), $history->pointOfContact());
         $orders = new OrderRows($settings, $history->dateFormat(), $history->pointOfContact());
