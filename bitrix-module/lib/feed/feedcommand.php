@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox\Feed;
 
 use Bitrix\Main\SiteTable;
+use Rustbox\Mindbox\Support\CommandLine;
 
 /**
  * The command line of tools/feed.php: makes the feed of each site asked for (else of every site with `feed_enabled`)
@@ -14,8 +15,6 @@ final class FeedCommand
     public const OK = 0;
     public const FAILED = 1;
     public const BUSY = 2;
-
-    public const PROLOG = '/bitrix/modules/main/include/prolog_before.php';
 
     public const USAGE = <<<'TXT'
         Usage: php bitrix/modules/rustbox.mindbox/tools/feed.php [--site=ID]... [--document-root=PATH]
@@ -59,10 +58,7 @@ final class FeedCommand
                 throw new \InvalidArgumentException(sprintf('Unknown argument "%s"', $arg));
             }
         }
-        $root = rtrim($root ?? ((string)getenv('DOCUMENT_ROOT') ?: $defaultRoot), '/');
-        if (!$help && !is_file($root . self::PROLOG)) {
-            throw new \InvalidArgumentException(sprintf('No Bitrix site at %s (no %s there): give --document-root', $root, self::PROLOG));
-        }
+        $root = $help ? '' : CommandLine::documentRoot($root, $defaultRoot);
         return ['documentRoot' => $root, 'sites' => array_values(array_unique($sites)), 'help' => $help];
     }
 

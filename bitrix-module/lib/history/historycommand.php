@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox\History;
 
 use Bitrix\Main\SiteTable;
+use Rustbox\Mindbox\Support\CommandLine;
 
 /**
  * The command line of tools/history.php: exports a site's history in this process with HistoryJob::run() (carrying on
@@ -16,8 +17,6 @@ final class HistoryCommand
     public const BUSY = 2;
     /** --no-wait, and Mindbox defers the imports: the run is in progress, to be carried on later. */
     public const WAITING = 3;
-
-    public const PROLOG = '/bitrix/modules/main/include/prolog_before.php';
 
     public const USAGE = <<<'TXT'
         Usage: php bitrix/modules/rustbox.mindbox/tools/history.php [--site=ID] [--scope=both|customers|orders]
@@ -65,10 +64,7 @@ final class HistoryCommand
                     ? sprintf('%s: "%s" is not a value it takes', $name, (string)$value) : sprintf('Unknown argument "%s"', $arg)),
             };
         }
-        $options['documentRoot'] = rtrim($options['documentRoot'] ?? ((string)getenv('DOCUMENT_ROOT') ?: $defaultRoot), '/');
-        if (!$options['help'] && !is_file($options['documentRoot'] . self::PROLOG)) {
-            throw new \InvalidArgumentException(sprintf('No Bitrix site at %s (no %s there): give --document-root', $options['documentRoot'], self::PROLOG));
-        }
+        $options['documentRoot'] = $options['help'] ? '' : CommandLine::documentRoot($options['documentRoot'], $defaultRoot);
         return $options;
     }
 
