@@ -12,6 +12,7 @@
 require_once __DIR__ . '/MindboxClientInterface.php';
 require_once __DIR__ . '/MindboxClient.php';
 require_once __DIR__ . '/MindboxFeedWriter.php';
+require_once __DIR__ . '/MindboxCsvWriter.php';
 require_once __DIR__ . '/MindboxProgress.php';
 require_once __DIR__ . '/MindboxException.php';
 require_once __DIR__ . '/MindboxValidationException.php';

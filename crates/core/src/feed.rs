@@ -17,6 +17,7 @@ mod sections;
 mod text;
 mod xml;
 
+pub(crate) use drain::start_write_back;
 pub use input::{FeedInput, FeedKey, FeedValue};
 
 use crate::error::{Error, Result};

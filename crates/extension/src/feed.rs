@@ -1,7 +1,7 @@
 //! `MindboxFeedWriter`: the product feed's writer (`mindbox_core::FeedWriter`) for PHP. The core
 //! reads the arrays where they lie (input.rs) and makes every decision.
 
-mod input;
+pub(crate) mod input;
 
 use super::client::constructed_already;
 use super::convert;

@@ -1,6 +1,7 @@
 //! `mindbox.so`: the PHP binding of `mindbox_core`. Classes, exceptions and ini, converting to and
 //! from the core, which makes every decision and knows nothing of PHP.
 
+mod bulk;
 mod client;
 mod convert;
 mod exceptions;
@@ -78,5 +79,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .interface::<client::PhpInterfaceMindboxClientInterface>()
         .class::<client::MindboxClient>()
         .class::<feed::MindboxFeedWriter>()
+        .class::<bulk::MindboxCsvWriter>()
         .class::<progress::MindboxProgress>()
 }

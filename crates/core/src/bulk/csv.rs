@@ -36,8 +36,10 @@ struct Open {
     options: Options,
     header: Vec<u8>,
     part: Part,
-    /// The batch being written, and (gzip) compressed: kept from call to call.
+    /// The batch being written, its second half (written on another core), and (gzip) the
+    /// batch compressed: kept from call to call.
     batch: Vec<u8>,
+    spare: Vec<u8>,
     scratch: Vec<u8>,
 }
 
@@ -83,6 +85,7 @@ impl CsvWriter {
                 header,
                 part,
                 batch: Vec::new(),
+                spare: Vec::new(),
                 scratch: Vec::new(),
             }),
         })
@@ -93,7 +96,13 @@ impl CsvWriter {
     /// the writer goes on; a file that cannot be written closes it.
     pub fn write<'a>(&mut self, rows: impl FeedInput<'a>) -> Result<Option<CsvPart>> {
         let open = self.open.as_mut().ok_or_else(|| closed("write"))?;
-        let count = rows::batch(rows, &open.columns, &open.format, &mut open.batch)?;
+        let count = rows::batch(
+            rows,
+            &open.columns,
+            &open.format,
+            &mut open.batch,
+            &mut open.spare,
+        )?;
         if count == 0 {
             return Ok(None);
         }

@@ -146,7 +146,7 @@ fn write(
 /// Starts the kernel writing the file's pages to the disk, without waiting for it: the fsync at
 /// the end then waits for the last few megabytes rather than for the whole feed, which it would
 /// otherwise have to write out at once. Only a head start: an error here is fsync's to report.
-fn start_write_back(file: &File) {
+pub(crate) fn start_write_back(file: &File) {
     // SAFETY: a plain system call on an open descriptor; it reads and writes no memory of ours.
     unsafe {
         libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);

@@ -19,10 +19,18 @@ pub fn normalize_phone(raw: &str) -> Option<String> {
 
 /// The part of `raw` whose digits are its phone (for writers that copy them where they go).
 pub(crate) fn phone_part(raw: &str) -> Option<&str> {
-    raw.split([',', ';']).find(|candidate| {
-        let digits = candidate.bytes().filter(u8::is_ascii_digit).count();
-        (MIN_DIGITS..=MAX_DIGITS).contains(&digits)
-    })
+    // Split as bytes: ',' and ';' are never part of another character in UTF-8.
+    let mut start = 0;
+    let mut digits = 0;
+    for (i, b) in raw.bytes().chain([b',']).enumerate() {
+        match b {
+            b'0'..=b'9' => digits += 1,
+            b',' | b';' if (MIN_DIGITS..=MAX_DIGITS).contains(&digits) => return raw.get(start..i),
+            b',' | b';' => (start, digits) = (i + 1, 0),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A body's `mobilePhone` as it is sent, or `None` when it is not a phone: a junk phone costs

@@ -4,7 +4,7 @@
 //! and JsonSerializable read as they always did.
 
 use crate::convert::{self, MAX_DEPTH};
-use ext_php_rs::ffi::{IS_STRING, IS_UNDEF};
+use ext_php_rs::ffi::{IS_DOUBLE, IS_FALSE, IS_LONG, IS_NULL, IS_STRING, IS_TRUE, IS_UNDEF};
 use ext_php_rs::types::{ZendHashTable, ZendStr, Zval};
 use mindbox_core::{Error, FeedInput, FeedKey, FeedValue};
 use serde_json::Value;
@@ -13,7 +13,7 @@ use serde_json::Value;
 const HASH_FLAG_PACKED: u32 = 1 << 2;
 
 #[derive(Clone, Copy)]
-pub(super) enum PhpInput<'a> {
+pub(crate) enum PhpInput<'a> {
     /// A method's argument: empty, it is a map, as the conversion to JSON has it (`options`).
     Argument(&'a ZendHashTable),
     Value(&'a Zval),
@@ -27,7 +27,7 @@ pub(super) enum PhpInput<'a> {
 unsafe impl Sync for PhpInput<'_> {}
 
 /// `f` given `table` as the writer's input.
-pub(super) fn read<R>(
+pub(crate) fn read<R>(
     table: &ZendHashTable,
     path: &str,
     f: impl FnOnce(PhpInput<'_>) -> R,
@@ -184,36 +184,33 @@ impl<'a> FeedInput<'a> for PhpInput<'a> {
             PhpInput::Json(json) => return json_value(json.value()),
             PhpInput::Value(value) => resolved(value),
         };
-        if value.is_null() {
-            FeedValue::Null
-        } else if let Some(b) = value.bool() {
-            FeedValue::Bool(b)
-        } else if let Some(i) = value.long() {
-            FeedValue::Int(i)
-        } else if let Some(f) = value.double() {
-            if f.is_finite() {
-                FeedValue::Float(f)
-            } else {
-                FeedValue::Invalid(format!("{f} is not a finite number"))
-            }
-        } else if let Some(s) = value.zend_str() {
-            utf8(s).map_or_else(
-                || {
-                    FeedValue::Invalid(
-                        "is not valid UTF-8 (convert it with mb_convert_encoding)".into(),
-                    )
-                },
-                FeedValue::Str,
-            )
-        } else if let Some(table) = value.array() {
-            if is_list(table) {
-                FeedValue::List(PhpInput::Value(value))
-            } else {
-                FeedValue::Map(PhpInput::Value(value))
-            }
-        } else {
-            // `read` converted any argument with an object or a resource in it.
-            FeedValue::Invalid("is a value of an unsupported type".into())
+        // SAFETY: every zval has its type byte set, and its value is the one the byte names.
+        // One look at the byte rather than an accessor for each type in turn: this runs for
+        // every field of every row.
+        match u32::from(unsafe { value.u1.v.type_ }) {
+            IS_NULL => FeedValue::Null,
+            IS_FALSE => FeedValue::Bool(false),
+            IS_TRUE => FeedValue::Bool(true),
+            IS_LONG => FeedValue::Int(unsafe { value.value.lval }),
+            IS_DOUBLE => match unsafe { value.value.dval } {
+                f if f.is_finite() => FeedValue::Float(f),
+                f => FeedValue::Invalid(format!("{f} is not a finite number")),
+            },
+            IS_STRING => match unsafe { value.value.str_.as_ref() }.and_then(utf8) {
+                Some(s) => FeedValue::Str(s),
+                None => FeedValue::Invalid(
+                    "is not valid UTF-8 (convert it with mb_convert_encoding)".into(),
+                ),
+            },
+            _ => match value.array() {
+                Some(table) if is_list(table) => FeedValue::List(PhpInput::Value(value)),
+                Some(_) => FeedValue::Map(PhpInput::Value(value)),
+                // `read` converted any argument with an object or a resource in it; an argument
+                // handed over without `read` refuses them.
+                None => FeedValue::Invalid(
+                    "is an object or a resource, not a value that can be written".into(),
+                ),
+            },
         }
     }
 

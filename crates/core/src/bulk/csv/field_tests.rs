@@ -240,3 +240,20 @@ fn arrays_and_unreadable_values_are_refused_for_every_kind() {
     assert_eq!(error.to_string(), "rows[2].Name: is not valid UTF-8");
     assert!(out.is_empty());
 }
+
+/// The look at 8 bytes at a time finds every byte the table names, wherever it sits.
+#[test]
+fn the_fast_look_agrees_with_the_byte_table() {
+    for (delimiter, qualifier) in [(b';', b'"'), (b'\t', b'\''), (b'|', b'#')] {
+        let format = Format::new(delimiter, qualifier, Control::Replace);
+        for b in 0..=255u8 {
+            let special = b < 0x20 || [0x7f, 0xc2, delimiter, qualifier].contains(&b);
+            for place in 0..17 {
+                let mut bytes = [b'a'; 17];
+                bytes[place] = b;
+                assert_eq!(format.plain(&bytes[..]), !special, "{b:#x} at {place}");
+                assert_eq!(format.plain(&bytes[..place + 1]), !special, "{b:#x} last");
+            }
+        }
+    }
+}

@@ -5,10 +5,15 @@
 
 use super::gzip::{self, Gzip};
 use crate::error::{Error, Result};
+use crate::feed::start_write_back;
 use crate::private::{self, Place};
 use std::fs::{self, File};
 use std::io::{self, Seek as _, SeekFrom, Write as _};
 use std::path::{Path, PathBuf};
+
+/// The kernel is asked to start writing a part out every few megabytes, so that sealing it waits
+/// for the last few only.
+const WRITE_BACK: u64 = 4 << 20;
 
 /// Where the parts go and what they are called.
 pub(super) struct Names {
@@ -150,6 +155,8 @@ pub(super) struct Part {
     gzip: Option<Gzip>,
     /// The file's size so far.
     bytes: u64,
+    /// Written since the kernel was last asked to start writing the file out.
+    unsynced: u64,
     rows: u64,
     temp: Temp,
 }
@@ -185,6 +192,7 @@ impl Part {
             file,
             gzip: staged.gzip,
             bytes: staged.bytes.len() as u64,
+            unsynced: 0,
             rows: staged.rows,
             temp,
         })
@@ -230,6 +238,11 @@ impl Part {
         self.file
             .write_all(bytes)
             .map_err(|e| csv_error(&self.temp.path, "cannot write", e))?;
+        self.unsynced += bytes.len() as u64;
+        if self.unsynced >= WRITE_BACK {
+            self.unsynced = 0;
+            start_write_back(&self.file);
+        }
         self.bytes += bytes.len() as u64;
         self.rows += rows;
         if let Some(encoder) = &mut self.gzip {

@@ -221,3 +221,38 @@ fn a_tab_separated_part_with_other_options() {
     assert!(part.path.ends_with("orders-0012.csv"));
     assert_eq!(text(&part.path), "a b\t'it''s'\r\nx y\tq;\"r\"\r\n");
 }
+
+/// A large batch is written in two halves on two cores: the same file as in small batches, and
+/// the first error in the batch's order, whichever half it is in.
+#[test]
+fn a_large_batch_in_two_halves_is_written_as_in_one_piece() {
+    let dir = test_dir("csv-halves");
+    let rows = lines(0, 1000);
+    let mut whole = open(&dir, order_columns(), json!({"part": 1}));
+    whole.write(&rows).unwrap();
+    let whole = whole.finish().unwrap().unwrap();
+    let mut pieces = open(&dir, order_columns(), json!({"part": 2}));
+    for chunk in rows.as_array().unwrap().chunks(10) {
+        pieces.write(&json!(chunk)).unwrap();
+    }
+    let pieces = pieces.finish().unwrap().unwrap();
+    assert_eq!(
+        fs::read(&whole.path).unwrap(),
+        fs::read(&pieces.path).unwrap()
+    );
+    for bad in [&[100][..], &[900], &[900, 100], &[0, 999]] {
+        let mut rows = rows.clone();
+        for &i in bad {
+            rows[i][2] = json!(-1);
+        }
+        let mut w = open(&dir, order_columns(), json!({"part": 3}));
+        let (path, _) = invalid(w.write(&rows));
+        let first = bad.iter().min().unwrap();
+        assert_eq!(path, format!("rows[{first}].OrderLinePriceOfLine"));
+        assert_eq!(
+            w.finish().unwrap(),
+            None,
+            "nothing of the batch was written"
+        );
+    }
+}
