@@ -29,6 +29,10 @@ return [
             'url' => 'rustbox_mindbox_feed.php?lang=' . LANGUAGE_ID,
         ],
         [
+            'text' => Loc::getMessage('RUSTBOX_MINDBOX_MENU_HISTORY'),
+            'url' => 'rustbox_mindbox_history.php?lang=' . LANGUAGE_ID,
+        ],
+        [
             'text' => Loc::getMessage('RUSTBOX_MINDBOX_MENU_SETTINGS'),
             'url' => 'settings.php?mid=rustbox.mindbox&lang=' . LANGUAGE_ID,
         ],
