@@ -8,7 +8,8 @@ declare(strict_types=1);
  * and the product she views, with the deviceUUID the tracker gave her browser), fills a cart, registers (and is
  * logged in), places an order, the manager marks it paid, and the customer subscribes to e-mail. Then the outbox is
  * flushed and every operation the Mindbox emulator received, from the browser and from the server, is printed in
- * order, with its body.
+ * order, with its body. Then the shop's product feed (demo/feed.php), and last its history from before the module,
+ * exported by bulk import (demo/history.php).
  *
  *     MINDBOX_DEMO_BASE_URL=http://127.0.0.1:PORT MINDBOX_DEMO_ENDPOINT=… MINDBOX_DEMO_SECRET=… \
  *         php -d extension=target/debug/libmindbox.so demo/journey.php
@@ -26,6 +27,7 @@ require dirname(__DIR__) . '/tests/support/process/DemoBrowser.php';
 require dirname(__DIR__) . '/tests/support/process/PhpServer.php';
 require __DIR__ . '/catalogue.php';
 require __DIR__ . '/feed.php';
+require __DIR__ . '/history.php';
 
 function demoSetting(string $name): string
 {
@@ -84,6 +86,8 @@ $shop->configure([
     'status_map' => json_encode(['N' => 'CheckedOut', 'P' => 'Paid', 'F' => 'Delivered', 'CANCELED' => 'Cancelled']),
 ]);
 
+$history = DemoHistory::seed();
+echo 'The shop had ', count($history['customers']), ' customers and ', count($history['orders']), " orders before the module was installed.\n";
 echo "The shop:\n";
 // The shop's public pages (demo/pages.php) on PHP's built-in server, for the browser.
 $pages = PhpServer::start(__DIR__ . '/pages.php', ['PHP_CLI_SERVER_WORKERS' => '2']);
@@ -186,6 +190,8 @@ printf(
     json_encode($verdict['missingIds'] ?? null), implode(', ', $sent['categories']), json_encode($missingCategories),
 );
 
+$imported = DemoHistory::export($baseUrl);
+
 $shop->close();
 foreach (glob($outbox . '*') ?: [] as $file) {
     unlink($file);
@@ -197,6 +203,12 @@ foreach ($failures as $failure) {
 if (($verdict['rejectedCount'] ?? 1) !== 0 || ($verdict['issues'] ?? [1]) !== [] || ($verdict['missingIds'] ?? [1]) !== []
     || $missingCategories !== [] || $sent['products'] === []) {
     fwrite(STDERR, "the feed does not hold what the shop sent, or Mindbox would reject some of it\n");
+    exit(1);
+}
+$clean = array_filter($imported['tasks'], static fn (array $task) => $task['status'] === 'Done' && $task['rejected'] === 0);
+if (!$imported['ok'] || count($clean) !== count($imported['tasks']) || $imported['customers'] !== $history['customers']
+    || $imported['orders'] !== $history['orders']) {
+    fwrite(STDERR, "Mindbox did not import the shop's history whole, once: " . json_encode($imported) . "\n");
     exit(1);
 }
 if ($failures !== [] || $flushed['pending'] + $flushed['retrying'] + $flushed['failed'] > 0) {

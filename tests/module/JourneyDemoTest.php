@@ -66,6 +66,23 @@ final class JourneyDemoTest extends TestCase
         $this->assertStringContainsString('<offer id="TEA-GREEN-100" available="true">', (string)file_get_contents($feed[1]));
         $this->assertStringContainsString('would import 2 offers in 1 categories; rejected: 0; issues: [];', $text);
         $this->assertStringContainsString('of the products the shop sent (TEA-GREEN-100, CUP-WHITE): missing []; of its categories (TEA): missing []', $text);
+
+        // Last, the shop's history from before the module, by bulk import: a task per part, every row accepted; the
+        // customers and orders Mindbox imported are the history's, and the journey's own (sent live) are not among them.
+        $this->assertStringContainsString('The shop had 3 customers and 4 orders before the module was installed.', $text);
+        $this->assertStringContainsString('she registers (user 4)', $text);
+        $this->assertMatchesRegularExpression('/she places order 5 /', $text);
+        $guid = '[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}';
+        $this->assertMatchesRegularExpression("/\\n  1\\. DirectCrm\\.Customers\\.Import, transactionId $guid, gzip, 3 rows: 3 accepted, 0 rejected, Done\\n"
+            . "  2\\. RetailOrder\\.Import, transactionId $guid, 5 rows: 5 accepted, 0 rejected, Done\\n/", $text);
+        preg_match_all('/^  websiteID (\\d+): (.*)$/m', $text, $customers);
+        $this->assertSame(['1', '2', '3'], $customers[1], $text);
+        $this->assertSame('Мария Иванова, maria@example.com, phone -, born -, registered 2022-06-17 18:40:00 UTC', $customers[2][1]);
+        $this->assertStringStartsWith('Ivan Sokolov, ivan@example.com, phone 89031112233, born 1985-04-12, registered 2021-02-03', $customers[2][0]);
+        preg_match_all('/^  websiteID (\\d+) of customer websiteID (\\d+), placed [^,]+, total ([\\d.]+): (.*)$/m', $text, $orders);
+        $this->assertSame([['1', '2', '3', '4'], ['1', '1', '2', '3']], [$orders[1], $orders[2]], $text);
+        $this->assertSame('TEA-GREEN-100 × 2 = 900.00 Delivered; CUP-WHITE × 1 = 890.00 Delivered', $orders[4][0]);
+        $this->assertSame(['1790.00', 'TEA-GREEN-100 × 3 = 1350.00 Cancelled'], [$orders[3][0], $orders[4][3]], 'a cancelled order\'s lines cancelled');
     }
 
     /** The extension this PHP runs with, for the PHP process the test starts. */
