@@ -2,11 +2,11 @@
 
 namespace Rustbox\Mindbox\Feed;
 
-use Bitrix\Main\Application;
 use Rustbox\Mindbox\Config\FeedSettings;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mappers\ProductIds;
 use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Support\DatabaseLock;
 
 /**
  * Makes a site's product feed: the API of the CLI command, the agent and the admin page.
@@ -292,15 +292,8 @@ final class FeedJob
         if (!Mindbox::isExtensionLoaded()) {
             throw new FeedException('The mindbox PHP extension is not loaded: it writes the feed');
         }
-        $connection = Application::getConnection();
-        $name = 'rustbox.mindbox.feed.' . $this->siteId();
-        if (!$connection->lock($name)) {
+        if (!DatabaseLock::run('rustbox.mindbox.feed.' . $this->siteId(), $work)) {
             throw new FeedBusyException(sprintf('A step of the feed run of site "%s" runs in another process', $this->siteId()));
-        }
-        try {
-            $work();
-        } finally {
-            $connection->unlock($name);
         }
     }
 }

@@ -2,9 +2,9 @@
 
 namespace Rustbox\Mindbox\History;
 
-use Bitrix\Main\Application;
 use Rustbox\Mindbox\Admin\Notices;
 use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Support\DatabaseLock;
 
 /**
  * Exports a site's history (customers, then orders) to Mindbox by bulk import: the API of the CLI command, the agent
@@ -249,15 +249,8 @@ final class HistoryJob
     /** Runs $work holding the site's history lock; HistoryBusyException when another process holds it. */
     private function locked(callable $work): void
     {
-        $connection = Application::getConnection();
-        $name = 'rustbox.mindbox.history.' . $this->siteId();
-        if (!$connection->lock($name)) {
+        if (!DatabaseLock::run('rustbox.mindbox.history.' . $this->siteId(), $work)) {
             throw new HistoryBusyException(sprintf('A step of the history run of site "%s" runs in another process', $this->siteId()));
-        }
-        try {
-            $work();
-        } finally {
-            $connection->unlock($name);
         }
     }
 }
