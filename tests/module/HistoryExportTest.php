@@ -49,6 +49,23 @@ final class HistoryExportTest extends HistoryTestCase
         $this->assertArrayNotHasKey('31', $customers, 'nor the anonymous buyer');
     }
 
+    public function testIsSubscribedIsWhereTheSubscribeAndSenderModulesSubscriptionsStand(): void
+    {
+        $this->history(12, 0);
+        (new \CSubscription())->Add(['EMAIL' => 'user1@example.com', 'ACTIVE' => 'Y'], 's1');
+        (new \CSubscription())->Add(['EMAIL' => 'user2@example.com', 'ACTIVE' => 'N'], 's1');
+        foreach (['user3@example.com' => 'addSubscription', 'user6@example.com' => 'addUnSubscription', 'user2@example.com' => 'addSubscription'] as $email => $method) {
+            $contact = \Bitrix\Sender\ContactTable::add(['TYPE_ID' => 1, 'CODE' => $email])->getData()['ID'];
+            \Bitrix\Sender\MailingSubscriptionTable::$method(['MAILING_ID' => 1, 'CONTACT_ID' => $contact]);
+        }
+        $this->export(['scope' => 'customers']);
+        $customers = $this->imported('customers');
+
+        $this->assertSame([true, true, true, false, null], [$customers['1']['isSubscribed'], $customers['2']['isSubscribed'],
+            $customers['3']['isSubscribed'], $customers['6']['isSubscribed'], $customers['8']['isSubscribed']],
+            'subscribed in either module; unsubscribed in the only one that knows; unknown to both: left as Mindbox has it');
+    }
+
     public function testAnOrdersRowsCarryItsBuyerTotalsDatesAndStatus(): void
     {
         $this->history(30, 40);
