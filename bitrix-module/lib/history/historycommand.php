@@ -22,7 +22,8 @@ final class HistoryCommand
         Usage: php bitrix/modules/rustbox.mindbox/tools/history.php [--site=ID] [--scope=both|customers|orders]
                [--since=YYYY-MM-DD] [--dry-run] [--no-wait] [--document-root=PATH]
         Exports the site's customers and orders from before the module to Mindbox by bulk import, in this process;
-        carries on the site's run in progress, if there is one (then give no --scope, --since or --dry-run).
+        carries on the site's run in progress, if there is one, resuming it if it was paused or stopped on an error
+        (then give no --scope, --since or --dry-run).
           --site=ID              the site (default: the only one there is)
           --scope=WHAT           both (default), customers or orders
           --since=YYYY-MM-DD     only customers registered and orders placed since that day
