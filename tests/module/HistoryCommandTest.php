@@ -58,6 +58,29 @@ final class HistoryCommandTest extends HistoryTestCase
         $this->assertSame('customers', $this->sharedRun($site)['setup']['scope'][0]);
     }
 
+    public function testTwoProcessesExportingAtOnceKeepTogetherToTheHourlyBudgetOfTheirOutbox(): void
+    {
+        $this->shop->configure(['history_imports_per_hour' => '2']);
+        // Each process its own b_option: the two sites' runs, one outbox and one endpoint.
+        $site = array_diff_key(['sites' => ['s1' => 'Shop', 's2' => 'Outlet']] + $this->site([14, 0, 3]), ['optionsFile' => true]);
+        $processes = [];
+        foreach (['s1', 's2'] as $siteId) {
+            $processes[$siteId] = $this->startCommand(["--site=$siteId", '--no-wait', '--scope=customers'], $site, $siteId);
+        }
+        $statuses = [];
+        foreach ($processes as $siteId => $process) {
+            try {
+                $statuses[$siteId] = $process->wait(120);
+            } finally {
+                $process->stop();
+            }
+        }
+
+        $this->assertCount(2, $this->tasks(), 'two imports in the hour, of four the two runs had');
+        $this->assertContains(3, $statuses, 'one run at least is held back: ' . json_encode($statuses));
+        $this->assertSame([], array_diff($statuses, [0, 3]));
+    }
+
     public function testBusyBadArgumentsAndAnAmbiguousSiteExitWithWhatIsWrong(): void
     {
         $site = $this->site([3, 0, 3]);

@@ -57,12 +57,12 @@ abstract class HistoryTestCase extends EndToEndTestCase
             'optionsFile' => $this->parts . '.options.json', 'include' => $include];
     }
 
-    /** The command line in a process of its own, started: stop() or wait() it. */
-    protected function startCommand(array $args, array $site): ProcessGroup
+    /** The command line in a process of its own, started: stop() or wait() it; its stdout and stderr in $name.out and .err. */
+    protected function startCommand(array $args, array $site, string $name = 'cli'): ProcessGroup
     {
         $root = $this->shop->documentRoot;
         return ProcessGroup::start([PHP_BINARY, '-d', 'extension=' . Binaries::extension(), $root . '/local/modules/rustbox.mindbox/tools/history.php',
-            ...$args, '--document-root=' . $root], [0 => ['file', '/dev/null', 'r'], 1 => ['file', $root . '/cli.out', 'w'], 2 => ['file', $root . '/cli.err', 'w']],
+            ...$args, '--document-root=' . $root], [0 => ['file', '/dev/null', 'r'], 1 => ['file', "$root/$name.out", 'w'], 2 => ['file', "$root/$name.err", 'w']],
             FakeSite::environment($site) + array_diff_key(getenv(), ['DOCUMENT_ROOT' => true]));
     }
 
