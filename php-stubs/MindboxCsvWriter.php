@@ -14,8 +14,11 @@
  * number of rows.
  *
  * Resuming after a killed run: open the writer at the first part not recorded as sealed
- * (`part`); what the killed run left of that part is replaced. The parts hold customers'
- * personal data: files are 0600 (0660 in a group-writable directory), and the directory must
+ * (`part`); what the killed run left of that part is replaced. Carrying a part on over several
+ * processes (steps of an agent or an admin page, each writing a few pages): end a step with
+ * {@see checkpoint()} and store what it returns with the records read so far; open the next
+ * step's writer with it as `resume`, and read on from the stored records. The parts hold
+ * customers' personal data: files are 0600 (0660 in a group-writable directory), and the directory must
  * not be writable by other users.
  */
 final class MindboxCsvWriter
@@ -41,18 +44,23 @@ final class MindboxCsvWriter
      *     gzip?: bool,
      *     delimiter?: string,
      *     qualifier?: string,
-     *     control?: 'replace'|'refuse'
-     * }|null $options `part` (default 1); `maxBytes` (default 150,000,000): no part is larger, its
+     *     control?: 'replace'|'refuse',
+     *     resume?: array{part: int, rows: int, bytes: int, gzip: bool, crc: int, plainBytes: int}|null
+     * }|null $options `part` (default 1; with `resume`, its part); `maxBytes` (default 150,000,000): no part is larger, its
      *     header included (with gzip: the compressed file; the plain text is then bounded by
      *     `maxRows` only); `maxRows` (default 1,000,000, the header not counted); `gzip` (default
      *     false); `delimiter` (default `;`) and `qualifier` (default `"`): one ASCII punctuation
      *     character other than `-`, `+` and `.` (the delimiter may be a TAB), different;
      *     `control`: control characters (CR, LF and TAB among them) in a text become a space
-     *     (`replace`, the default) or refuse the batch (`refuse`).
+     *     (`replace`, the default) or refuse the batch (`refuse`); `resume`: a checkpoint,
+     *     whole, to carry its part on from (give the same columns and options as its writer had);
+     *     whatever was written into the part after the checkpoint is cut off.
      * @throws MindboxInvalidArgumentException A bad column, kind, option or prefix, named by its
-     *     path (`columns.Total`, `options.maxBytes`); `maxBytes` smaller than the header row.
+     *     path (`columns.Total`, `options.maxBytes`); `maxBytes` smaller than the header row; a
+     *     checkpoint that is not one, or whose part, gzip or size disagrees with the options.
      * @throws MindboxException The directory is unusable or the part cannot be created (the
-     *     message names the path and the OS error).
+     *     message names the path and the OS error); the checkpoint's part is gone or shorter
+     *     than the checkpoint (write the part again: open the writer at its `part`).
      */
     public function __construct(string $directory, string $prefix, array $columns, ?array $options = null) {}
 
@@ -86,6 +94,20 @@ final class MindboxCsvWriter
      */
     public function finish(): ?array {}
 
-    /** Closes the writer and removes the unsealed part; so does dropping the object. */
+    /**
+     * Makes the unsealed part durable as it stands (fdatasync) and keeps its file when the writer
+     * is dropped. The writer goes on.
+     *
+     * @return array{part: int, rows: int, bytes: int, gzip: bool, crc: int, plainBytes: int}|null
+     *     What the `resume` option takes, or null while the part has no rows.
+     * @throws MindboxInvalidArgumentException The writer is closed.
+     * @throws MindboxException The part cannot be flushed (the writer closes).
+     */
+    public function checkpoint(): ?array {}
+
+    /**
+     * Closes the writer and removes the unsealed part, checkpoint or not; dropping the object
+     * removes it too unless a checkpoint stands in it.
+     */
     public function abort(): void {}
 }

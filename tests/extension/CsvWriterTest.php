@@ -11,7 +11,7 @@ use PHPUnit\Framework\TestCase;
 
 /**
  * A bulk import's CSV parts from PHP: read back with fgetcsv (and gzopen), cut under the limits, numbered from
- * `part`, resumed, and bad input refused naming the row and the column.
+ * `part`, resumed, carried on from checkpoints, and bad input refused naming the row and the column.
  */
 final class CsvWriterTest extends TestCase
 {
@@ -200,6 +200,71 @@ final class CsvWriterTest extends TestCase
         self::assertSame("sent\r\n", file_get_contents("$this->dir/orders-0001.csv"));
     }
 
+    /**
+     * Steps of a run in turn, each a writer of its own carrying on the last one's checkpoint: the parts fill as one
+     * writer's would, and what a step wrote after its checkpoint (killed half way through a batch) is cut off.
+     */
+    public function testAPartCarriedOnFromCheckpointsOverSeveralWriters(): void
+    {
+        foreach ([false, true] as $gzip) {
+            $prefix = $gzip ? 'gz' : 'plain';
+            $options = ['gzip' => $gzip, 'maxBytes' => $gzip ? 2500 : 9000];
+            $parts = [];
+            $checkpoint = null;
+            for ($step = 0; $step < 8; $step++) {
+                $writer = new MindboxCsvWriter($this->dir, $prefix, self::COLUMNS, $options + ['resume' => $checkpoint]);
+                for ($batch = 0; $batch < 5; $batch++) {
+                    array_push($parts, ...$writer->write(self::lines(($step * 5 + $batch) * 10, 10)));
+                }
+                $checkpoint = $writer->checkpoint();
+                self::assertNotNull($checkpoint);
+                self::assertSame(['part', 'rows', 'bytes', 'gzip', 'crc', 'plainBytes'], array_keys($checkpoint));
+                unset($writer);
+                // A step killed after its checkpoint, half way through writing a batch.
+                $temp = sprintf('%s/.%s-%04d.csv%s.tmp', $this->dir, $prefix, $checkpoint['part'], $gzip ? '.gz' : '');
+                file_put_contents($temp, "order-9000;7900", FILE_APPEND);
+            }
+            $writer = new MindboxCsvWriter($this->dir, $prefix, self::COLUMNS, $options + ['resume' => $checkpoint]);
+            $parts[] = $writer->finish();
+            self::assertGreaterThan(2, count($parts));
+            $ids = [];
+            foreach ($parts as $part) {
+                self::assertSame(filesize($part['path']), $part['bytes']);
+                self::assertLessThanOrEqual($options['maxBytes'], $part['bytes']);
+                $records = $this->records($part['path']);
+                self::assertSame(array_keys(self::COLUMNS), $records[0]);
+                self::assertCount($part['rows'] + 1, $records);
+                array_push($ids, ...array_column(array_slice($records, 1), 0));
+            }
+            self::assertSame(array_column(self::lines(0, 400), 0), $ids, $prefix);
+            if ($gzip) {
+                // A part whose CRC or size disagrees with its data is refused by zlib as a whole.
+                self::assertSame(count($ids), array_sum(array_map(
+                    static fn (array $part) => substr_count((string)gzdecode((string)file_get_contents($part['path'])), "\r\n") - 1,
+                    $parts
+                )));
+            }
+        }
+        self::assertSame(count($parts), count(array_filter($this->files(), static fn (string $name) => str_starts_with($name, 'gz-'))));
+    }
+
+    public function testACheckpointWhosePartIsGoneIsAMindboxException(): void
+    {
+        $writer = new MindboxCsvWriter($this->dir, 'orders', ['A'], ['part' => 3]);
+        self::assertNull($writer->checkpoint());
+        $writer->write([['a']]);
+        $checkpoint = $writer->checkpoint();
+        $writer->abort();
+        self::assertSame([], $this->files());
+        try {
+            new MindboxCsvWriter($this->dir, 'orders', ['A'], ['resume' => $checkpoint]);
+            self::fail('the writer was opened');
+        } catch (MindboxException $e) {
+            self::assertNotInstanceOf(MindboxInvalidArgumentException::class, $e);
+            self::assertStringContainsString("$this->dir/.orders-0003.csv.tmp", $e->getMessage());
+        }
+    }
+
     public function testFinishWithoutRowsAbortAndDropLeaveNoFile(): void
     {
         $writer = new MindboxCsvWriter($this->dir, 'empty', ['A'], ['gzip' => true]);
@@ -233,6 +298,11 @@ final class CsvWriterTest extends TestCase
         yield 'no columns' => [[], null, 'p', 'columns'];
         yield 'a name twice' => [['A', 'A'], null, 'p', 'columns.A'];
         yield 'a path as prefix' => [['A'], null, '../p', 'prefix'];
+        yield 'resume as a number' => [['A'], ['resume' => 3], 'p', 'options.resume'];
+        $checkpoint = ['part' => 2, 'rows' => 1, 'bytes' => 5, 'gzip' => false, 'crc' => 0, 'plainBytes' => 0];
+        yield 'resume without bytes' => [['A'], ['resume' => array_diff_key($checkpoint, ['bytes' => 0])], 'p', 'options.resume'];
+        yield 'resume of a gzip part' => [['A'], ['resume' => ['gzip' => true] + $checkpoint], 'p', 'options.gzip'];
+        yield 'resume in another part' => [['A'], ['part' => 1, 'resume' => $checkpoint], 'p', 'options.part'];
     }
 
     /**

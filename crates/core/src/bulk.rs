@@ -4,5 +4,5 @@
 pub(crate) mod csv;
 pub(crate) mod send;
 
-pub use csv::{CsvPart, CsvWriter};
+pub use csv::{CsvCheckpoint, CsvPart, CsvWriter};
 pub use send::{BulkOptions, BulkOutcome, Deferral};

@@ -43,7 +43,7 @@ mod secret;
 mod transport;
 
 pub use balance::Balance;
-pub use bulk::{BulkOptions, BulkOutcome, CsvPart, CsvWriter, Deferral};
+pub use bulk::{BulkOptions, BulkOutcome, CsvCheckpoint, CsvPart, CsvWriter, Deferral};
 pub use client::{CallOptions, Client, Delivery};
 pub use clock::now_ms;
 pub use config::Config;

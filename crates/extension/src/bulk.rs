@@ -10,7 +10,7 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
-use mindbox_core::{CsvPart, CsvWriter, Error};
+use mindbox_core::{CsvCheckpoint, CsvPart, CsvWriter, Error};
 
 #[php_class]
 #[php(name = "MindboxCsvWriter")]
@@ -63,6 +63,11 @@ impl MindboxCsvWriter {
         Ok(self.writer.finish().map_err(to_php)?.map(part_array))
     }
 
+    pub fn checkpoint(&mut self) -> PhpResult<Option<ZBox<ZendHashTable>>> {
+        let at = self.writer.checkpoint().map_err(to_php)?;
+        Ok(at.map(checkpoint_array))
+    }
+
     pub fn abort(&mut self) {
         self.writer.abort();
     }
@@ -75,5 +80,17 @@ fn part_array(part: CsvPart) -> ZBox<ZendHashTable> {
         "rows": part.rows,
         "bytes": part.bytes,
         "transactionId": part.transaction_id,
+    }))
+}
+
+/// What the constructor's `resume` option takes back.
+fn checkpoint_array(at: CsvCheckpoint) -> ZBox<ZendHashTable> {
+    convert::to_array(&serde_json::json!({
+        "part": at.part,
+        "rows": at.rows,
+        "bytes": at.bytes,
+        "gzip": at.gzip,
+        "crc": at.crc,
+        "plainBytes": at.plain_bytes,
     }))
 }

@@ -5,7 +5,10 @@
 //! in every part. Memory holds one batch, whatever the number of rows.
 //!
 //! Resuming: a writer opened at part k replaces what a killed run left of part k (the caller
-//! records each sealed part, with its transactionId, before it writes on).
+//! records each sealed part, with its transactionId, before it writes on). A part too large for
+//! one process's stretch of work (a step of an agent or an admin page) is carried on instead: a
+//! checkpoint makes it durable and keeps its file, and a writer opened with that checkpoint goes
+//! on from it, so steps fill their parts as one long run would.
 
 mod columns;
 mod field;
@@ -14,7 +17,7 @@ mod options;
 mod part;
 mod rows;
 
-pub use part::CsvPart;
+pub use part::{CsvCheckpoint, CsvPart};
 
 use crate::error::{Error, Result};
 use crate::feed::FeedInput;
@@ -51,8 +54,10 @@ fn closed(call: &str) -> Error {
 }
 
 impl CsvWriter {
-    /// Opens part `options.part` (default 1) of `{prefix}-NNNN.csv[.gz]` in `directory`;
-    /// `columns` is `name => kind` or a list of names; the options are PHP's constructor's.
+    /// Opens part `options.part` (default 1) of `{prefix}-NNNN.csv[.gz]` in `directory`, or
+    /// carries on `options.resume`'s; `columns` is `name => kind` or a list of names (the same as
+    /// the checkpoint's writer had: its header row is in the part); the options are PHP's
+    /// constructor's.
     pub fn open<'a>(
         directory: impl AsRef<Path>,
         prefix: &str,
@@ -75,7 +80,10 @@ impl CsvWriter {
                 ),
             ));
         }
-        let part = Part::create(&names, options.part, staged)?;
+        let part = match options.resume {
+            Some(at) => Part::reopen(&names, at)?,
+            None => Part::create(&names, options.part, staged)?,
+        };
         Ok(CsvWriter {
             open: Some(Open {
                 names,
@@ -123,9 +131,27 @@ impl CsvWriter {
         open.part.seal(&open.names).map(Some)
     }
 
-    /// Closes the writer and removes the unsealed part. Dropping the writer does the same.
+    /// Makes the open part durable as it stands, for a writer to carry on (`options.resume`);
+    /// None while it has no rows. The writer goes on; if it is dropped unsealed, the part's
+    /// file stays for the checkpoint.
+    pub fn checkpoint(&mut self) -> Result<Option<CsvCheckpoint>> {
+        let open = self.open.as_mut().ok_or_else(|| closed("checkpoint"))?;
+        if open.part.rows() == 0 {
+            return Ok(None);
+        }
+        let at = open.part.checkpoint(&open.names);
+        if at.is_err() {
+            self.open = None;
+        }
+        at.map(Some)
+    }
+
+    /// Closes the writer and removes the unsealed part, checkpoint or not. Dropping the writer
+    /// does the same unless a checkpoint stands in the part.
     pub fn abort(&mut self) {
-        self.open = None;
+        if let Some(open) = self.open.take() {
+            open.part.discard();
+        }
     }
 }
 
@@ -166,6 +192,8 @@ impl Open {
     }
 }
 
+#[cfg(test)]
+mod checkpoint_tests;
 #[cfg(test)]
 mod field_tests;
 #[cfg(test)]

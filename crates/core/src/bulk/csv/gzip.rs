@@ -2,9 +2,12 @@
 //! is compressed in memory up to a sync flush (which ends on a byte boundary), and written only
 //! when it fits. A batch that does not fit is dropped, the compressor restarted (its window
 //! holds the dropped rows, which later blocks must not refer to), and the part can still end
-//! where the last written batch ended: an empty final block and the trailer.
+//! where the last written batch ended: an empty final block and the trailer. For the same
+//! reason a part can be carried on by another process from a checkpoint: a fresh compressor
+//! after the checkpoint's bytes, and the trailer's CRC and size carried over.
 
-use flate2::{Compress, Compression, Crc, FlushCompress};
+use crc32fast::Hasher;
+use flate2::{Compress, Compression, FlushCompress};
 use std::io;
 
 /// The member's header: deflate, no name, no time, level 1 ("fastest"), Unix.
@@ -15,14 +18,22 @@ pub(super) const END_BYTES: u64 = 2 + 8;
 pub(super) struct Gzip {
     compress: Compress,
     /// Of what was written, not of what was only compressed.
-    crc: Crc,
+    crc: Hasher,
+    /// Plain bytes written, modulo 2^32 as the trailer keeps them.
+    amount: u32,
 }
 
 impl Gzip {
     pub(super) fn new() -> Gzip {
+        Gzip::resumed(0, 0)
+    }
+
+    /// Carries on a member whose written plain bytes had `crc` and `amount` (a checkpoint's).
+    pub(super) fn resumed(crc: u32, amount: u32) -> Gzip {
         Gzip {
             compress: raw_deflate(),
-            crc: Crc::new(),
+            crc: Hasher::new_with_initial_len(crc, amount.into()),
+            amount,
         }
     }
 
@@ -46,6 +57,12 @@ impl Gzip {
     /// `plain`, compressed last, is written: it counts in the trailer.
     pub(super) fn written(&mut self, plain: &[u8]) {
         self.crc.update(plain);
+        self.amount = self.amount.wrapping_add(plain.len() as u32);
+    }
+
+    /// The written plain bytes' CRC and amount, as `resumed()` takes them.
+    pub(super) fn state(&self) -> (u32, u32) {
+        (self.crc.clone().finalize(), self.amount)
     }
 
     /// What was compressed last is dropped.
@@ -56,9 +73,9 @@ impl Gzip {
     pub(super) fn end(&self) -> [u8; END_BYTES as usize] {
         let mut end = [0; END_BYTES as usize];
         end[0] = 0x03;
-        end[2..6].copy_from_slice(&self.crc.sum().to_le_bytes());
-        // ISIZE: the plain size modulo 2^32, which `amount` already is.
-        end[6..].copy_from_slice(&self.crc.amount().to_le_bytes());
+        let (crc, amount) = self.state();
+        end[2..6].copy_from_slice(&crc.to_le_bytes());
+        end[6..].copy_from_slice(&amount.to_le_bytes());
         end
     }
 }

@@ -1,6 +1,7 @@
 //! The writer's options, as PHP's constructor takes them, checked.
 
 use super::field::Control;
+use super::part::CsvCheckpoint;
 use crate::error::{Error, Result};
 use crate::feed::{FeedInput, FeedKey, FeedValue};
 
@@ -17,6 +18,8 @@ pub(super) struct Options {
     pub(super) delimiter: u8,
     pub(super) qualifier: u8,
     pub(super) control: Control,
+    /// A checkpoint to carry its part on from; `part` is its part.
+    pub(super) resume: Option<CsvCheckpoint>,
 }
 
 impl Default for Options {
@@ -29,11 +32,13 @@ impl Default for Options {
             delimiter: b';',
             qualifier: b'"',
             control: Control::Replace,
+            resume: None,
         }
     }
 }
 
-const KEYS: &str = "part, maxBytes, maxRows, gzip, delimiter, qualifier, control";
+const KEYS: &str = "part, maxBytes, maxRows, gzip, delimiter, qualifier, control, resume";
+const CHECKPOINT: &str = "the array checkpoint() returned";
 
 impl Options {
     pub(super) fn read<'a, T: FeedInput<'a>>(given: Option<T>) -> Result<Options> {
@@ -52,6 +57,7 @@ impl Options {
                 ));
             }
         };
+        let mut part = None;
         for (key, value) in entries {
             let FeedKey::Name(key) = key else {
                 return Err(Error::invalid(
@@ -62,7 +68,7 @@ impl Options {
             let path = format!("options.{key}");
             let value = value.value();
             match key {
-                "part" => options.part = positive(value, &path)?,
+                "part" => part = Some(positive(value, &path)?),
                 "maxBytes" => options.max_bytes = positive(value, &path)?,
                 "maxRows" => options.max_rows = positive(value, &path)?,
                 "gzip" => match value {
@@ -78,12 +84,41 @@ impl Options {
                         _ => return Err(Error::invalid(path, "must be 'replace' or 'refuse'")),
                     }
                 }
+                "resume" => options.resume = checkpoint(value, &path)?,
                 _ => {
                     return Err(Error::invalid(
                         path,
                         format!("is not an option; the options are {KEYS}"),
                     ));
                 }
+            }
+        }
+        options.part = match (part, options.resume) {
+            (Some(part), Some(at)) if part != at.part => {
+                return Err(Error::invalid(
+                    "options.part",
+                    format!(
+                        "is {part}, but the checkpoint to resume is in part {}",
+                        at.part
+                    ),
+                ));
+            }
+            (_, Some(at)) => at.part,
+            (Some(part), None) => part,
+            (None, None) => options.part,
+        };
+        if let Some(at) = options.resume {
+            if at.gzip != options.gzip {
+                return Err(Error::invalid(
+                    "options.gzip",
+                    format!("must be {} as in the checkpoint to resume", at.gzip),
+                ));
+            }
+            if at.rows > options.max_rows || at.bytes > options.max_bytes {
+                return Err(Error::invalid(
+                    "options.resume",
+                    "holds a part larger than options.maxBytes or maxRows allow",
+                ));
             }
         }
         if options.delimiter == options.qualifier {
@@ -93,6 +128,67 @@ impl Options {
             ));
         }
         Ok(options)
+    }
+}
+
+/// `null` (nothing to resume) or what `checkpoint()` returned, whole.
+fn checkpoint<'a, T: FeedInput<'a>>(
+    value: FeedValue<'a, T>,
+    path: &str,
+) -> Result<Option<CsvCheckpoint>> {
+    let map = match value {
+        FeedValue::Null => return Ok(None),
+        FeedValue::Map(map) => map,
+        _ => {
+            return Err(Error::invalid(
+                path,
+                format!("must be null or {CHECKPOINT}"),
+            ));
+        }
+    };
+    let (mut part, mut rows, mut bytes, mut gzip, mut crc, mut plain) =
+        (None, None, None, None, None, None);
+    for (key, value) in map.entries() {
+        let FeedKey::Name(key) = key else {
+            return Err(Error::invalid(path, format!("must be {CHECKPOINT}")));
+        };
+        let at = format!("{path}.{key}");
+        match (key, value.value()) {
+            ("part", v) => part = Some(positive(v, &at)?),
+            ("rows", v) => rows = Some(positive(v, &at)?),
+            ("bytes", v) => bytes = Some(positive(v, &at)?),
+            ("gzip", FeedValue::Bool(b)) => gzip = Some(b),
+            ("gzip", _) => return Err(Error::invalid(at, "must be true or false")),
+            ("crc", v) => crc = Some(word(v, &at)?),
+            ("plainBytes", v) => plain = Some(word(v, &at)?),
+            _ => return Err(Error::invalid(at, format!("is not in {CHECKPOINT}"))),
+        }
+    }
+    match (part, rows, bytes, gzip, crc, plain) {
+        (Some(part), Some(rows), Some(bytes), Some(gzip), Some(crc), Some(plain_bytes)) => {
+            Ok(Some(CsvCheckpoint {
+                part,
+                rows,
+                bytes,
+                gzip,
+                crc,
+                plain_bytes,
+            }))
+        }
+        _ => Err(Error::invalid(
+            path,
+            format!("must be {CHECKPOINT}: part, rows, bytes, gzip, crc and plainBytes"),
+        )),
+    }
+}
+
+fn word<'a, T>(value: FeedValue<'a, T>, path: &str) -> Result<u32> {
+    match value {
+        FeedValue::Int(i) if (0..=i64::from(u32::MAX)).contains(&i) => Ok(i as u32),
+        _ => Err(Error::invalid(
+            path,
+            "must be a whole number from 0 to 4294967295",
+        )),
     }
 }
 

@@ -133,17 +133,17 @@ fn end_bytes(gzip: bool) -> u64 {
     if gzip { gzip::END_BYTES } else { 0 }
 }
 
-/// The temporary file, removed when dropped unless it was sealed (and never by a process forked
-/// from the one that made it).
+/// The temporary file, removed when dropped unless it was sealed or a checkpoint stands in it
+/// (and never by a process forked from the one that made it).
 struct Temp {
     path: PathBuf,
     owner: u32,
-    sealed: bool,
+    keep: bool,
 }
 
 impl Drop for Temp {
     fn drop(&mut self) {
-        if !self.sealed && std::process::id() == self.owner {
+        if !self.keep && std::process::id() == self.owner {
             let _ = fs::remove_file(&self.path);
         }
     }
@@ -173,6 +173,21 @@ pub struct CsvPart {
     pub transaction_id: String,
 }
 
+/// Where an unsealed part stands, made durable: a writer opened with it (in this process or
+/// another) carries the part on from there, and whatever was written into it after is dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvCheckpoint {
+    pub part: u64,
+    pub rows: u64,
+    /// The temporary file's size at the checkpoint.
+    pub bytes: u64,
+    pub gzip: bool,
+    /// gzip: the CRC-32 and size (modulo 2^32) of the plain bytes written so far, which the
+    /// trailer will hold; 0 otherwise.
+    pub crc: u32,
+    pub plain_bytes: u32,
+}
+
 impl Part {
     /// Replaces whatever a killed run left of part `number`, and starts it with `staged`.
     pub(super) fn create(names: &Names, number: u64, staged: Staged) -> Result<Part> {
@@ -183,7 +198,7 @@ impl Part {
         let temp = Temp {
             path,
             owner: std::process::id(),
-            sealed: false,
+            keep: false,
         };
         file.write_all(&staged.bytes)
             .map_err(|e| csv_error(&temp.path, "cannot write", e))?;
@@ -196,6 +211,70 @@ impl Part {
             rows: staged.rows,
             temp,
         })
+    }
+
+    /// Carries on the part a checkpoint left, cut back to it.
+    pub(super) fn reopen(names: &Names, at: CsvCheckpoint) -> Result<Part> {
+        let path = names.temp(at.part, at.gzip);
+        let mut file = fs::OpenOptions::new()
+            .write(true)
+            .open(&path)
+            .map_err(|e| csv_error(&path, "cannot reopen the part of the checkpoint", e))?;
+        let size = file
+            .metadata()
+            .map_err(|e| csv_error(&path, "cannot read the part's size", e))?
+            .len();
+        if size < at.bytes {
+            return Err(Error::Csv {
+                path: path.display().to_string(),
+                message: format!(
+                    "holds {size} bytes, fewer than the checkpoint's {}: write the part again",
+                    at.bytes
+                ),
+            });
+        }
+        let cut = |e| csv_error(&path, "cannot cut the part back to its checkpoint", e);
+        file.set_len(at.bytes).map_err(cut)?;
+        file.seek(SeekFrom::End(0)).map_err(cut)?;
+        Ok(Part {
+            number: at.part,
+            file,
+            gzip: at.gzip.then(|| Gzip::resumed(at.crc, at.plain_bytes)),
+            bytes: at.bytes,
+            unsynced: 0,
+            rows: at.rows,
+            temp: Temp {
+                path,
+                owner: std::process::id(),
+                keep: true,
+            },
+        })
+    }
+
+    /// Makes what was written durable and keeps the file when the part is dropped unsealed.
+    pub(super) fn checkpoint(&mut self, names: &Names) -> Result<CsvCheckpoint> {
+        self.file
+            .sync_data()
+            .map_err(|e| csv_error(&self.temp.path, "cannot flush the part to disk", e))?;
+        if !self.temp.keep {
+            // The temporary name, made durable once: a checkpoint is only worth its file.
+            sync_dir(names);
+            self.temp.keep = true;
+        }
+        let (crc, plain_bytes) = self.gzip.as_ref().map_or((0, 0), Gzip::state);
+        Ok(CsvCheckpoint {
+            part: self.number,
+            rows: self.rows,
+            bytes: self.bytes,
+            gzip: self.gzip.is_some(),
+            crc,
+            plain_bytes,
+        })
+    }
+
+    /// Drops the part and its file, checkpoint or not.
+    pub(super) fn discard(mut self) {
+        self.temp.keep = false;
     }
 
     pub(super) fn number(&self) -> u64 {
@@ -280,11 +359,9 @@ impl Part {
         let path = names.path(self.number);
         fs::rename(&temp, &path)
             .map_err(|e| csv_error(&path, "cannot rename the part into place", e))?;
-        self.temp.sealed = true;
+        self.temp.keep = true;
         // The name is durable only once the directory is; the part is complete either way.
-        if let Ok(dir) = File::open(&names.dir) {
-            let _ = dir.sync_all();
-        }
+        sync_dir(names);
         Ok(CsvPart {
             part: self.number,
             path: path.display().to_string(),
@@ -292,5 +369,11 @@ impl Part {
             bytes: self.bytes,
             transaction_id: uuid::Uuid::new_v4().to_string(),
         })
+    }
+}
+
+fn sync_dir(names: &Names) {
+    if let Ok(dir) = File::open(&names.dir) {
+        let _ = dir.sync_all();
     }
 }
