@@ -5,10 +5,11 @@ use Bitrix\Main\Config\Option;
 use Bitrix\Main\Loader;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\ModuleManager;
-use Rustbox\Mindbox\Admin\Notices;
 use Rustbox\Mindbox\Loyalty\CartRule;
+use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Setup\Installer;
 use Rustbox\Mindbox\Support\EventLog;
+use Rustbox\Mindbox\Support\Notices;
 
 Loc::loadMessages(__FILE__);
 
@@ -51,7 +52,7 @@ class rustbox_mindbox extends CModule
         CartRule::install();
         Installer::installAgent();
         Installer::prepareOutboxDirectory();
-        Notices::checkExtension();
+        Notices::checkExtension(Mindbox::isExtensionLoaded());
         return true;
     }
 

@@ -82,7 +82,7 @@ final class ModuleTest extends TestCase
             $taken = $notices();
             $pending = $client->outboxStats()['pending'];
 
-            \Rustbox\Mindbox\Admin\Notices::credentials('s1', ['credentialsRefused' => true, 'credentialsProbeAt' => time() - 5]);
+            \Rustbox\Mindbox\Support\Notices::credentials('s1', ['credentialsRefused' => true, 'credentialsProbeAt' => time() - 5]);
             $overdue = $notices();
             $shop->close();
             array_map('unlink', glob("$dir/*"));

@@ -179,7 +179,7 @@ final class InstallTest extends TestCase
         $this->shop->installModule();
         $this->shop->configure(['endpoint_id' => 'shop-website', 'secret_key' => 'k']);
         $this->shop->configure(['endpoint_id' => 'outlet'], 's1');
-        \Rustbox\Mindbox\Admin\Notices::unmappedStatus('s1', 'X');
+        \Rustbox\Mindbox\Support\Notices::unmappedStatus('s1', 'X');
         $this->assertNotSame($before, $this->snapshot());
         $this->shop->uninstallModule();
 
@@ -272,7 +272,7 @@ final class InstallTest extends TestCase
         try {
             $shop->installModule();
             $shop->configure(['endpoint_id' => 'shop-website', 'secret_key' => 'k']);
-            \Rustbox\Mindbox\Admin\Notices::unmappedStatus('s1', 'X');
+            \Rustbox\Mindbox\Support\Notices::unmappedStatus('s1', 'X');
             [$stuck] = self::cartRules(['XML_ID' => 'rustbox_mindbox_points', 'LID' => 's1']);
             EventManager::getInstance()->addEventHandler('sale', 'DiscountOnDelete', static function (Event $event) use ($stuck): void {
                 if ($event->getParameter('id') === ['ID' => (int)$stuck['ID']]) {

@@ -6,7 +6,6 @@ use Bitrix\Main\Event;
 use Bitrix\Main\EventResult;
 use Bitrix\Sale\Order as SaleOrder;
 use Bitrix\Sale\ResultError;
-use Rustbox\Mindbox\Admin\Notices;
 use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Settings;
@@ -20,6 +19,7 @@ use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\Dispatcher;
 use Rustbox\Mindbox\Support\EventLog;
 use Rustbox\Mindbox\Support\Guard;
+use Rustbox\Mindbox\Support\Notices;
 
 /**
  * The sale module's order events (registered with registerEventHandler, so they get the Event): creation, changes,

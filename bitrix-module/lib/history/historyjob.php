@@ -2,9 +2,9 @@
 
 namespace Rustbox\Mindbox\History;
 
-use Rustbox\Mindbox\Admin\Notices;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Support\DatabaseLock;
+use Rustbox\Mindbox\Support\Notices;
 
 /**
  * Exports a site's history (customers, then orders) to Mindbox by bulk import: the API of the CLI command, the agent

@@ -2,11 +2,11 @@
 
 namespace Rustbox\Mindbox\Outbox;
 
-use Rustbox\Mindbox\Admin\Notices;
 use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Support\AgentContext;
 use Rustbox\Mindbox\Support\Guard;
+use Rustbox\Mindbox\Support\Notices;
 
 /**
  * The flush agent: keeps the admin notices current (the extension missing, an outbox that cannot be opened, a secret
@@ -27,7 +27,7 @@ final class Agent
     public static function flush(): string
     {
         Guard::run('agent', static function (): void {
-            Notices::checkExtension();
+            Notices::checkExtension(Mindbox::isExtensionLoaded());
             if (!Mindbox::isAvailable()) {
                 return;
             }

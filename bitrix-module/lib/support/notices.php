@@ -1,10 +1,9 @@
 <?php
 
-namespace Rustbox\Mindbox\Admin;
+namespace Rustbox\Mindbox\Support;
 
 use Bitrix\Main\Localization\Loc;
 use Rustbox\Mindbox\Config\Options;
-use Rustbox\Mindbox\Mindbox;
 
 Loc::loadMessages(__FILE__);
 
@@ -17,10 +16,13 @@ final class Notices
     private const TAG_CREDENTIALS = 'rustbox_mindbox_credentials_';
     private const TAG_HISTORY = 'rustbox_mindbox_history_';
 
-    /** Shows the "extension missing" notice while the extension is absent, and takes it away once it is there. */
-    public static function checkExtension(): void
+    /**
+     * Shows the "extension missing" notice while the extension is absent, and takes it away once it is there. The
+     * caller tells whether it is loaded (Mindbox::isExtensionLoaded()): support/ sits below the Mindbox facade.
+     */
+    public static function checkExtension(bool $loaded): void
     {
-        if (Mindbox::isExtensionLoaded()) {
+        if ($loaded) {
             \CAdminNotify::DeleteByTag(self::TAG_EXTENSION);
             return;
         }
