@@ -18,6 +18,8 @@ final class HistoryStepsTest extends HistoryTestCase
     public function testARunInStepsPausedAndResumedExportsEverythingOnce(): void
     {
         $this->history(20, 16);
+        $oneRun = self::partRows($this->job()->run(options: ['dryRun' => true])['lastRun']['parts']);
+        $this->job()->cancel();
         $this->job()->start();
         for ($step = 0; $this->job()->status()['running']; $step++) {
             $this->shop->visit();
@@ -35,6 +37,32 @@ final class HistoryStepsTest extends HistoryTestCase
         $this->assertFalse($status['running']);
         $this->assertTrue($this->job()->lastRun()['ok']);
         $this->assertWhole();
+        $this->assertGreaterThan(2, count($oneRun['orders']));
+        $this->assertSame($oneRun, self::partRows($this->job()->lastRun()['parts']), 'a step carries its part on: the parts of one run');
+    }
+
+    public function testAStepWhosePartWasRemovedWritesThePartAgainFromItsStart(): void
+    {
+        $this->history(20, 16);
+        $this->job()->start(['scope' => 'orders']);
+        $this->job()->step(0.0);
+        $directory = $this->job()->status()['directory'];
+        $temporary = array_values(preg_grep('/^\.orders-\d{4}\.csv\.tmp$/', scandir($directory)));
+        $this->assertCount(1, $temporary, 'the step left its part for the next: ' . implode(', ', scandir($directory)));
+        unlink("$directory/$temporary[0]");
+        $this->assertFalse($this->job()->run()['running']);
+        $this->assertEquals(self::expectedLines(), $this->importedLines());
+        $this->assertTasksClean();
+    }
+
+    /** @return array<string, list<int>> the rows of each entity's parts, in order */
+    private static function partRows(array $parts): array
+    {
+        $rows = [];
+        foreach ($parts as $part) {
+            $rows[$part['entity']][] = $part['rows'];
+        }
+        return $rows;
     }
 
     public function testAnErrorStopsTheRunFailedAndOnceFixedItGoesOnWhereItStopped(): void

@@ -12,8 +12,9 @@ use Rustbox\Mindbox\Shop\Subscriptions;
 /**
  * One stretch of a run, in the process that holds the run's lock: parts sent in their order as soon as they are
  * sealed, pages read and written between sends, the state saved after each. The writer lives as long as the stretch:
- * at its end the open part is sealed (so a step never leaves work for the next one to redo), and if the stretch fails
- * the open part is dropped, to be written again from where it began.
+ * at its end the open part is checkpointed, so the next stretch carries it on (a part is sealed only full or at its
+ * entity's end: steps of an agent or the admin page make parts as large as one command line run, each import of the
+ * hourly budget worth its while), and if the stretch fails what it wrote since the checkpoint is dropped.
  */
 final class Export
 {
@@ -50,7 +51,7 @@ final class Export
             throw $e;
         } finally {
             if ($this->writer !== null) {
-                $this->writer->finish();
+                $this->writer->checkpoint();
                 $this->writer = null;
                 $this->save();
             }

@@ -24,12 +24,13 @@ use Rustbox\Mindbox\Support\Notices;
  * sync's rules, and writes them with the extension's MindboxCsvWriter into parts of at most the configured size; each
  * part sealed is recorded with its transactionId in the run's state (JobState, in the site's options) before it is
  * sent, then sent with importBulk() in order, and its file removed once Mindbox answered. A run resumes where it
- * stopped, whatever stopped it: a part half-written is written again from where it began, a part sealed is sent
- * under its own transactionId. While Mindbox defers (the hourly budget, 429, unavailable) a step ends and the next
+ * stopped, whatever stopped it: a part a step left open is carried on from its checkpoint, one a killed process left
+ * half-written is written again from its checkpoint or from where it began, a part sealed is sent under its own
+ * transactionId. While Mindbox defers (the hourly budget, 429, unavailable) a step ends and the next
  * one goes on at retryAt; run() sleeps until then unless told not to wait. A part Mindbox refuses stops the run in
  * the `failed` state with its answer; resume() retries it. A dry run writes the parts and keeps them, sending nothing.
  * Two steps of a site never run at once (a named lock of the database, released by the database if the process dies).
- * How a run ended is told on top of every admin page (Admin\Notices): finished, a dry run's parts to check, or
+ * How a run ended is told on top of every admin page (Notices): finished, a dry run's parts to check, or
  * stopped on an error until resumed; starting or resuming a run takes the notice away.
  */
 final class HistoryJob

@@ -11,7 +11,9 @@ use Rustbox\Mindbox\Config\Options;
  *
  * The run writes its entities in turn (`phase`: customers, then orders, then `send` once all is written), reading the
  * current one by ID after `cursor`. The part being written (`open`) is known by its number and the cursor and count
- * of records read it began at, so a run resumed after its process died rewrites it from there, under the same number.
+ * of records read it began at, so a run resumed after its process died rewrites it from there, under the same number;
+ * once a step has ended, by the writer's checkpoint too, with the cursor and count it stands at: the next step carries
+ * the part on from there.
  * A sealed part is recorded with its transactionId before it is ever sent: whatever happens next, it is sent under
  * that id or not at all. `retryAt` holds the run back while Mindbox defers it.
  */
@@ -38,7 +40,8 @@ final class JobState
      * @param array $setup what stays fixed for the run: scope (list of entities), since (?Y-m-d), dryRun, bounds
      *     (entity => the first id not exported), directory, dateFormat, dayFormat, pointOfContact, partBytes, partRows,
      *     gzip (entity => bool), pageSize
-     * @param array{part: int, fromId: int, readBefore: int} $open the part being written
+     * @param array{part: int, fromId: int, readBefore: int, checkpoint?: array{at: array, cursor: int, read: int}} $open
+     *     the part being written
      * @param array<string, int> $read records read per entity; $total those there were at the start; $rows rows in sealed parts
      * @param list<array{entity: string, part: int, file: string, rows: int, bytes: int, transactionId: string,
      *     state: string, sentAt?: int, answer?: array, alreadyProcessed?: bool, refusal?: string}> $parts in sending order

@@ -3,9 +3,12 @@
 namespace Rustbox\Mindbox\History;
 
 /**
- * The parts of one entity as a step writes them: the extension's MindboxCsvWriter opened on the run's open part (a
- * part a dead process left unsealed is written again from the record it began at, under its number), and the run's
- * state kept in step with what the writer did. A part the writer seals is recorded with its transactionId at once.
+ * The parts of one entity as a step writes them: the extension's MindboxCsvWriter opened on the run's open part, and the
+ * run's state kept in step with what the writer did. A part the writer seals is recorded with its transactionId at
+ * once. A step ends with a checkpoint of the open part (the writer's, with the cursor and count of records read it
+ * stands at), and the next step carries the part on from there, so parts fill as in one long run whatever the steps;
+ * a part with no checkpoint, or whose checkpoint no longer holds, is written again from the record it began at, under
+ * its number.
  */
 final class PartWriter
 {
@@ -17,8 +20,22 @@ final class PartWriter
     public function __construct(private readonly JobState $state, private readonly string $entity, array $columns)
     {
         $setup = $state->setup;
-        $this->writer = new \MindboxCsvWriter($setup['directory'], $entity, $columns, ['part' => $state->open['part'],
-            'maxBytes' => $setup['partBytes'], 'maxRows' => $setup['partRows'], 'gzip' => $setup['gzip'][$entity]]);
+        $options = ['part' => $state->open['part'], 'maxBytes' => $setup['partBytes'], 'maxRows' => $setup['partRows'],
+            'gzip' => $setup['gzip'][$entity]];
+        $checkpoint = $state->open['checkpoint'] ?? null;
+        if ($checkpoint !== null) {
+            try {
+                $this->writer = new \MindboxCsvWriter($setup['directory'], $entity, $columns, ['resume' => $checkpoint['at']] + $options);
+                $state->cursor = $checkpoint['cursor'];
+                $state->read[$entity] = $checkpoint['read'];
+                $this->openRows = $checkpoint['at']['rows'];
+                return;
+            } catch (\MindboxException) {
+                // The part's file is gone or cut short (a restored backup, a cleaned folder): written again below.
+                unset($state->open['checkpoint']);
+            }
+        }
+        $this->writer = new \MindboxCsvWriter($setup['directory'], $entity, $columns, $options);
         $state->cursor = $state->open['fromId'];
         $state->read[$entity] = $state->open['readBefore'];
     }
@@ -61,10 +78,24 @@ final class PartWriter
         $this->openRows = 0;
     }
 
-    /** Drops the open part: the state still says where it began, so it is written again. */
+    /** Ends the step: the open part (if it has rows) made durable where the cursor is, for the next step to carry on. */
+    public function checkpoint(): void
+    {
+        $at = $this->writer->checkpoint();
+        if ($at !== null) {
+            $this->state->open['checkpoint'] = ['at' => $at, 'cursor' => $this->state->cursor, 'read' => $this->state->read[$this->entity]];
+        }
+    }
+
+    /**
+     * Drops what the step wrote into the open part: back to its checkpoint (the writer, dropped, leaves its file for it),
+     * or, with none, the whole part, to be written again from where it began.
+     */
     public function abort(): void
     {
-        $this->writer->abort();
+        if (!isset($this->state->open['checkpoint'])) {
+            $this->writer->abort();
+        }
     }
 
     /**
