@@ -20,6 +20,7 @@ require __DIR__ . '/report/cost.php';
 require __DIR__ . '/report/notes.php';
 require __DIR__ . '/report/feed.php';
 require __DIR__ . '/report/feedjob.php';
+require __DIR__ . '/report/history.php';
 
 [$in, $md] = [$argv[1] ?? '', $argv[2] ?? ''];
 $readme = null;
@@ -44,7 +45,8 @@ report_memory_rows($t);
 report_disk_row($t);
 report_feed_rows($t);
 report_feed_job_rows($t);
-$table = implode("\n", [...report_head($data, $t->config), ...report_table($t), ...report_notes($data, $t), ...report_feed_notes($t), ...report_feed_job_notes($t), ...report_footer($t)]) . "\n";
+report_history_rows($t);
+$table = implode("\n", [...report_head($data, $t->config), ...report_table($t), ...report_notes($data, $t), ...report_feed_notes($t), ...report_feed_job_notes($t), ...report_history_notes($t), ...report_footer($t)]) . "\n";
 
 echo $table;
 file_put_contents($md, "# Benchmark results\n\nWritten by `bash scripts/bench.sh` (bench/run.php, bench/report.php).\n\n" . $table);

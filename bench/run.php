@@ -27,6 +27,7 @@ require __DIR__ . '/run/cost.php';
 require __DIR__ . '/run/pools.php';
 require __DIR__ . '/run/recovery.php';
 require __DIR__ . '/run/feed.php';
+require __DIR__ . '/run/history.php';
 
 ini_set('memory_limit', '-1');
 
@@ -106,6 +107,16 @@ $config = [
     'feedJobProducts' => array_values(array_unique([$sized(2000, 200), $sized(20000, 500)])),
     'feedJobPageSize' => 1000,
     'feedJobStepSeconds' => 2.0,
+    // The history export: rows of each import written by MindboxCsvWriter and by a plain fputcsv() loop (1,000,000 at
+    // scale 1), taken in turns for 3 rounds, from a sample of the module's rows of 2,000 users or orders (about 1,700
+    // customers, 5,000 order lines); then HistoryJob end to end at 100,000 and 1,000,000 order lines (scaled), with a
+    // user for every 10 lines: the fake core holds a page or two of them at a time (bench/history/shop.php), so the
+    // run's memory is the module's, and its time about 80 s at 1,000,000 lines.
+    'historyWriteRows' => $sized(1000000, 1000),
+    'historyWriteSample' => 2000,
+    'historyWriteRounds' => 3,
+    'historyJobLines' => array_values(array_unique([$sized(100000, 1000), $sized(1000000, 1000)])),
+    'historyJobUsersPerLine' => 0.1,
     'rateLimit' => BENCH_DEFAULT_RATE_LIMIT,
     'operationMix' => BENCH_OPERATION_MIX,
 ];
@@ -135,6 +146,7 @@ run_cost_scenarios($config);
 run_fpm_scenarios($config);
 run_recovery_scenario($config);
 run_feed_scenarios($config);
+run_history_scenarios($config);
 
 $results['finishedAt'] = gmdate('Y-m-d H:i:s') . ' UTC';
 file_put_contents($out, json_encode(bench_json_safe($results), JSON_THROW_ON_ERROR | JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_PRESERVE_ZERO_FRACTION));

@@ -13,7 +13,7 @@
 #   BENCH_ONLY=send,call bash scripts/bench.sh  # only these measurements (keys: phpway, call, send,
 #                                               # paced, cold, deliver, drain, oneop, outage, disk,
 #                                               # memory, fpm, fpmrecycle, fpmkill, fpmdaemon,
-#                                               # recovery, mysql, feed)
+#                                               # recovery, mysql, feed, history)
 #   BENCH_ONLY=mysql bash scripts/bench.sh      # only the MySQL outbox's rows, about two minutes
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -8,12 +8,14 @@ use Bitrix\Main\Config\Option;
 use Bitrix\Main\SystemException;
 use Bitrix\Main\Type\DateTime;
 use Bitrix\Main\UserTable;
+use Bitrix\Sale\Basket;
 use Bitrix\Sale\Order;
 
 /**
  * What the fake core does for the history's export, as the real one does: the ORM's getList() of users and orders
  * (keyset filters, dates as Type objects, group, count_total, an unknown field refused), orders loaded in bulk, and
- * b_option shared through a file by a fake site's processes.
+ * b_option shared through a file by a fake site's processes. And what the benchmark's history adds: users and orders
+ * forgotten once read.
  */
 final class FakeCoreHistoryTest extends FakeCoreTestCase
 {
@@ -54,6 +56,23 @@ final class FakeCoreHistoryTest extends FakeCoreTestCase
         $line = $orders[0]->getBasket()->getBasketItems()[0];
         $this->assertSame(['x7', 2.0, 10.0], [$line->getField('PRODUCT_XML_ID'), $line->getQuantity(), $line->getFinalPrice()]);
         $this->assertTrue(Order::load(2)->getBasket()->getBasketItems()[0]->isDelay());
+    }
+
+    /** The benchmark's history (bench/history/shop.php) drops what was read and counts on the ids going on. */
+    public function testForgottenUsersAndOrdersAreGoneWithTheirLinesAndTheirIdsAreNotGivenAgain(): void
+    {
+        foreach (range(1, 3) as $k) {
+            \CUser::fakeExisting(['LOGIN' => "u$k"]);
+            Order::fakeExisting(['USER_ID' => $k], [], [['PRODUCT_ID' => $k, 'QUANTITY' => 1, 'PRICE' => 5.0, 'BASE_PRICE' => 5.0]]);
+        }
+
+        \CUser::fakeForget([1, 2]);
+        Order::fakeForget([1, 2]);
+
+        $this->assertSame(['3'], array_column(UserTable::getList(['select' => ['ID']])->fetchAll(), 'ID'));
+        $this->assertSame([3], array_map(static fn (Order $o) => $o->getId(), Order::loadByFilter(['filter' => ['>ID' => 0]])));
+        $this->assertSame([3], array_map('intval', array_column(Basket::fakeStoredRows(), 'PRODUCT_ID')), 'the forgotten orders\' lines are gone');
+        $this->assertSame([4, 4], [\CUser::fakeExisting(['LOGIN' => 'u4']), Order::fakeExisting(['USER_ID' => 4])]);
     }
 
     public function testTheOptionsOfAFakeSiteLiveInAFileTheNextProcessReads(): void

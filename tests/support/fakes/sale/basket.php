@@ -59,6 +59,22 @@ namespace Bitrix\Sale {
             return $id;
         }
 
+        /**
+         * Drops the stored lines of these orders, as Order::fakeForget() drops the orders: the benchmark's history keeps
+         * only the page being read in the fake core (bench/history/shop.php), a million lines being too many to hold.
+         *
+         * @param list<int> $orderIds
+         */
+        public static function fakeForgetOrders(array $orderIds): void
+        {
+            $forget = array_flip($orderIds);
+            foreach (self::$rows as $id => $row) {
+                if (isset($forget[(int)($row['fields']['ORDER_ID'] ?? 0)])) {
+                    unset(self::$rows[$id]);
+                }
+            }
+        }
+
         /** @return list<array> the stored rows' fields, for the tests' own checks */
         public static function fakeStoredRows(): array
         {
