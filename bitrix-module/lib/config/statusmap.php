@@ -4,15 +4,17 @@ namespace Rustbox\Mindbox\Config;
 
 /**
  * Bitrix order status id → Mindbox order line status, from the `status_map` option (a JSON object). The key
- * `CANCELED` stands for the order's cancel flag, which Bitrix keeps apart from its status, and `DELETED` for the
- * order's deletion.
+ * `CANCELED` stands for the order's cancel flag, which Bitrix keeps apart from its status, `DELETED` for the
+ * order's deletion, and `RETURNED` for what is taken off an order once paid (a line removed, a quantity reduced).
  */
 final class StatusMap
 {
     public const CANCELED = 'CANCELED';
     public const DELETED = 'DELETED';
-    /** Mindbox's own name of a cancelled line, for a shop that maps no status to `CANCELED`. */
+    public const RETURNED = 'RETURNED';
+    /** Mindbox's own names of a cancelled and a returned line, for a shop that maps none to `CANCELED`, `RETURNED`. */
     private const MINDBOX_CANCELLED = 'Cancelled';
+    private const MINDBOX_RETURNED = 'Returned';
 
     private function __construct(private readonly array $map)
     {
@@ -39,6 +41,15 @@ final class StatusMap
     public function cancelled(): string
     {
         return $this->mindboxStatus(self::CANCELED) ?? self::MINDBOX_CANCELLED;
+    }
+
+    /**
+     * The status of a part taken off an order (a line removed, a quantity reduced): returned once the order is paid,
+     * else cancelled; Mindbox splits the line so.
+     */
+    public function takenOff(bool $paid): string
+    {
+        return $paid ? $this->mindboxStatus(self::RETURNED) ?? self::MINDBOX_RETURNED : $this->cancelled();
     }
 
     /**

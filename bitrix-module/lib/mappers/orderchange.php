@@ -1,0 +1,130 @@
+<?php
+
+namespace Rustbox\Mindbox\Mappers;
+
+/**
+ * What an order's save changes in what Mindbox was told of it, and the one body that tells it.
+ *
+ * "Told" is the order as Mindbox holds it after everything the module queued for it (kept in the outbox beside the
+ * item that carries it): each basket line by its id (`lineId`) with the `lineNumber` of its part still bought, the
+ * product, quantity and prices; the parts taken off it (a line removed, a quantity reduced) each under a lineNumber of
+ * its own with its status (Mindbox splits a line so); the delivery, the total, the order's status and the next free
+ * lineNumber. A line's parts keep their lineNumbers for the order's whole life, so the numbers sent always name what
+ * Mindbox has.
+ *
+ * The body: a change of content (lines, quantities, prices, delivery, total) is the order's update with every line,
+ * each with its lineNumber and status, the parts taken off included; a change of the status alone is the status
+ * change, of every line (`orderLinesStatus`) while no part was taken off, else of the lines still bought by number.
+ */
+final class OrderChange
+{
+    public const UPDATE = 'update';
+    public const STATUS = 'status';
+
+    /**
+     * @param ?string $kind UPDATE, STATUS, or null when nothing Mindbox keeps changed
+     * @param array $told what Mindbox holds once the body is delivered
+     */
+    private function __construct(public readonly ?string $kind, public readonly array $body, public readonly array $told)
+    {
+    }
+
+    /**
+     * @param ?array $told what Mindbox was told (null: nothing recorded, the order as the creation numbered its lines)
+     * @param array $order the order's full body as OrderMapper::order() makes it (lines in the basket's order)
+     * @param string $status the Mindbox status of the order as it stands
+     * @param string $takenOff the status of a part taken off now (cancelled, or returned once paid)
+     */
+    public static function of(?array $told, array $order, string $status, string $takenOff): self
+    {
+        $told ??= self::asCreated($order, $status);
+        $now = ['status' => $status, 'delivery' => (float)($order['order']['deliveryCost'] ?? 0),
+            'total' => (float)($order['order']['totalPrice'] ?? 0), 'lines' => [], 'takenOff' => $told['takenOff'], 'next' => $told['next']];
+        foreach ($order['order']['lines'] as $line) {
+            $id = (string)$line['lineId'];
+            $was = $told['lines'][$id] ?? null;
+            $number = $was['number'] ?? $now['next']++;
+            if ($was !== null && $line['quantity'] < $was['quantity']) {
+                $now['takenOff'][] = self::part($id, $was, $now['next']++, $was['quantity'] - $line['quantity'], $takenOff);
+            }
+            $now['lines'][$id] = ['number' => $number, 'product' => $line['product'], 'quantity' => (float)$line['quantity'],
+                'basePrice' => (float)$line['basePricePerItem'], 'discounts' => $line['discounts'] ?? []];
+        }
+        foreach (array_diff_key($told['lines'], $now['lines']) as $id => $was) {
+            $now['takenOff'][] = self::part((string)$id, $was, $was['number'], $was['quantity'], $takenOff);
+        }
+        // Loosely: the told order comes back from JSON, where a whole float may have become an integer.
+        if (self::content($now) != self::content($told)) {
+            return new self(self::UPDATE, self::update($order, $now), $now);
+        }
+        if ($status !== $told['status']) {
+            return new self(self::STATUS, self::statusChange($order, $now), $now);
+        }
+        return new self(null, [], $told);
+    }
+
+    /** What Mindbox holds of an order the creation told: its lines numbered from 1 in the basket's order. */
+    public static function asCreated(array $order, string $status): array
+    {
+        $told = ['status' => $status, 'delivery' => (float)($order['order']['deliveryCost'] ?? 0),
+            'total' => (float)($order['order']['totalPrice'] ?? 0), 'lines' => [], 'takenOff' => [], 'next' => 1];
+        foreach ($order['order']['lines'] as $line) {
+            $told['lines'][(string)$line['lineId']] = ['number' => $told['next']++, 'product' => $line['product'],
+                'quantity' => (float)$line['quantity'], 'basePrice' => (float)$line['basePricePerItem'], 'discounts' => $line['discounts'] ?? []];
+        }
+        return $told;
+    }
+
+    /** The creation's lines with the numbers asCreated() gives them. */
+    public static function numbered(array $order): array
+    {
+        foreach ($order['order']['lines'] as $at => &$line) {
+            $line['lineNumber'] = $at + 1;
+        }
+        return $order;
+    }
+
+    private static function part(string $lineId, array $line, int $number, float $quantity, string $status): array
+    {
+        return ['lineId' => $lineId, 'number' => $number, 'product' => $line['product'], 'quantity' => $quantity,
+            'basePrice' => $line['basePrice'], 'status' => $status];
+    }
+
+    /** @return array what of the told order a content change is made of: all but the status */
+    private static function content(array $told): array
+    {
+        unset($told['status']);
+        return $told;
+    }
+
+    private static function update(array $order, array $now): array
+    {
+        $lines = [];
+        foreach ($order['order']['lines'] as $line) {
+            $lines[] = ['lineNumber' => $now['lines'][(string)$line['lineId']]['number']] + $line + ['status' => self::status($now['status'])];
+        }
+        foreach ($now['takenOff'] as $part) {
+            $lines[] = ['lineId' => $part['lineId'], 'lineNumber' => $part['number'], 'product' => $part['product'],
+                'quantity' => $part['quantity'], 'basePricePerItem' => $part['basePrice'], 'status' => self::status($part['status'])];
+        }
+        usort($lines, static fn (array $a, array $b) => $a['lineNumber'] <=> $b['lineNumber']);
+        $order['order']['lines'] = $lines;
+        return $order;
+    }
+
+    /** A line's status in an order's body, by its external id (mindbox-api.md §4.1). */
+    private static function status(string $status): array
+    {
+        return ['ids' => ['externalId' => $status]];
+    }
+
+    private static function statusChange(array $order, array $now): array
+    {
+        $ids = ['ids' => $order['order']['ids']];
+        if ($now['takenOff'] === []) {
+            return ['orderLinesStatus' => $now['status'], 'order' => $ids];
+        }
+        $lines = array_map(static fn (array $line) => ['lineNumber' => $line['number'], 'status' => $now['status']], array_values($now['lines']));
+        return ['order' => $ids + ['lines' => $lines]];
+    }
+}
