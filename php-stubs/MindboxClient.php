@@ -101,7 +101,7 @@ final class MindboxClient implements MindboxClientInterface
      *
      * @param string $operation Operation system name, e.g. `Website.SetCart`.
      * @param array<string, mixed> $body Mindbox-shaped request body, normalised as for call().
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options `transactionId` (your own GUID), `endpoint`, `orderingKey`, and
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options `transactionId` (your own GUID), `endpoint`, `orderingKey`, and
      *     `deviceUUID` / `customerIp` captured now for the later delivery.
      *
      *     `hold` makes the item hold `amount` points (money: rounded to kopecks, 0 to 10^12) under
@@ -113,10 +113,15 @@ final class MindboxClient implements MindboxClientInterface
      *     `delay` (seconds, 0 to 86400) keeps the item from being sent before then; items after it
      *     with the same ordering key wait for it. It counts as pending, {@see flush()} does not wait
      *     for it, and {@see withdraw()} takes it back before it goes.
+     *
+     *     `snapshot` stores `value` under `key` as what Mindbox was last told (of an order, say),
+     *     in the same transaction as the item: both are written or neither. It replaces the key's
+     *     snapshot and remembers the item; {@see snapshot()} reads it back.
      * @return string The transactionId (a GUID v4 unless you gave one).
      * @throws MindboxInvalidArgumentException The operation, body or options cannot be sent,
-     *     e.g. `options.hold.amount` negative or `options.delay` over a day.
-     * @throws MindboxOutboxException The outbox cannot be opened or written: the event was NOT accepted.
+     *     e.g. `options.hold.amount` negative, `options.delay` over a day or a bad
+     *     `options.snapshot.key`; nothing was stored.
+     * @throws MindboxOutboxException The outbox cannot be opened or written: the event was NOT accepted (nor its snapshot stored).
      */
     public function send(string $operation, array $body, ?array $options = null): string {}
 
@@ -124,7 +129,7 @@ final class MindboxClient implements MindboxClientInterface
      * A new order (Bitrix `OnSaleOrderSaved` with `IS_NEW`). {@see send()} with the configured operation (default `Website.CreateOrder`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -135,7 +140,7 @@ final class MindboxClient implements MindboxClientInterface
      * A change of an order: status, lines, prices. {@see send()} with the configured operation (default `Website.UpdateOrder`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -146,7 +151,7 @@ final class MindboxClient implements MindboxClientInterface
      * A new customer (`OnAfterUserRegister` / `OnAfterUserAdd`). {@see send()} with the configured operation (default `Website.Register`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -157,7 +162,7 @@ final class MindboxClient implements MindboxClientInterface
      * A profile change (`OnAfterUserUpdate`). {@see send()} with the configured operation (default `Website.UpdateProfile`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -168,7 +173,7 @@ final class MindboxClient implements MindboxClientInterface
      * The whole cart, replacing the one Mindbox holds. {@see send()} with the configured operation (default `Website.SetCart`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -179,7 +184,7 @@ final class MindboxClient implements MindboxClientInterface
      * An e-mail subscription. {@see send()} with the configured operation (default `Website.SubscribeEmail`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -269,6 +274,32 @@ final class MindboxClient implements MindboxClientInterface
      * @throws MindboxOutboxException
      */
     public function withdraw(string $transactionId): bool {}
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return array{value: array<array-key, mixed>, savedAt: int, itemId: int|null, transactionId: string|null, delivery: 'pending'|'failed'|'delivered'}|null
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function snapshot(string $key): ?array {}
+
+    /**
+     * {@inheritDoc}
+     *
+     * @param array<array-key, mixed> $value
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function saveSnapshot(string $key, array $value): void {}
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws MindboxInvalidArgumentException
+     * @throws MindboxOutboxException
+     */
+    public function forgetSnapshot(string $key): void {}
 
     /**
      * {@inheritDoc}

@@ -71,7 +71,7 @@ interface MindboxClientInterface
      *
      * @param string $operation Operation system name, e.g. `Website.SetCart`.
      * @param array<string, mixed> $body Mindbox-shaped request body, normalised as for call().
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options `transactionId` (your own GUID), `endpoint`, `orderingKey`, and
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options `transactionId` (your own GUID), `endpoint`, `orderingKey`, and
      *     `deviceUUID` / `customerIp` captured now for the later delivery.
      *
      *     `hold` makes the item hold `amount` points (money: rounded to kopecks, 0 to 10^12) under
@@ -83,10 +83,15 @@ interface MindboxClientInterface
      *     `delay` (seconds, 0 to 86400) keeps the item from being sent before then; items after it
      *     with the same ordering key wait for it. It counts as pending, {@see flush()} does not wait
      *     for it, and {@see withdraw()} takes it back before it goes.
+     *
+     *     `snapshot` stores `value` under `key` as what Mindbox was last told (of an order, say),
+     *     in the same transaction as the item: both are written or neither. It replaces the key's
+     *     snapshot and remembers the item; {@see snapshot()} reads it back.
      * @return string The transactionId (a GUID v4 unless you gave one).
      * @throws MindboxInvalidArgumentException The operation, body or options cannot be sent,
-     *     e.g. `options.hold.amount` negative or `options.delay` over a day.
-     * @throws MindboxOutboxException The outbox cannot be opened or written: the event was NOT accepted.
+     *     e.g. `options.hold.amount` negative, `options.delay` over a day or a bad
+     *     `options.snapshot.key`; nothing was stored.
+     * @throws MindboxOutboxException The outbox cannot be opened or written: the event was NOT accepted (nor its snapshot stored).
      */
     public function send(string $operation, array $body, ?array $options = null): string;
 
@@ -94,7 +99,7 @@ interface MindboxClientInterface
      * A new order (Bitrix `OnSaleOrderSaved` with `IS_NEW`). {@see send()} with the configured operation (default `Website.CreateOrder`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -105,7 +110,7 @@ interface MindboxClientInterface
      * A change of an order: status, lines, prices. {@see send()} with the configured operation (default `Website.UpdateOrder`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -116,7 +121,7 @@ interface MindboxClientInterface
      * A new customer (`OnAfterUserRegister` / `OnAfterUserAdd`). {@see send()} with the configured operation (default `Website.Register`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -127,7 +132,7 @@ interface MindboxClientInterface
      * A profile change (`OnAfterUserUpdate`). {@see send()} with the configured operation (default `Website.UpdateProfile`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -138,7 +143,7 @@ interface MindboxClientInterface
      * The whole cart, replacing the one Mindbox holds. {@see send()} with the configured operation (default `Website.SetCart`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -149,7 +154,7 @@ interface MindboxClientInterface
      * An e-mail subscription. {@see send()} with the configured operation (default `Website.SubscribeEmail`).
      *
      * @param array<string, mixed> $body
-     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int}|null $options
+     * @param array{deviceUUID?: string, customerIp?: string, transactionId?: string, endpoint?: 'sync'|'async', orderingKey?: string|int, hold?: array{key: string, amount: float|int}, delay?: float|int, snapshot?: array{key: string, value: array<array-key, mixed>}}|null $options
      * @return string The transactionId.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
@@ -239,6 +244,49 @@ interface MindboxClientInterface
      * @throws MindboxOutboxException
      */
     public function withdraw(string $transactionId): bool;
+
+    /**
+     * The snapshot stored under `$key` for this endpoint (by the `snapshot` option of {@see send()}
+     * or by {@see saveSnapshot()}), with where the item that carried it stands now.
+     *
+     * A snapshot is what Mindbox was last told of something the shop keeps, such as an order's
+     * lines, prices and statuses. It must hold no personal data (no names, phones, e-mails or
+     * addresses): unlike an item it stays in the outbox after delivery, until
+     * {@see forgetSnapshot()}.
+     *
+     * @param string $key 1 to 200 printable ASCII characters without spaces, e.g. `s1:order:42`.
+     * @return array{value: array<array-key, mixed>, savedAt: int, itemId: int|null, transactionId: string|null, delivery: 'pending'|'failed'|'delivered'}|null
+     *     Null when there is none. `value` as it was stored; `savedAt` in milliseconds since the
+     *     epoch; `itemId` and `transactionId` of the item that carried it (its id now, or as it was
+     *     once it is gone), null for a snapshot saved alone; `delivery` of that item: `pending`
+     *     (pending, delayed, waiting for a retry or being sent), `failed` (parked: see
+     *     {@see failedItems()}), `delivered` (gone from the outbox: Mindbox has it, or it was
+     *     withdrawn; always for a snapshot saved alone).
+     * @throws MindboxInvalidArgumentException A bad key (path `key`).
+     * @throws MindboxOutboxException
+     */
+    public function snapshot(string $key): ?array;
+
+    /**
+     * Stores a snapshot with no item, replacing the key's: Mindbox knows this already (an order
+     * saved with nothing to tell, or one known from before snapshots were kept). It holds no
+     * personal data, as for {@see snapshot()}.
+     *
+     * @param string $key 1 to 200 printable ASCII characters without spaces.
+     * @param array<array-key, mixed> $value At most 1 MiB as JSON.
+     * @throws MindboxInvalidArgumentException A bad key or value (path `key`, `value…`).
+     * @throws MindboxOutboxException
+     */
+    public function saveSnapshot(string $key, array $value): void;
+
+    /**
+     * Removes the snapshot stored under `$key` (an order deleted), if there is one.
+     *
+     * @param string $key 1 to 200 printable ASCII characters without spaces.
+     * @throws MindboxInvalidArgumentException A bad key (path `key`).
+     * @throws MindboxOutboxException
+     */
+    public function forgetSnapshot(string $key): void;
 
     /**
      * Sends one CSV file to Mindbox's bulk import (a history import's part):

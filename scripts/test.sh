@@ -90,5 +90,5 @@ php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" --bootstrap tests/
 step "PHPUnit: the extension against the emulator"
 php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml
 
-step "PHPUnit: the outbox suites again (OutboxTest, HoldTest), on the MySQL backend (MariaDB)"
-MINDBOX_TEST_OUTBOX=mysql php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml --filter 'OutboxTest|HoldTest'
+step "PHPUnit: the outbox suites again (OutboxTest, HoldTest, SnapshotTest), on the MySQL backend (MariaDB)"
+MINDBOX_TEST_OUTBOX=mysql php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml --filter 'OutboxTest|HoldTest|SnapshotTest'

@@ -51,5 +51,8 @@ pub use delivery::{Deliverer, Reason, Report, stop_delivery};
 pub use error::{Error, Result, ValidationMessage};
 pub use feed::{FeedInput, FeedKey, FeedSummary, FeedValue, FeedWriter};
 pub use normalize::normalize_phone;
-pub use outbox::{FailedItem, Failure, Location, MoveReport, Moved, Scope, Stats, move_outbox};
+pub use outbox::{
+    FailedItem, Failure, Location, MoveReport, Moved, SavedSnapshot, Scope, SnapshotDelivery,
+    Stats, move_outbox,
+};
 pub use progress::Progress;

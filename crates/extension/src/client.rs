@@ -1,5 +1,5 @@
-//! `MindboxClient` and `MindboxClientInterface`: argument conversion and error mapping only;
-//! every decision is made in `mindbox_core`.
+//! `MindboxClient` and `MindboxClientInterface` (declared in `interface`): argument conversion
+//! and error mapping only; every decision is made in `mindbox_core`.
 
 #![allow(
     non_snake_case,
@@ -8,6 +8,8 @@
 
 mod bulk;
 mod ini;
+mod interface;
+mod snapshots;
 
 use super::convert;
 use super::exceptions::to_php;
@@ -17,98 +19,10 @@ use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendClassObject, ZendHashTable};
 use ini::{default_outbox, delivery, ini};
+pub(crate) use interface::PhpInterfaceMindboxClientInterface;
 use mindbox_core::{CallOptions, Client, Config, Error, now_ms};
 use serde_json::Value;
 use std::sync::Arc;
-
-/// Everything a shop's code may call; PHPUnit can mock it with only the stubs loaded.
-///
-/// The trait only declares the PHP interface. The class implements it in its `#[php_impl]` block
-/// (`#[php_impl_interface]` would drop the parameter defaults, which PHP then refuses as an
-/// incompatible declaration).
-#[allow(
-    dead_code,
-    reason = "declares a PHP interface; never implemented in Rust"
-)]
-#[php_interface]
-#[php(name = "MindboxClientInterface")]
-pub trait MindboxClientInterface {
-    fn call(
-        &self,
-        operation: String,
-        body: &ZendHashTable,
-        options: Option<&ZendHashTable>,
-    ) -> PhpResult<ZBox<ZendHashTable>>;
-
-    fn get_customer_balance(
-        &self,
-        customer: &ZendHashTable,
-        balanceType: Option<String>,
-    ) -> PhpResult<f64>;
-
-    fn get_balances(&self, customer: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>>;
-
-    fn send(
-        &self,
-        operation: String,
-        body: &ZendHashTable,
-        options: Option<&ZendHashTable>,
-    ) -> PhpResult<String>;
-
-    fn create_order(
-        &self,
-        body: &ZendHashTable,
-        options: Option<&ZendHashTable>,
-    ) -> PhpResult<String>;
-
-    fn update_order(
-        &self,
-        body: &ZendHashTable,
-        options: Option<&ZendHashTable>,
-    ) -> PhpResult<String>;
-
-    fn register_customer(
-        &self,
-        body: &ZendHashTable,
-        options: Option<&ZendHashTable>,
-    ) -> PhpResult<String>;
-
-    fn update_customer(
-        &self,
-        body: &ZendHashTable,
-        options: Option<&ZendHashTable>,
-    ) -> PhpResult<String>;
-
-    fn set_cart(&self, body: &ZendHashTable, options: Option<&ZendHashTable>) -> PhpResult<String>;
-
-    fn subscribe_email(
-        &self,
-        body: &ZendHashTable,
-        options: Option<&ZendHashTable>,
-    ) -> PhpResult<String>;
-
-    #[php(defaults(seconds = 10.0))]
-    fn flush(&self, seconds: f64) -> PhpResult<ZBox<ZendHashTable>>;
-
-    fn outbox_stats(&self) -> PhpResult<ZBox<ZendHashTable>>;
-
-    #[php(defaults(limit = 100, afterId = 0))]
-    fn failed_items(&self, limit: i64, afterId: i64) -> PhpResult<ZBox<ZendHashTable>>;
-
-    fn retry_failed(&self, ids: Option<&ZendHashTable>) -> PhpResult<i64>;
-
-    fn held_points(&self, key: String) -> PhpResult<f64>;
-
-    fn withdraw(&self, transactionId: String) -> PhpResult<bool>;
-
-    fn import_bulk(
-        &self,
-        operation: String,
-        file: String,
-        transactionId: String,
-        options: Option<&ZendHashTable>,
-    ) -> PhpResult<ZBox<ZendHashTable>>;
-}
 
 /// `$client->__construct([...])` again would swap the settings of a client that may have sends
 /// in flight under the old ones (or a feed writer's file); PHP allows the call, so the
@@ -339,6 +253,19 @@ impl MindboxClient {
 
     pub fn withdraw(&self, transactionId: String) -> PhpResult<bool> {
         self.client.withdraw(&transactionId).map_err(to_php)
+    }
+
+    pub fn snapshot(&self, key: String) -> PhpResult<Option<ZBox<ZendHashTable>>> {
+        snapshots::get(&self.client, &key)
+    }
+
+    pub fn save_snapshot(&self, key: String, value: &ZendHashTable) -> PhpResult<()> {
+        let value = convert::array_to_json(value, "value").map_err(to_php)?;
+        self.client.save_snapshot(&key, &value).map_err(to_php)
+    }
+
+    pub fn forget_snapshot(&self, key: String) -> PhpResult<()> {
+        self.client.forget_snapshot(&key).map_err(to_php)
     }
 
     pub fn import_bulk(

@@ -2,6 +2,7 @@
 //! that belong to neither the wire nor the file.
 
 mod options;
+mod snapshots;
 
 pub use options::CallOptions;
 
@@ -64,7 +65,7 @@ impl Client {
 
     /// A synchronous call: normalise, send, and return the decoded answer.
     pub fn call(&self, operation: &str, mut body: Value, options: &CallOptions) -> Result<Value> {
-        // Both belong to an item of the outbox; a call has none.
+        // These belong to an item of the outbox; a call has none.
         if options.hold.is_some() {
             return Err(Error::invalid(
                 "options.hold",
@@ -75,6 +76,12 @@ impl Client {
             return Err(Error::invalid(
                 "options.delay",
                 "only send() and its helpers can wait",
+            ));
+        }
+        if options.snapshot.is_some() {
+            return Err(Error::invalid(
+                "options.snapshot",
+                "only send() and its helpers store a snapshot, with the item",
             ));
         }
         normalize::normalize(&mut body)?;
@@ -191,6 +198,7 @@ impl Client {
             ordering_key: ordering_key.as_deref(),
             hold: options.hold.as_ref(),
             delay_ms: options.delay_ms,
+            snapshot: options.snapshot.as_ref(),
         };
         let scope = self.config.scope();
         with_store(&path, self.config.synchronous, |store| {

@@ -2,7 +2,7 @@
 
 use crate::endpoint::Endpoint;
 use crate::error::{Error, Result};
-use crate::outbox::{Hold, delay_ms};
+use crate::outbox::{Hold, Snapshot, delay_ms};
 use crate::request::is_guid;
 use serde_json::{Map, Value};
 
@@ -17,9 +17,11 @@ pub struct CallOptions {
     pub(crate) hold: Option<Hold>,
     /// Outbox only: how long the item waits before it may go.
     pub(crate) delay_ms: u64,
+    /// Outbox only: what the item tells Mindbox, stored with it.
+    pub(crate) snapshot: Option<Snapshot>,
 }
 
-const OPTION_KEYS: [&str; 7] = [
+const OPTION_KEYS: [&str; 8] = [
     "deviceUUID",
     "customerIp",
     "transactionId",
@@ -27,6 +29,7 @@ const OPTION_KEYS: [&str; 7] = [
     "orderingKey",
     "hold",
     "delay",
+    "snapshot",
 ];
 
 /// The longest text option. The tracker's device ids are GUIDs; the outbox keeps a deviceUUID
@@ -73,6 +76,10 @@ impl CallOptions {
             None | Some(Value::Null) => None,
             Some(value) => Some(Hold::from_value(value, "options.hold")?),
         };
+        let snapshot = match map.get("snapshot") {
+            None | Some(Value::Null) => None,
+            Some(value) => Some(Snapshot::from_option(value, "options.snapshot")?),
+        };
         Ok(CallOptions {
             device_uuid: text(map, "deviceUUID")?,
             customer_ip,
@@ -81,6 +88,7 @@ impl CallOptions {
             ordering_key: text(map, "orderingKey")?,
             hold,
             delay_ms: delay_ms(map.get("delay").unwrap_or(&Value::Null), "options.delay")?,
+            snapshot,
         })
     }
 }
@@ -128,7 +136,7 @@ mod tests {
         assert_eq!(o.device_uuid.as_deref(), Some("d-1"));
         assert_eq!(o.endpoint, Some(Endpoint::Async));
         assert_eq!(o.ordering_key.as_deref(), Some("42"));
-        assert_eq!((o.hold, o.delay_ms), (None, 0));
+        assert_eq!((o.hold, o.delay_ms, o.snapshot), (None, 0, None));
         let o = CallOptions::from_value(&json!({"hold": {"key": "customer:7", "amount": 150.5},
             "delay": 900}))
         .unwrap();
@@ -157,6 +165,10 @@ mod tests {
                 "options.hold.amount",
             ),
             (json!({"delay": -1}), "options.delay"),
+            (
+                json!({"snapshot": {"key": "k k", "value": {}}}),
+                "options.snapshot.key",
+            ),
         ] {
             match CallOptions::from_value(&bad) {
                 Err(Error::InvalidArgument { path: p, .. }) => assert_eq!(p, path),

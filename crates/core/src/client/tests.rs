@@ -206,6 +206,7 @@ fn a_flush_returns_at_once_while_another_live_process_delivers() {
         ordering_key: None,
         hold: None,
         delay_ms: 0,
+        snapshot: None,
     };
     other.enqueue(&scope, &item, now_ms()).unwrap();
     other

@@ -2,6 +2,7 @@
 //! claims them, and why an attempt did not deliver one.
 
 use super::hold::Hold;
+use super::snapshot::Snapshot;
 use crate::endpoint::Endpoint;
 
 /// Which Mindbox endpoint a deliverer serves: an outbox may be shared by several sites.
@@ -30,6 +31,8 @@ pub(crate) struct NewItem<'a> {
     pub(crate) hold: Option<&'a Hold>,
     /// The item is not sent before this long after it was written.
     pub(crate) delay_ms: u64,
+    /// What the item tells Mindbox, stored with it in one transaction.
+    pub(crate) snapshot: Option<&'a Snapshot>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

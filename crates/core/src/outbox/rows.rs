@@ -1,11 +1,11 @@
 //! The storage interface of the outbox: the rows a backend keeps (items, the endpoint's lease,
-//! refused keys, the pacing grid, the bulk imports' budget) and the few reads and writes the
-//! logic needs of them. The logic (`store`: a cycle, the lease, settling, the refusal of a key,
-//! inspection, moves, the bulk budget) is written once against these traits; each backend
-//! (`sqlite`, `mysql`) implements them inside the transaction it opened.
+//! refused keys, the pacing grid, the bulk imports' budget, snapshots) and the few reads and
+//! writes the logic needs of them. The logic (`store`: a cycle, the lease, settling, the refusal
+//! of a key, inspection, moves, the bulk budget, snapshots) is written once against these traits;
+//! each backend (`sqlite`, `mysql`) implements them inside the transaction it opened.
 
 use super::hold::Hold;
-use super::item::{FailedItem, Failure, Item, Scope};
+use super::item::{FailedItem, Failure, Item, NewItem, Scope};
 use crate::endpoint::Endpoint;
 
 /// A backend's error, kept whole for the message: the outbox error names the file or server.
@@ -99,7 +99,43 @@ pub(crate) trait BulkRows {
     fn bulk_answered(&mut self, name: &str, transaction_id: &str) -> Fallible<()>;
 }
 
-pub(crate) trait Rows: BulkRows {
+/// A snapshot's row (`outbox::snapshot` says what it is). Times in ms.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct SnapshotRow {
+    pub(crate) key: String,
+    /// The caller's JSON.
+    pub(crate) value: Vec<u8>,
+    pub(crate) saved_at: u64,
+    /// The item that carried it, as it was written; none for a snapshot saved alone.
+    pub(crate) item_id: Option<i64>,
+    pub(crate) transaction_id: Option<String>,
+}
+
+/// Snapshots of an endpoint, by key (`store::snapshots` says how they are used).
+pub(crate) trait SnapshotRows {
+    /// Adds an item as `send()` writes it: its id. Here, because an item that carries a snapshot
+    /// is written with it in one transaction.
+    fn insert_item(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Fallible<i64>;
+    fn snapshot(&mut self, scope: &Scope, key: &str) -> Fallible<Option<SnapshotRow>>;
+    /// Writes a snapshot over the key's; with `keep_later`, one saved later that is already there
+    /// stays.
+    fn put_snapshot(&mut self, scope: &Scope, row: &SnapshotRow, keep_later: bool) -> Fallible<()>;
+    /// Removes the key's snapshot; with `saved_at`, only if it is still the one saved then.
+    /// Whether there was one.
+    fn forget_snapshot(
+        &mut self,
+        scope: &Scope,
+        key: &str,
+        saved_at: Option<u64>,
+    ) -> Fallible<bool>;
+    /// The endpoint's item of `transaction_id`, the one not parked first: its id, and whether it
+    /// is parked. `None` once it is gone.
+    fn carrier(&mut self, scope: &Scope, transaction_id: &str) -> Fallible<Option<(i64, bool)>>;
+    /// The first `limit` snapshots of every endpoint, in key order.
+    fn snapshot_page(&mut self, limit: usize) -> Fallible<Vec<(Scope, SnapshotRow)>>;
+}
+
+pub(crate) trait Rows: BulkRows + SnapshotRows {
     fn lease(&mut self, scope: &Scope) -> Fallible<Option<Lease>>;
     /// Takes or renews the lease; `now` is the holder's heartbeat.
     fn put_lease(

@@ -29,6 +29,7 @@ fn item<'a>(tx: &'a str, hold: Option<&'a Hold>) -> NewItem<'a> {
         ordering_key: None,
         hold,
         delay_ms: 0,
+        snapshot: None,
     }
 }
 

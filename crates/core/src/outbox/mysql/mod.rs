@@ -2,7 +2,7 @@
 //! and delivers from the same tables, so ordering, the delivery lease and the rate limit hold
 //! across machines. Here: the address (`url`), the connection (`conn`), the tables (`schema`),
 //! what the shop's thread does and the transactions of the delivery's logic (`store`), and the
-//! storage interface's queries (`rows`, with `inspect`, `moves`, `refusals`, `bulk`).
+//! storage interface's queries (`rows`, with `inspect`, `moves`, `refusals`, `bulk`, `snapshots`).
 
 mod bulk;
 mod conn;
@@ -13,6 +13,9 @@ mod moves;
 mod refusals;
 mod rows;
 mod schema;
+#[cfg(test)]
+mod snapshot_tests;
+mod snapshots;
 mod store;
 #[cfg(test)]
 mod tests;

@@ -1,6 +1,6 @@
 //! The outbox's tables in a MySQL/MariaDB database, and their schema version.
 //!
-//! They hold what the SQLite file holds at its version 6, with these differences:
+//! They hold what the SQLite file holds at its version 7, with these differences:
 //! - Every table name starts with the location's prefix: the outbox lives in the site's own
 //!   database, beside its tables, and one database may hold several outboxes.
 //! - Tables are InnoDB (row locks, crash safety) in utf8mb4 with binary collation, so keys compare
@@ -24,13 +24,15 @@
 //!   whether a holder's pid still runs, which cannot see other machines of a web cluster.
 //! - Hold keys have no length limit either: `items_hold` indexes `hold_hash`, their SHA-1, which
 //!   also compares keys byte for byte where utf8mb4_bin would pad them with spaces.
+//! - `snapshots.name` is the snapshot's key (KEY is a reserved word): printable ASCII without
+//!   spaces, which utf8mb4_bin compares byte for byte.
 
 use crate::error::{Error, Result};
 use mysql::prelude::Queryable;
 
 /// Bumped with every change of the tables below; this backend's versions are its own, not the
 /// SQLite file's.
-pub(crate) const VERSION: i64 = 4;
+pub(crate) const VERSION: i64 = 5;
 
 /// A time column's value: milliseconds since the epoch, a BIGINT.
 pub(crate) fn ms(t: u64) -> i64 {
@@ -57,6 +59,7 @@ pub(crate) struct Tables {
     pub(crate) bulk_budget: String,
     pub(crate) bulk_slots: String,
     pub(crate) bulk_attempts: String,
+    pub(crate) snapshots: String,
 }
 
 impl Tables {
@@ -72,11 +75,12 @@ impl Tables {
             bulk_budget: name("bulk_budget"),
             bulk_slots: name("bulk_slots"),
             bulk_attempts: name("bulk_attempts"),
+            snapshots: name("snapshots"),
         }
     }
 
     #[cfg(test)]
-    pub(crate) fn all(&self) -> [&str; 8] {
+    pub(crate) fn all(&self) -> [&str; 9] {
         [
             &self.items,
             &self.leases,
@@ -86,6 +90,7 @@ impl Tables {
             &self.bulk_budget,
             &self.bulk_slots,
             &self.bulk_attempts,
+            &self.snapshots,
         ]
     }
 }
@@ -224,6 +229,24 @@ fn v4(t: &Tables) -> Vec<String> {
     ]
 }
 
+/// Snapshots (the SQLite file's version 7). The key, 583 characters, stays within InnoDB's 3,072
+/// bytes; a value is at most 1 MiB.
+fn v5(t: &Tables) -> String {
+    format!(
+        "CREATE TABLE IF NOT EXISTS `{}` (
+            endpoint_id    VARCHAR(128) NOT NULL,
+            base_url       VARCHAR(255) NOT NULL,
+            name           VARCHAR(200) NOT NULL,
+            value          MEDIUMBLOB   NOT NULL,
+            saved_at       BIGINT       NOT NULL,
+            item_id        BIGINT,
+            transaction_id VARCHAR(64),
+            PRIMARY KEY (endpoint_id, base_url, name)
+        ) {TABLE_OPTIONS}",
+        t.snapshots
+    )
+}
+
 fn has_column(conn: &mut mysql::Conn, table: &str, column: &str) -> mysql::Result<bool> {
     let found: Option<i64> = conn.exec_first(
         "SELECT 1 FROM information_schema.COLUMNS
@@ -298,6 +321,9 @@ fn migrate_locked(conn: &mut mysql::Conn, t: &Tables) -> std::result::Result<(),
         for statement in v4(t) {
             conn.query_drop(statement).map_err(describe)?;
         }
+    }
+    if seen < 5 {
+        conn.query_drop(v5(t)).map_err(describe)?;
     }
     if seen < VERSION {
         conn.exec_drop(

@@ -89,33 +89,11 @@ impl MysqlStore {
         }
     }
 
+    /// One autocommitted insert: the shop's hot path. An item that carries a snapshot is written
+    /// with it in a transaction instead (`store::snapshots`).
     pub(crate) fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
-        let sql = format!(
-            "INSERT INTO {} (endpoint_id, base_url, operation, endpoint, body, transaction_id,
-                device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at,
-                not_before, hold_key, hold_cents)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            self.tables.items
-        );
-        let params: Vec<mysql::Value> = vec![
-            scope.endpoint_id.as_str().into(),
-            scope.base_url.as_str().into(),
-            item.operation.into(),
-            item.endpoint.as_str().into(),
-            item.body.into(),
-            item.transaction_id.into(),
-            item.device_uuid.into(),
-            item.customer_ip.into(),
-            item.ordering_key.into(),
-            ms(now).into(),
-            ms(now + item.delay_ms).into(),
-            ms(now).into(),
-            ms(now + item.delay_ms).into(),
-            item.hold.map(|h| h.key.as_str()).into(),
-            item.hold.map_or(0, |h| h.cents).into(),
-        ];
-        match self.conn.exec_drop(sql, params) {
-            Ok(()) => Ok(self.conn.last_insert_id() as i64),
+        match insert_item(&mut self.conn, &self.tables, scope, item, now) {
+            Ok(id) => Ok(id),
             Err(e) => Err(self.fault(describe(&e))),
         }
     }
@@ -171,12 +149,60 @@ impl MysqlStore {
     }
 }
 
+/// For tests that change the tables by hand: `{p}` stands for their prefix.
+#[cfg(test)]
+impl MysqlStore {
+    pub(crate) fn execute(&mut self, sql: &str) {
+        let sql = sql.replace("{p}", &self.tables.prefix);
+        for statement in sql.split(';').filter(|s| !s.trim().is_empty()) {
+            self.conn.query_drop(statement).unwrap();
+        }
+    }
+}
+
 /// A connection to the outbox, its tables made or migrated first.
 pub(super) fn open(location: &Location) -> Result<(Conn, Tables)> {
     let mut conn = connect(location)?;
     let tables = Tables::new(&location.prefix);
     migrate(&mut conn, &tables, &location.display())?;
     Ok((conn, tables))
+}
+
+/// Adds an item as `send()` writes it: its id.
+pub(super) fn insert_item<Q: Queryable>(
+    q: &mut Q,
+    tables: &Tables,
+    scope: &Scope,
+    item: &NewItem<'_>,
+    now: u64,
+) -> mysql::Result<i64> {
+    let sql = format!(
+        "INSERT INTO {} (endpoint_id, base_url, operation, endpoint, body, transaction_id,
+            device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at,
+            not_before, hold_key, hold_cents)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        tables.items
+    );
+    let params: Vec<mysql::Value> = vec![
+        scope.endpoint_id.as_str().into(),
+        scope.base_url.as_str().into(),
+        item.operation.into(),
+        item.endpoint.as_str().into(),
+        item.body.into(),
+        item.transaction_id.into(),
+        item.device_uuid.into(),
+        item.customer_ip.into(),
+        item.ordering_key.into(),
+        ms(now).into(),
+        ms(now + item.delay_ms).into(),
+        ms(now).into(),
+        ms(now + item.delay_ms).into(),
+        item.hold.map(|h| h.key.as_str()).into(),
+        item.hold.map_or(0, |h| h.cents).into(),
+    ];
+    let inserted = q.exec_iter(sql, params)?;
+    // The server always gives one for this AUTO_INCREMENT table.
+    Ok(inserted.last_insert_id().unwrap_or(0) as i64)
 }
 
 /// The kopecks a key holds: `items_hold` alone answers it.

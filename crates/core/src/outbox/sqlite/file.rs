@@ -96,32 +96,11 @@ impl FileStore {
         Ok(self.seen_version.replace(version) != Some(version))
     }
 
+    /// One autocommitted insert: the shop's hot path. An item that carries a snapshot is written
+    /// with it in a transaction instead (`store::snapshots`).
     pub(crate) fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
         let _inside = forksafe::enter();
-        let result = exec(
-            &self.conn,
-            "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
-                device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at,
-                not_before, hold_key, hold_cents)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11, ?12, ?13)",
-            params![
-                scope.endpoint_id,
-                scope.base_url,
-                item.operation,
-                item.endpoint.as_str(),
-                item.body,
-                item.transaction_id,
-                item.device_uuid,
-                item.customer_ip,
-                item.ordering_key,
-                now as i64,
-                (now + item.delay_ms) as i64,
-                item.hold.map(|h| h.key.as_str()),
-                item.hold.map_or(0, |h| h.cents)
-            ],
-        );
-        result.map_err(|e| self.fail(e))?;
-        Ok(self.conn.last_insert_rowid())
+        insert_item(&self.conn, scope, item, now).map_err(|e| self.fail(e))
     }
 
     /// The kopecks held under `key` by items Mindbox has not answered: one look at `items_hold`.
@@ -181,6 +160,38 @@ impl FileStore {
         .map(drop)
         .map_err(|e| self.fail(e))
     }
+}
+
+/// Adds an item as `send()` writes it: its id.
+pub(super) fn insert_item(
+    conn: &Connection,
+    scope: &Scope,
+    item: &NewItem<'_>,
+    now: u64,
+) -> rusqlite::Result<i64> {
+    exec(
+        conn,
+        "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
+            device_uuid, customer_ip, ordering_key, created_at, next_attempt_at, updated_at,
+            not_before, hold_key, hold_cents)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?10, ?11, ?12, ?13)",
+        params![
+            scope.endpoint_id,
+            scope.base_url,
+            item.operation,
+            item.endpoint.as_str(),
+            item.body,
+            item.transaction_id,
+            item.device_uuid,
+            item.customer_ip,
+            item.ordering_key,
+            now as i64,
+            (now + item.delay_ms) as i64,
+            item.hold.map(|h| h.key.as_str()),
+            item.hold.map_or(0, |h| h.cents)
+        ],
+    )?;
+    Ok(conn.last_insert_rowid())
 }
 
 fn identity(path: &Path) -> Option<(u64, u64)> {

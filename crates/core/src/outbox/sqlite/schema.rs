@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 /// Bumped with every change of the tables below; older files are migrated step by step.
-pub(crate) const VERSION: i64 = 6;
+pub(crate) const VERSION: i64 = 7;
 
 const V1: &str = "
 CREATE TABLE items (
@@ -109,6 +109,21 @@ CREATE TABLE bulk_attempts (
     failures       INTEGER NOT NULL,
     updated_at     INTEGER NOT NULL,
     PRIMARY KEY (name, transaction_id)
+);
+";
+
+/// Snapshots of what Mindbox was last told (see `outbox::snapshot`), by endpoint and key, with
+/// the item that carried one. An ordinary rowid table: its values are too large for WITHOUT ROWID.
+const V7: &str = "
+CREATE TABLE snapshots (
+    endpoint_id    TEXT    NOT NULL,
+    base_url       TEXT    NOT NULL,
+    key            TEXT    NOT NULL,
+    value          BLOB    NOT NULL,
+    saved_at       INTEGER NOT NULL,
+    item_id        INTEGER,
+    transaction_id TEXT,
+    PRIMARY KEY (endpoint_id, base_url, key)
 );
 ";
 
@@ -245,6 +260,9 @@ fn migrate(conn: &Connection) -> std::result::Result<(), String> {
         }
         if version < 6 {
             conn.execute_batch(V6)?;
+        }
+        if version < 7 {
+            conn.execute_batch(V7)?;
         }
         conn.execute_batch(&format!("PRAGMA user_version = {VERSION}"))
     })();

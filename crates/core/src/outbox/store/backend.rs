@@ -46,6 +46,9 @@ impl Store {
     }
 
     pub(crate) fn enqueue(&mut self, scope: &Scope, item: &NewItem<'_>, now: u64) -> Result<i64> {
+        if let Some(snapshot) = item.snapshot {
+            return self.enqueue_with_snapshot(scope, item, snapshot, now);
+        }
         match &mut self.0 {
             Backend::File(file) => file.enqueue(scope, item, now),
             Backend::Mysql(server) => server.enqueue(scope, item, now),
@@ -96,6 +99,16 @@ impl Store {
         match &mut self.0 {
             Backend::File(file) => file.read(f),
             Backend::Mysql(server) => server.transaction(false, f),
+        }
+    }
+
+    /// Runs statements by hand on either backend, `{p}` standing for a MySQL outbox's table
+    /// prefix: for tests that break a table.
+    #[cfg(test)]
+    pub(super) fn execute(&mut self, sql: &str) {
+        match &mut self.0 {
+            Backend::File(file) => file.conn().execute_batch(&sql.replace("{p}", "")).unwrap(),
+            Backend::Mysql(server) => server.execute(sql),
         }
     }
 

@@ -9,7 +9,8 @@
 //!   attempt, a key Mindbox refused;
 //! - `inspect`: the numbers and lists the admin and `flush()` report, and retrying parked items;
 //! - `moves`: moving pending items into another outbox, when a shop switches;
-//! - `bulk`: the bulk imports' hourly budget, their 429 block and their failed attempts.
+//! - `bulk`: the bulk imports' hourly budget, their 429 block and their failed attempts;
+//! - `snapshots`: what Mindbox was last told of an order, stored with the item that tells it.
 
 // First, so that its macro reaches the test modules below.
 #[cfg(test)]
@@ -37,6 +38,9 @@ mod refusal;
 #[cfg(test)]
 mod refusal_tests;
 mod settle;
+#[cfg(test)]
+mod snapshot_tests;
+mod snapshots;
 #[cfg(test)]
 mod tests;
 

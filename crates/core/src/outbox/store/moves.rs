@@ -1,7 +1,8 @@
 //! Moving the pending items of one outbox into another: a node's file into the cluster's shared
 //! database when a shop switches. Items keep their transactionId (Mindbox's idempotency) and
 //! ordering key, and their order: each gets a new id in the target, above every earlier one.
-//! Parked items stay where they are, to be looked at there.
+//! Parked items stay where they are, to be looked at there. Snapshots follow the items
+//! (`store::snapshots`).
 
 use super::backend::{Backend, Store};
 use super::lease::gone;
@@ -71,6 +72,7 @@ impl Store {
             .try_for_each(|scope| self.release_lease(scope, mover));
         let moved = moved?;
         released?;
+        self.move_snapshots_to(target)?;
         let scopes = self.read(|rows| {
             let mut scopes = rows.scopes()?;
             for (scope, _) in &moved {
@@ -160,7 +162,7 @@ impl Store {
         }
     }
 
-    fn error(&self, message: &str) -> Error {
+    pub(super) fn error(&self, message: &str) -> Error {
         let shown = match &self.0 {
             Backend::File(file) => file.shown(),
             Backend::Mysql(server) => server.shown().to_string(),

@@ -74,6 +74,7 @@ pub(super) fn item<'a>(operation: &'a str, tx: &'a str, body: &'a [u8]) -> NewIt
         ordering_key: None,
         hold: None,
         delay_ms: 0,
+        snapshot: None,
     }
 }
 

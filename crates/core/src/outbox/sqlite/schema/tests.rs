@@ -106,6 +106,55 @@ fn a_version_5_file_gets_the_bulk_budget_beside_its_items() {
 }
 
 #[test]
+fn a_version_6_file_gets_snapshots_beside_its_pending_items() {
+    let path = crate::private::test_dir("schema-v6").join("outbox.sqlite");
+    {
+        let old = Connection::open(&path).unwrap();
+        for step in [V1, V2, V3, V4, V5, V6, "PRAGMA user_version = 6"] {
+            old.execute_batch(step).unwrap();
+        }
+        old.execute(
+            "INSERT INTO items (endpoint_id, base_url, operation, endpoint, body, transaction_id,
+                ordering_key, created_at, next_attempt_at, updated_at, not_before)
+             VALUES ('shop', 'u', 'A', 'sync', x'7B7D', 't', 'order:1', 1, 1, 1, 5)",
+            params![],
+        )
+        .unwrap();
+    }
+    let conn = open(&path, Synchronous::Normal, Role::Sender).unwrap();
+    let (version, pending): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT user_version FROM pragma_user_version),
+                    (SELECT COUNT(*) FROM items WHERE status = 'pending' AND not_before = 5)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((version, pending), (VERSION, 1));
+    conn.execute_batch(
+        "INSERT INTO snapshots (endpoint_id, base_url, key, value, saved_at, item_id, transaction_id)
+         VALUES ('shop', 'u', 'o:1', x'7B7D', 1, 1, 't');",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_file_of_a_newer_version_is_refused() {
+    let path = crate::private::test_dir("schema-newer").join("outbox.sqlite");
+    drop(open(&path, Synchronous::Normal, Role::Sender).unwrap());
+    Connection::open(&path)
+        .unwrap()
+        .execute_batch(&format!("PRAGMA user_version = {}", VERSION + 1))
+        .unwrap();
+    match open(&path, Synchronous::Normal, Role::Sender) {
+        Err(Error::Outbox { message, .. }) => {
+            assert!(message.contains("newer version"), "{message}")
+        }
+        other => panic!("expected an outbox error, got {other:?}"),
+    }
+}
+
+#[test]
 fn an_outbox_others_could_read_or_write_is_refused() {
     let open_at = |p: &Path| open(p, Synchronous::Normal, Role::Sender).map(drop);
     let err = |p: &Path| match open_at(p) {
