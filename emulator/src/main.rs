@@ -25,6 +25,31 @@
 //! cancel, balances) are answered from a configurable programme (`loyalty/`), which keeps a
 //! ledger of the orders it saw for the tests (`/__emulator/loyalty/ledger`).
 //!
+//! It keeps what each order holds as Mindbox was told (`loyalty/content.rs`): a creation
+//! (`…CreateOrder`, `…SaveOfflineOrder`, or with processing the lines it answered), an update
+//! (`…UpdateOrder`: its totals and ids, each line replacing the line of its `lineNumber`, or of
+//! its `lineId` without one, or added; lines left out stay; an order it does not have is
+//! created when the update has lines), and the line-status operation (`…UpdateOrderStatus`,
+//! `…UpdateOrderLinesStatus`, `…UpdateOrderItemsStatus`, or an `…UpdateOrder` of a known
+//! order whose body has `orderLinesStatus`; `loyalty/line_status.rs`): `orderLinesStatus`
+//! moves every line, answered `{"status":"Success"}`;
+//! `order.lines[{lineId|lineNumber, quantity?, status}]` moves the lines
+//! named, a quantity short of a line splitting it (the rest keeps its number, the quantity
+//! moved becomes a line with the same `lineId` and the next number after the order's largest),
+//! answered `{"status":"Success","order":{"ids":{mindboxId,…},"lines":[{lineId, lineNumber,
+//! product: {ids}, quantity, status: {ids: {externalId}}}]}}` with every line. An order it does
+//! not have is HTTP 400 ProtocolError ("Order not found: {ids}"), as Mindbox answers (under an
+//! `…UpdateOrder` name it stays that operation's Success: `loyalty/orders.rs` says why); so is a
+//! line it does not have ("Order line not found: lineNumber 5 (/order/lines/0) of order
+//! {ids}"); a malformed change is a ValidationError naming where. Asynchronous calls are only
+//! accepted (`Success`), as at Mindbox. `GET /__emulator/orders` lists every order, oldest
+//! first: `[{mindboxId, ids, totalPrice, deliveryCost, status, lines: [{lineId, lineNumber,
+//! productIds, quantity, basePricePerItem, priceOfLine, status}]}]`, money as numbers, null
+//! where never told, `status` the one status all lines have (else null), lines by
+//! `lineNumber`; `GET /__emulator/orders?websiteID=…` (any one id, `mindboxId` too) is the
+//! latest order that id names, or 404 `{"error"}`. The reset clears them; `--state-file` keeps
+//! them, as the ledger.
+//!
 //! A bulk import (`?endpointId&operation&transactionId&csvCodePage&csvColumnDelimiter
 //! &csvTextQualifier`, more parameters such as `segment` taken and journaled; the secret key;
 //! `Content-Type: text/csv`, `Content-Encoding: gzip` optional) is answered, in this order:

@@ -28,7 +28,7 @@ pub(super) fn process(emulator: &Emulator, connection: &Connection, mut entry: E
                 match state.loyalty.answer(&operation, asynchronous, body) {
                     Some(handled) => {
                         consumes_transaction = handled.consumes_transaction;
-                        (200, handled.answer)
+                        (handled.http_status, handled.answer)
                     }
                     None => (200, contract::default_answer(&operation)),
                 }
@@ -45,7 +45,8 @@ pub(super) fn process(emulator: &Emulator, connection: &Connection, mut entry: E
     reply::json(http_status, &answer)
 }
 
-/// What a scripted answer means for the transaction: only a successful one marks it done.
+/// What a scripted or loyalty answer means for the transaction: only a successful one marks it
+/// done.
 fn scripted_outcome(http_status: u16, answer: &Value) -> Outcome {
     match (http_status, answer.get("status").and_then(Value::as_str)) {
         (200, Some("TransactionAlreadyProcessed")) => Outcome::Duplicate,

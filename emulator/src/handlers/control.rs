@@ -1,5 +1,6 @@
 //! The control API under `/__emulator/`: how tests read the journal and script the emulator,
-//! have it check a product feed as Mindbox would, and see and set up bulk imports.
+//! see the orders Mindbox was told of, have it check a product feed as Mindbox would, and see
+//! and set up bulk imports.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,6 +75,7 @@ pub async fn handle(emulator: &Arc<Emulator>, request: Request<Incoming>) -> Rep
             }
         },
         (Method::GET, "/loyalty/ledger") => reply::json(200, &emulator.lock().loyalty.ledger()),
+        (Method::GET, "/orders") => orders(emulator, request.uri().query().unwrap_or("")),
         (Method::POST, "/feed") => match read_json(request, feed::Asked::from_value).await {
             Err(e) => error(400, &e),
             Ok(asked) => reply::json(200, &feed::verdict(asked).await),
@@ -111,7 +113,7 @@ fn methods(path: &str) -> Option<&'static [Method]> {
         "/faults" => &[Method::GET, Method::POST, Method::DELETE],
         "/scripts" => &[Method::POST, Method::DELETE],
         "/loyalty" => &[Method::GET, Method::POST],
-        "/loyalty/ledger" => &[Method::GET],
+        "/loyalty/ledger" | "/orders" => &[Method::GET],
         "/feed" | "/bulk/clock" => &[Method::POST],
         "/bulk/tasks" | "/bulk/customers" | "/bulk/orders" => &[Method::GET],
         "/bulk/config" => &[Method::GET, Method::POST],
@@ -157,6 +159,21 @@ fn shutdown(emulator: &Arc<Emulator>) -> Reply {
         emulator.shutdown.notify_one();
     });
     ok()
+}
+
+/// Every order Mindbox was told of; with one parameter, `?websiteID=5` (any id's name,
+/// `mindboxId` too), the order it names, or 404.
+fn orders(emulator: &Emulator, query: &str) -> Reply {
+    let params = http::decode_query(query);
+    let loyalty = &emulator.lock().loyalty;
+    match params.0.as_slice() {
+        [] => reply::json(200, &loyalty.orders()),
+        [(name, value)] => match loyalty.order(&json!({ name: value })) {
+            Some(order) => reply::json(200, &order),
+            None => error(404, &format!("no order with {name} '{value}'")),
+        },
+        _ => error(400, "name the order by one id, as ?websiteID=…"),
+    }
 }
 
 #[derive(Serialize)]

@@ -9,9 +9,10 @@ use super::cart::Invalid;
 use super::money::{Kopecks, format_money, money, quantity};
 use crate::contract;
 
-/// The answer to a loyalty operation; a price that has changed leaves the transaction
-/// unused, so the client can retry it with the new price.
+/// The answer to a loyalty operation and its HTTP status; a price that has changed leaves the
+/// transaction unused, so the client can retry it with the new price.
 pub struct Handled {
+    pub http_status: u16,
     pub answer: Value,
     pub consumes_transaction: bool,
 }
@@ -19,7 +20,17 @@ pub struct Handled {
 impl Handled {
     pub(super) fn done(answer: Value) -> Handled {
         Handled {
+            http_status: 200,
             answer,
+            consumes_transaction: true,
+        }
+    }
+
+    /// HTTP 400 ProtocolError: what Mindbox answers a request about an order it does not have.
+    pub(super) fn refused(message: &str) -> Handled {
+        Handled {
+            http_status: 400,
+            answer: contract::protocol_error(400, message),
             consumes_transaction: true,
         }
     }

@@ -1,5 +1,5 @@
 //! The programme's books: its configuration, the balances orders changed, the ledger of
-//! orders, and the state file every change is written to.
+//! orders with what each holds, and the state file every change is written to.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::config::{Config, PromoCode};
+use super::content::{Content, view};
 use super::ledger::{Ledger, Order};
 use super::money::{Kopecks, money, percent_bp, percent_of};
 
@@ -38,6 +39,12 @@ enum Record {
     },
     /// An order as it is after each change; the last line of a Mindbox id wins.
     Order(Order),
+    /// What an order holds after each change, likewise.
+    #[serde(rename_all = "camelCase")]
+    Content {
+        mindbox_id: u64,
+        content: Content,
+    },
 }
 
 impl Loyalty {
@@ -61,6 +68,10 @@ impl Loyalty {
                 self.kept.insert(customer, kopecks);
             }
             Ok(Record::Order(order)) => self.ledger.keep(order),
+            Ok(Record::Content {
+                mindbox_id,
+                content,
+            }) => self.ledger.keep_content(mindbox_id, content),
             Err(_) => {}
         }
     }
@@ -92,6 +103,21 @@ impl Loyalty {
             .map(|c| (c, money(self.balance(Some(c)))))
             .collect();
         json!({"orders": self.ledger.orders(), "balances": balances})
+    }
+
+    /// Every order Mindbox was told of, oldest first, as `GET /__emulator/orders` lists them.
+    pub fn orders(&self) -> Value {
+        let orders = self.ledger.orders().iter();
+        orders
+            .map(|o| view(o, &self.ledger.content(o.mindbox_id)))
+            .collect()
+    }
+
+    /// The order that `ids` name, the latest should two share an id, as
+    /// `GET /__emulator/orders?websiteID=…` shows it.
+    pub fn order(&self, ids: &Value) -> Option<Value> {
+        let order = self.ledger.find(Some(ids))?;
+        Some(view(order, &self.ledger.content(order.mindbox_id)))
     }
 
     /// The programme as it stands now: a single-use code that an active order took is used.
@@ -127,6 +153,15 @@ impl Loyalty {
     pub(super) fn keep(&mut self, order: Order) {
         self.persist(&Record::Order(order.clone()));
         self.ledger.keep(order);
+    }
+
+    /// Writes what the order holds now to the ledger and the state file.
+    pub(super) fn keep_content(&mut self, mindbox_id: u64, content: Content) {
+        self.persist(&Record::Content {
+            mindbox_id,
+            content: content.clone(),
+        });
+        self.ledger.keep_content(mindbox_id, content);
     }
 
     pub(super) fn credit(&mut self, customer: Option<&str>, kopecks: Kopecks) {

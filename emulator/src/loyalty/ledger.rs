@@ -1,6 +1,7 @@
 //! The orders Mindbox knows and what each did to a balance and to single-use promo codes, so
 //! that a cancellation undoes exactly that and a test can hold the shop's books against
-//! Mindbox's (`GET /__emulator/loyalty/ledger`).
+//! Mindbox's (`GET /__emulator/loyalty/ledger`); beside them, what each order holds
+//! (`content.rs`, `GET /__emulator/orders`).
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::cart::id_text;
+use super::content::Content;
 use super::money::{Kopecks, units};
 
 /// Mindbox's own id of an order: answered with the order's ids, and a client may name the
@@ -91,6 +93,9 @@ impl Order {
 #[derive(Debug, Default)]
 pub struct Ledger {
     orders: Vec<Order>,
+    /// By Mindbox id, apart from `orders` so that the ledger's points read as they did; an
+    /// order without one (booked before contents were kept) holds nothing told.
+    contents: BTreeMap<u64, Content>,
 }
 
 impl Ledger {
@@ -129,8 +134,19 @@ impl Ledger {
         })
     }
 
+    pub fn content(&self, mindbox_id: u64) -> Content {
+        self.contents.get(&mindbox_id).cloned().unwrap_or_default()
+    }
+
+    /// Replaces what an order holds; like `keep`, the last version read from the state file
+    /// wins.
+    pub fn keep_content(&mut self, mindbox_id: u64, content: Content) {
+        self.contents.insert(mindbox_id, content);
+    }
+
     pub fn clear(&mut self) {
         self.orders.clear();
+        self.contents.clear();
     }
 }
 

@@ -6,10 +6,11 @@
 //! Customers are known by a key, "idName:value" of the first of their `ids` in name order,
 //! so that the same customer is found whatever order a client writes the ids in.
 //!
-//! This file recognises an operation and runs it; `orders` makes and changes orders;
-//! `books` keeps the configuration, the balances and the ledger, and writes them to the state
-//! file. Below them, `calculation` (with `cart`, `config`, `money`) is pure, and `answer`
-//! writes its results as Mindbox does.
+//! This file recognises an operation and runs it; `orders` makes and updates orders and
+//! `line_status` changes their lines' statuses; `books` keeps the configuration, the balances
+//! and the ledger, with what each order holds (`content`), and writes them to the state file.
+//! Below them, `calculation` (with `cart`, `config`, `money`) is pure, and `answer` writes its
+//! results as Mindbox does.
 
 mod answer;
 mod books;
@@ -18,7 +19,11 @@ mod calculation;
 mod calculation_tests;
 mod cart;
 mod config;
+mod content;
+#[cfg(test)]
+mod content_tests;
 mod ledger;
+mod line_status;
 mod money;
 #[cfg(test)]
 mod order_tests;
@@ -49,10 +54,11 @@ enum Operation {
     },
     Standard,
     Offline,
-    /// `merges_ids`: an order update links ids to the order; a bare status change does not.
-    Update {
-        merges_ids: bool,
-    },
+    /// The update of an order without processing: its content, and ids linked to it; with
+    /// `orderLinesStatus` in its body, a status change (`orders.rs`).
+    Update,
+    /// "Изменение статуса позиции заказа": statuses of all its lines or of some.
+    LinesStatus,
     Balance,
 }
 
@@ -61,6 +67,13 @@ impl Operation {
     /// of the name says what an operation does.
     fn recognise(name: &str) -> Option<Operation> {
         let ends = |suffix: &str| name.ends_with(suffix);
+        // The line-status operation under the names projects give it; `UpdateOrderItemsStatus`
+        // is the official mindbox.marketing module's.
+        let lines_status = [
+            "UpdateOrderStatus",
+            "UpdateOrderLinesStatus",
+            "UpdateOrderItemsStatus",
+        ];
         Some(if ends("CalculateAuthorizedCart") {
             Operation::Calculate { authorized: true }
         } else if ends("CalculateUnauthorizedCart") {
@@ -73,10 +86,10 @@ impl Operation {
             Operation::Standard
         } else if ends("SaveOfflineOrder") {
             Operation::Offline
+        } else if lines_status.into_iter().any(ends) {
+            Operation::LinesStatus
         } else if ends("UpdateOrder") {
-            Operation::Update { merges_ids: true }
-        } else if ends("UpdateOrderStatus") {
-            Operation::Update { merges_ids: false }
+            Operation::Update
         } else if ends("GetCustomerBalance") {
             Operation::Balance
         } else {
@@ -100,6 +113,7 @@ impl Loyalty {
             .unwrap_or(Value::Null);
         let mut handled = self.execute(operation, &body);
         if asynchronous {
+            handled.http_status = 200;
             handled.answer = contract::success();
         }
         Some(handled)
@@ -123,7 +137,8 @@ impl Loyalty {
             }
             Operation::Standard => self.create_standard(body, customer),
             Operation::Offline => self.save_offline(body, customer),
-            Operation::Update { merges_ids } => self.update(body, merges_ids),
+            Operation::Update => self.update(body),
+            Operation::LinesStatus => self.change_status(body),
             Operation::Balance => {
                 let available = match &customer {
                     Some(c) => self.balance(Some(c)),

@@ -40,6 +40,37 @@ pub mod units {
     }
 }
 
+/// `units` for an amount that may be untold, written as `null`.
+pub mod maybe_units {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use super::{Kopecks, from_units};
+
+    pub fn serialize<S: Serializer>(k: &Option<Kopecks>, s: S) -> Result<S::Ok, S::Error> {
+        match k {
+            Some(k) => s.serialize_f64(*k as f64 / 100.0),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Kopecks>, D::Error> {
+        Option::<f64>::deserialize(d).map(|x| x.map(from_units))
+    }
+}
+
+/// Thousandths that may be untold, written as `quantity` writes them or as `null`.
+pub mod maybe_quantity {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(milli: &Option<i64>, s: S) -> Result<S::Ok, S::Error> {
+        milli.map(super::quantity).serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+        Option::<f64>::deserialize(d).map(|x| x.map(|x| (x * 1000.0).round() as i64))
+    }
+}
+
 pub fn format_money(k: Kopecks) -> String {
     let sign = if k < 0 { "-" } else { "" };
     format!("{sign}{}.{:02}", k.abs() / 100, k.abs() % 100)
@@ -73,6 +104,11 @@ fn div_round(n: i128, d: i128) -> i128 {
 
 pub fn line_total(price: Kopecks, quantity_milli: i64) -> Kopecks {
     div_round(i128::from(price) * i128::from(quantity_milli), 1000) as Kopecks
+}
+
+/// The `part` of `whole` (both positive) of `amount`, rounded half away from zero.
+pub fn share_of(amount: Kopecks, part: i64, whole: i64) -> Kopecks {
+    div_round(i128::from(amount) * i128::from(part), i128::from(whole)) as Kopecks
 }
 
 /// `bp` of `amount`, rounded half away from zero to the kopeck.
@@ -144,6 +180,8 @@ mod tests {
         assert_eq!(percent_floor(99999, 1000), 9999);
         assert_eq!(line_total(33333, 3000), 99999);
         assert_eq!(line_total(33333, 1500), 50000); // 49999.5
+        assert_eq!(share_of(10000, 1000, 3000), 3333);
+        assert_eq!(share_of(10001, 1000, 2000), 5001); // 5000.5
     }
 
     #[test]

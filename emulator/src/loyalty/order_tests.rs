@@ -214,9 +214,14 @@ fn a_cancellation_gives_back_what_the_order_moved_and_only_once() {
     let debit = standard("S-1", &[json!([{"type": "balance", "amount": 300}])]);
     run(&mut loyalty, "Website.CreateOrder", &debit);
     assert_eq!(balance(&mut loyalty), 300.0);
+    // Mindbox answers a status change of an order it does not have with HTTP 400.
     let unknown = status_change(json!({"websiteID": "nobody"}), "Cancelled");
     let (answer, _) = run(&mut loyalty, "Website.UpdateOrderStatus", &unknown);
-    assert_eq!(answer, json!({"status": "Success"}));
+    assert_eq!(answer["status"], "ProtocolError");
+    assert_eq!(
+        answer["errorMessage"],
+        r#"Order not found: {"websiteID":"nobody"}"#
+    );
     run(
         &mut loyalty,
         "Website.UpdateOrderStatus",

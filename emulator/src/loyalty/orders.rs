@@ -1,5 +1,6 @@
 //! Orders and what they do to balances: created with processing, standard or offline, then
-//! updated, linked to the shop's own ids and cancelled. Every one is kept in the ledger.
+//! updated and linked to the shop's own ids (`line_status` changes their lines' statuses and
+//! cancels them). Every one is kept in the ledger, with its content as Mindbox was told it.
 
 use serde_json::Value;
 
@@ -7,7 +8,8 @@ use super::answer::{self, Handled, validation_error};
 use super::books::Loyalty;
 use super::calculation::{CouponStatus, calculate, price_has_changed};
 use super::cart::{Cart, Invalid};
-use super::ledger::{Kind, Order, Status};
+use super::content::Content;
+use super::ledger::{Kind, Order};
 use super::money::{Kopecks, format_money, parse_money};
 use crate::contract;
 
@@ -27,8 +29,8 @@ impl Loyalty {
             && price_has_changed(expected, calc.total)
         {
             return Handled {
-                answer: answer::price_changed(expected, calc.total),
                 consumes_transaction: false,
+                ..Handled::done(answer::price_changed(expected, calc.total))
             };
         }
         let promo_codes = calc
@@ -50,6 +52,7 @@ impl Loyalty {
         };
         let mindbox_id = order.mindbox_id;
         self.book(order);
+        self.keep_content(mindbox_id, Content::processed(&calc, body.get("order")));
         Handled::done(answer::processed(&calc, mindbox_id, ids))
     }
 
@@ -80,7 +83,7 @@ impl Loyalty {
                 customer,
             )
         };
-        self.book(order);
+        self.book_told(order, body);
         Handled::done(contract::success())
     }
 
@@ -98,39 +101,63 @@ impl Loyalty {
                     customer,
                 )
             };
-            self.book(order);
+            self.book_told(order, body);
         }
         Handled::done(contract::success())
     }
 
-    /// An update (`merges_ids`) or a status change of a known order: the ids it is named by
-    /// are added to it, and a cancelling `orderLinesStatus` undoes it once. An order the
-    /// ledger does not know is answered Success, as the emulator always did, not with
-    /// Mindbox's HTTP 400: the ledger starts empty at each reset and has no order whose
-    /// creation a script answered, so "unknown" here mostly means "made where the ledger did
-    /// not look", and a 400 would park the client's item for good.
-    pub(super) fn update(&mut self, body: &Value, merges_ids: bool) -> Handled {
+    /// The update of an order without processing ("Изменение заказа"): the ids it names the
+    /// order by are added to it (a shop links its own id to the temporary one a processed
+    /// order was confirmed under this way), and its totals and lines to what the order holds.
+    ///
+    /// Mindbox creates an order that an update names and it does not have (next-wave.md §3.4);
+    /// so does the emulator when the update tells lines, with no points: an order first seen
+    /// in an update was created where the ledger did not look (a scripted answer, before a
+    /// reset), and its points were settled there. Anything else about an unknown order keeps
+    /// nothing and is answered Success, as it always was.
+    ///
+    /// Clients (this project's module among them) send the status of a whole order under
+    /// their update's name, `orderLinesStatus` in the body: for an order the ledger has, that
+    /// is the line-status operation's change (`line_status.rs`). For one it does not have, it
+    /// stays the update's Success rather than the line-status operation's HTTP 400: the
+    /// module's checkout safety net (`Loyalty\Cancellation`) cancels, under this name, a
+    /// confirmation it cannot know was made (refused, timed out, answered 5xx), and that
+    /// refusal would park it as failed.
+    pub(super) fn update(&mut self, body: &Value) -> Handled {
         let ids = body.pointer("/order/ids");
         let Some(mut order) = self.ledger.find(ids).cloned() else {
+            if body.pointer("/order/lines").is_some_and(Value::is_array) {
+                let order = Order {
+                    total_price: total_price(body),
+                    ..Order::new(self.ledger.next_id(), Kind::Standard, ids, None)
+                };
+                self.book_told(order, body);
+            }
             return Handled::done(contract::success());
         };
+        if body.get("orderLinesStatus").is_some() {
+            return self.change_status(body);
+        }
         let before = order.clone();
-        if merges_ids {
-            order.merge_ids(ids);
-        }
-        let status = body.get("orderLinesStatus").and_then(Value::as_str);
-        let cancels = status.is_some_and(|s| self.config.cancel_statuses.iter().any(|c| c == s));
-        if cancels && order.status == Status::Active {
-            order.status = Status::Cancelled;
-            self.credit(
-                order.customer.as_deref(),
-                order.spent_points - order.earned_points,
-            );
-        }
+        order.merge_ids(ids);
+        let mindbox_id = order.mindbox_id;
         if order != before {
             self.keep(order);
         }
+        let mut content = self.ledger.content(mindbox_id);
+        let told = content.clone();
+        content.update(body.get("order"));
+        if content != told {
+            self.keep_content(mindbox_id, content);
+        }
         Handled::done(contract::success())
+    }
+
+    /// Books a new order with its content as the request tells it.
+    fn book_told(&mut self, order: Order, body: &Value) {
+        let mindbox_id = order.mindbox_id;
+        self.book(order);
+        self.keep_content(mindbox_id, Content::created(body.get("order")));
     }
 }
 
