@@ -1,5 +1,6 @@
 <?php
-// No core file: a shop on the fake core, with what a visitor, a manager or the server does to it.
+// No core file: a shop on the fake core, with what a visitor, a manager or the server does to it (the back office's
+// hits: backoffice.php).
 
 namespace MindboxTests\Bitrix\Fakes;
 
@@ -21,6 +22,8 @@ use Bitrix\Sale;
  */
 final class FakeShop
 {
+    use BackOfficeHits;
+
     public const MODULE_ID = 'rustbox.mindbox';
 
     private function __construct(public readonly string $documentRoot)
@@ -116,10 +119,8 @@ final class FakeShop
         $context = new Context($request);
         $context->setSite($admin ? null : $siteId);
         Application::getInstance()->setContext($context);
-        // What a hit starts without: the page's assets and globals, and the module's per-request state.
         unset($GLOBALS['CATALOG_CURRENT_ELEMENT_ID'], $GLOBALS['CATALOG_CURRENT_SECTION_ID']);
-        Asset::fakeReset();
-        self::forgetModuleState(keepSiteCode: true);
+        $this->newHit();
     }
 
     /** A hit run by cron or the agent runner: no request, no site. */

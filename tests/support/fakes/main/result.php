@@ -12,6 +12,10 @@ namespace Bitrix\Main {
     {
     }
 
+    class ArgumentOutOfRangeException extends SystemException
+    {
+    }
+
     class Error
     {
         public function __construct(protected $message, protected $code = 0, protected $customData = null)
@@ -43,6 +47,13 @@ namespace Bitrix\Main {
         public function addError(Error $error)
         {
             $this->errors[] = $error;
+            return $this;
+        }
+
+        /** @param Error[] $errors */
+        public function addErrors(array $errors)
+        {
+            array_map([$this, 'addError'], $errors);
             return $this;
         }
 

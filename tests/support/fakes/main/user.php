@@ -196,6 +196,18 @@ class CUser extends CAllUser
         return true;
     }
 
+    /** The user logged in in the current browser's session (null: a guest), for a hit of another browser. */
+    public static function fakeSessionUser(): ?string
+    {
+        return self::$sessionUserId;
+    }
+
+    /** Another browser's session, in which $userId logged in before this hit (no event), or a guest's (null). */
+    public static function fakeSetSessionUser(?int $userId): void
+    {
+        self::$sessionUserId = $userId === null ? null : (string)$userId;
+    }
+
     public function Logout()
     {
         self::$sessionUserId = null;

@@ -26,7 +26,8 @@ namespace Bitrix\Sale {
         private bool $loadedForFuser = false;
         private ?Order $order = null;
         private int $maxItemSort = 0;
-        private int $newCodes = 0;
+        /** EntityCollection::$anyItemDeleted: set by a deletion, never cleared, so the order stays changed. */
+        private bool $anyItemDeleted = false;
 
         private function __construct(private string $siteId)
         {
@@ -37,6 +38,7 @@ namespace Bitrix\Sale {
             self::$rows = [];
             self::$nextItemId = 1;
             self::$clock = 0;
+            BasketItem::fakeReset();
         }
 
         public static function fakeNextItemId(): int
@@ -114,7 +116,7 @@ namespace Bitrix\Sale {
 
         public function createItem($moduleId, $productId, $basketCode = null)
         {
-            $item = BasketItem::create($this, $moduleId, $productId, $basketCode ?? 'n' . ++$this->newCodes);
+            $item = BasketItem::create($this, $moduleId, $productId, $basketCode);
             $this->addItem($item);
             return $item;
         }
@@ -133,6 +135,7 @@ namespace Bitrix\Sale {
         public function fakeDeleteItem(BasketItem $item): void
         {
             $this->items = array_values(array_filter($this->items, static fn ($i) => $i !== $item));
+            $this->anyItemDeleted = true;
             $this->order?->onBasketModify('DELETE', $item);
         }
 
@@ -239,7 +242,7 @@ namespace Bitrix\Sale {
         public function getItemByBasketCode($code)
         {
             foreach ($this->items as $item) {
-                if ($item->getBasketCode() === (string)$code) {
+                if ((string)$item->getBasketCode() === (string)$code) {
                     return $item;
                 }
             }
@@ -259,7 +262,7 @@ namespace Bitrix\Sale {
                     return true;
                 }
             }
-            return false;
+            return $this->anyItemDeleted;
         }
 
         public function save()

@@ -1,140 +1,18 @@
 <?php
-// A basket line and its properties, as sale/lib/basketitembase.php, basketitem.php and basketpropertiesbase.php
-// behave where the module can see it: prices rounded by PriceMaths at every set, PRICE recomputed from BASE_PRICE
-// and DISCOUNT_PRICE unless the price is custom (a mark of its own, not the CUSTOM_PRICE field), changes of the
-// order's lines reported to the order, and the save and delete events with VALUES = the old values of the fields
-// changed since the last save.
+// A basket line, as sale/lib/basketitembase.php and basketitem.php behave where the module can see it: prices rounded
+// by PriceMaths at every set, PRICE recomputed from BASE_PRICE and DISCOUNT_PRICE unless the price is custom (a mark
+// of its own, not the CUSTOM_PRICE field), changes of the order's lines reported to the order, the save and delete
+// events with VALUES = the old values of the fields changed since the last save, and the basket code
+// (BasketItemBase::getBasketCode()): the code given to create() or, asked first, the ID of a stored line or a
+// temporary "n<k>" from a counter of the process; once given it stays the line's code on this object, so a line added
+// and saved in this hit keeps its "n<k>" here and is known by its ID only when loaded again. Properties:
+// basketproperties.php.
 
 namespace Bitrix\Sale {
 
     use Bitrix\Main\Event;
     use Bitrix\Main\EventResult;
     use Bitrix\Sale\Internals\Fields;
-
-    /** A row of b_sale_basket_props: NAME, CODE, VALUE, SORT. */
-    class BasketPropertyItem
-    {
-        private array $fields = ['ID' => 0, 'NAME' => '', 'CODE' => '', 'VALUE' => '', 'SORT' => 100];
-
-        public function __construct(private BasketPropertiesCollection $collection, array $fields = [])
-        {
-            $this->fields = $fields + $this->fields;
-        }
-
-        public function getId()
-        {
-            return (int)$this->fields['ID'];
-        }
-
-        public function getField($name)
-        {
-            return $this->fields[$name] ?? null;
-        }
-
-        public function getFieldValues()
-        {
-            return $this->fields;
-        }
-
-        public function setField($name, $value)
-        {
-            if (($this->fields[$name] ?? null) != $value) {
-                $this->collection->fakeMarkChanged();
-            }
-            $this->fields[$name] = $value;
-            return new Result();
-        }
-
-        public function setFields(array $values)
-        {
-            foreach ($values as $name => $value) {
-                $this->setField($name, $value);
-            }
-            return new Result();
-        }
-
-        public function delete()
-        {
-            $this->collection->fakeRemove($this);
-            return new Result();
-        }
-    }
-
-    /**
-     * A basket item's properties (BasketPropertiesCollectionBase). getPropertyValues() keys them by CODE (NAME when
-     * there is no code), each as CODE, ID, VALUE, SORT, NAME.
-     */
-    class BasketPropertiesCollection implements \IteratorAggregate, \Countable
-    {
-        /** @var BasketPropertyItem[] */
-        private array $items = [];
-        private bool $changed = false;
-
-        /** @param list<array> $rows the stored properties */
-        public function __construct(array $rows = [])
-        {
-            foreach ($rows as $row) {
-                $this->items[] = new BasketPropertyItem($this, $row);
-            }
-        }
-
-        public function createItem()
-        {
-            $this->changed = true;
-            return $this->items[] = new BasketPropertyItem($this);
-        }
-
-        public function getPropertyValues()
-        {
-            $values = [];
-            foreach ($this->items as $item) {
-                $code = (string)$item->getField('CODE') !== '' ? (string)$item->getField('CODE') : (string)$item->getField('NAME');
-                if ($code !== '') {
-                    $values[$code] = [
-                        'CODE' => $code,
-                        'ID' => $item->getId(),
-                        'VALUE' => $item->getField('VALUE'),
-                        'SORT' => $item->getField('SORT'),
-                        'NAME' => $item->getField('NAME'),
-                    ];
-                }
-            }
-            return $values;
-        }
-
-        public function isChanged()
-        {
-            return $this->changed;
-        }
-
-        public function getIterator(): \ArrayIterator
-        {
-            return new \ArrayIterator($this->items);
-        }
-
-        public function count(): int
-        {
-            return count($this->items);
-        }
-
-        public function fakeMarkChanged(): void
-        {
-            $this->changed = true;
-        }
-
-        public function fakeRemove(BasketPropertyItem $item): void
-        {
-            $this->changed = true;
-            $this->items = array_values(array_filter($this->items, static fn ($i) => $i !== $item));
-        }
-
-        /** @return list<array> what a save writes */
-        public function fakeRows(): array
-        {
-            $this->changed = false;
-            return array_map(static fn (BasketPropertyItem $i) => $i->getFieldValues(), $this->items);
-        }
-    }
 
     class BasketItem
     {
@@ -146,6 +24,10 @@ namespace Bitrix\Sale {
         private float $catalogDiscount = 0.0;
         private ?BasketPropertiesCollection $properties = null;
         private array $storedProperties = [];
+        /** BasketItemBase::$internalId: the basket code, fixed when first given or asked for (an int for an ID). */
+        private int|string|null $basketCode = null;
+        /** BasketItemBase::$idBasket: the last temporary code's number in this process (a hit). */
+        private static int $lastTemporaryCode = 0;
 
         private function __construct(private ?Basket $basket, array $values)
         {
@@ -158,18 +40,33 @@ namespace Bitrix\Sale {
             $this->catalogDiscount = (float)($values['DISCOUNT_PRICE'] ?? 0.0);
         }
 
-        /** BasketItemBase::create(): the fields given here are not changes; everything set later is. */
+        /** A new hit: the temporary codes start again. */
+        public static function fakeReset(): void
+        {
+            self::$lastTemporaryCode = 0;
+        }
+
+        /**
+         * BasketItemBase::create(): the fields given here are not changes; everything set later is. A given code
+         * "n<k>" moves the process's counter past k, so codes made later do not collide with it.
+         */
         public static function create(Basket $basket, $moduleId, $productId, $basketCode = null)
         {
-            return new static($basket, [
+            $item = new static($basket, [
                 'MODULE' => $moduleId,
                 'BASE_PRICE' => 0,
                 'CAN_BUY' => 'Y',
                 'CUSTOM_PRICE' => 'N',
                 'PRODUCT_ID' => (int)$productId,
                 'LID' => $basket->getSiteId(),
-                'BASKET_CODE' => $basketCode,
             ]);
+            if ($basketCode !== null) {
+                $item->basketCode = $basketCode;
+                if (str_starts_with((string)$basketCode, 'n')) {
+                    self::$lastTemporaryCode = max(self::$lastTemporaryCode, (int)substr((string)$basketCode, 1));
+                }
+            }
+            return $item;
         }
 
         /** A stored row, loaded for a basket: what CustomFieldsTable holds decides whether the price is custom. */
@@ -258,7 +155,13 @@ namespace Bitrix\Sale {
 
         public function getBasketCode()
         {
-            return $this->getId() > 0 ? (string)$this->getId() : (string)$this->fields->get('BASKET_CODE');
+            return $this->basketCode ??= $this->getId() > 0 ? $this->getId() : 'n' . ++self::$lastTemporaryCode;
+        }
+
+        /** The field store: getOriginalValues() and getChangedValues() since the last save. */
+        public function getFields()
+        {
+            return $this->fields;
         }
 
         public function getProductId()

@@ -1,16 +1,19 @@
 <?php
 // An order, as sale/lib/orderbase.php and order.php behave where the module can see it:
-// - OnSaleOrderSaved carries ENTITY, IS_NEW, IS_CHANGED (not on cores older than it) and VALUES, the old values of
-//   the fields changed in this save and only those, which always include DATE_UPDATE (and VERSION on an update);
-// - a status change and a cancellation queue OnSaleStatusOrderChange / OnSaleOrderCanceled, sent after
-//   OnSaleOrderSaved; OnSaleBeforeOrderCanceled is sent at once, from setField();
-// - Order::delete() cancels and saves the order first, deletes its lines, asks OnSaleBeforeOrderDelete, saves again,
-//   and sends OnSaleOrderDeleted with the order still loaded;
+// - save() sends OnSaleOrderBeforeSaved (ENTITY, VALUES; an EventResult::ERROR carrying a ResultError stops the save
+//   with that error), bumps VERSION of a changed stored order, sends OnSaleOrderEntitySaved when a field of the order
+//   changed, saves the basket and the payments (payment.php), stamps DATE_UPDATE when anything changed, sends
+//   OnSaleOrderSaved (ENTITY, IS_NEW, IS_CHANGED — not on cores older than it —, VALUES: the old values of the order's
+//   own fields changed in this save, never the lines'), then the events its changes queued, and forgets the changes;
+//   IS_CHANGED and isChanged() count the lines and payments too, and a line deleted leaves the order changed;
+//   isNew() stays true until the save of a new order is over (delayed events included);
+// - what setField() does beyond storing the value (cancellation, status, payments, price): orderfields.php;
+// - Order::delete() cancels and saves the order first (so it fails for an order with a paid payment, as
+//   cancelling does), deletes its lines, asks OnSaleBeforeOrderDelete, saves again, and sends OnSaleOrderDeleted
+//   with the order still loaded;
 // - a line added to the order's basket that is not yet saved with the order touches its shipments
 //   (Order::onBasketModify → ShipmentCollection::onBasketModify), which fakeShipmentChanges() counts;
 // - Order::load() reads the order afresh, as another hit would;
-// - save() first sends OnSaleOrderBeforeSaved (ENTITY, VALUES), where an EventResult::ERROR carrying a ResultError
-//   stops the save with that error;
 // - doFinalAction(true) sends OnBeforeSaleOrderFinalAction (ENTITY, HAS_MEANINGFUL_FIELD, BASKET; an ERROR result
 //   stops it), runs the discount calculation, writes its prices into the lines whose price is not custom
 //   (setFieldNoDemand) and the order's PRICE, then sends OnAfterSaleOrderFinalAction. The calculation runs for new
@@ -26,6 +29,7 @@ namespace Bitrix\Sale {
     class Order
     {
         use OrderQueries;
+        use OrderFieldEffects;
 
         /** b_sale_order and what hangs on it, by id. */
         private static array $stored = [];
@@ -36,10 +40,10 @@ namespace Bitrix\Sale {
         private ?Basket $basket = null;
         private PropertyValueCollection $properties;
         private PaymentCollection $payments;
-        /** Events queued by setField(), sent after OnSaleOrderSaved: the first data of each name wins. */
-        private array $delayedEvents = [];
         private int $shipmentChanges = 0;
         private ?Discount $discount = null;
+        /** OrderBase::$isNew while save() runs: a new order is new until its save is over. */
+        private ?bool $newWhileSaving = null;
 
         private function __construct(array $values)
         {
@@ -53,6 +57,7 @@ namespace Bitrix\Sale {
             self::$stored = [];
             self::$nextId = 1;
             self::$legacyCore = false;
+            Payment::fakeReset();
         }
 
         /** Plays a sale module older than IS_CHANGED. */
@@ -106,7 +111,10 @@ namespace Bitrix\Sale {
                 $result->addError(new ResultError('SALE_ORDER_ENTITY_NOT_FOUND'));
                 return $result;
             }
-            $order->setField('CANCELED', 'Y');
+            $cancelled = $order->setField('CANCELED', 'Y');
+            if (!$cancelled->isSuccess()) {
+                return $cancelled;
+            }
             $order->save();
             foreach ($order->getBasket()->getBasketItems() as $item) {
                 $item->delete();
@@ -136,21 +144,6 @@ namespace Bitrix\Sale {
         public function appendBasket(Basket $basket)
         {
             return $this->setBasket($basket);
-        }
-
-        /**
-         * A line of the order's basket changed, came or went: the order's PRICE follows; a line not yet saved with
-         * this order also changes the shipments.
-         */
-        public function onBasketModify($action, BasketItem $basketItem, $name = null, $oldValue = null, $value = null)
-        {
-            if ($action === 'ADD' && (int)$basketItem->getField('ORDER_ID') <= 0) {
-                $this->shipmentChanges++;
-            }
-            if ($action !== 'UPDATE' || in_array($name, ['PRICE', 'QUANTITY', 'CAN_BUY', 'DELAY'], true)) {
-                return $this->refreshOrderPrice();
-            }
-            return new Result();
         }
 
         public function getDiscount()
@@ -193,11 +186,6 @@ namespace Bitrix\Sale {
             return $this->shipmentChanges;
         }
 
-        private function refreshOrderPrice()
-        {
-            return $this->setField('PRICE', PriceMaths::roundPrecision((float)$this->basket?->getPrice() + $this->getDeliveryPrice()));
-        }
-
         public function getBasket()
         {
             return $this->basket;
@@ -213,49 +201,15 @@ namespace Bitrix\Sale {
             return $this->payments;
         }
 
-        public function setField($name, $value)
-        {
-            $old = $this->fields->get($name);
-            if ($old == $value && !($old === null && $value !== null)) {
-                return new Result();
-            }
-            if ($name === 'CANCELED') {
-                $before = new Event('sale', 'OnSaleBeforeOrderCanceled', ['ENTITY' => $this]);
-                $before->send();
-                foreach ($before->getResults() as $eventResult) {
-                    if ($eventResult->getType() === EventResult::ERROR) {
-                        $result = new Result();
-                        $result->addError(new ResultError('The order cannot be cancelled'));
-                        return $result;
-                    }
-                }
-            }
-            $this->fields->set($name, $value);
-            if ($name === 'CANCELED') {
-                $this->fields->set('DATE_CANCELED', Basket::fakeNow());
-                $this->delayedEvents['OnSaleOrderCanceled'] ??= ['ENTITY' => $this];
-            } elseif ($name === 'STATUS_ID') {
-                $this->fields->set('DATE_STATUS', Basket::fakeNow());
-                $this->delayedEvents['OnSaleStatusOrderChange'] ??= ['ENTITY' => $this, 'VALUE' => $value, 'OLD_VALUE' => $old];
-            } elseif ($name === 'PRICE_DELIVERY') {
-                return $this->refreshOrderPrice();
-            } elseif ($name === 'PRICE') {
-                return $this->payments->onOrderModify($name, $old, $value);
-            }
-            return new Result();
-        }
-
-        public function setFields(array $values)
-        {
-            foreach ($values as $name => $value) {
-                $this->setField($name, $value);
-            }
-            return new Result();
-        }
-
         public function getField($name)
         {
             return $this->fields->get($name);
+        }
+
+        /** The field store: getOriginalValues(), getChangedValues(), isChanged($name) since the last save. */
+        public function getFields()
+        {
+            return $this->fields;
         }
 
         public function getFieldValues()
@@ -310,29 +264,18 @@ namespace Bitrix\Sale {
 
         public function isNew()
         {
-            return $this->getId() === 0;
+            return $this->newWhileSaving ?? $this->getId() === 0;
         }
 
+        /** The order's own fields, its lines (a deleted one included) and its payments. */
         public function isChanged()
         {
-            return $this->fields->getOriginalValues() !== [];
+            return $this->fields->getOriginalValues() !== [] || ($this->basket?->isChanged() ?? false) || $this->payments->isChanged();
         }
 
-        public function fakePaymentsChanged(): void
-        {
-            $paid = $this->payments->getPaidSum();
-            $this->setField('SUM_PAID', $paid);
-            $this->setField('PAYED', $paid > 0 && $paid >= $this->getPrice() ? 'Y' : 'N');
-        }
-
-        /**
-         * Writes the order, then its basket (its lines get the order's id), stamps DATE_UPDATE, sends
-         * OnSaleOrderSaved and then the events its changes queued, and forgets the changes.
-         */
         public function save()
         {
             $isNew = $this->isNew();
-            // OrderBase::callEventOnBeforeOrderSaved(): an ERROR result stops the save, with the handler's ResultError.
             $before = new Event('sale', 'OnSaleOrderBeforeSaved', ['ENTITY' => $this, 'VALUES' => $this->fields->getOriginalValues()]);
             $before->send();
             foreach ($before->getResults() as $eventResult) {
@@ -343,32 +286,34 @@ namespace Bitrix\Sale {
                     return $refused;
                 }
             }
+            $this->newWhileSaving = $isNew;
             if ($isNew) {
-                $this->fields->set('ID', self::$nextId++);
-                $this->fields->set('ACCOUNT_NUMBER', (string)$this->getId());
-                $this->fields->set('DATE_INSERT', new \Bitrix\Main\Type\DateTime());
-            } else {
-                $this->fields->set('VERSION', (int)$this->fields->get('VERSION') + 1);
+                $this->setFieldNoDemand('ID', self::$nextId++);
+                $this->setFieldNoDemand('ACCOUNT_NUMBER', (string)$this->getId());
+                $this->setFieldNoDemand('DATE_INSERT', new \Bitrix\Main\Type\DateTime());
+            } elseif ($this->isChanged()) {
+                $this->setFieldNoDemand('VERSION', (int)$this->fields->get('VERSION') + 1);
+            }
+            if ($this->fields->getOriginalValues() !== []) {
+                (new Event('sale', 'OnSaleOrderEntitySaved', ['ENTITY' => $this, 'VALUES' => $this->fields->getOriginalValues()]))->send();
             }
             $this->basket?->save();
-            $this->fields->set('DATE_UPDATE', new \Bitrix\Main\Type\DateTime(Basket::fakeNow(), 'Y-m-d H:i:s.u'));
-            self::$stored[$this->getId()] = [
-                'fields' => $this->fields->getValues(),
-                'props' => $this->properties->fakeRows(),
-                'payments' => $this->payments->fakeRows(),
-            ];
+            $payments = $this->payments->save();
+            // OrderBase::completeSaving(): the basket's save has forgotten the lines' changes, not a deletion.
+            if ($isNew || ($this->isChanged() && !$this->fields->isChanged('DATE_UPDATE'))) {
+                $this->setFieldNoDemand('DATE_UPDATE', new \Bitrix\Main\Type\DateTime(Basket::fakeNow(), 'Y-m-d H:i:s.u'));
+            }
+            self::$stored[$this->getId()] = ['fields' => $this->fields->getValues(), 'props' => $this->properties->fakeRows(), 'payments' => $payments];
             $parameters = ['ENTITY' => $this, 'IS_NEW' => $isNew];
             if (!self::$legacyCore) {
                 $parameters['IS_CHANGED'] = $this->isChanged();
             }
             $parameters['VALUES'] = $this->fields->getOriginalValues();
             (new Event('sale', 'OnSaleOrderSaved', $parameters))->send();
-            $delayed = $this->delayedEvents;
-            $this->delayedEvents = [];
-            foreach ($delayed as $name => $eventParameters) {
-                (new Event('sale', $name, $eventParameters))->send();
-            }
+            $this->sendDelayedEvents();
+            $this->newWhileSaving = null;
             $this->fields->clearChanged();
+            $this->payments->clearChanged();
             $result = new Result();
             $result->setId($this->getId());
             return $result;

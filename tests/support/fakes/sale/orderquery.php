@@ -59,7 +59,7 @@ namespace Bitrix\Sale {
             }
             self::$stored[$id] = [
                 'fields' => ['ID' => $id, 'ACCOUNT_NUMBER' => (string)$id] + $fields + ['LID' => 's1', 'STATUS_ID' => 'N', 'CANCELED' => 'N',
-                    'CURRENCY' => 'RUB', 'PRICE_DELIVERY' => 0.0, 'PAYED' => 'N', 'SUM_PAID' => 0.0, 'VERSION' => 1],
+                    'CURRENCY' => 'RUB', 'PRICE_DELIVERY' => 0.0, 'PAYED' => 'N', 'SUM_PAID' => 0.0, 'VERSION' => 1, 'UPDATED_1C' => 'N'],
                 'props' => $properties,
                 'payments' => [],
             ];

@@ -74,6 +74,12 @@ namespace Bitrix\Sale {
             self::$current = $fuserId;
         }
 
+        /** The current browser's shopper id, null while it has none. */
+        public static function fakeCurrent(): ?int
+        {
+            return self::$current;
+        }
+
         /** What the sale module does on log-in: the browser's shopper id now belongs to the user. */
         public static function fakeAttachUser(int $fuserId, int $userId): void
         {
