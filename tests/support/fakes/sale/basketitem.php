@@ -16,6 +16,8 @@ namespace Bitrix\Sale {
 
     class BasketItem
     {
+        use SetsFields;
+
         private const PRICE_FIELDS = ['BASE_PRICE', 'PRICE', 'DISCOUNT_PRICE'];
 
         private Fields $fields;
@@ -104,13 +106,6 @@ namespace Bitrix\Sale {
             return new Result();
         }
 
-        public function setFields(array $values)
-        {
-            foreach ($values as $name => $value) {
-                $this->setField($name, $value);
-            }
-            return new Result();
-        }
 
         /** A change without events or recalculation, still rounded and still recorded. */
         public function setFieldNoDemand($name, $value)

@@ -8,6 +8,8 @@ namespace Bitrix\Sale {
     /** A row of b_sale_basket_props: NAME, CODE, VALUE, SORT. */
     class BasketPropertyItem
     {
+        use SetsFields;
+
         private array $fields = ['ID' => 0, 'NAME' => '', 'CODE' => '', 'VALUE' => '', 'SORT' => 100];
 
         public function __construct(private BasketPropertiesCollection $collection, array $fields = [])
@@ -39,13 +41,6 @@ namespace Bitrix\Sale {
             return new Result();
         }
 
-        public function setFields(array $values)
-        {
-            foreach ($values as $name => $value) {
-                $this->setField($name, $value);
-            }
-            return new Result();
-        }
 
         public function delete()
         {

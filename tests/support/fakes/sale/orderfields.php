@@ -30,6 +30,8 @@ namespace Bitrix\Sale {
 
     trait OrderFieldEffects
     {
+        use SetsFields;
+
         /** Internals\EventsPool for this order: event name => its parameters. */
         private array $delayedEvents = [];
 
@@ -49,14 +51,6 @@ namespace Bitrix\Sale {
             return $result;
         }
 
-        public function setFields(array $values)
-        {
-            $result = new Result();
-            foreach ($values as $name => $value) {
-                $result->addErrors($this->setField($name, $value)->getErrors());
-            }
-            return $result;
-        }
 
         /** A change without its effects, still recorded; it marks the order changed for 1C like any other. */
         public function setFieldNoDemand($name, $value)

@@ -59,6 +59,8 @@ namespace Bitrix\Sale {
 
     class Payment
     {
+        use SetsFields;
+
         public const RETURN_NONE = 'N';
         public const RETURN_INNER = 'Y';
         public const RETURN_PS = 'P';
@@ -99,14 +101,6 @@ namespace Bitrix\Sale {
             return $result;
         }
 
-        public function setFields(array $values)
-        {
-            $result = new Result();
-            foreach ($values as $name => $value) {
-                $result->addErrors($this->setField($name, $value)->getErrors());
-            }
-            return $result;
-        }
 
         public function getField($name)
         {

@@ -1,6 +1,7 @@
 <?php
-// Small pieces of the sale module: results (sale/lib/result.php, resulterror.php), price rounding
-// (sale/lib/pricemaths.php) and the shopper id of a browser (sale/lib/fuser.php).
+// Small pieces of the sale module: results (sale/lib/result.php, resulterror.php), setting several fields at once
+// (sale/lib/internals/entity.php), price rounding (sale/lib/pricemaths.php) and the shopper id of a browser
+// (sale/lib/fuser.php).
 
 namespace Bitrix\Sale {
 
@@ -22,6 +23,22 @@ namespace Bitrix\Sale {
         public function getId()
         {
             return $this->id;
+        }
+    }
+
+    /**
+     * Internals\Entity::setFields(), which the order, its basket items, their properties and payments share: each field
+     * through the entity's own setField(), the errors of all in one result.
+     */
+    trait SetsFields
+    {
+        public function setFields(array $values)
+        {
+            $result = new Result();
+            foreach ($values as $name => $value) {
+                $result->addErrors($this->setField($name, $value)->getErrors());
+            }
+            return $result;
         }
     }
 
