@@ -32,7 +32,9 @@ final class EndToEndTest extends EndToEndTestCase
                 'mobilePhone' => '79001234567',
                 'deliveryCost' => 300.0,
                 'totalPrice' => 2100.0,
+                // The module numbers the lines as Mindbox will keep them, with the order's status (OrderChange).
                 'lines' => [[
+                    'lineNumber' => 1,
                     'lineId' => '1',
                     'product' => ['ids' => ['websiteID' => 'SKU-10']],
                     'quantity' => 2.0,
@@ -42,8 +44,7 @@ final class EndToEndTest extends EndToEndTestCase
                         'externalPromoAction' => ['ids' => ['externalId' => 'bitrix-discount']],
                         'amount' => 200.0,
                     ]],
-                    // The extension numbers the lines the module sends.
-                    'lineNumber' => 1,
+                    'status' => ['ids' => ['externalId' => 'CheckedOut']],
                 ]],
             ],
         ], $entry['body']);
@@ -81,7 +82,7 @@ final class EndToEndTest extends EndToEndTestCase
         $order->save();
 
         $entries = $this->delivered();
-        $this->assertSame(['Website.CreateOrder', 'Website.UpdateOrder'], array_column($entries, 'operation'));
+        $this->assertSame(['Website.CreateOrder', 'Website.UpdateOrderStatus'], array_column($entries, 'operation'));
         $this->assertSame(['orderLinesStatus' => 'Paid', 'order' => ['ids' => ['websiteID' => (string)$order->getId()]]], $entries[1]['body']);
     }
 

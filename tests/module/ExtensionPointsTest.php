@@ -108,6 +108,6 @@ final class ExtensionPointsTest extends ModuleTestCase
         $order->setField('STATUS_ID', 'P');
         $order->save();
 
-        $this->assertSame(['updateOrder'], $this->sentOperations());
+        $this->assertSame(['Website.UpdateOrderStatus'], $this->sentOperations());
     }
 }

@@ -41,7 +41,7 @@ final class JourneyDemoTest extends TestCase
         $this->assertSame([
             'Website.AuthorizeCustomer', 'Website.CalculateAuthorizedCart', 'Website.CalculateAuthorizedCart',
             'Website.CreateAuthorizedOrder', 'Website.Register', 'Website.SetCart', 'Website.SubscribeEmail',
-            'Website.UpdateOrder', 'Website.UpdateOrder', 'Website.ViewCategory', 'Website.ViewProduct',
+            'Website.UpdateOrder', 'Website.UpdateOrderStatus', 'Website.ViewCategory', 'Website.ViewProduct',
         ], $operations, $text);
         $this->assertLessThan(strpos($text, '. Website.UpdateOrder'), strpos($text, '. Website.CreateAuthorizedOrder'));
         $this->assertStringContainsString('she types the promo code WELCOME (Promo code applied) and asks to pay 150 points', $text);

@@ -19,8 +19,11 @@ abstract class ModuleTestCase extends TestCase
     private const CLIENT_METHODS = [
         'call', 'send', 'createOrder', 'updateOrder', 'registerCustomer', 'updateCustomer', 'setCart',
         'subscribeEmail', 'getCustomerBalance', 'getBalances', 'flush', 'outboxStats', 'failedItems', 'retryFailed',
-        'heldPoints', 'withdraw',
+        'heldPoints', 'withdraw', 'snapshot', 'saveSnapshot', 'forgetSnapshot',
     ];
+
+    /** Kept as the outbox keeps them (a send's `snapshot` option, saveSnapshot()), and not among the calls. */
+    private const SNAPSHOT_METHODS = ['snapshot', 'saveSnapshot', 'forgetSnapshot'];
 
     protected const STATUS_MAP = ['N' => 'CheckedOut', 'P' => 'Paid', 'F' => 'Delivered', 'CANCELED' => 'Cancelled', 'DELETED' => 'Removed'];
 
@@ -43,6 +46,9 @@ abstract class ModuleTestCase extends TestCase
 
     /** What heldPoints answers: points held by orders not yet delivered. */
     protected float $held = 0.0;
+
+    /** @var array<string, array> the order snapshots kept, by key */
+    protected array $snapshots = [];
 
     /** What outboxStats answers. */
     protected array $outboxStats = ['pending' => 0, 'failed' => 0, 'oldestPendingAge' => null, 'lastError' => null, 'credentialsRefused' => false];
@@ -127,11 +133,34 @@ abstract class ModuleTestCase extends TestCase
                 if ($failure !== null) {
                     throw $failure;
                 }
+                if (in_array($method, self::SNAPSHOT_METHODS, true)) {
+                    return $this->snapshotMethod($method, ...$args);
+                }
                 $this->calls[] = ['site' => $siteId, 'method' => $method, 'args' => $args];
+                $snapshot = end($args)['snapshot'] ?? null;
+                if (is_array($snapshot)) {
+                    $this->snapshots[$snapshot['key']] = $snapshot['value'];
+                }
                 return $this->answer($method, count($this->calls));
             });
         }
         return $client;
+    }
+
+    private function snapshotMethod(string $method, string $key, array $value = []): ?array
+    {
+        switch ($method) {
+            case 'saveSnapshot':
+                $this->snapshots[$key] = $value;
+                return null;
+            case 'forgetSnapshot':
+                unset($this->snapshots[$key]);
+                return null;
+            default:
+                return isset($this->snapshots[$key])
+                    ? ['value' => $this->snapshots[$key], 'savedAt' => 0, 'itemId' => null, 'transactionId' => null, 'delivery' => 'delivered']
+                    : null;
+        }
     }
 
     private function answer(string $method, int $n): mixed

@@ -39,7 +39,9 @@ final class OrderChangeTest extends ModuleTestCase
     public function testTheCreationsNumbersAreWhatMindboxHolds(): void
     {
         $order = self::order(['11' => [2, 100.0], '12' => [1, 50.0]]);
-        $this->assertSame([1, 2], array_column(OrderChange::numbered($order)['order']['lines'], 'lineNumber'));
+        $created = OrderChange::numbered($order, 'CheckedOut')['order']['lines'];
+        $this->assertSame([1, 2], array_column($created, 'lineNumber'));
+        $this->assertSame(['ids' => ['externalId' => 'CheckedOut']], $created[1]['status']);
         $told = OrderChange::asCreated($order, 'CheckedOut');
         $same = OrderChange::of(json_decode(json_encode($told), true), $order, 'CheckedOut', 'Cancelled');
         $this->assertNull($same->kind, 'a save that changes nothing Mindbox keeps sends nothing');

@@ -40,9 +40,10 @@ final class OrderHandlerTest extends ModuleTestCase
                     'mobilePhone' => '79001234567',
                     'deliveryCost' => 300.0,
                     'totalPrice' => 2599.9,
-                    // Numbered by the extension (EndToEndTest).
+                    // Numbered as Mindbox will keep them (OrderChange), with the order's status.
                     'lines' => [
                         [
+                            'lineNumber' => 1,
                             'lineId' => '1',
                             'product' => ['ids' => ['websiteID' => 'SKU-10']],
                             'quantity' => 2.0,
@@ -52,19 +53,25 @@ final class OrderHandlerTest extends ModuleTestCase
                                 'externalPromoAction' => ['ids' => ['externalId' => 'bitrix-discount']],
                                 'amount' => 200.0,
                             ]],
+                            'status' => ['ids' => ['externalId' => 'CheckedOut']],
                         ],
                         [
+                            'lineNumber' => 2,
                             'lineId' => '2',
                             'product' => ['ids' => ['websiteID' => 'SKU-11']],
                             'quantity' => 1.0,
                             'basePricePerItem' => 499.9,
+                            'status' => ['ids' => ['externalId' => 'CheckedOut']],
                         ],
                     ],
                 ],
             ],
-            // An order may be saved from a manager's browser: never the visitor's device on orders.
-            ['customerIp' => '198.51.100.7', 'transactionId' => $this->sentOf('createOrder')[0][2]['transactionId']],
+            // An order may be saved from a manager's browser: never the visitor's device on orders. What Mindbox then
+            // holds of the order goes with it (OrderEditsTest).
+            ['customerIp' => '198.51.100.7', 'transactionId' => $this->sentOf('createOrder')[0][2]['transactionId'],
+                'snapshot' => $this->sentOf('createOrder')[0][2]['snapshot']],
         ]], $this->sentOf('createOrder'));
+        $this->assertSame('s1:order:' . $order->getId(), $this->sentOf('createOrder')[0][2]['snapshot']['key']);
     }
 
     public function testTheCreationsTransactionIdIsTheOrdersOwnSoSendingItAgainIsNoNewOrder(): void
@@ -95,11 +102,10 @@ final class OrderHandlerTest extends ModuleTestCase
         $order->setField('STATUS_ID', 'P');
         $order->save();
 
-        $this->assertSame([[
-            'updateOrder',
-            ['orderLinesStatus' => 'Paid', 'order' => ['ids' => ['websiteID' => (string)$order->getId()]]],
-            [],
-        ]], $this->sent());
+        [[$operation, $body, $options]] = $this->sent();
+        $this->assertSame('Website.UpdateOrderStatus', $operation, 'op_update_order_status');
+        $this->assertSame(['orderLinesStatus' => 'Paid', 'order' => ['ids' => ['websiteID' => (string)$order->getId()]]], $body);
+        $this->assertSame('Paid', $options['snapshot']['value']['status']);
     }
 
     public function testACancellationIsTheCanceledPseudoStatus(): void
@@ -182,7 +188,7 @@ final class OrderHandlerTest extends ModuleTestCase
         $this->assertSame(3599.7, $body['order']['totalPrice']);
     }
 
-    public function testStatusAndLinesChangedInOneSaveSendBothInThatOrder(): void
+    public function testStatusAndLinesChangedInOneSaveSendOneUpdateWithTheLinesStatus(): void
     {
         $order = $this->order();
         $this->calls = [];
@@ -191,9 +197,10 @@ final class OrderHandlerTest extends ModuleTestCase
         $order->setField('PRICE_DELIVERY', 0.0);
         $order->save();
 
-        $this->assertSame(['updateOrder', 'updateOrder'], $this->sentOperations());
-        $this->assertSame('Delivered', $this->sent()[0][1]['orderLinesStatus']);
-        $this->assertSame(0.0, $this->sent()[1][1]['order']['deliveryCost']);
+        $this->assertSame(['updateOrder'], $this->sentOperations(), 'one body says both');
+        $body = $this->sent()[0][1]['order'];
+        $this->assertSame(0.0, $body['deliveryCost']);
+        $this->assertSame(['Delivered', 'Delivered'], array_column(array_column(array_column($body['lines'], 'status'), 'ids'), 'externalId'));
     }
 
     public function testASaveChangingNothingMindboxKeepsSendsNothing(): void
@@ -215,7 +222,7 @@ final class OrderHandlerTest extends ModuleTestCase
         $order->setField('STATUS_ID', 'P');
         $order->save();
 
-        $this->assertSame(['createOrder', 'updateOrder'], $this->sentOperations());
+        $this->assertSame(['createOrder', 'Website.UpdateOrderStatus'], $this->sentOperations());
     }
 
     public function testProductIdsComeFromTheConfiguredFieldAndTheSiteMayOverrideThem(): void
@@ -265,6 +272,6 @@ final class OrderHandlerTest extends ModuleTestCase
         $order->setField('STATUS_ID', 'P');
         $order->save();
 
-        $this->assertSame(['updateOrder'], $this->sentOperations());
+        $this->assertSame(['Website.UpdateOrderStatus'], $this->sentOperations());
     }
 }

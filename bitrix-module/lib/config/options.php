@@ -30,6 +30,14 @@ final class Options
         ],
         'op_create_order' => ['Website.CreateOrder', 'text', 'events'],
         'op_update_order' => ['Website.UpdateOrder', 'text', 'events'],
+        // A change of an order's status alone ("Изменение статуса позиции заказа"), under the update_order switch.
+        'op_update_order_status' => ['Website.UpdateOrderStatus', 'text', 'events'],
+        // Whose saves of an order after checkout reach Mindbox (Support\SaveContext).
+        'order_edits_admin' => ['Y', 'yesno', 'events'],
+        'order_edits_exchange' => ['Y', 'yesno', 'events'],
+        'order_edits_rest' => ['Y', 'yesno', 'events'],
+        'order_edits_agent' => ['Y', 'yesno', 'events'],
+        'order_edits_site' => ['Y', 'yesno', 'events'],
         'op_register' => ['Website.Register', 'text', 'events'],
         'op_update_profile' => ['Website.UpdateProfile', 'text', 'events'],
         'op_set_cart' => ['Website.SetCart', 'text', 'events'],

@@ -90,6 +90,12 @@ final class Settings
         return $ready && in_array($operation->value, $this->listOption('enabled_events'), true);
     }
 
+    /** Whether saves of an order after checkout made in this Support\SaveContext reach Mindbox. */
+    public function sendsOrderEditsFrom(string $context): bool
+    {
+        return $this->get('order_edits_' . $context) !== 'N';
+    }
+
     public function operationName(Operation $operation): string
     {
         return $this->get($operation->optionName());

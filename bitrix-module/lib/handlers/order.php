@@ -8,8 +8,6 @@ use Bitrix\Sale\Order as SaleOrder;
 use Bitrix\Sale\ResultError;
 use Rustbox\Mindbox\Config\LoyaltyMode;
 use Rustbox\Mindbox\Config\Operation;
-use Rustbox\Mindbox\Config\Settings;
-use Rustbox\Mindbox\Config\StatusMap;
 use Rustbox\Mindbox\History\Watermark;
 use Rustbox\Mindbox\Loyalty\Checkout as LoyaltyCheckout;
 use Rustbox\Mindbox\Loyalty\PointsHold;
@@ -17,9 +15,8 @@ use Rustbox\Mindbox\Loyalty\ProcessedOrder;
 use Rustbox\Mindbox\Mappers\OrderMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\Dispatcher;
-use Rustbox\Mindbox\Support\EventLog;
+use Rustbox\Mindbox\Outbox\OrderEdits;
 use Rustbox\Mindbox\Support\Guard;
-use Rustbox\Mindbox\Support\Notices;
 
 /**
  * The sale module's order events (registered with registerEventHandler, so they get the Event): creation, changes,
@@ -27,9 +24,6 @@ use Rustbox\Mindbox\Support\Notices;
  */
 final class Order
 {
-    /** Order fields whose change means the order's content (lines, prices, delivery) changed. */
-    private const CONTENT_FIELDS = ['PRICE', 'PRICE_DELIVERY', 'DISCOUNT_VALUE'];
-
     /**
      * Orders being deleted in this process. Order::delete() cancels and saves the order, removes its lines and saves
      * it again: that last save is no change of content Mindbox should hear of, the deletion is.
@@ -47,11 +41,12 @@ final class Order
                 return;
             }
             $settings = Mindbox::settings((string)$order->getSiteId());
-            $mapper = new OrderMapper($settings);
             if ($event->getParameter('IS_NEW')) {
+                $mapper = new OrderMapper($settings);
                 $options = ['transactionId' => $mapper->creationTransactionId($order)];
+                [$body, $snapshot] = OrderEdits::creation($settings, $order, $mapper->order($order));
                 $handled = ProcessedOrder::afterSave($settings, $order, $options)
-                    || Dispatcher::send(Operation::CreateOrder, $settings, $mapper->order($order), PointsHold::of($settings, $order) + $options) !== null;
+                    || Dispatcher::send(Operation::CreateOrder, $settings, $body, PointsHold::of($settings, $order) + $options + $snapshot) !== null;
                 if ($handled) {
                     Watermark::orderHandled($settings, $order->getId());
                 }
@@ -59,12 +54,9 @@ final class Order
             }
             // VALUES holds the original value of each field changed by this save, and only those.
             $changed = (array)($event->getParameter('VALUES') ?? []);
-            $status = self::changedStatus($order, $changed);
-            if ($status !== null) {
-                self::sendStatus($settings, $mapper, $order, $status);
-            }
-            if (!isset(self::$deleting[$order->getId()]) && array_intersect(self::CONTENT_FIELDS, array_keys($changed)) !== []) {
-                Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->order($order));
+            // A deletion's last save takes the lines away; the deletion, not that, is what Mindbox hears of.
+            if (!isset(self::$deleting[$order->getId()]) || array_key_exists('CANCELED', $changed)) {
+                OrderEdits::saved($settings, $order, $changed);
             }
         });
     }
@@ -119,40 +111,8 @@ final class Order
             }
             unset(self::$deleting[$order->getId()]);
             if ($event->getParameter('VALUE') === true) {
-                $settings = Mindbox::settings((string)$order->getSiteId());
-                self::sendStatus($settings, new OrderMapper($settings), $order, StatusMap::DELETED);
+                OrderEdits::deleted(Mindbox::settings((string)$order->getSiteId()), $order);
             }
         });
-    }
-
-    /**
-     * The Bitrix status the order moved to in this save (StatusMap::CANCELED for a cancellation, its own status
-     * again when a cancellation is undone), or null.
-     */
-    private static function changedStatus(SaleOrder $order, array $changed): ?string
-    {
-        if (array_key_exists('CANCELED', $changed) && $order->isCanceled()) {
-            return StatusMap::CANCELED;
-        }
-        return array_key_exists('STATUS_ID', $changed) || array_key_exists('CANCELED', $changed) ? (string)$order->getField('STATUS_ID') : null;
-    }
-
-    private static function sendStatus(Settings $settings, OrderMapper $mapper, SaleOrder $order, string $status): void
-    {
-        if (!$settings->isEnabled(Operation::UpdateOrder)) {
-            return;
-        }
-        $mindboxStatus = $settings->statusMap()->mindboxStatus($status);
-        if ($mindboxStatus === null) {
-            // Silently skipping is what makes the official modules lose status changes; tell the administrator.
-            Notices::unmappedStatus($settings->siteId(), $status);
-            EventLog::warning('sale:OnSaleOrderSaved', sprintf(
-                'Order %d: status "%s" has no Mindbox status in the status map; the change was not sent',
-                $order->getId(),
-                $status
-            ));
-            return;
-        }
-        Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->statusChange($order, $mindboxStatus));
     }
 }

@@ -30,14 +30,18 @@ final class OrderChange
     }
 
     /**
-     * @param ?array $told what Mindbox was told (null: nothing recorded, the order as the creation numbered its lines)
+     * @param ?array $told what Mindbox was told; null when nothing was recorded (an order saved before the module kept
+     *     it): the whole order is sent as it stands, its lines numbered as a creation numbers them
      * @param array $order the order's full body as OrderMapper::order() makes it (lines in the basket's order)
-     * @param string $status the Mindbox status of the order as it stands
+     * @param string $status the Mindbox status of the order as it stands, '' for none (a status the map leaves out)
      * @param string $takenOff the status of a part taken off now (cancelled, or returned once paid)
      */
     public static function of(?array $told, array $order, string $status, string $takenOff): self
     {
-        $told ??= self::asCreated($order, $status);
+        if ($told === null) {
+            $now = self::asCreated($order, $status);
+            return new self(self::UPDATE, self::update($order, $now), $now);
+        }
         $now = ['status' => $status, 'delivery' => (float)($order['order']['deliveryCost'] ?? 0),
             'total' => (float)($order['order']['totalPrice'] ?? 0), 'lines' => [], 'takenOff' => $told['takenOff'], 'next' => $told['next']];
         foreach ($order['order']['lines'] as $line) {
@@ -75,11 +79,11 @@ final class OrderChange
         return $told;
     }
 
-    /** The creation's lines with the numbers asCreated() gives them. */
-    public static function numbered(array $order): array
+    /** The creation's lines with the numbers asCreated() gives them and the order's status. */
+    public static function numbered(array $order, string $status): array
     {
         foreach ($order['order']['lines'] as $at => &$line) {
-            $line['lineNumber'] = $at + 1;
+            $line = ['lineNumber' => $at + 1] + $line + self::status($status);
         }
         return $order;
     }
@@ -101,21 +105,21 @@ final class OrderChange
     {
         $lines = [];
         foreach ($order['order']['lines'] as $line) {
-            $lines[] = ['lineNumber' => $now['lines'][(string)$line['lineId']]['number']] + $line + ['status' => self::status($now['status'])];
+            $lines[] = ['lineNumber' => $now['lines'][(string)$line['lineId']]['number']] + $line + self::status($now['status']);
         }
         foreach ($now['takenOff'] as $part) {
             $lines[] = ['lineId' => $part['lineId'], 'lineNumber' => $part['number'], 'product' => $part['product'],
-                'quantity' => $part['quantity'], 'basePricePerItem' => $part['basePrice'], 'status' => self::status($part['status'])];
+                'quantity' => $part['quantity'], 'basePricePerItem' => $part['basePrice']] + self::status($part['status']);
         }
         usort($lines, static fn (array $a, array $b) => $a['lineNumber'] <=> $b['lineNumber']);
         $order['order']['lines'] = $lines;
         return $order;
     }
 
-    /** A line's status in an order's body, by its external id (mindbox-api.md §4.1). */
+    /** A line's status in an order's body, by its external id (mindbox-api.md §4.1); none while the order has none. */
     private static function status(string $status): array
     {
-        return ['ids' => ['externalId' => $status]];
+        return $status === '' ? [] : ['status' => ['ids' => ['externalId' => $status]]];
     }
 
     private static function statusChange(array $order, array $now): array

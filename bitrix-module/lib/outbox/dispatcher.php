@@ -25,9 +25,11 @@ final class Dispatcher
     /**
      * @param array $options the client options the operation needs besides the visitor's (deviceUUID, customerIp,
      *        which are added here as the operation allows)
+     * @param ?string $name the Mindbox operation, when not the operation's own (an order's status change goes under
+     *        the order update's switch with a name of its own)
      * @return string|null the transactionId, or null when nothing was sent
      */
-    public static function send(Operation $operation, Settings $settings, array $body, array $options = []): ?string
+    public static function send(Operation $operation, Settings $settings, array $body, array $options = [], ?string $name = null): ?string
     {
         if (!$settings->isEnabled($operation)) {
             return null;
@@ -52,8 +54,8 @@ final class Dispatcher
         }
         $client = Mindbox::client($settings->siteId());
         $helper = $operation->helper();
-        return $helper === null
-            ? $client->send($settings->operationName($operation), $body, $options)
+        return $helper === null || $name !== null
+            ? $client->send($name ?? $settings->operationName($operation), $body, $options)
             : $client->$helper($body, $options);
     }
 }

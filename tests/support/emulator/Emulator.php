@@ -236,6 +236,27 @@ final class Emulator
         return $this->control($body === null ? 'GET' : 'POST', '/bulk/' . $path, $body);
     }
 
+    /**
+     * The orders Mindbox keeps, with their lines and line statuses (GET /__emulator/orders, see emulator/src/main.rs);
+     * with $websiteId the one that id names, or null.
+     *
+     * @return array<mixed>|null
+     */
+    public function orders(?string $websiteId = null): ?array
+    {
+        if ($websiteId === null) {
+            return $this->control('GET', '/orders');
+        }
+        try {
+            return $this->control('GET', '/orders?websiteID=' . rawurlencode($websiteId));
+        } catch (\RuntimeException $e) {
+            if (str_contains($e->getMessage(), '404')) {
+                return null;
+            }
+            throw $e;
+        }
+    }
+
     /** Stops the emulator (SIGTERM to its process group, SIGKILL if it lingers) and waits. */
     public function stop(): void
     {
