@@ -130,6 +130,30 @@ final class OrderEditsTest extends EndToEndTestCase
         $this->assertEquals(['1' => 1.0, '2' => 1.0], self::takenOff($kept, 'Cancelled'), 'and then all it had not heard');
     }
 
+    public function testRestAndAgentsHaveTheirSwitchesToo(): void
+    {
+        $order = $this->placed();
+        $this->shop->configure(['order_edits_rest' => 'N']);
+        $changeDelivery = static function (float $price) use ($order): void {
+            $loaded = Order::load($order->getId());
+            $loaded->setField('PRICE_DELIVERY', $price);
+            $loaded->save();
+        };
+        $this->shop->restCall('sale.order.update', static fn () => $changeDelivery(100.0));
+        $this->delivered();
+        $this->assertEqualsWithDelta(300.0, self::$emulator->orders((string)$order->getId())['deliveryCost'], 0.001, 'REST switched off');
+
+        $this->shop->configure(['order_edits_agent' => 'N']);
+        $this->shop->leaveRequest();
+        $changeDelivery(200.0);
+        $this->delivered();
+        $this->assertEqualsWithDelta(300.0, self::$emulator->orders((string)$order->getId())['deliveryCost'], 0.001, 'agents switched off');
+
+        $this->shop->configure(['order_edits_agent' => 'Y']);
+        $changeDelivery(250.0);
+        $this->assertEqualsWithDelta(250.0, $this->assertMindboxHasTheOrder($order->getId())['deliveryCost'], 0.001);
+    }
+
     public function testAnEditWhileMindboxIsDownIsSavedAtOnceAndDeliveredLater(): void
     {
         $order = $this->placed();
