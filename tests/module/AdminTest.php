@@ -5,10 +5,13 @@ declare(strict_types=1);
 namespace MindboxTests\Bitrix;
 
 use Bitrix\Main\Config\Option;
+use Bitrix\Sale\Order;
 use Rustbox\Mindbox\Admin\OptionsForm;
 use Rustbox\Mindbox\Admin\OutboxPage;
+use Rustbox\Mindbox\Mindbox;
+use Rustbox\Mindbox\Shop\PointsDiscount;
 
-/** The settings page's form and the outbox page's actions. */
+/** The settings page's form, the outbox page's actions and the order pages' tab (OrderTabTest: end to end). */
 final class AdminTest extends ModuleTestCase
 {
     public function testTheSharedScopeSavesEveryFieldAndKeepsTheSecretWhenLeftEmpty(): void
@@ -86,5 +89,30 @@ final class AdminTest extends ModuleTestCase
         OutboxPage::retry('', null);
         $retries = array_values(array_filter($this->calls, static fn ($c) => $c['method'] === 'retryFailed'));
         $this->assertSame([['s2', [[3, 7]]], ['', [null]]], array_map(static fn ($c) => [$c['site'], $c['args']], $retries));
+    }
+
+    public function testTheOrderTabShowsThePointsSpentOnTheLinesWhetherMindboxWasToldOrNot(): void
+    {
+        $this->shop->fillCart([[10, 'SKU-10', 2, 1000.0, 100.0], [11, 'SKU-11', 1, 500.0, 0.0]]);
+        $order = $this->shop->placeOrder($this->shop->existingCustomer(), 'anna@example.com', '');
+        $loaded = Order::load($order->getId());
+        PointsDiscount::record($loaded->getBasket(), ['1' => 15000, '2' => 2550]);
+        $loaded->save();
+        $points = 'Points spent</td><td class="adm-detail-content-cell-r">175.50 (Product 10: 150.00; Product 11: 25.50)';
+
+        $html = $this->shop->openOrderPage($order->getId())['rustbox_mindbox_order'];
+        $this->assertStringContainsString($points, $html);
+        $this->assertStringContainsString('Delivered', $html);
+
+        $this->snapshots = [];
+        $html = $this->shop->openOrderPage($order->getId())['rustbox_mindbox_order'];
+        $this->assertStringContainsString('Nothing recorded', $html, 'an order the module never told Mindbox of');
+        $this->assertStringContainsString($points, $html);
+
+        $this->shop->configure(['secret_key' => '']);
+        Mindbox::reset();
+        $html = $this->shop->openOrderPage($order->getId(), edit: true)['rustbox_mindbox_order'];
+        $this->assertStringContainsString('Mindbox is not configured for site &quot;s1&quot;', $html);
+        $this->assertSame([], $this->eventLogDescriptions(), 'nothing to log: the settings say so');
     }
 }

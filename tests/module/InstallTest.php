@@ -105,6 +105,8 @@ final class InstallTest extends TestCase
             'main:OnProlog' => 1,
             'main:OnEpilog' => 1,
             'main:OnEventLogGetAuditTypes' => 1,
+            'main:OnAdminSaleOrderView' => 1,
+            'main:OnAdminSaleOrderEdit' => 1,
             'subscribe:OnBeforeSubscriptionAdd' => 1,
             'subscribe:OnBeforeSubscriptionUpdate' => 1,
             'subscribe:OnBeforeSubscriptionDelete' => 1,

@@ -39,7 +39,7 @@ final class LangTest extends TestCase
         $iterator = new \RecursiveIteratorIterator(new \RecursiveDirectoryIterator(self::MODULE . '/lib'));
         $sources = array_merge(
             [self::MODULE . '/install/index.php', self::MODULE . '/options.php', self::MODULE . '/admin/menu.php', self::MODULE . '/admin/outbox.php', self::MODULE . '/admin/feed.php',
-                self::MODULE . '/admin/history.php'],
+                self::MODULE . '/admin/history.php', self::MODULE . '/admin/order.php'],
             array_keys(iterator_to_array(new \RegexIterator($iterator, '/\.php$/')))
         );
         $defined = [];

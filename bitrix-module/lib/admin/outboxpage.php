@@ -35,6 +35,16 @@ final class OutboxPage
     }
 
     /**
+     * One parked item, as failedItems() lists it, or null when it is not parked (delivered, pending, sent again): the
+     * list pages by id, so the page of one item after the id before it is that item if it is parked.
+     */
+    public static function failedItem(string $siteId, int $id): ?array
+    {
+        $item = $id > 0 ? (Mindbox::client($siteId)->failedItems(1, $id - 1)[0] ?? null) : null;
+        return $item !== null && (int)$item['id'] === $id ? $item : null;
+    }
+
+    /**
      * Moves parked items back to pending.
      *
      * @param list<int|string>|null $ids the items to retry, null for all of them

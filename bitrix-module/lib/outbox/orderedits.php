@@ -81,7 +81,7 @@ final class OrderEdits
         Mindbox::client($settings->siteId())->forgetSnapshot(self::key($settings, $order));
     }
 
-    private static function key(Settings $settings, Order $order): string
+    public static function key(Settings $settings, Order $order): string
     {
         return $settings->siteId() . ':order:' . $order->getId();
     }

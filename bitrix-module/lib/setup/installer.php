@@ -47,6 +47,9 @@ final class Installer
         ['main', 'OnProlog', Handlers\Tracker::class, 'onProlog', true],
         ['main', 'OnEpilog', Handlers\PageView::class, 'onEpilog', true],
         ['main', 'OnEventLogGetAuditTypes', Handlers\AuditTypes::class, 'onEventLogGetAuditTypes', true],
+        // The order pages' CAdminTabEngine asks for tab sets the old way (ExecuteModuleEventEx), with the order's id.
+        ['main', 'OnAdminSaleOrderView', Handlers\OrderTab::class, 'onAdminSaleOrderView', true],
+        ['main', 'OnAdminSaleOrderEdit', Handlers\OrderTab::class, 'onAdminSaleOrderEdit', true],
         ['subscribe', 'OnBeforeSubscriptionAdd', Handlers\Subscription::class, 'onBeforeSubscriptionAdd', true],
         ['subscribe', 'OnBeforeSubscriptionUpdate', Handlers\Subscription::class, 'onBeforeSubscriptionUpdate', true],
         ['subscribe', 'OnBeforeSubscriptionDelete', Handlers\Subscription::class, 'onBeforeSubscriptionDelete', true],

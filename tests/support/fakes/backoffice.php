@@ -151,6 +151,41 @@ trait BackOfficeHits
         return $this->backOfficeHit($userId, '/rest/' . $userId . '/webhooktoken/' . $method . '.json', [], [], false, $work);
     }
 
+    /**
+     * The order's page as a manager (by default the administrator) opens it: /bitrix/admin/sale_order_view.php?ID=…
+     * (sale/admin/order_view.php), or with $edit sale_order_edit.php (order_edit.php, where the tabs are inside the
+     * page's form). Either page makes CAdminTabEngine("OnAdminSaleOrderView" or "OnAdminSaleOrderEdit", ['ID' => id])
+     * and its tab control (main/interface/admin_tabcontrol.php) adds the engine's tabs after its own and shows each
+     * custom one by ShowTab() inside the tab's table body. The pages' own tabs and the core's rights checks on the
+     * order are not played.
+     *
+     * @return array<string, string> each custom tab's content by its DIV (TABSET_div)
+     */
+    public function openOrderPage(int $orderId, bool $edit = false, ?int $userId = null): array
+    {
+        $page = $edit ? '/bitrix/admin/sale_order_edit.php' : '/bitrix/admin/sale_order_view.php';
+        return $this->backOfficeHit($userId ?? $this->manager(), $page, ['ID' => $orderId, 'lang' => 'en'], [], true, static function () use ($orderId, $edit): array {
+            $tabber = new \CAdminTabEngine($edit ? 'OnAdminSaleOrderEdit' : 'OnAdminSaleOrderView', ['ID' => $orderId]);
+            $shown = [];
+            foreach ($tabber->GetTabs() ?: [] as $tab) {
+                ob_start();
+                $tabber->ShowTab($tab['DIV']);
+                $shown[$tab['DIV']] = (string)ob_get_clean();
+            }
+            return $shown;
+        }, posted: false);
+    }
+
+    /**
+     * A page of the back office (a module's admin page under /bitrix/admin/, with the admin prolog) as $userId (the
+     * administrator by default) requests it: posted when $post is given, with the session's token unless $post brings
+     * its own; $work is what the page does.
+     */
+    public function adminPage(string $path, array $query, array $post, callable $work, ?int $userId = null): mixed
+    {
+        return $this->backOfficeHit($userId ?? $this->manager(), $path, $query, $post, true, $work, posted: $post !== []);
+    }
+
     /** A request of sale/admin/order_ajax.php: the order loaded, $change, and the order saved if it went through. */
     private function orderAjax(int $orderId, array $post, callable $change): Sale\Result
     {
@@ -168,8 +203,11 @@ trait BackOfficeHits
         return $result;
     }
 
-    /** A POST of another browser (see the trait's comment), with its session's token; $adminProlog: ADMIN_SECTION. */
-    private function backOfficeHit(int $userId, string $path, array $query, array $post, bool $adminProlog, callable $work): mixed
+    /**
+     * A POST of another browser (see the trait's comment), with its session's token; $adminProlog: ADMIN_SECTION. Not
+     * $posted: a GET of the page, no token.
+     */
+    private function backOfficeHit(int $userId, string $path, array $query, array $post, bool $adminProlog, callable $work, bool $posted = true): mixed
     {
         $application = Application::getInstance();
         $visitor = [$application->getContext(), $_SESSION, \CUser::fakeSessionUser(), Sale\Fuser::fakeCurrent()];
@@ -177,8 +215,8 @@ trait BackOfficeHits
         \CUser::fakeSetSessionUser($userId);
         Sale\Fuser::fakeSetCurrent(null);
         $uri = $path . ($query === [] ? '' : '?' . http_build_query($query));
-        $server = ['REMOTE_ADDR' => '10.0.0.5', 'REQUEST_METHOD' => 'POST', 'REQUEST_URI' => $uri];
-        $application->setContext(new Context(new HttpRequest($query, $post + ['sessid' => bitrix_sessid()], [], $server, $adminProlog)));
+        $server = ['REMOTE_ADDR' => '10.0.0.5', 'REQUEST_METHOD' => $posted ? 'POST' : 'GET', 'REQUEST_URI' => $uri];
+        $application->setContext(new Context(new HttpRequest($query, $posted ? $post + ['sessid' => bitrix_sessid()] : [], [], $server, $adminProlog)));
         $this->newHit();
         try {
             return $work();

@@ -24,6 +24,7 @@ require_once __DIR__ . '/main/page.php';
 require_once __DIR__ . '/main/tables.php';
 require_once __DIR__ . '/main/eventlog.php';
 require_once __DIR__ . '/main/admin.php';
+require_once __DIR__ . '/main/tabengine.php';
 require_once __DIR__ . '/main/user.php';
 require_once __DIR__ . '/main/tools.php';
 require_once __DIR__ . '/main/text.php';

@@ -1,0 +1,24 @@
+<?php
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_TOLD'] = 'Mindbox was told';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_NOT_TOLD'] = 'Nothing recorded: the order was sent before the module kept what it tells Mindbox, or it was not sent (the module was not set up for the site, or order events are off). Its next change sends the whole order.';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_STATUS'] = 'Order status in Mindbox';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_NO_STATUS'] = 'none (the status map leaves the order\'s status out)';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_TOTAL'] = 'Total';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_DELIVERY_COST'] = 'Delivery cost';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_SAVED_AT'] = 'Queued for Mindbox';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_DELIVERY'] = 'Delivery to Mindbox';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_DELIVERED'] = 'Delivered';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_PENDING'] = 'Waiting in the outbox: it goes with the next delivery';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_FAILED'] = 'Not delivered: Mindbox refused it, or every attempt failed; it is parked in the outbox';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_ANSWER'] = 'Mindbox answered: HTTP #HTTP# #STATUS# #MESSAGE# (attempts: #ATTEMPTS#)';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_SEND_AGAIN'] = 'Send again';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_SEND_AGAIN_HINT'] = 'Fix what Mindbox refused (the module\'s settings, the order), then send it again: it goes under the same transactionId.';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_ADMIN_ONLY'] = 'An administrator can send it again.';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_NUMBER'] = 'lineNumber';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_LINE'] = 'Line';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_PRODUCT'] = 'Product';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_QUANTITY'] = 'Quantity';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_PRICE'] = 'Price per item';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_STATUS'] = 'Status';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_POINTS_SPENT'] = 'Points spent';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_NO_POINTS'] = 'none';

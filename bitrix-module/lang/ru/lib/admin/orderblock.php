@@ -1,0 +1,24 @@
+<?php
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_TOLD'] = 'Передано в Mindbox';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_NOT_TOLD'] = 'Записей нет: заказ отправлен до того, как модуль стал сохранять переданное в Mindbox, или не отправлялся (модуль не настроен для сайта или события заказов выключены). Следующее изменение отправит заказ целиком.';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_STATUS'] = 'Статус заказа в Mindbox';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_NO_STATUS'] = 'нет (статуса заказа нет в соответствии статусов)';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_TOTAL'] = 'Сумма';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_DELIVERY_COST'] = 'Стоимость доставки';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_SAVED_AT'] = 'Поставлено в очередь';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_DELIVERY'] = 'Доставка в Mindbox';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_DELIVERED'] = 'Доставлено';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_PENDING'] = 'Ждёт в очереди: уйдёт со следующей отправкой';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_FAILED'] = 'Не доставлено: Mindbox отклонил изменение или все попытки не удались; оно отложено в очереди';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_ANSWER'] = 'Ответ Mindbox: HTTP #HTTP# #STATUS# #MESSAGE# (попыток: #ATTEMPTS#)';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_SEND_AGAIN'] = 'Отправить повторно';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_SEND_AGAIN_HINT'] = 'Исправьте то, что отклонил Mindbox (настройки модуля, заказ), и отправьте повторно: изменение уйдёт с тем же transactionId.';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_ADMIN_ONLY'] = 'Отправить повторно может администратор.';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_NUMBER'] = 'lineNumber';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_LINE'] = 'Позиция';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_PRODUCT'] = 'Товар';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_QUANTITY'] = 'Количество';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_PRICE'] = 'Цена за единицу';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_STATUS'] = 'Статус';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_POINTS_SPENT'] = 'Списано баллов';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_NO_POINTS'] = 'нет';

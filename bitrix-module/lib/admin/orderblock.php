@@ -1,0 +1,144 @@
+<?php
+
+namespace Rustbox\Mindbox\Admin;
+
+use Bitrix\Main\Localization\Loc;
+use Bitrix\Main\Type\DateTime;
+use Rustbox\Mindbox\Support\Kopecks;
+
+Loc::loadMessages(__FILE__);
+
+/**
+ * The Mindbox tab's HTML, made from OrderPage::data() alone: rows of the tab control's table (the core's
+ * CAdminTabControl::BeginNextTab() opens a table body for a custom tab). Every value is escaped.
+ */
+final class OrderBlock
+{
+    /**
+     * @param array $data OrderPage::data()
+     * @param ?string $action where "send again" posts; null for a user who may not send it again
+     * @param bool $insideForm the page's own form holds the tab (the edit page): a form cannot hold another, so the
+     *     button posts to the action by its formaction, with the page's own sessid field
+     */
+    public static function html(array $data, ?string $action, bool $insideForm): string
+    {
+        $html = '';
+        $told = $data['told'];
+        if ($told === null) {
+            $html .= self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_TOLD'), self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_NOT_TOLD')));
+        } else {
+            $status = (string)$told['status'] !== '' ? self::e($told['status']) : self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_NO_STATUS'));
+            $html .= self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_STATUS'), $status)
+                . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_TOTAL'), self::e(self::money($told['total'])))
+                . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_DELIVERY_COST'), self::e(self::money($told['delivery'])))
+                . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_SAVED_AT'), self::e(DateTime::createFromTimestamp(intdiv((int)$data['savedAt'], 1000))->toString()))
+                . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_DELIVERY'), self::delivery($data, $action, $insideForm))
+                . '<tr><td colspan="2">' . self::lines($told, $data['lines']) . '</td></tr>';
+        }
+        return $html . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_POINTS_SPENT'), self::points($data));
+    }
+
+    /** A row saying why there is nothing else to show. */
+    public static function message(string $text): string
+    {
+        return '<tr><td colspan="2">' . self::e($text) . '</td></tr>';
+    }
+
+    /** Where the item that told Mindbox stands; a parked one with Mindbox's answer and "send again". */
+    private static function delivery(array $data, ?string $action, bool $insideForm): string
+    {
+        $state = match ($data['delivery']) {
+            'delivered' => Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_DELIVERED'),
+            'pending' => Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_PENDING'),
+            default => Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_FAILED'),
+        };
+        $html = self::e($state);
+        if ($data['transactionId'] !== null) {
+            $html .= '<br>transactionId: ' . self::e($data['transactionId']);
+        }
+        $failure = $data['failure'];
+        if ($data['delivery'] !== 'failed' || $failure === null) {
+            return $html;
+        }
+        $html .= '<br>' . self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_ANSWER', [
+            '#HTTP#' => $failure['httpStatus'] ?? '',
+            '#STATUS#' => trim(($failure['status'] ?? '') . ' ' . ($failure['errorId'] ?? '')),
+            '#MESSAGE#' => $failure['message'] ?? '',
+            '#ATTEMPTS#' => $failure['attempts'] ?? '',
+        ]));
+        if ($action === null) {
+            return $html . '<br>' . self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_ADMIN_ONLY'));
+        }
+        $button = '<button type="submit" class="adm-btn" name="item" value="' . self::e($failure['id']) . '" formaction="' . self::e($action)
+            . '" formmethod="post" formenctype="application/x-www-form-urlencoded">' . self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_SEND_AGAIN')) . '</button>';
+        $hint = '<br>' . self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_SEND_AGAIN_HINT')) . '<br>';
+        return $html . $hint . ($insideForm ? $button : '<form method="post" action="' . self::e($action) . '">' . bitrix_sessid_post() . $button . '</form>');
+    }
+
+    /**
+     * The lines as Mindbox holds them, by lineNumber: those still bought with the order's status, the parts taken off
+     * with their own (cancelled, returned).
+     *
+     * @param array<string, array{name: string, points: int}> $now the order's lines now, for their names
+     */
+    private static function lines(array $told, array $now): string
+    {
+        $rows = [];
+        foreach ($told['lines'] as $lineId => $line) {
+            $rows[] = ['lineId' => (string)$lineId, 'status' => (string)$told['status']] + $line;
+        }
+        foreach ($told['takenOff'] as $part) {
+            $rows[] = $part;
+        }
+        usort($rows, static fn (array $a, array $b) => $a['number'] <=> $b['number']);
+        $header = ['RUSTBOX_MINDBOX_ORDER_BLOCK_COL_NUMBER', 'RUSTBOX_MINDBOX_ORDER_BLOCK_COL_LINE', 'RUSTBOX_MINDBOX_ORDER_BLOCK_COL_PRODUCT',
+            'RUSTBOX_MINDBOX_ORDER_BLOCK_COL_QUANTITY', 'RUSTBOX_MINDBOX_ORDER_BLOCK_COL_PRICE', 'RUSTBOX_MINDBOX_ORDER_BLOCK_COL_STATUS'];
+        $html = '<table class="adm-list-table"><tr class="adm-list-table-header">';
+        foreach ($header as $code) {
+            $html .= '<td class="adm-list-table-cell">' . self::e(Loc::getMessage($code)) . '</td>';
+        }
+        $html .= '</tr>';
+        foreach ($rows as $row) {
+            $ids = $row['product']['ids'] ?? [];
+            $cells = [$row['number'], $now[$row['lineId']]['name'] ?? '#' . $row['lineId'],
+                implode(', ', array_map(static fn ($type, $id) => $type . ': ' . $id, array_keys($ids), $ids)),
+                (float)$row['quantity'], self::money($row['basePrice']), $row['status'] !== '' ? $row['status'] : '—'];
+            $html .= '<tr class="adm-list-table-row">';
+            foreach ($cells as $cell) {
+                $html .= '<td class="adm-list-table-cell">' . self::e($cell) . '</td>';
+            }
+            $html .= '</tr>';
+        }
+        return $html . '</table>';
+    }
+
+    /** The points spent on the order, and on which lines. */
+    private static function points(array $data): string
+    {
+        if ($data['points'] === 0) {
+            return self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_NO_POINTS'));
+        }
+        $lines = [];
+        foreach ($data['lines'] as $line) {
+            if ($line['points'] > 0) {
+                $lines[] = $line['name'] . ': ' . self::money(Kopecks::toMoney($line['points']));
+            }
+        }
+        return self::e(self::money(Kopecks::toMoney($data['points'])) . ' (' . implode('; ', $lines) . ')');
+    }
+
+    private static function row(?string $label, string $html): string
+    {
+        return '<tr><td class="adm-detail-content-cell-l" width="35%">' . self::e($label) . '</td><td class="adm-detail-content-cell-r">' . $html . '</td></tr>';
+    }
+
+    private static function money(mixed $amount): string
+    {
+        return number_format((float)$amount, 2, '.', ' ');
+    }
+
+    private static function e(mixed $value): string
+    {
+        return htmlspecialcharsbx((string)$value);
+    }
+}
