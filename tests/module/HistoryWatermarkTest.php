@@ -31,7 +31,8 @@ final class HistoryWatermarkTest extends HistoryTestCase
         $this->shop->visit();
         $this->shop->fillCart([[20, 'live-20', 2, 100.0, 0.0]]);
         $this->shop->placeOrder($live, 'zoe@example.com', '');
-        $this->assertSame(['Website.Register', 'Website.CreateOrder', 'Website.CreateOrder'],
+        // A customer's and two orders' events: nothing orders them among themselves.
+        $this->assertEqualsCanonicalizing(['Website.Register', 'Website.CreateOrder', 'Website.CreateOrder'],
             array_values(array_intersect(array_column($this->delivered(), 'operation'), ['Website.Register', 'Website.CreateOrder'])));
         $this->assertSame((string)$first->getId(), Option::getRealValue('rustbox.mindbox', 'history_first_order:' . self::$emulator->endpointId(), ''),
             'the first order recorded, and kept');
