@@ -80,6 +80,16 @@ final class OrderChangeTest extends ModuleTestCase
         $this->assertSame(OrderChange::UPDATE, OrderChange::of($told, self::order(['11' => [1, 90.0]]), 'CheckedOut', 'Cancelled')->kind);
     }
 
+    public function testWhileMindboxRefusedTheLastBodyAStatusGoesAsTheWholeUpdate(): void
+    {
+        $told = OrderChange::asCreated(self::order(['11' => [1, 100.0]]), 'CheckedOut');
+        $paid = OrderChange::of($told, self::order(['11' => [1, 100.0]]), 'Paid', 'Returned', true);
+        $this->assertSame(OrderChange::UPDATE, $paid->kind);
+        $this->assertEquals([1 => ['11', 1, 'Paid']], self::lines($paid->body));
+        $this->assertNull(OrderChange::of($told, self::order(['11' => [1, 100.0]]), 'CheckedOut', 'Cancelled', true)->kind,
+            'nothing new: the refused body waits to be sent again');
+    }
+
     public function testAStatusAloneIsAStatusChangeOfTheLinesStillBought(): void
     {
         $told = OrderChange::asCreated(self::order(['11' => [1, 100.0], '12' => [1, 50.0]]), 'CheckedOut');

@@ -35,8 +35,10 @@ final class OrderChange
      * @param array $order the order's full body as OrderMapper::order() makes it (lines in the basket's order)
      * @param string $status the Mindbox status of the order as it stands, '' for none (a status the map leaves out)
      * @param string $takenOff the status of a part taken off now (cancelled, or returned once paid)
+     * @param bool $refused Mindbox refused the body that told $told (it waits in the outbox to be sent again): a status
+     *     change then goes as the whole update, which carries what Mindbox did not take as well
      */
-    public static function of(?array $told, array $order, string $status, string $takenOff): self
+    public static function of(?array $told, array $order, string $status, string $takenOff, bool $refused = false): self
     {
         if ($told === null) {
             $now = self::asCreated($order, $status);
@@ -58,7 +60,7 @@ final class OrderChange
             $now['takenOff'][] = self::part((string)$id, $was, $was['number'], $was['quantity'], $takenOff);
         }
         // Loosely: the told order comes back from JSON, where a whole float may have become an integer.
-        if (self::content($now) != self::content($told)) {
+        if (self::content($now) != self::content($told) || ($refused && $status !== $told['status'])) {
             return new self(self::UPDATE, self::update($order, $now), $now);
         }
         if ($status !== $told['status']) {

@@ -47,7 +47,8 @@ final class OrderEdits
         }
         $client = Mindbox::client($settings->siteId());
         $key = self::key($settings, $order);
-        $told = $client->snapshot($key)['value'] ?? null;
+        $kept = $client->snapshot($key);
+        $told = $kept['value'] ?? null;
         $statusId = (string)$order->getField('STATUS_ID');
         $status = self::status($settings, $order->isCanceled(), $statusId);
         if ($status === null && (array_key_exists('STATUS_ID', $changed) || array_key_exists('CANCELED', $changed))) {
@@ -59,12 +60,15 @@ final class OrderEdits
             $before = self::status($settings, ($changed['CANCELED'] ?? ($order->isCanceled() ? 'Y' : 'N')) === 'Y', (string)($changed['STATUS_ID'] ?? $statusId));
             $told = OrderChange::asCreated($body, $before ?? '');
         }
-        $change = OrderChange::of($told, $body, $status ?? (string)($told['status'] ?? ''), $settings->statusMap()->takenOff($order->isPaid()));
+        $refused = ($kept['delivery'] ?? null) === 'failed';
+        $change = OrderChange::of($told, $body, $status ?? (string)($told['status'] ?? ''), $settings->statusMap()->takenOff($order->isPaid()), $refused);
         $snapshot = ['snapshot' => ['key' => $key, 'value' => $change->told]];
-        match ($change->kind) {
-            OrderChange::UPDATE => Dispatcher::send(Operation::UpdateOrder, $settings, $change->body, $snapshot),
-            OrderChange::STATUS => Dispatcher::send(Operation::UpdateOrder, $settings, $change->body, $snapshot, $settings->get('op_update_order_status')),
-            default => $client->saveSnapshot($key, $change->told),
+        match (true) {
+            $change->kind === OrderChange::UPDATE => Dispatcher::send(Operation::UpdateOrder, $settings, $change->body, $snapshot),
+            $change->kind === OrderChange::STATUS => Dispatcher::send(Operation::UpdateOrder, $settings, $change->body, $snapshot, $settings->get('op_update_order_status')),
+            // The baseline of an order saved before snapshots; one kept stays with the item that told it.
+            $kept === null => $client->saveSnapshot($key, $change->told),
+            default => null,
         };
     }
 
