@@ -75,10 +75,13 @@ final class OrderEdits
     /** The order is deleted: Mindbox is told by its DELETED status, and what was told of it is forgotten. */
     public static function deleted(Settings $settings, Order $order): void
     {
+        if (!$settings->isEnabled(Operation::UpdateOrder)) {
+            return;
+        }
         $status = $settings->statusMap()->mindboxStatus(StatusMap::DELETED);
         if ($status === null) {
             self::unmapped($settings, $order, StatusMap::DELETED);
-        } elseif ($settings->isEnabled(Operation::UpdateOrder)) {
+        } else {
             $body = ['orderLinesStatus' => $status, 'order' => ['ids' => $settings->orderIds($order->getId())]];
             Dispatcher::send(Operation::UpdateOrder, $settings, $body, [], $settings->get('op_update_order_status'));
         }
