@@ -197,13 +197,15 @@ interface MindboxClientInterface
     public function outboxStats(): array;
 
     /**
-     * Items parked as failed (a ValidationError, another 4xx, or maxAttempts reached), oldest first,
+     * Items parked as failed (a ValidationError, another 4xx, an order Mindbox answered `PriceHasBeenChanged`,
+     * or maxAttempts reached), oldest first,
      * a page at a time.
      *
      * @param int $limit 1 to 10000.
      * @param int $afterId Only items with a larger id: the last id of the page before, to page on.
      * @return list<array{id: int, operation: string, transactionId: string, attempts: int, httpStatus: int, status: string|null, errorId: string|null, message: string}>
-     *     `status` is Mindbox's status (`ValidationError`, `ProtocolError`, `InternalServerError`) when known.
+     *     `status` is Mindbox's status (`ValidationError`, `ProtocolError`, `InternalServerError`,
+     *     `PriceHasBeenChanged`) when known.
      * @throws MindboxInvalidArgumentException
      * @throws MindboxOutboxException
      */

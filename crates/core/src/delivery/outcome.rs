@@ -31,7 +31,10 @@ pub(crate) fn decide(
     now: u64,
 ) -> Decision {
     let error = match result {
-        Ok(_) => {
+        Ok(outcome) => {
+            if let Some(failure) = not_taken(outcome) {
+                return parked(id, attempt, failure, None);
+            }
             let report = Report {
                 sent: 1,
                 ..Report::default()
@@ -83,22 +86,48 @@ pub(crate) fn decide(
         };
         decision(settle, retrying, unwell, false)
     } else {
-        let settle = Settle::Park {
-            id,
-            attempts: attempt,
-            failure,
-        };
-        decision(
-            settle,
-            Report {
-                failed: 1,
-                ..Report::default()
-            },
-            unwell,
-            false,
-        )
+        parked(id, attempt, failure, unwell)
     }
 }
+
+fn parked(id: i64, attempt: u32, failure: Failure, unwell: Option<Option<Duration>>) -> Decision {
+    let settle = Settle::Park {
+        id,
+        attempts: attempt,
+        failure,
+    };
+    let report = Report {
+        failed: 1,
+        ..Report::default()
+    };
+    decision(settle, report, unwell, false)
+}
+
+/// A `Success` that says Mindbox did not take the order: `PriceHasBeenChanged` (an order with
+/// processing whose total Mindbox no longer stands by) saves nothing, so the item is parked
+/// with it for the shop to decide, rather than counted delivered. A call() hands the same
+/// answer back as it is: its caller decides there and then.
+fn not_taken(outcome: &Outcome) -> Option<Failure> {
+    let Outcome::Success(answer) = outcome else {
+        return None;
+    };
+    let order = answer.get("order")?;
+    let status = order.get("processingStatus")?.as_str()?;
+    (status == PRICE_CHANGED).then(|| Failure {
+        http_status: 200,
+        mindbox_status: Some(PRICE_CHANGED.into()),
+        error_id: None,
+        message: capped(
+            order
+                .get("statusDescription")
+                .and_then(|d| d.as_str())
+                .unwrap_or(PRICE_CHANGED)
+                .to_string(),
+        ),
+    })
+}
+
+const PRICE_CHANGED: &str = "PriceHasBeenChanged";
 
 fn decision(
     settle: Settle,

@@ -170,3 +170,33 @@ fn a_429_holds_its_operation_for_retry_after() {
     }
     assert_eq!(d.unwell, Some(Some(Duration::from_secs(5))));
 }
+
+#[test]
+fn a_price_mindbox_no_longer_stands_by_is_parked_not_delivered() {
+    let answer = json!({"status": "Success", "order": {"processingStatus": "PriceHasBeenChanged",
+        "statusDescription": "expected 900.00, calculated 950.00", "totalPrice": 950}});
+    let d = decide(7, 1, &Ok(Outcome::Success(answer)), &policy(), "k", 1000);
+    match d.settle {
+        Settle::Park {
+            attempts: 1,
+            failure,
+            ..
+        } => assert_eq!(
+            (
+                failure.http_status,
+                failure.mindbox_status.as_deref(),
+                failure.message.as_str()
+            ),
+            (
+                200,
+                Some("PriceHasBeenChanged"),
+                "expected 900.00, calculated 950.00"
+            )
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!((d.report.failed, d.report.sent, d.unwell), (1, 0, None));
+    let taken = json!({"status": "Success", "order": {"processingStatus": "Updated"}});
+    let d = decide(7, 1, &Ok(Outcome::Success(taken)), &policy(), "k", 1000);
+    assert_eq!(d.settle, Settle::Done(7));
+}
