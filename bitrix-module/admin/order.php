@@ -17,9 +17,9 @@ if (!$USER->IsAdmin()) {
 Loader::includeModule('sale');
 Loader::includeModule('rustbox.mindbox');
 
-// "Send again" of the Mindbox tab on an order's page: done, back to that page, whose tab shows the item pending;
-// refused, a page saying why, with the way back.
-$answer = OrderPage::retry(Context::getCurrent()->getRequest());
+// The Mindbox tab's actions on an order's page ("send again", the choice of prices on an edit Mindbox recalculated):
+// done, back to that page, whose tab shows where the order stands now; refused, a page saying why, with the way back.
+$answer = OrderPage::act(Context::getCurrent()->getRequest());
 if ($answer['status'] === 200) {
     LocalRedirect($answer['back']);
 }

@@ -105,4 +105,13 @@ final class OrderChangeTest extends ModuleTestCase
         $restored = OrderChange::of($cancelled->told, self::order(['11' => [1, 100.0]]), 'Paid', 'Returned');
         $this->assertSame([['lineNumber' => 1, 'status' => 'Paid']], $restored->body['order']['lines'], 'un-cancelling restores the status');
     }
+
+    public function testWhatCallersKeepBesideTheToldOrderIsNoChange(): void
+    {
+        $order = self::order(['11' => [2, 100.0]]);
+        $told = OrderChange::asCreated($order, 'CheckedOut') + ['processing' => ['guest' => false, 'coupons' => [], 'bonusPoints' => []],
+            'repricing' => ['bitrix' => 200.0, 'mindbox' => 180.0, 'lines' => [], 'at' => 1]];
+        $this->assertNull(OrderChange::of($told, $order, 'CheckedOut', 'Cancelled')->kind);
+        $this->assertEquals([1 => ['11', 2, 'CheckedOut']], self::lines(OrderChange::told($order, $told)), 'told again, by the same numbers');
+    }
 }

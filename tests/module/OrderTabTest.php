@@ -54,7 +54,7 @@ final class OrderTabTest extends EndToEndTestCase
     private function sendAgain(int $orderId, array $post, ?int $userId = null, string $from = 'view'): array
     {
         return $this->shop->adminPage(OrderPage::ACTION_PAGE, ['ID' => $orderId, 'from' => $from, 'lang' => 'en'], $post,
-            static fn () => OrderPage::retry(Context::getCurrent()->getRequest()), $userId);
+            static fn () => OrderPage::act(Context::getCurrent()->getRequest()), $userId);
     }
 
     /** @return list<list<string>> the cells of the lines' table, row by row, the header first */
@@ -161,7 +161,7 @@ final class OrderTabTest extends EndToEndTestCase
         $this->assertSame(403, $this->sendAgain($order->getId(), ['item' => (string)$itemId], $clerk)['status'], 'not an administrator');
         $this->assertSame(403, $this->sendAgain($order->getId(), ['item' => (string)$itemId, 'sessid' => 'forged'])['status'], 'another session\'s token');
         $get = $this->shop->adminPage(OrderPage::ACTION_PAGE, ['ID' => $order->getId(), 'item' => $itemId, 'sessid' => 'x'], [],
-            static fn () => OrderPage::retry(Context::getCurrent()->getRequest()));
+            static fn () => OrderPage::act(Context::getCurrent()->getRequest()));
         $this->assertSame(403, $get['status'], 'a GET changes nothing');
         $this->assertSame(409, $this->sendAgain($order->getId(), ['item' => (string)($itemId + 1)])['status'], 'another item');
         $this->assertSame(404, $this->sendAgain($order->getId() + 100, ['item' => (string)$itemId])['status']);

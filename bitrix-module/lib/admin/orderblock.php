@@ -33,7 +33,8 @@ final class OrderBlock
                 . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_DELIVERY_COST'), self::e(self::money($told['delivery'])))
                 . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_SAVED_AT'), self::e(DateTime::createFromTimestamp(intdiv((int)$data['savedAt'], 1000))->toString()))
                 . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_DELIVERY'), self::delivery($data, $action, $insideForm))
-                . '<tr><td colspan="2">' . self::lines($told, $data['lines']) . '</td></tr>';
+                . '<tr><td colspan="2">' . self::lines($told, $data['lines']) . '</td></tr>'
+                . self::repricing($data, $action, $insideForm);
         }
         return $html . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_POINTS_SPENT'), self::points($data));
     }
@@ -69,10 +70,51 @@ final class OrderBlock
         if ($action === null) {
             return $html . '<br>' . self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_ADMIN_ONLY'));
         }
-        $button = '<button type="submit" class="adm-btn" name="item" value="' . self::e($failure['id']) . '" formaction="' . self::e($action)
-            . '" formmethod="post" formenctype="application/x-www-form-urlencoded">' . self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_SEND_AGAIN')) . '</button>';
         $hint = '<br>' . self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_SEND_AGAIN_HINT')) . '<br>';
-        return $html . $hint . ($insideForm ? $button : '<form method="post" action="' . self::e($action) . '">' . bitrix_sessid_post() . $button . '</form>');
+        return $html . $hint . self::buttons($action, $insideForm, ['item' => [$failure['id'] => 'RUSTBOX_MINDBOX_ORDER_BLOCK_SEND_AGAIN']]);
+    }
+
+    /**
+     * An edit Mindbox recalculated at another total (Loyalty\Repricing): both totals, and the manager's choice. Told
+     * at once, the totals are kept beside the snapshot; parked from the outbox, Mindbox's is in its answer only.
+     */
+    private static function repricing(array $data, ?string $action, bool $insideForm): string
+    {
+        $dispute = $data['told']['repricing'] ?? null;
+        if ($dispute !== null) {
+            $mindbox = $dispute['mindbox'] !== null ? self::money($dispute['mindbox']) : Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_UNKNOWN_TOTAL');
+            $text = Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_REPRICED_TOTALS', ['#BITRIX#' => self::money($dispute['bitrix']), '#MINDBOX#' => $mindbox]);
+            $choices = ['keep' => 'RUSTBOX_MINDBOX_ORDER_BLOCK_KEEP'] + ($dispute['lines'] !== [] ? ['apply' => 'RUSTBOX_MINDBOX_ORDER_BLOCK_APPLY'] : []);
+        } elseif (OrderPage::priceChangeParked($data)) {
+            $text = Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_REPRICED_PARKED', ['#BITRIX#' => self::money($data['told']['total'] - $data['told']['delivery'])]);
+            $choices = ['keep' => 'RUSTBOX_MINDBOX_ORDER_BLOCK_KEEP'];
+        } else {
+            return '';
+        }
+        $html = self::e($text);
+        if ($action === null) {
+            return self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_REPRICED'), $html . '<br>' . self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_ADMIN_ONLY')));
+        }
+        $html .= '<br>' . self::e(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_REPRICE_HINT')) . '<br>' . self::buttons($action, $insideForm, ['reprice' => $choices]);
+        return self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_REPRICED'), $html);
+    }
+
+    /**
+     * Buttons posting to the tab's action page: a form of their own, or on the edit page, whose own form holds the tab
+     * (a form cannot hold another), by their formaction with the page's own sessid field.
+     *
+     * @param array<string, array<string, string>> $buttons by field name, value => label's message code
+     */
+    private static function buttons(string $action, bool $insideForm, array $buttons): string
+    {
+        $html = '';
+        foreach ($buttons as $name => $values) {
+            foreach ($values as $value => $label) {
+                $html .= '<button type="submit" class="adm-btn" name="' . self::e($name) . '" value="' . self::e($value) . '" formaction="' . self::e($action)
+                    . '" formmethod="post" formenctype="application/x-www-form-urlencoded">' . self::e(Loc::getMessage($label)) . '</button> ';
+            }
+        }
+        return $insideForm ? $html : '<form method="post" action="' . self::e($action) . '">' . bitrix_sessid_post() . $html . '</form>';
     }
 
     /**

@@ -7,6 +7,7 @@ use Bitrix\Main\HttpRequest;
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Sale\Order;
 use Rustbox\Mindbox\ConfigurationException;
+use Rustbox\Mindbox\Loyalty\Repricing;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\OrderEdits;
 use Rustbox\Mindbox\Shop\BasketLines;
@@ -98,14 +99,17 @@ final class OrderPage
     }
 
     /**
-     * "Send again" (POST to ACTION_PAGE?ID=…&from=view|edit, with `item` and `sessid`), for an administrator with the
-     * session's token: the order's parked item, if it still is the one that told Mindbox what the tab showed.
+     * The tab's actions (POST to ACTION_PAGE?ID=…&from=view|edit with `sessid`), for an administrator with the
+     * session's token: "send again" (`item`: the order's parked item, if it still is the one that told Mindbox what the
+     * tab showed), and the choice on an edit Mindbox recalculated at another total (`reprice`: `keep` Bitrix's prices
+     * or `apply` Mindbox's, Loyalty\Repricing).
      *
-     * @return array{status: int, message: string, back: ?string} `back`: the order's page. 200 sent again; 403 not
-     *     allowed or no token; 404 no such order; 409 the item is not the order's parked one any more (delivered, sent
-     *     again already, or a newer change told Mindbox since); 500 the outbox could not be read
+     * @return array{status: int, message: string, back: ?string} `back`: the order's page. 200 done; 403 not allowed
+     *     or no token; 404 no such order; 409 nothing of the kind to do any more (delivered, sent again already, settled,
+     *     or a newer change told Mindbox since); 422 the order's save refused Mindbox's prices; 500 the outbox could not
+     *     be read
      */
-    public static function retry(HttpRequest $request): array
+    public static function act(HttpRequest $request): array
     {
         if (!self::mayRetry()) {
             return self::answer(403, Loc::getMessage('RUSTBOX_MINDBOX_ORDER_DENIED'));
@@ -119,16 +123,43 @@ final class OrderPage
             return self::answer(404, Loc::getMessage('RUSTBOX_MINDBOX_ORDER_NOT_FOUND', ['#ID#' => $orderId]));
         }
         $back = self::pageUrl($orderId, (string)$request->getQuery('from'));
-        $itemId = (int)$request->getPost('item');
         try {
             $data = self::data($order);
-            $moved = $data['delivery'] === 'failed' && $data['itemId'] === $itemId
-                && OutboxPage::retry((string)$order->getSiteId(), [$itemId]) === 1;
+            $choice = (string)$request->getPost('reprice');
+            return $choice !== '' ? self::reprice($order, $data, $choice, $back) : self::retry($order, $data, (int)$request->getPost('item'), $back);
         } catch (\Throwable $e) {
             return self::answer(500, Loc::getMessage('RUSTBOX_MINDBOX_ORDER_UNREADABLE', ['#ERROR#' => $e->getMessage()]), $back);
         }
+    }
+
+    private static function retry(Order $order, array $data, int $itemId, string $back): array
+    {
+        $moved = $data['delivery'] === 'failed' && $data['itemId'] === $itemId
+            && OutboxPage::retry((string)$order->getSiteId(), [$itemId]) === 1;
         return $moved ? self::answer(200, Loc::getMessage('RUSTBOX_MINDBOX_ORDER_SENT_AGAIN'), $back)
             : self::answer(409, Loc::getMessage('RUSTBOX_MINDBOX_ORDER_NOT_PARKED'), $back);
+    }
+
+    private static function reprice(Order $order, array $data, string $choice, string $back): array
+    {
+        $settings = Mindbox::settings((string)$order->getSiteId());
+        if ($choice === 'keep') {
+            return Repricing::keep($settings, $order, self::priceChangeParked($data))
+                ? self::answer(200, Loc::getMessage('RUSTBOX_MINDBOX_ORDER_KEPT'), $back)
+                : self::answer(409, Loc::getMessage('RUSTBOX_MINDBOX_ORDER_NOT_REPRICED'), $back);
+        }
+        $saved = $choice === 'apply' ? Repricing::apply($settings, $order) : null;
+        if ($saved === null) {
+            return self::answer(409, Loc::getMessage('RUSTBOX_MINDBOX_ORDER_NOT_REPRICED'), $back);
+        }
+        return $saved->isSuccess() ? self::answer(200, Loc::getMessage('RUSTBOX_MINDBOX_ORDER_APPLIED'), $back)
+            : self::answer(422, Loc::getMessage('RUSTBOX_MINDBOX_ORDER_NOT_SAVED', ['#ERROR#' => implode('; ', $saved->getErrorMessages())]), $back);
+    }
+
+    /** The order's last change went through the outbox and Mindbox answered it PriceHasBeenChanged: it waits parked. */
+    public static function priceChangeParked(array $data): bool
+    {
+        return $data['delivery'] === 'failed' && ($data['failure']['status'] ?? null) === 'PriceHasBeenChanged';
     }
 
     /** Like the module's other pages: the outbox is the administrator's, whoever may see the order. */

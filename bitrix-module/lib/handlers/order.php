@@ -12,6 +12,7 @@ use Rustbox\Mindbox\History\Watermark;
 use Rustbox\Mindbox\Loyalty\Checkout as LoyaltyCheckout;
 use Rustbox\Mindbox\Loyalty\PointsHold;
 use Rustbox\Mindbox\Loyalty\ProcessedOrder;
+use Rustbox\Mindbox\Loyalty\Repricing;
 use Rustbox\Mindbox\Mappers\OrderMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\Dispatcher;
@@ -56,7 +57,10 @@ final class Order
             $changed = (array)($event->getParameter('VALUES') ?? []);
             // A deletion's last save takes the lines away; the deletion, not that, is what Mindbox hears of.
             if (!isset(self::$deleting[$order->getId()]) || array_key_exists('CANCELED', $changed)) {
-                OrderEdits::saved($settings, $order, $changed);
+                $edit = OrderEdits::saved($settings, $order, $changed);
+                if ($edit !== null) {
+                    Repricing::edit($settings, $order, ...$edit);
+                }
             }
         });
     }

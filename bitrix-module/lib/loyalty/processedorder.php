@@ -9,6 +9,7 @@ use Rustbox\Mindbox\Config\Settings;
 use Rustbox\Mindbox\Mappers\ProcessingMapper;
 use Rustbox\Mindbox\Mindbox;
 use Rustbox\Mindbox\Outbox\Dispatcher;
+use Rustbox\Mindbox\Outbox\OrderEdits;
 use Rustbox\Mindbox\Support\EventLog;
 use Rustbox\Mindbox\Support\Guid;
 
@@ -38,7 +39,10 @@ final class ProcessedOrder
     /** Mindbox's words for an order it created or updated with its discounts (ARCHITECTURE.md, the wire contract). */
     private const CONFIRMED = ['Processed', 'Created', 'Updated'];
 
-    /** @var \WeakMap<Order, string|false>|null the temporary id of each confirmed order, false for an offline one */
+    /**
+     * @var \WeakMap<Order, array{tempId: string, processing: array}|false>|null of each confirmed order its temporary id
+     *     and what its edits are recalculated with (OrderEdits::creation()); false for an offline one
+     */
     private static ?\WeakMap $outcomes = null;
 
     /** @var array<string, Cancellation> confirmations of this hit that no save has followed yet, by temporary id */
@@ -99,7 +103,8 @@ final class ProcessedOrder
             $cancellation->sendNow();
             return self::notConfirmed($order, $calculation);
         }
-        self::$outcomes[$order] = $tempId;
+        self::$outcomes[$order] = ['tempId' => $tempId, 'processing' => ['guest' => $plan->isGuest(),
+            'coupons' => $body['order']['coupons'] ?? [], 'bonusPoints' => $body['order']['bonusPoints'] ?? []]];
         self::$unsaved[$tempId] = $cancellation;
         self::watchTheHitEnd();
         return null;
@@ -122,8 +127,9 @@ final class ProcessedOrder
             Dispatcher::send(Operation::SaveOfflineOrder, $settings, $mapper->offline($order), $options);
             return true;
         }
-        $cancellation = self::$unsaved[$outcome] ?? null;
-        unset(self::$unsaved[$outcome]);
+        $tempId = $outcome['tempId'];
+        $cancellation = self::$unsaved[$tempId] ?? null;
+        unset(self::$unsaved[$tempId]);
         try {
             $withdrawn = $cancellation?->withdraw() ?? true;
         } catch (\Throwable $e) {
@@ -133,7 +139,8 @@ final class ProcessedOrder
         if (!$withdrawn) {
             EventLog::error('loyalty:order', sprintf('Order %d is saved, but its confirmation in Mindbox is cancelled or about to be (the save came after unsaved_cancel_seconds, or the outbox failed): its discounts are not in Mindbox', $order->getId()));
         }
-        Dispatcher::send(Operation::UpdateOrder, $settings, $mapper->linked($order, $outcome), $options);
+        [$body, $snapshot] = OrderEdits::creation($settings, $order, $mapper->linked($order, $tempId), $outcome['processing']);
+        Dispatcher::send(Operation::UpdateOrder, $settings, $body, $options + $snapshot);
         return true;
     }
 

@@ -96,11 +96,16 @@ final class OrderChange
             'basePrice' => $line['basePrice'], 'status' => $status];
     }
 
-    /** @return array what of the told order a content change is made of: all but the status */
+    /** @return array what of the told order a content change is made of: all but the status (and what callers keep beside) */
     private static function content(array $told): array
     {
-        unset($told['status']);
-        return $told;
+        return array_intersect_key($told, array_flip(['delivery', 'total', 'lines', 'takenOff', 'next']));
+    }
+
+    /** The whole update that tells Mindbox $told of the order as it stands (a body once refused, sent another way). */
+    public static function told(array $order, array $told): array
+    {
+        return self::update($order, $told);
     }
 
     private static function update(array $order, array $now): array

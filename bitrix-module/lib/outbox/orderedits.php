@@ -28,23 +28,63 @@ final class OrderEdits
      */
     private const CONTENT_FIELDS = ['PRICE', 'PRICE_DELIVERY', 'DISCOUNT_VALUE'];
 
-    /** The creation's body with its lines numbered, and the option that keeps what Mindbox then holds. */
-    public static function creation(Settings $settings, Order $order, array $body): array
+    /**
+     * The creation's body with its lines numbered, and the option that keeps what Mindbox then holds.
+     *
+     * @param ?array $processing of an order Mindbox confirmed with processing (ProcessedOrder): whether its buyer was
+     *     a guest, and the promo codes and points of its confirmation, which its edits are recalculated with (Repricing)
+     */
+    public static function creation(Settings $settings, Order $order, array $body, ?array $processing = null): array
     {
         $status = self::status($settings, $order->isCanceled(), (string)$order->getField('STATUS_ID')) ?? '';
-        return [OrderChange::numbered($body, $status), ['snapshot' => ['key' => self::key($settings, $order), 'value' => OrderChange::asCreated($body, $status)]]];
+        $told = OrderChange::asCreated($body, $status) + ($processing !== null ? ['processing' => $processing] : []);
+        return [OrderChange::numbered($body, $status), ['snapshot' => ['key' => self::key($settings, $order), 'value' => $told]]];
     }
 
     /**
      * A saved order that is not new.
      *
      * @param array $changed the original values of the order's fields this save changed (OnSaleOrderSaved's VALUES)
+     * @return ?array a change of content of an order Mindbox confirmed with processing, which Mindbox must recalculate
+     *     (Loyalty\Repricing::edit()'s arguments: key, body, told, kept); null when done here
      */
-    public static function saved(Settings $settings, Order $order, array $changed): void
+    public static function saved(Settings $settings, Order $order, array $changed): ?array
     {
-        if (!$settings->isEnabled(Operation::UpdateOrder) || !$settings->sendsOrderEditsFrom(SaveContext::current())) {
-            return;
+        if ($settings->isEnabled(Operation::UpdateOrder) && $settings->sendsOrderEditsFrom(SaveContext::current())) {
+            return self::tell($settings, $order, $changed, false);
         }
+        return null;
+    }
+
+    /**
+     * The order told as it is, an order with processing too, through the update without processing, which takes its
+     * figures as given: "keep Bitrix's prices" of an edit Mindbox recalculated at another total.
+     */
+    public static function tellAsItIs(Settings $settings, Order $order): void
+    {
+        self::tell($settings, $order, [], true);
+    }
+
+    /**
+     * The same, for an edit whose item Mindbox parked (its snapshot is what that item would have told): the item is
+     * taken out of the outbox and its content goes so instead.
+     *
+     * @param array $kept the order's snapshot, its item parked
+     * @return bool false when the item was no longer there to take out
+     */
+    public static function tellParkedAsItIs(Settings $settings, Order $order, array $kept): bool
+    {
+        if (!Mindbox::client($settings->siteId())->withdraw((string)$kept['transactionId'])) {
+            return false;
+        }
+        $body = OrderChange::told((new OrderMapper($settings))->order($order), $kept['value']);
+        Dispatcher::send(Operation::UpdateOrder, $settings, $body, ['snapshot' => ['key' => self::key($settings, $order), 'value' => $kept['value']]]);
+        return true;
+    }
+
+    /** @param bool $asItIs an order with processing is told as it is rather than left to Mindbox's recalculation */
+    private static function tell(Settings $settings, Order $order, array $changed, bool $asItIs): ?array
+    {
         $client = Mindbox::client($settings->siteId());
         $key = self::key($settings, $order);
         $kept = $client->snapshot($key);
@@ -62,7 +102,12 @@ final class OrderEdits
         }
         $refused = ($kept['delivery'] ?? null) === 'failed';
         $change = OrderChange::of($told, $body, $status ?? (string)($told['status'] ?? ''), $settings->statusMap()->takenOff($order->isPaid()), $refused);
-        $snapshot = ['snapshot' => ['key' => $key, 'value' => $change->told]];
+        $processing = $told['processing'] ?? null;
+        $value = $change->told + ($processing !== null ? ['processing' => $processing] : []);
+        if ($change->kind === OrderChange::UPDATE && $processing !== null && !$asItIs) {
+            return ['key' => $key, 'body' => $change->body, 'told' => $value, 'kept' => $kept];
+        }
+        $snapshot = ['snapshot' => ['key' => $key, 'value' => $value]];
         match (true) {
             $change->kind === OrderChange::UPDATE => Dispatcher::send(Operation::UpdateOrder, $settings, $change->body, $snapshot),
             $change->kind === OrderChange::STATUS => Dispatcher::send(Operation::UpdateOrder, $settings, $change->body, $snapshot, $settings->get('op_update_order_status')),
@@ -70,6 +115,7 @@ final class OrderEdits
             $kept === null => $client->saveSnapshot($key, $change->told),
             default => null,
         };
+        return null;
     }
 
     /** The order is deleted: Mindbox is told by its DELETED status, and what was told of it is forgotten. */

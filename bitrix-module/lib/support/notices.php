@@ -15,6 +15,7 @@ final class Notices
     private const TAG_OUTBOX = 'rustbox_mindbox_outbox_';
     private const TAG_CREDENTIALS = 'rustbox_mindbox_credentials_';
     private const TAG_HISTORY = 'rustbox_mindbox_history_';
+    private const TAG_REPRICED = 'rustbox_mindbox_repriced_';
 
     /**
      * Shows the "extension missing" notice while the extension is absent, and takes it away once it is there. The
@@ -34,6 +35,20 @@ final class Notices
         self::add(self::TAG_STATUS . md5($siteId . '|' . $status), Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_UNMAPPED_STATUS', self::siteFields($siteId, [
             '#STATUS#' => htmlspecialcharsbx($status),
         ])));
+    }
+
+    /** Mindbox recalculated an edit of a processing order at another total: the manager chooses on the order's tab. */
+    public static function repriced(string $siteId, int $orderId): void
+    {
+        self::add(self::TAG_REPRICED . md5($siteId . '|' . $orderId), Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_REPRICED', self::siteFields($siteId, [
+            '#ID#' => $orderId,
+        ])), \CAdminNotify::TYPE_ERROR);
+    }
+
+    /** The manager chose: the order's notice goes. */
+    public static function repricingSettled(string $siteId, int $orderId): void
+    {
+        \CAdminNotify::DeleteByTag(self::TAG_REPRICED . md5($siteId . '|' . $orderId));
     }
 
     /** The extension cannot open the outbox (no location set, a directory other users can write): nothing is sent. */

@@ -10,3 +10,4 @@ $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_DRY_RUN'] = 'Mindbox: the dry run of the h
 $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_FAILED'] = 'Mindbox: the history export of site #SITE# stopped on an error: #ERROR# What was sent stays sent. Fix the cause, then resume the export on the <a href="/bitrix/admin/rustbox_mindbox_history.php?lang=#LANG#">history export</a> page.';
 $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_CUSTOMERS'] = '#COUNT# customers';
 $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_LINES'] = '#COUNT# order lines';
+$MESS['RUSTBOX_MINDBOX_NOTICE_REPRICED'] = 'Mindbox: order #ID# (site #SITE#) was edited, and Mindbox recalculated it at another total than Bitrix\'s. Choose which prices stand on the order\'s <a href="/bitrix/admin/sale_order_view.php?ID=#ID#&lang=#LANG#">Mindbox tab</a>.';

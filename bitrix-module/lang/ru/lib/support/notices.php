@@ -10,3 +10,4 @@ $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_DRY_RUN'] = 'Mindbox: пробный за�
 $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_FAILED'] = 'Mindbox: выгрузка истории сайта #SITE# остановлена ошибкой: #ERROR# Отправленное остаётся отправленным. Устраните причину и продолжите выгрузку на странице <a href="/bitrix/admin/rustbox_mindbox_history.php?lang=#LANG#">выгрузки истории</a>.';
 $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_CUSTOMERS'] = 'клиентов: #COUNT#';
 $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_LINES'] = 'строк заказов: #COUNT#';
+$MESS['RUSTBOX_MINDBOX_NOTICE_REPRICED'] = 'Mindbox: заказ #ID# (сайт #SITE#) изменён, и Mindbox пересчитал его на другую сумму, чем Битрикс. Выберите, чьи цены остаются, на <a href="/bitrix/admin/sale_order_view.php?ID=#ID#&lang=#LANG#">вкладке Mindbox</a> заказа.';
