@@ -23,7 +23,15 @@
 //! Loyalty operations (cart calculation, orders with processing, standard orders that spend
 //! points as `balance` discounts, offline orders, order updates and status changes that
 //! cancel, balances) are answered from a configurable programme (`loyalty/`), which keeps a
-//! ledger of the orders it saw for the tests (`/__emulator/loyalty/ledger`).
+//! ledger of the orders it saw for the tests (`/__emulator/loyalty/ledger`). The processing
+//! operation (`…CreateAuthorizedOrder`, `…CreateUnauthorizedOrder`) is Mindbox's "create or
+//! update": naming an order the ledger has, by any one of its ids, it recalculates that order
+//! with the lines given (those whose status cancels orders or is `Returned` kept in it with
+//! their status, unpriced, numbered after the priced ones), the order's own promo codes and
+//! spent points available to it again, and answers `processingStatus` `Updated` with all the
+//! order's ids, moving only the difference in points; a `totalPrice` not Mindbox's is
+//! `PriceHasBeenChanged`, which carries Mindbox's `totalPrice` and `lines` (new orders' too)
+//! and changes nothing; a cancelled order is a ValidationError (`loyalty/reprocess.rs`).
 //!
 //! It keeps what each order holds as Mindbox was told (`loyalty/content.rs`): a creation
 //! (`…CreateOrder`, `…SaveOfflineOrder`, or with processing the lines it answered), an update

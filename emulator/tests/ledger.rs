@@ -123,6 +123,40 @@ fn a_standard_order_debits_once_per_transaction_and_never_beyond_the_balance() {
 }
 
 #[test]
+fn an_order_saved_again_is_updated_once_per_transaction() {
+    let emu = start();
+    emu.call(
+        "Website.CreateAuthorizedOrder",
+        "",
+        KEY,
+        &confirmation("t-1", 900.0),
+    );
+    let edit = |total: f64| {
+        let mut body: Value = serde_json::from_str(&confirmation("t-1", total)).unwrap();
+        body["order"]["lines"][0]["quantity"] = json!(2);
+        body.to_string()
+    };
+    let query = format!("&transactionId={TX}");
+    let stale = emu.call("Website.CreateAuthorizedOrder", &query, KEY, &edit(2000.0));
+    assert_eq!(
+        stale.body["order"]["processingStatus"],
+        "PriceHasBeenChanged"
+    );
+    assert_eq!(stale.body["order"]["totalPrice"], 1900.0);
+    // The refusal left the transaction free for the price Mindbox calculated.
+    for expected in ["Success", "TransactionAlreadyProcessed"] {
+        let answer = emu.call("Website.CreateAuthorizedOrder", &query, KEY, &edit(1900.0));
+        assert_eq!(answer.body["status"], expected);
+    }
+    let after = ledger(&emu);
+    assert_eq!(after["orders"].as_array().unwrap().len(), 1);
+    assert_eq!(after["orders"][0]["totalPrice"], 1900.0);
+    // 500 + 10% of 1900, the code still the order's own
+    assert_eq!(after["balances"]["websiteID:42"], 690.0);
+    assert_eq!(after["orders"][0]["promoCodes"], json!(["ONCE"]));
+}
+
+#[test]
 fn the_ledger_links_ids_cancels_once_and_is_cleared_by_a_reset() {
     let emu = start();
     emu.call(

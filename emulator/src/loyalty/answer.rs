@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use super::calculation::{Applied, Calculation, Line};
 use super::cart::Invalid;
-use super::money::{Kopecks, format_money, money, quantity};
+use super::money::{format_money, money, quantity};
 use crate::contract;
 
 /// The answer to a loyalty operation and its HTTP status; a price that has changed leaves the
@@ -75,8 +75,14 @@ pub fn calculated(calc: &Calculation) -> Value {
     json!({"status": "Success", "order": order})
 }
 
-/// The answer to an order that was created with this calculation.
-pub fn processed(calc: &Calculation, mindbox_id: u64, ids: Option<&Value>) -> Value {
+/// The answer to an order saved with this calculation: `processing_status` is `Processed` for
+/// a new order, `Updated` for one Mindbox had (mindbox-api.md).
+pub fn processed(
+    calc: &Calculation,
+    processing_status: &str,
+    mindbox_id: u64,
+    ids: Option<&Value>,
+) -> Value {
     let mut all_ids = Map::new();
     all_ids.insert("mindboxId".into(), mindbox_id.into());
     if let Some(Value::Object(ids)) = ids {
@@ -85,7 +91,7 @@ pub fn processed(calc: &Calculation, mindbox_id: u64, ids: Option<&Value>) -> Va
     json!({
         "status": "Success",
         "order": {
-            "processingStatus": "Processed",
+            "processingStatus": processing_status,
             "ids": all_ids,
             "totalPrice": money(calc.total),
             "lines": lines(calc),
@@ -94,15 +100,19 @@ pub fn processed(calc: &Calculation, mindbox_id: u64, ids: Option<&Value>) -> Va
     })
 }
 
-pub fn price_changed(expected: f64, calculated: Kopecks) -> Value {
+/// The refusal of an order whose `totalPrice` is not Mindbox's: with what Mindbox calculated,
+/// so that a client can show it (and a manager decide on an edit, next-wave.md §3.5).
+pub fn price_changed(expected: f64, calc: &Calculation) -> Value {
     json!({
         "status": "Success",
         "order": {
             "processingStatus": "PriceHasBeenChanged",
             "statusDescription": format!(
                 "The order's price has changed: expected {expected:.2}, calculated {}",
-                format_money(calculated)
+                format_money(calc.total)
             ),
+            "totalPrice": money(calc.total),
+            "lines": lines(calc),
         },
     })
 }

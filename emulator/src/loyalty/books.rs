@@ -122,13 +122,24 @@ impl Loyalty {
 
     /// The programme as it stands now: a single-use code that an active order took is used.
     pub(super) fn programme(&self) -> Cow<'_, Config> {
-        let taken = |code: &PromoCode| code.once && !code.used && self.ledger.uses(&code.code);
-        if !self.config.promo_codes.iter().any(taken) {
+        self.programme_for(None)
+    }
+
+    /// The programme as `own` (an order being recalculated) sees it: Mindbox recalculates an
+    /// order with what was available to it at its first save (next-wave.md §3.2), so the codes
+    /// it took are its own to keep, not used, single-use or not.
+    pub(super) fn programme_for(&self, own: Option<&Order>) -> Cow<'_, Config> {
+        let besides = own.map(|o| o.mindbox_id);
+        let used = |code: &PromoCode| {
+            let taken = code.once && self.ledger.uses(&code.code, besides);
+            (code.used || taken) && !own.is_some_and(|o| o.took(&code.code))
+        };
+        if self.config.promo_codes.iter().all(|c| used(c) == c.used) {
             return Cow::Borrowed(&self.config);
         }
         let mut config = self.config.clone();
         for code in &mut config.promo_codes {
-            code.used |= taken(code);
+            code.used = used(code);
         }
         Cow::Owned(config)
     }

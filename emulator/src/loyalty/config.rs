@@ -205,6 +205,18 @@ impl Config {
         }
     }
 
+    /// Whether `status` cancels a whole order: its points go back, its codes are free again.
+    pub fn cancels(&self, status: &str) -> bool {
+        self.cancel_statuses.iter().any(|c| c == status)
+    }
+
+    /// Whether a line in `status` is taken off its order: cancelled, or returned (Mindbox's
+    /// own status for a return, whatever the programme cancels orders with). Such a line stays
+    /// in what the order holds, with its status, and is not priced.
+    pub fn takes_off(&self, status: &str) -> bool {
+        self.cancels(status) || status == "Returned"
+    }
+
     /// Codes compare case-insensitively, as shoppers type them.
     pub fn promo_code(&self, code: &str) -> Option<&PromoCode> {
         self.promo_codes

@@ -94,6 +94,20 @@ impl Content {
         content
     }
 
+    /// Adds the lines a re-save of a processed order tells as taken off (cancelled, returned):
+    /// kept with their status and what the request says of them, unpriced by Mindbox. They are
+    /// numbered after the lines it priced, in the order told, since those are numbered as its
+    /// answer numbers them (`processed`), and a client sends back the numbers it was answered.
+    pub fn with_taken_off(mut self, lines: &[Value]) -> Content {
+        for raw in lines {
+            let mut line = told_line(raw).line;
+            line.line_number = self.last_number() + 1;
+            self.lines.push(line);
+        }
+        self.settle();
+        self
+    }
+
     /// An update: the totals it gives replace the kept ones, and each of its lines replaces
     /// the kept line of its `lineNumber` (without one, the one kept line of its `lineId`) or is
     /// added, numbered after the largest as the client numbers lines. A line it leaves out

@@ -83,6 +83,13 @@ impl Order {
         })
     }
 
+    /// Whether Mindbox accepted `code` for it.
+    pub fn took(&self, code: &str) -> bool {
+        self.promo_codes
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(code))
+    }
+
     /// Adds the ids an update names the order by: a shop links its own order id to the
     /// temporary one the order was confirmed under this way.
     pub fn merge_ids(&mut self, ids: Option<&Value>) {
@@ -127,11 +134,12 @@ impl Ledger {
         self.orders.iter().rev().find(|o| o.is_named_by(&ids))
     }
 
-    /// Whether an active order took `code`: a single-use code is used exactly while one does.
-    pub fn uses(&self, code: &str) -> bool {
-        self.orders.iter().any(|o| {
-            o.status == Status::Active && o.promo_codes.iter().any(|c| c.eq_ignore_ascii_case(code))
-        })
+    /// Whether an active order other than `besides` (a Mindbox id) took `code`: a single-use
+    /// code is used exactly while one does.
+    pub fn uses(&self, code: &str, besides: Option<u64>) -> bool {
+        self.orders
+            .iter()
+            .any(|o| o.status == Status::Active && Some(o.mindbox_id) != besides && o.took(code))
     }
 
     pub fn content(&self, mindbox_id: u64) -> Content {
@@ -228,11 +236,12 @@ mod tests {
         let mut with_code = order(1, json!({"websiteID": "1"}));
         with_code.promo_codes = vec!["ONCE".into()];
         ledger.keep(with_code.clone());
-        assert!(ledger.uses("once"));
-        assert!(!ledger.uses("OTHER"));
+        assert!(ledger.uses("once", None));
+        assert!(!ledger.uses("ONCE", Some(1)));
+        assert!(!ledger.uses("OTHER", None));
         with_code.status = Status::Cancelled;
         ledger.keep(with_code);
-        assert!(!ledger.uses("ONCE"));
+        assert!(!ledger.uses("ONCE", None));
     }
 
     #[test]

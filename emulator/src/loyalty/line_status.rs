@@ -90,7 +90,7 @@ impl Loyalty {
     /// A status the programme counts as cancelling undoes an active order's points once, and
     /// frees its single-use codes.
     fn cancel_on(&mut self, mut order: Order, status: &str) {
-        let cancels = self.config.cancel_statuses.iter().any(|c| c == status);
+        let cancels = self.config.cancels(status);
         if cancels && order.status == Status::Active {
             order.status = Status::Cancelled;
             let moved = order.spent_points - order.earned_points;

@@ -6,7 +6,8 @@
 //! Customers are known by a key, "idName:value" of the first of their `ids` in name order,
 //! so that the same customer is found whatever order a client writes the ids in.
 //!
-//! This file recognises an operation and runs it; `orders` makes and updates orders and
+//! This file recognises an operation and runs it; `orders` makes and updates orders,
+//! `reprocess` recalculates one that the processing operation names again, and
 //! `line_status` changes their lines' statuses; `books` keeps the configuration, the balances
 //! and the ledger, with what each order holds (`content`), and writes them to the state file.
 //! Below them, `calculation` (with `cart`, `config`, `money`) is pure, and `answer` writes its
@@ -28,6 +29,9 @@ mod money;
 #[cfg(test)]
 mod order_tests;
 mod orders;
+mod reprocess;
+#[cfg(test)]
+mod reprocess_tests;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]

@@ -6,8 +6,9 @@ use serde_json::Value;
 
 use super::answer::{self, Handled, validation_error};
 use super::books::Loyalty;
-use super::calculation::{CouponStatus, calculate, price_has_changed};
+use super::calculation::{Calculation, CouponStatus, calculate, price_has_changed};
 use super::cart::{Cart, Invalid};
+use super::config::Config;
 use super::content::Content;
 use super::ledger::{Kind, Order};
 use super::money::{Kopecks, format_money, parse_money};
@@ -15,8 +16,14 @@ use crate::contract;
 
 impl Loyalty {
     /// `Create(Un)AuthorizedOrder`: the order at the price calculated now, or
-    /// `PriceHasBeenChanged` when the client's total is another.
+    /// `PriceHasBeenChanged` when the client's total is another. The operation is Mindbox's
+    /// "create or update": an order it already has, named by any one of its ids, is
+    /// recalculated instead (`reprocess.rs`).
     pub(super) fn create_processed(&mut self, body: &Value, customer: Option<String>) -> Handled {
+        let ids = body.pointer("/order/ids");
+        if let Some(order) = self.ledger.find(ids).cloned() {
+            return self.reprocess(order, body);
+        }
         let cart = match Cart::parse(body.get("order")) {
             Ok(cart) => cart,
             Err(invalid) => return Handled::done(validation_error(invalid)),
@@ -24,24 +31,11 @@ impl Loyalty {
         let balance = self.balance(customer.as_deref());
         let programme = self.programme();
         let calc = calculate(&programme, &cart, balance);
-        let expected = body.pointer("/order/totalPrice").and_then(Value::as_f64);
-        if let Some(expected) = expected
-            && price_has_changed(expected, calc.total)
-        {
-            return Handled {
-                consumes_transaction: false,
-                ..Handled::done(answer::price_changed(expected, calc.total))
-            };
+        if let Some(refused) = stale_price(body, &calc) {
+            return refused;
         }
-        let promo_codes = calc
-            .coupons
-            .iter()
-            .filter(|c| c.status == CouponStatus::CanBeUsed)
-            .filter_map(|c| programme.promo_code(&c.code))
-            .map(|c| c.code.clone())
-            .collect();
+        let promo_codes = accepted_codes(&calc, &programme);
         drop(programme);
-        let ids = body.pointer("/order/ids");
         let order = Order {
             total_price: calc.total,
             spent_points: calc.spent,
@@ -53,7 +47,7 @@ impl Loyalty {
         let mindbox_id = order.mindbox_id;
         self.book(order);
         self.keep_content(mindbox_id, Content::processed(&calc, body.get("order")));
-        Handled::done(answer::processed(&calc, mindbox_id, ids))
+        Handled::done(answer::processed(&calc, "Processed", mindbox_id, ids))
     }
 
     /// `…CreateOrder` without processing: the points its lines spent as `balance` discounts
@@ -159,6 +153,26 @@ impl Loyalty {
         self.book(order);
         self.keep_content(mindbox_id, Content::created(body.get("order")));
     }
+}
+
+/// `PriceHasBeenChanged` when the body's `order.totalPrice` is given and is not `calc`'s; the
+/// transaction stays unused, so the client can retry it with the new price.
+pub(super) fn stale_price(body: &Value, calc: &Calculation) -> Option<Handled> {
+    let expected = body.pointer("/order/totalPrice").and_then(Value::as_f64)?;
+    price_has_changed(expected, calc.total).then(|| Handled {
+        consumes_transaction: false,
+        ..Handled::done(answer::price_changed(expected, calc))
+    })
+}
+
+/// The promo codes an order saved with `calc` takes, spelt as the programme lists them.
+pub(super) fn accepted_codes(calc: &Calculation, programme: &Config) -> Vec<String> {
+    calc.coupons
+        .iter()
+        .filter(|c| c.status == CouponStatus::CanBeUsed)
+        .filter_map(|c| programme.promo_code(&c.code))
+        .map(|c| c.code.clone())
+        .collect()
 }
 
 fn total_price(body: &Value) -> Kopecks {

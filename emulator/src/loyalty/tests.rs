@@ -69,6 +69,7 @@ fn orders_spend_and_earn_and_a_changed_price_changes_nothing() {
     // order 2: Mindbox numbers every order it keeps.
     let mut anonymous = order_body(1000.0, 200.0);
     anonymous["customer"] = json!({"email": "a@b.ru"});
+    anonymous["order"]["ids"] = json!({"websiteID": "A-2"});
     let (done, _) = run(&mut loyalty, "Website.CreateUnauthorizedOrder", &anonymous);
     assert_eq!(done["order"]["ids"]["mindboxId"], 3);
     assert_eq!(balance(&mut loyalty), 385.0);
@@ -80,11 +81,9 @@ fn orders_spend_and_earn_and_a_changed_price_changes_nothing() {
     text.lines().for_each(|l| restarted.replay(l));
     assert_eq!(balance(&mut restarted), 385.0);
     assert_eq!(restarted.config(), loyalty.config());
-    let (done, _) = run(
-        &mut restarted,
-        "CreateAuthorizedOrder",
-        &order_body(1000.0, 0.0),
-    );
+    let mut another = order_body(1000.0, 0.0);
+    another["order"]["ids"] = json!({"websiteID": "A-3"});
+    let (done, _) = run(&mut restarted, "CreateAuthorizedOrder", &another);
     assert_eq!(done["order"]["ids"]["mindboxId"], 4);
 
     let (invalid, _) = run(
