@@ -104,6 +104,19 @@ final class OrderEditsTest extends EndToEndTestCase
 
         $kept = $this->assertMindboxHasTheOrder($order->getId(), 'Returned');
         $this->assertEquals(['1' => 2.0], self::takenOff($kept, 'Returned'));
+
+        // The money returned goes once, as the line-status operation's returnedPayments, every part with its status.
+        $payment = iterator_to_array(Order::load($order->getId())->getPaymentCollection())[0];
+        $returns = array_values(array_filter(self::$emulator->journal(['operation' => 'Website.UpdateOrderStatus']),
+            static fn (array $e) => isset($e['body']['order']['returnedPayments'])));
+        $this->assertCount(1, $returns);
+        $this->assertEquals([['type' => (string)$payment->getPaymentSystemId(), 'amount' => $payment->getSum()]], $returns[0]['body']['order']['returnedPayments']);
+        $this->assertEquals([['lineNumber' => 1, 'status' => 'CheckedOut'], ['lineNumber' => 2, 'status' => 'CheckedOut'], ['lineNumber' => 3, 'status' => 'Returned']],
+            $returns[0]['body']['order']['lines']);
+        $this->shop->editOrderAsManager($order->getId(), static fn ($form) => $form->comment('refunded'));
+        $this->assertMindboxHasTheOrder($order->getId(), 'Returned');
+        $this->assertCount(1, array_filter(self::$emulator->journal(['operation' => 'Website.UpdateOrderStatus']),
+            static fn (array $e) => isset($e['body']['order']['returnedPayments'])), 'told once');
     }
 
     public function testACancellationAndItsUndoing(): void

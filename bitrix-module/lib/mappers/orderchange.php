@@ -102,6 +102,22 @@ final class OrderChange
         return array_intersect_key($told, array_flip(['delivery', 'total', 'lines', 'takenOff', 'next']));
     }
 
+    /**
+     * Money returned to the buyer (`returnedPayments`), by the line-status operation with every part of the order by
+     * its lineNumber and the status it has.
+     *
+     * @param list<array{type: string, amount: float}> $payments
+     */
+    public static function moneyReturned(array $order, array $now, array $payments): array
+    {
+        $lines = $now['status'] === '' ? [] : array_map(static fn (array $line) => ['lineNumber' => $line['number'], 'status' => $now['status']], array_values($now['lines']));
+        foreach ($now['takenOff'] as $part) {
+            $lines[] = ['lineNumber' => $part['number'], 'status' => $part['status']];
+        }
+        usort($lines, static fn (array $a, array $b) => $a['lineNumber'] <=> $b['lineNumber']);
+        return ['order' => ['ids' => $order['order']['ids']] + ($lines !== [] ? ['lines' => $lines] : []) + ['returnedPayments' => $payments]];
+    }
+
     /** The whole update that tells Mindbox $told of the order as it stands (a body once refused, sent another way). */
     public static function told(array $order, array $told): array
     {

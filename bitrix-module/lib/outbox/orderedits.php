@@ -105,17 +105,52 @@ final class OrderEdits
         $processing = $told['processing'] ?? null;
         $value = $change->told + ($processing !== null ? ['processing' => $processing] : []);
         if ($change->kind === OrderChange::UPDATE && $processing !== null && !$asItIs) {
-            return ['key' => $key, 'body' => $change->body, 'told' => $value, 'kept' => $kept];
+            // Money returned in the same save goes with the next one: Mindbox's recalculation carries only content.
+            return ['key' => $key, 'body' => $change->body, 'told' => $value + ['returned' => $told['returned'] ?? []], 'kept' => $kept];
         }
-        $snapshot = ['snapshot' => ['key' => $key, 'value' => $value]];
-        match (true) {
-            $change->kind === OrderChange::UPDATE => Dispatcher::send(Operation::UpdateOrder, $settings, $change->body, $snapshot),
-            $change->kind === OrderChange::STATUS => Dispatcher::send(Operation::UpdateOrder, $settings, $change->body, $snapshot, $settings->get('op_update_order_status')),
-            // The baseline of an order saved before snapshots; one kept stays with the item that told it.
-            $kept === null => $client->saveSnapshot($key, $change->told),
-            default => null,
+        $statusOperation = $settings->get('op_update_order_status');
+        $bodies = match ($change->kind) {
+            OrderChange::UPDATE => [[$change->body, null]],
+            OrderChange::STATUS => [[$change->body, $statusOperation]],
+            default => [],
         };
+        $returned = self::returnedPayments($order);
+        $value['returned'] = array_map(static fn (array $payment) => $payment['amount'], $returned);
+        $newly = array_values(array_diff_key($returned, $told['returned'] ?? []));
+        if ($newly !== []) {
+            $bodies[] = [OrderChange::moneyReturned($body, $value, $newly), $statusOperation];
+        }
+        if ($bodies === []) {
+            // The baseline of an order saved before snapshots; one kept stays with the item that told it.
+            if ($kept === null) {
+                $client->saveSnapshot($key, $value);
+            }
+            return null;
+        }
+        // One save, one or two bodies (the money returned goes by the line-status operation), in order under the
+        // order's key; the snapshot with the last.
+        foreach ($bodies as $at => [$sent, $name]) {
+            $last = $at === count($bodies) - 1;
+            Dispatcher::send(Operation::UpdateOrder, $settings, $sent, $last ? ['snapshot' => ['key' => $key, 'value' => $value]] : [], $name);
+        }
         return null;
+    }
+
+    /**
+     * The order's payments returned to the buyer (Payment::setReturn(): to the inner account or through the pay
+     * system), by payment id, as Mindbox's `returnedPayments` name them: the pay system's id as the payment's type.
+     *
+     * @return array<string, array{type: string, amount: float}>
+     */
+    private static function returnedPayments(Order $order): array
+    {
+        $returned = [];
+        foreach ($order->getPaymentCollection() as $payment) {
+            if ($payment->isReturn()) {
+                $returned[(string)$payment->getId()] = ['type' => (string)$payment->getPaymentSystemId(), 'amount' => (float)$payment->getSum()];
+            }
+        }
+        return $returned;
     }
 
     /** The order is deleted: Mindbox is told by its DELETED status, and what was told of it is forgotten. */
