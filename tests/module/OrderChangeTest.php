@@ -114,4 +114,27 @@ final class OrderChangeTest extends ModuleTestCase
         $this->assertNull(OrderChange::of($told, $order, 'CheckedOut', 'Cancelled')->kind);
         $this->assertEquals([1 => ['11', 2, 'CheckedOut']], self::lines(OrderChange::told($order, $told)), 'told again, by the same numbers');
     }
+
+    public function testALineMindboxSplitKeepsItsPartsNumbers(): void
+    {
+        // Mindbox confirmed 3 units of line 11 as two parts, 1 (one unit) and 3 (two), line 12 as 2.
+        $order = self::order(['11' => [3, 100.0], '12' => [1, 50.0]]);
+        $told = OrderChange::asCreated($order, 'CheckedOut', ['11' => [[1, 1.0], [3, 2.0]], '12' => [[2, 1.0]]]);
+        $this->assertSame(4, $told['next']);
+        $this->assertEquals([1 => ['11', 1, 'CheckedOut'], 2 => ['12', 1, 'CheckedOut'], 3 => ['11', 2, 'CheckedOut']],
+            self::lines(OrderChange::told($order, $told)), 'told by Mindbox\'s numbers, each part with its quantity');
+
+        $reduced = OrderChange::of($told, self::order(['11' => [2, 100.0], '12' => [1, 50.0]]), 'CheckedOut', 'Cancelled');
+        $this->assertEquals([1 => ['11', 1, 'CheckedOut'], 2 => ['12', 1, 'CheckedOut'], 3 => ['11', 1, 'CheckedOut'], 4 => ['11', 1, 'Cancelled']],
+            self::lines($reduced->body), 'taken off the last part, which Mindbox splits under the next number');
+        $reduced = OrderChange::of($reduced->told, self::order(['11' => [1, 100.0], '12' => [1, 50.0]]), 'CheckedOut', 'Cancelled');
+        $this->assertEquals([1 => ['11', 1, 'CheckedOut'], 2 => ['12', 1, 'CheckedOut'], 3 => ['11', 1, 'Cancelled'], 4 => ['11', 1, 'Cancelled']],
+            self::lines($reduced->body), 'a part taken whole keeps its number');
+        $this->assertArrayNotHasKey('parts', $reduced->told['lines']['11'], 'one part left');
+
+        $removed = OrderChange::of($told, self::order(['12' => [1, 50.0]]), 'CheckedOut', 'Cancelled');
+        $this->assertEquals([1 => ['11', 1, 'Cancelled'], 2 => ['12', 1, 'CheckedOut'], 3 => ['11', 2, 'Cancelled']], self::lines($removed->body));
+        $paid = OrderChange::of($reduced->told, self::order(['11' => [1, 100.0], '12' => [1, 50.0]]), 'Paid', 'Returned');
+        $this->assertSame([['lineNumber' => 1, 'status' => 'Paid'], ['lineNumber' => 2, 'status' => 'Paid']], $paid->body['order']['lines']);
+    }
 }

@@ -163,6 +163,29 @@ final class OrderRepricingTest extends EndToEndTestCase
         $this->assertEqualsWithDelta(900.0, $balance(), 0.001, 'the 100 points of the line taken off are back on the balance');
     }
 
+    public function testALineMindboxSplitIsToldByMindboxsNumbers(): void
+    {
+        // 10% off one unit of SKU-1: Mindbox splits its line in two.
+        $order = $this->placed(['promotions' => [['id' => 'ONE-OFF', 'name' => '10% off one unit', 'percent' => 10, 'products' => ['SKU-1'], 'maxQuantityPerLine' => 1]]]);
+        [$confirmed] = self::$emulator->journal(['operation' => 'Website.CreateAuthorizedOrder']);
+        $numbers = static fn (array $lines) => array_map(static fn (array $l) => [(int)$l['lineNumber'], (float)$l['quantity']], $lines);
+        $this->assertCount(3, $confirmed['body']['order']['lines']);
+        [$linked] = self::$emulator->journal(['operation' => 'Website.UpdateOrder']);
+        $this->assertSame($numbers($confirmed['body']['order']['lines']), $numbers($linked['body']['order']['lines']), 'the order linked to its id by the numbers Mindbox gave');
+        $kept = self::$emulator->orders((string)$order->getId());
+        $this->assertSame($numbers($confirmed['body']['order']['lines']), $numbers($kept['lines']), 'Mindbox\'s copy has each part once');
+
+        $this->removeSku2($order);
+        $this->delivered();
+
+        [, $edit] = self::$emulator->journal(['operation' => 'Website.CreateAuthorizedOrder']);
+        $sku1 = array_values(array_filter($confirmed['body']['order']['lines'], static fn (array $l) => $l['product']['ids']['websiteID'] === 'SKU-1'));
+        $sent = array_values(array_filter($edit['body']['order']['lines'], static fn (array $l) => $l['product']['ids']['websiteID'] === 'SKU-1'));
+        $this->assertSame($numbers($sku1), $numbers($sent), 'the edit names SKU-1\'s parts by their numbers');
+        [$total, $bought] = self::bitrix($order->getId());
+        $this->assertSame([$total, $bought, ['SKU-2' => 1.0]], self::mindbox($order->getId()));
+    }
+
     public function testAnEditMindboxRepricesShowsBothTotalsAndMindboxsPricesCanBeApplied(): void
     {
         $order = $this->repricedEdit();

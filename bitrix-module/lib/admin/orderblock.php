@@ -4,6 +4,7 @@ namespace Rustbox\Mindbox\Admin;
 
 use Bitrix\Main\Localization\Loc;
 use Bitrix\Main\Type\DateTime;
+use Rustbox\Mindbox\Mappers\OrderChange;
 use Rustbox\Mindbox\Support\Kopecks;
 
 Loc::loadMessages(__FILE__);
@@ -126,8 +127,8 @@ final class OrderBlock
     private static function lines(array $told, array $now): string
     {
         $rows = [];
-        foreach ($told['lines'] as $lineId => $line) {
-            $rows[] = ['lineId' => (string)$lineId, 'status' => (string)$told['status']] + $line;
+        foreach (OrderChange::bought($told) as $part) {
+            $rows[] = $part + ['status' => (string)$told['status']] + $told['lines'][$part['lineId']];
         }
         foreach ($told['takenOff'] as $part) {
             $rows[] = $part;

@@ -3,6 +3,7 @@
 namespace Rustbox\Mindbox\Loyalty;
 
 use Bitrix\Main\Localization\Loc;
+use Bitrix\Sale\BasketItem;
 use Bitrix\Sale\Order;
 use Rustbox\Mindbox\Config\Operation;
 use Rustbox\Mindbox\Config\Settings;
@@ -40,8 +41,9 @@ final class ProcessedOrder
     private const CONFIRMED = ['Processed', 'Created', 'Updated'];
 
     /**
-     * @var \WeakMap<Order, array{tempId: string, processing: array}|false>|null of each confirmed order its temporary id
-     *     and what its edits are recalculated with (OrderEdits::creation()); false for an offline one
+     * @var \WeakMap<Order, array{tempId: string, numbering: list<array>, processing: array}|false>|null of each confirmed
+     *     order its temporary id, its lines as Mindbox numbered them and what its edits are recalculated with
+     *     (OrderEdits::creation()); false for an offline one
      */
     private static ?\WeakMap $outcomes = null;
 
@@ -103,11 +105,32 @@ final class ProcessedOrder
             $cancellation->sendNow();
             return self::notConfirmed($order, $calculation);
         }
-        self::$outcomes[$order] = ['tempId' => $tempId, 'processing' => ['guest' => $plan->isGuest(),
-            'coupons' => $body['order']['coupons'] ?? [], 'bonusPoints' => $body['order']['bonusPoints'] ?? []]];
+        self::$outcomes[$order] = ['tempId' => $tempId, 'numbering' => self::numbering($order, $body['order']['lines']),
+            'processing' => ['guest' => $plan->isGuest(), 'coupons' => $body['order']['coupons'] ?? [], 'bonusPoints' => $body['order']['bonusPoints'] ?? []]];
         self::$unsaved[$tempId] = $cancellation;
         self::watchTheHitEnd();
         return null;
+    }
+
+    /**
+     * The lines as Mindbox numbered them, split where it split them, each with its basket item: the lines name items by
+     * their basket codes, which the save turns into ids.
+     *
+     * @return list<array{0: BasketItem, 1: int, 2: float}>
+     */
+    private static function numbering(Order $order, array $lines): array
+    {
+        $items = [];
+        foreach ($order->getBasket() ?? [] as $item) {
+            $items[(string)$item->getBasketCode()] = $item;
+        }
+        $numbering = [];
+        foreach ($lines as $line) {
+            if (isset($items[(string)$line['lineId']])) {
+                $numbering[] = [$items[(string)$line['lineId']], (int)$line['lineNumber'], (float)$line['quantity']];
+            }
+        }
+        return $numbering;
     }
 
     /**
@@ -139,7 +162,11 @@ final class ProcessedOrder
         if (!$withdrawn) {
             EventLog::error('loyalty:order', sprintf('Order %d is saved, but its confirmation in Mindbox is cancelled or about to be (the save came after unsaved_cancel_seconds, or the outbox failed): its discounts are not in Mindbox', $order->getId()));
         }
-        [$body, $snapshot] = OrderEdits::creation($settings, $order, $mapper->linked($order, $tempId), $outcome['processing']);
+        $numbering = [];
+        foreach ($outcome['numbering'] as [$item, $number, $quantity]) {
+            $numbering[(string)$item->getId()][] = [$number, $quantity];
+        }
+        [$body, $snapshot] = OrderEdits::creation($settings, $order, $mapper->linked($order, $tempId), $outcome['processing'], $numbering);
         Dispatcher::send(Operation::UpdateOrder, $settings, $body, $options + $snapshot);
         return true;
     }

@@ -49,15 +49,21 @@ final class OrderChange
         foreach ($order['order']['lines'] as $line) {
             $id = (string)$line['lineId'];
             $was = $told['lines'][$id] ?? null;
-            $number = $was['number'] ?? $now['next']++;
-            if ($was !== null && $line['quantity'] < $was['quantity']) {
-                $now['takenOff'][] = self::part($id, $was, $now['next']++, $was['quantity'] - $line['quantity'], $takenOff);
+            $quantity = (float)$line['quantity'];
+            $parts = $was === null ? [[$now['next']++, $quantity]] : self::partsOf($was);
+            if ($was !== null && $quantity < $was['quantity']) {
+                $parts = self::takeOff($now, $id, $was, $parts, round($was['quantity'] - $quantity, 3), $takenOff);
+            } elseif ($was !== null && $quantity > $was['quantity']) {
+                $parts[count($parts) - 1][1] = round($parts[count($parts) - 1][1] + $quantity - $was['quantity'], 3);
             }
-            $now['lines'][$id] = ['number' => $number, 'product' => $line['product'], 'quantity' => (float)$line['quantity'],
-                'basePrice' => (float)$line['basePricePerItem'], 'discounts' => $line['discounts'] ?? []];
+            $now['lines'][$id] = ['number' => $parts[0][0], 'product' => $line['product'], 'quantity' => $quantity,
+                'basePrice' => (float)$line['basePricePerItem'], 'discounts' => $line['discounts'] ?? []]
+                + (count($parts) > 1 ? ['parts' => $parts] : []);
         }
         foreach (array_diff_key($told['lines'], $now['lines']) as $id => $was) {
-            $now['takenOff'][] = self::part((string)$id, $was, $was['number'], $was['quantity'], $takenOff);
+            foreach (self::partsOf($was) as [$number, $quantity]) {
+                $now['takenOff'][] = self::part((string)$id, $was, $number, $quantity, $takenOff);
+            }
         }
         // Loosely: the told order comes back from JSON, where a whole float may have become an integer.
         if (self::content($now) != self::content($told) || ($refused && $status !== $told['status'])) {
@@ -69,16 +75,43 @@ final class OrderChange
         return new self(null, [], $told);
     }
 
-    /** What Mindbox holds of an order the creation told: its lines numbered from 1 in the basket's order. */
-    public static function asCreated(array $order, string $status): array
+    /**
+     * What Mindbox holds of an order the creation told: its lines numbered from 1 in the basket's order, or as Mindbox
+     * numbered them when it confirmed the order with processing, a line it split in parts.
+     *
+     * @param array<string, list<array{0: int, 1: float}>> $numbering by lineId, the [lineNumber, quantity] of each part
+     */
+    public static function asCreated(array $order, string $status, array $numbering = []): array
     {
         $told = ['status' => $status, 'delivery' => (float)($order['order']['deliveryCost'] ?? 0),
             'total' => (float)($order['order']['totalPrice'] ?? 0), 'lines' => [], 'takenOff' => [], 'next' => 1];
+        $numbers = array_merge([0], ...array_map(static fn (array $parts) => array_column($parts, 0), array_values($numbering)));
+        $next = max($numbers) + 1;
         foreach ($order['order']['lines'] as $line) {
-            $told['lines'][(string)$line['lineId']] = ['number' => $told['next']++, 'product' => $line['product'],
-                'quantity' => (float)$line['quantity'], 'basePrice' => (float)$line['basePricePerItem'], 'discounts' => $line['discounts'] ?? []];
+            $parts = $numbering[(string)$line['lineId']] ?? [[$next++, (float)$line['quantity']]];
+            $told['lines'][(string)$line['lineId']] = ['number' => $parts[0][0], 'product' => $line['product'],
+                'quantity' => (float)$line['quantity'], 'basePrice' => (float)$line['basePricePerItem'], 'discounts' => $line['discounts'] ?? []]
+                + (count($parts) > 1 ? ['parts' => $parts] : []);
         }
+        $told['next'] = $next;
         return $told;
+    }
+
+    /**
+     * The parts of the told order's lines still bought, in lineNumber order.
+     *
+     * @return list<array{lineId: string, number: int, quantity: float}>
+     */
+    public static function bought(array $told): array
+    {
+        $parts = [];
+        foreach ($told['lines'] as $id => $line) {
+            foreach (self::partsOf($line) as [$number, $quantity]) {
+                $parts[] = ['lineId' => (string)$id, 'number' => $number, 'quantity' => $quantity];
+            }
+        }
+        usort($parts, static fn (array $a, array $b) => $a['number'] <=> $b['number']);
+        return $parts;
     }
 
     /** The creation's lines with the numbers asCreated() gives them and the order's status. */
@@ -88,6 +121,33 @@ final class OrderChange
             $line = ['lineNumber' => $at + 1] + $line + self::status($status);
         }
         return $order;
+    }
+
+    /** @return list<array{0: int, 1: float}> a told line's parts: [lineNumber, quantity] each */
+    private static function partsOf(array $line): array
+    {
+        return $line['parts'] ?? [[$line['number'], (float)$line['quantity']]];
+    }
+
+    /**
+     * $quantity of a line taken off its last parts: a part taken whole keeps its lineNumber, a part taken in part is
+     * split, what is taken going under the next free number (Mindbox splits the line so).
+     *
+     * @return list<array{0: int, 1: float}> the parts left
+     */
+    private static function takeOff(array &$now, string $id, array $was, array $parts, float $quantity, string $status): array
+    {
+        while ($quantity > 0 && $parts !== []) {
+            [$number, $has] = array_pop($parts);
+            if ($has <= $quantity) {
+                $now['takenOff'][] = self::part($id, $was, $number, $has, $status);
+            } else {
+                $now['takenOff'][] = self::part($id, $was, $now['next']++, $quantity, $status);
+                $parts[] = [$number, round($has - $quantity, 3)];
+            }
+            $quantity = round($quantity - min($has, $quantity), 3);
+        }
+        return $parts;
     }
 
     private static function part(string $lineId, array $line, int $number, float $quantity, string $status): array
@@ -110,7 +170,7 @@ final class OrderChange
      */
     public static function moneyReturned(array $order, array $now, array $payments): array
     {
-        $lines = $now['status'] === '' ? [] : array_map(static fn (array $line) => ['lineNumber' => $line['number'], 'status' => $now['status']], array_values($now['lines']));
+        $lines = $now['status'] === '' ? [] : array_map(static fn (array $part) => ['lineNumber' => $part['number'], 'status' => $now['status']], self::bought($now));
         foreach ($now['takenOff'] as $part) {
             $lines[] = ['lineNumber' => $part['number'], 'status' => $part['status']];
         }
@@ -127,8 +187,15 @@ final class OrderChange
     private static function update(array $order, array $now): array
     {
         $lines = [];
-        foreach ($order['order']['lines'] as $line) {
-            $lines[] = ['lineNumber' => $now['lines'][(string)$line['lineId']]['number']] + $line + self::status($now['status']);
+        $bodies = array_column($order['order']['lines'], null, 'lineId');
+        foreach (self::bought($now) as $part) {
+            $line = $bodies[$part['lineId']];
+            if (isset($now['lines'][$part['lineId']]['parts'])) {
+                // A part of a line Mindbox split: its own quantity; the line's discounts were Mindbox's to calculate.
+                unset($line['discounts']);
+                $line['quantity'] = $part['quantity'];
+            }
+            $lines[] = ['lineNumber' => $part['number']] + $line + self::status($now['status']);
         }
         foreach ($now['takenOff'] as $part) {
             $lines[] = ['lineId' => $part['lineId'], 'lineNumber' => $part['number'], 'product' => $part['product'],
@@ -151,7 +218,7 @@ final class OrderChange
         if ($now['takenOff'] === []) {
             return ['orderLinesStatus' => $now['status'], 'order' => $ids];
         }
-        $lines = array_map(static fn (array $line) => ['lineNumber' => $line['number'], 'status' => $now['status']], array_values($now['lines']));
+        $lines = array_map(static fn (array $part) => ['lineNumber' => $part['number'], 'status' => $now['status']], self::bought($now));
         return ['order' => $ids + ['lines' => $lines]];
     }
 }

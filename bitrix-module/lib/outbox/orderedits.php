@@ -33,12 +33,15 @@ final class OrderEdits
      *
      * @param ?array $processing of an order Mindbox confirmed with processing (ProcessedOrder): whether its buyer was
      *     a guest, and the promo codes and points of its confirmation, which its edits are recalculated with (Repricing)
+     * @param array<string, list<array{0: int, 1: float}>> $numbering of such an order, the lines as Mindbox numbered
+     *     them when it confirmed it (OrderChange::asCreated())
      */
-    public static function creation(Settings $settings, Order $order, array $body, ?array $processing = null): array
+    public static function creation(Settings $settings, Order $order, array $body, ?array $processing = null, array $numbering = []): array
     {
         $status = self::status($settings, $order->isCanceled(), (string)$order->getField('STATUS_ID')) ?? '';
-        $told = OrderChange::asCreated($body, $status) + ($processing !== null ? ['processing' => $processing] : []);
-        return [OrderChange::numbered($body, $status), ['snapshot' => ['key' => self::key($settings, $order), 'value' => $told]]];
+        $told = OrderChange::asCreated($body, $status, $numbering) + ($processing !== null ? ['processing' => $processing] : []);
+        $numbered = $numbering === [] ? OrderChange::numbered($body, $status) : OrderChange::told($body, $told);
+        return [$numbered, ['snapshot' => ['key' => self::key($settings, $order), 'value' => $told]]];
     }
 
     /**
