@@ -134,7 +134,8 @@ final class OrderRepricingTest extends EndToEndTestCase
 
     public function testAnEditMindboxStandsByIsTakenAtOnce(): void
     {
-        $order = $this->placed(['promotions' => [['id' => 'TEN', 'name' => '10% off', 'percent' => 10]]]);
+        $order = $this->placed(['promotions' => [['id' => 'TEN', 'name' => '10% off', 'percent' => 10]], 'earnPercent' => 10]);
+        $this->assertStringContainsString('Points earned</td><td class="adm-detail-content-cell-r">180.00', $this->tab($order->getId()), 'as Mindbox said at the confirmation');
         $this->removeSku2($order);
         $this->delivered();
 
@@ -144,7 +145,9 @@ final class OrderRepricingTest extends EndToEndTestCase
         $updates = self::$emulator->journal(['operation' => 'Website.CreateAuthorizedOrder']);
         $this->assertCount(2, $updates, 'the confirmation, then the edit under the same operation');
         $this->assertSame((string)$order->getId(), $updates[1]['body']['order']['ids']['websiteID']);
-        $this->assertStringNotContainsString('Mindbox recalculated', $this->tab($order->getId()));
+        $html = $this->tab($order->getId());
+        $this->assertStringNotContainsString('Mindbox recalculated', $html);
+        $this->assertStringContainsString('Points earned</td><td class="adm-detail-content-cell-r">90.00', $html, 'as Mindbox said taking the edit');
         $this->assertSame([], self::repricedNotices());
     }
 

@@ -37,7 +37,10 @@ final class OrderBlock
                 . '<tr><td colspan="2">' . self::lines($told, $data['lines']) . '</td></tr>'
                 . self::repricing($data, $action, $insideForm);
         }
-        return $html . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_POINTS_SPENT'), self::points($data));
+        $earned = $told['processing']['earned'] ?? null;
+        return $html . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_POINTS_SPENT'), self::points($data))
+            . self::row(Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_POINTS_EARNED'),
+                self::e($earned !== null ? self::money($earned) : Loc::getMessage('RUSTBOX_MINDBOX_ORDER_BLOCK_EARNED_UNKNOWN')));
     }
 
     /** A row saying why there is nothing else to show. */

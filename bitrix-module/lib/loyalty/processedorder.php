@@ -13,6 +13,7 @@ use Rustbox\Mindbox\Outbox\Dispatcher;
 use Rustbox\Mindbox\Outbox\OrderEdits;
 use Rustbox\Mindbox\Support\EventLog;
 use Rustbox\Mindbox\Support\Guid;
+use Rustbox\Mindbox\Support\Kopecks;
 
 Loc::loadMessages(__FILE__);
 
@@ -106,10 +107,22 @@ final class ProcessedOrder
             return self::notConfirmed($order, $calculation);
         }
         self::$outcomes[$order] = ['tempId' => $tempId, 'numbering' => self::numbering($order, $body['order']['lines']),
-            'processing' => ['guest' => $plan->isGuest(), 'coupons' => $body['order']['coupons'] ?? [], 'bonusPoints' => $body['order']['bonusPoints'] ?? []]];
+            'processing' => ['guest' => $plan->isGuest(), 'coupons' => $body['order']['coupons'] ?? [], 'bonusPoints' => $body['order']['bonusPoints'] ?? [],
+                'earned' => self::earned($answer)]];
         self::$unsaved[$tempId] = $cancellation;
         self::watchTheHitEnd();
         return null;
+    }
+
+    /**
+     * The points Mindbox says an order it took earns (`bonusPointsChanges`), for the order's Mindbox tab; null when it
+     * does not say.
+     */
+    public static function earned(array $answer): ?float
+    {
+        $changes = is_array($answer['bonusPointsChanges'] ?? null) ? $answer['bonusPointsChanges'] : [];
+        $earned = array_filter(array_map(static fn ($change) => is_array($change) ? ($change['earnedAmount'] ?? null) : null, $changes), 'is_numeric');
+        return $earned === [] ? null : Kopecks::toMoney(array_sum(array_map(Kopecks::fromMoney(...), $earned)));
     }
 
     /**

@@ -69,6 +69,7 @@ final class Repricing
             Notices::repriced($settings->siteId(), $order->getId());
             EventLog::warning('loyalty:order', sprintf('Order %d: Mindbox recalculated its edit at another total (%s); the manager chooses on the order\'s Mindbox tab', $order->getId(), (string)($answer['order']['statusDescription'] ?? '')));
         } elseif (in_array($status, self::TAKEN, true)) {
+            $told['processing']['earned'] = ProcessedOrder::earned($answer);
             $client->saveSnapshot($key, $told);
         } else {
             EventLog::warning('loyalty:order', sprintf('Order %d: Mindbox answered its edit with processingStatus %s; it waits in the outbox', $order->getId(), json_encode($status)));

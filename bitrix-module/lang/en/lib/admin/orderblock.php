@@ -29,3 +29,5 @@ $MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_UNKNOWN_TOTAL'] = 'not told';
 $MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_KEEP'] = 'Keep Bitrix\'s prices';
 $MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_APPLY'] = 'Apply Mindbox\'s prices';
 $MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_REPRICE_HINT'] = 'Keep Bitrix\'s prices: Mindbox is told the order as it is, without its recalculation. Apply Mindbox\'s: the lines get Mindbox\'s prices and the order is saved, which sends it to Mindbox again.';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_POINTS_EARNED'] = 'Points earned';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_EARNED_UNKNOWN'] = 'not told: Mindbox says what an order earns only when it confirms it with processing';

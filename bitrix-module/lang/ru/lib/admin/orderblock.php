@@ -29,3 +29,5 @@ $MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_UNKNOWN_TOTAL'] = 'не сообщена';
 $MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_KEEP'] = 'Оставить цены Битрикса';
 $MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_APPLY'] = 'Применить цены Mindbox';
 $MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_REPRICE_HINT'] = 'Оставить цены Битрикса: Mindbox получит заказ как есть, без своего пересчёта. Применить цены Mindbox: позиции получат цены Mindbox, заказ сохранится и снова уйдёт в Mindbox.';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_POINTS_EARNED'] = 'Начислено баллов';
+$MESS['RUSTBOX_MINDBOX_ORDER_BLOCK_EARNED_UNKNOWN'] = 'неизвестно: Mindbox сообщает начисление только по заказу, подтверждённому с процессингом';
