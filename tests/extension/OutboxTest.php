@@ -169,6 +169,31 @@ final class OutboxTest extends EmulatorTestCase
         self::assertGreaterThanOrEqual(2.0, $attempts[1]['receivedAt'] - $attempts[0]['receivedAt']);
     }
 
+    public function testAFailureIsNoOutageTheOthersGoOnWhileItsItemKeepsItsBackoff(): void
+    {
+        self::emulator()->faults(['rules' => [['kind' => 'status', 'status' => 503, 'times' => 1]]]);
+        $client = $this->outboxClient(['retryDelay' => 5.0, 'retryMaxDelay' => 5.0]);
+        for ($i = 0; $i < 20; $i++) {
+            $client->setCart(['customer' => ['ids' => ['websiteID' => "c-$i"]], 'productList' => []]);
+        }
+        self::drain($client, 30.0);
+
+        $journal = self::emulator()->journal();
+        $failures = array_values(array_filter($journal, static fn (array $e) => $e['httpStatus'] === 503));
+        self::assertCount(1, $failures);
+        $failed = $failures[0];
+        $processed = array_filter($journal, static fn (array $e) => $e['outcome'] === 'processed');
+        self::assertCount(20, $processed);
+        foreach ($processed as $entry) {
+            if ($entry['transactionId'] === $failed['transactionId']) {
+                self::assertGreaterThan($failed['receivedAt'] + 3.0, $entry['receivedAt'], 'the failed item waits for its own retry (5 s, jittered)');
+            } else {
+                // Far inside the 5 s a hold of all delivery would have lasted.
+                self::assertLessThan($failed['receivedAt'] + 2.5, $entry['receivedAt'], 'the others went on at once');
+            }
+        }
+    }
+
     public function testEachOrdersCreateAndUpdatesArriveInOrderThroughFailures(): void
     {
         self::emulator()->faults(['seed' => 11, 'rules' => [
