@@ -44,6 +44,8 @@ class rustbox_mindbox extends CModule
         if (!ModuleManager::isModuleInstalled($this->MODULE_ID)) {
             ModuleManager::registerModule($this->MODULE_ID);
         }
+        // Before the module is included: installing is this version's whole setup, no upgrade step follows it.
+        Option::set($this->MODULE_ID, 'installed_version', $this->MODULE_VERSION);
         // lib/ classes autoload only once the module is registered and included.
         Loader::includeModule($this->MODULE_ID);
         $this->InstallEvents();

@@ -1,5 +1,5 @@
 <?php
 $arModuleVersion = [
-    'VERSION' => '0.1.0',
-    'VERSION_DATE' => '2026-11-27 00:00:00',
+    'VERSION' => '0.2.0',
+    'VERSION_DATE' => '2026-12-07 00:00:00',
 ];

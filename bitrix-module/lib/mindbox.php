@@ -5,6 +5,7 @@ namespace Rustbox\Mindbox;
 use Bitrix\Main\Context;
 use Rustbox\Mindbox\Config\Options;
 use Rustbox\Mindbox\Config\Settings;
+use Rustbox\Mindbox\Support\ModuleVersion;
 
 /**
  * The module's entry point for site code (init.php, components): a MindboxClient configured from the module's
@@ -99,6 +100,13 @@ final class Mindbox
             throw new ConfigurationException(sprintf(
                 'Mindbox is not configured for site "%s": set the endpoint id and the secret key in the module settings',
                 $settings->siteId()
+            ));
+        }
+        if (ModuleVersion::isDowngrade()) {
+            throw new ConfigurationException(sprintf(
+                'The module\'s files (%s) are older than the version installed (%s): nothing is sent until files of that version or newer are back',
+                ModuleVersion::files(),
+                ModuleVersion::installed()
             ));
         }
         if (self::$factory !== null) {

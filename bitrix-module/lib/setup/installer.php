@@ -91,6 +91,21 @@ final class Installer
         }
     }
 
+    /**
+     * Handlers a former version registered that this one no longer has, [from module, event, class, method]: an upgrade
+     * takes them away (Upgrade), and so does an uninstall.
+     */
+    private const RETIRED = [];
+
+    /** Takes away the handlers of RETIRED. */
+    public static function retireEvents(): void
+    {
+        $manager = EventManager::getInstance();
+        foreach (self::RETIRED as [$module, $event, $class, $method]) {
+            $manager->unRegisterEventHandler($module, $event, Options::MODULE_ID, $class, $method);
+        }
+    }
+
     /** The former names too: an install made with them may be removed without being installed again first. */
     public static function uninstallEvents(): void
     {
@@ -100,6 +115,7 @@ final class Installer
                 $manager->unRegisterEventHandler($module, $event, Options::MODULE_ID, $name, $method);
             }
         }
+        self::retireEvents();
     }
 
     /**

@@ -28,6 +28,11 @@ final class EventLog
         self::add('WARNING', $source, $message);
     }
 
+    public static function info(string $source, string $message): void
+    {
+        self::add('INFO', $source, $message);
+    }
+
     private static function add(string $severity, string $source, string $description): void
     {
         try {

@@ -2,6 +2,7 @@
 
 namespace Rustbox\Mindbox\Support;
 
+use Bitrix\Main\Config\Option;
 use Bitrix\Main\Localization\Loc;
 use Rustbox\Mindbox\Config\Options;
 
@@ -16,6 +17,7 @@ final class Notices
     private const TAG_CREDENTIALS = 'rustbox_mindbox_credentials_';
     private const TAG_HISTORY = 'rustbox_mindbox_history_';
     private const TAG_REPRICED = 'rustbox_mindbox_repriced_';
+    private const TAG_VERSION = 'rustbox_mindbox_version';
 
     /**
      * Shows the "extension missing" notice while the extension is absent, and takes it away once it is there. The
@@ -35,6 +37,32 @@ final class Notices
         self::add(self::TAG_STATUS . md5($siteId . '|' . $status), Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_UNMAPPED_STATUS', self::siteFields($siteId, [
             '#STATUS#' => htmlspecialcharsbx($status),
         ])));
+    }
+
+    /**
+     * The module's files are older than the version installed (Setup\Upgrade): it does nothing until they are
+     * replaced. Added once per pair of versions, not on every hit.
+     */
+    public static function downgrade(string $installed, string $files): void
+    {
+        $pair = $installed . '>' . $files;
+        if (Option::get(Options::MODULE_ID, 'downgrade_noticed', '') === $pair) {
+            return;
+        }
+        Option::set(Options::MODULE_ID, 'downgrade_noticed', $pair);
+        self::add(self::TAG_VERSION, Loc::getMessage('RUSTBOX_MINDBOX_NOTICE_DOWNGRADE', [
+            '#INSTALLED#' => htmlspecialcharsbx($installed),
+            '#FILES#' => htmlspecialcharsbx($files),
+        ]), \CAdminNotify::TYPE_ERROR);
+    }
+
+    /** Files of the installed version, or newer ones, are back: the refusal's notice goes (one option read if none). */
+    public static function downgradeEnded(): void
+    {
+        if (Option::get(Options::MODULE_ID, 'downgrade_noticed', '') !== '') {
+            Option::delete(Options::MODULE_ID, ['name' => 'downgrade_noticed']);
+            \CAdminNotify::DeleteByTag(self::TAG_VERSION);
+        }
     }
 
     /** Mindbox recalculated an edit of a processing order at another total: the manager chooses on the order's tab. */

@@ -11,3 +11,4 @@ $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_FAILED'] = 'Mindbox: the history export of
 $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_CUSTOMERS'] = '#COUNT# customers';
 $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_LINES'] = '#COUNT# order lines';
 $MESS['RUSTBOX_MINDBOX_NOTICE_REPRICED'] = 'Mindbox: order #ID# (site #SITE#) was edited, and Mindbox recalculated it at another total than Bitrix\'s. Choose which prices stand on the order\'s <a href="/bitrix/admin/sale_order_view.php?ID=#ID#&lang=#LANG#">Mindbox tab</a>.';
+$MESS['RUSTBOX_MINDBOX_NOTICE_DOWNGRADE'] = 'Mindbox: the files of the rustbox.mindbox module (version #FILES#) are older than the version installed (#INSTALLED#). A downgrade is refused: the module sends nothing and takes no part in checkout until files of version #INSTALLED# or newer are in place (or the module is uninstalled and installed again).';

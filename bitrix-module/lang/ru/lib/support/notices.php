@@ -11,3 +11,4 @@ $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_FAILED'] = 'Mindbox: выгрузка ис
 $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_CUSTOMERS'] = 'клиентов: #COUNT#';
 $MESS['RUSTBOX_MINDBOX_NOTICE_HISTORY_LINES'] = 'строк заказов: #COUNT#';
 $MESS['RUSTBOX_MINDBOX_NOTICE_REPRICED'] = 'Mindbox: заказ #ID# (сайт #SITE#) изменён, и Mindbox пересчитал его на другую сумму, чем Битрикс. Выберите, чьи цены остаются, на <a href="/bitrix/admin/sale_order_view.php?ID=#ID#&lang=#LANG#">вкладке Mindbox</a> заказа.';
+$MESS['RUSTBOX_MINDBOX_NOTICE_DOWNGRADE'] = 'Mindbox: файлы модуля rustbox.mindbox (версия #FILES#) старше установленной версии (#INSTALLED#). Откат версии не поддерживается: модуль ничего не отправляет и не участвует в оформлении заказа, пока не будут возвращены файлы версии #INSTALLED# или новее (или модуль не будет удалён и установлен заново).';
