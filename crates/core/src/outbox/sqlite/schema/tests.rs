@@ -195,3 +195,30 @@ fn an_outbox_others_could_read_or_write_is_refused() {
         .unwrap();
     assert_eq!(secure, 1);
 }
+
+#[test]
+fn a_cached_statement_is_not_prepared_again_for_new_values() {
+    let path = crate::private::test_dir("schema-qpsg").join("outbox.sqlite");
+    let conn = open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
+    // The shape of the deliverer's queries: a time bound to each run, a limit, a partial index.
+    let sql = "SELECT id FROM items WHERE endpoint_id = ?1 AND status = 'pending'
+                 AND next_attempt_at <= ?2 AND (claim_expires_at IS NULL OR claim_expires_at <= ?2)
+               ORDER BY next_attempt_at, id LIMIT ?3";
+    for now in 1..5_i64 {
+        let mut stmt = conn.prepare_cached(sql).unwrap();
+        let rows = stmt.query_map(params!["shop", now, now], |r| r.get::<_, i64>(0));
+        assert_eq!(rows.unwrap().count(), 0);
+        let claimers = "SELECT DISTINCT claimed_by FROM items
+                        WHERE claimed_by IS NOT NULL AND claim_expires_at > ?1";
+        let mut other = conn.prepare_cached(claimers).unwrap();
+        assert_eq!(
+            other
+                .query_map([now], |r| r.get::<_, String>(0))
+                .unwrap()
+                .count(),
+            0
+        );
+        assert_eq!(stmt.get_status(rusqlite::StatementStatus::RePrepare), 0);
+        assert_eq!(other.get_status(rusqlite::StatementStatus::RePrepare), 0);
+    }
+}
