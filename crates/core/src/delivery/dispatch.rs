@@ -24,6 +24,9 @@ struct Dispatcher {
     store: Option<Store>,
     /// When it must look by itself: a retry, a lease to renew, a probe.
     due: Option<Instant>,
+    /// The last cycle found this process holding the lease: an item sent meanwhile is claimed
+    /// in one write, without a look before it.
+    holding: bool,
     next_look: Instant,
     quiet_since: Instant,
 }
@@ -48,6 +51,7 @@ impl Deliverer {
             holder: current_holder(),
             store: None,
             due: Some(now),
+            holding: false,
             next_look: now,
             quiet_since: now,
         };
@@ -171,20 +175,22 @@ impl Dispatcher {
         {
             return Ok(None);
         }
-        store
-            .cycle(&Cycle {
-                scope: &d.scope,
-                holder: &self.holder,
-                lease_ms: d.policy.lease_ms(),
-                pace_us: d.policy.pace_us(),
-                now: now_ms(),
-                want: turn.want,
-                settle: &turn.settle,
-                release_backoff: turn.release_backoff,
-                key_fp: &d.key_fp,
-                key_refused: turn.key_refused,
-            })
-            .map(Some)
+        let cycle = Cycle {
+            scope: &d.scope,
+            holder: &self.holder,
+            lease_ms: d.policy.lease_ms(),
+            pace_us: d.policy.pace_us(),
+            now: now_ms(),
+            want: turn.want,
+            settle: &turn.settle,
+            release_backoff: turn.release_backoff,
+            key_fp: &d.key_fp,
+            key_refused: turn.key_refused,
+        };
+        if turn.poked && self.holding && turn.want > 0 {
+            return store.cycle_writing(&cycle).map(Some);
+        }
+        store.cycle(&cycle).map(Some)
     }
 
     /// Writes what the cycle found into the shared state and staffs the workers; a failed cycle
@@ -223,6 +229,7 @@ impl Dispatcher {
                 if state != s.state || got {
                     self.quiet_since = now;
                 }
+                self.holding = matches!(state, State::Working | State::Waiting | State::Idle);
                 s.state = state;
                 s.cycles += 1;
                 s.error = None;
@@ -234,6 +241,7 @@ impl Dispatcher {
                 s.key_refused = s.key_refused.or(turn.key_refused);
                 s.error = Some(e);
                 s.cycles += 1;
+                self.holding = false;
                 self.store = None;
                 self.due = Some(now + Duration::from_secs(1));
             }

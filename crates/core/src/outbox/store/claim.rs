@@ -41,6 +41,13 @@ impl Store {
                 next,
             });
         }
+        self.cycle_writing(c)
+    }
+
+    /// One cycle of a deliverer in a write transaction, without looking first: for a holder that
+    /// knows an item was just added, where the look would find it and only read again what the
+    /// write reads.
+    pub(crate) fn cycle_writing(&mut self, c: &Cycle<'_>) -> Result<Cycled> {
         self.write(|rows| run(rows, c))
     }
 }
@@ -127,6 +134,8 @@ struct Slots {
     pace_us: u64,
     now_us: u64,
     next: HashMap<String, u64>,
+    /// The keys whose slots were taken: only their rows are written.
+    taken: Vec<String>,
 }
 
 impl Slots {
@@ -157,6 +166,9 @@ impl Slots {
                 self.now_us + self.pace_us
             };
             self.next.insert(key.to_string(), next);
+            if !self.taken.iter().any(|k| k == key) {
+                self.taken.push(key.to_string());
+            }
         }
     }
 }
@@ -167,6 +179,7 @@ fn claimable(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<(bool, Option<u64>)
         pace_us: c.pace_us,
         now_us: c.now * 1000,
         next: HashMap::new(),
+        taken: Vec::new(),
     };
     let mut wait: Option<u64> = None;
     for candidate in rows.candidates(c.scope, c.now, candidates_wanted(c, 0))? {
@@ -184,6 +197,7 @@ fn claim(rows: &mut dyn Rows, c: &Cycle<'_>, want: usize) -> Fallible<Cycled> {
         pace_us: c.pace_us,
         now_us: c.now * 1000,
         next: HashMap::new(),
+        taken: Vec::new(),
     };
     let candidates = rows.candidates(c.scope, c.now, candidates_wanted(c, want))?;
     let mut claimed = Vec::new();
@@ -216,8 +230,8 @@ fn claim(rows: &mut dyn Rows, c: &Cycle<'_>, want: usize) -> Fallible<Cycled> {
         }
     }
     if c.pace_us > 0 {
-        for (key, next) in &slots.next {
-            rows.set_pacing(key, *next, false)?;
+        for key in &slots.taken {
+            rows.set_pacing(key, slots.next[key], false)?;
         }
     }
     let next = if left_over {
