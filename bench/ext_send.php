@@ -8,7 +8,10 @@ declare(strict_types=1);
  *
  * Modes (the "mode" argument):
  * - "createOrder": n orders back to back through createOrder();
- * - "mix": n events of the operation mix through send(), paced at "rate" events a second;
+ * - "mix": n events of the operation mix through send(), paced at "rate" events a second; with
+ *   "settle": true, the warm-up is delivered before the measurement starts and the measurement
+ *   lasts until the last event is delivered (flush()), so that its CPU is that of the n events'
+ *   sends and deliveries, no more and no less;
  * - "cold": a fresh process's first client and first createOrder() (the outbox file exists);
  * - "open": only opens (creates) the outbox.
  *
@@ -47,6 +50,15 @@ for ($i = 0; $i < $warmup; $i++) {
     $client->createOrder(bench_order_body(800_000 + $i, 42));
 }
 
+$settle = static function () use ($client): void {
+    while ((int)$client->flush(10.0)['pending'] > 0) {
+        usleep(10_000);
+    }
+};
+if ($args['settle'] ?? false) {
+    $settle();
+}
+
 $samples = [];
 $cpu0 = bench_cpu();
 $thread0 = bench_thread_cpu();
@@ -74,6 +86,9 @@ if ($mode === 'createOrder') {
         $client->send($operation, $body);
         $samples[] = (hrtime(true) - $t) / 1e6;
     }
+    if ($args['settle'] ?? false) {
+        $settle();
+    }
 } else {
     bench_fail("unknown mode $mode");
 }
@@ -84,4 +99,5 @@ bench_emit([
     'threadCpuSeconds' => bench_thread_cpu() - $thread0,
     'wallMs' => $wall,
     'n' => $n,
+    'warmup' => $warmup,
 ]);

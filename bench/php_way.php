@@ -8,6 +8,10 @@ declare(strict_types=1);
  * HTTP connection per call, the legacy `Mindbox secretKey="…"` header and an order body of its kind
  * (bench/lib/mix.php). Runs without the mindbox extension.
  *
+ * Back to back by default; with "rate", paced at that many events a second; with "mix": true, the
+ * events of the operation mix (each its operation's body, posted the same way) instead of orders, so
+ * that it does the very work the extension's send() of the mix does.
+ *
  *     php bench/php_way.php '{"baseUrl":"http://127.0.0.1:PORT","endpointId":"…","secretKey":"…","n":2000}'
  *
  * Prints one JSON line: every call's wall time in ms, and the CPU time of the process.
@@ -21,13 +25,15 @@ if (!extension_loaded('curl')) {
 $args = bench_args();
 $n = (int)$args['n'];
 $warmup = (int)($args['warmup'] ?? 20);
+$rate = (float)($args['rate'] ?? 0);
+$mix = (bool)($args['mix'] ?? false);
 $url = rtrim((string)$args['baseUrl'], '/') . '/v3/operations/sync?endpointId=' . rawurlencode((string)$args['endpointId'])
-    . '&operation=Website.CreateOrder';
+    . '&operation=';
 $secretKey = (string)$args['secretKey'];
 
-/** One order, as sendOrder() posts it: a fresh handle, so a fresh connection, every time. */
-$post = static function (array $payload) use ($url, $secretKey): void {
-    $http = curl_init($url);
+/** One event, as sendOrder() posts an order: a fresh handle, so a fresh connection, every time. */
+$post = static function (array $payload, string $operation = 'Website.CreateOrder') use ($url, $secretKey): void {
+    $http = curl_init($url . $operation);
     curl_setopt_array($http, [
         CURLOPT_POST => true,
         CURLOPT_POSTFIELDS => json_encode($payload),
@@ -54,10 +60,19 @@ for ($i = 0; $i < $warmup; $i++) {
 $samples = [];
 $cpu0 = bench_cpu();
 $wall0 = bench_ms();
+$next = hrtime(true);
 for ($i = 0; $i < $n; $i++) {
-    $payload = bench_order_body(1_000_000 + $i, 1 + $i % 20_000);
+    $helper = $mix ? bench_mix_helper($i) : 'createOrder';
+    $payload = $mix ? bench_mix_body($helper, 1_000_000 + $i) : bench_order_body(1_000_000 + $i, 1 + $i % 20_000);
+    if ($rate > 0) {
+        $next += 1e9 / $rate;
+        $wait = $next - hrtime(true);
+        if ($wait > 0) {
+            usleep((int)($wait / 1000));
+        }
+    }
     $t = hrtime(true);
-    $post($payload);
+    $post($payload, BENCH_OPERATION_NAMES[$helper]);
     $samples[] = (hrtime(true) - $t) / 1e6;
 }
 $wall = bench_ms() - $wall0;

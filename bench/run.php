@@ -23,6 +23,7 @@ require __DIR__ . '/run/workers.php';
 require __DIR__ . '/run/emulator.php';
 require __DIR__ . '/run/latency.php';
 require __DIR__ . '/run/delivery.php';
+require __DIR__ . '/run/faults.php';
 require __DIR__ . '/run/cost.php';
 require __DIR__ . '/run/pools.php';
 require __DIR__ . '/run/recovery.php';
@@ -78,6 +79,16 @@ $config = [
     'diskEvents' => $sized(100000, 1000),
     'memoryCheckpoints' => array_values(array_unique([$sized(1000, 100), $sized(10000, 200), $sized(50000, 500), $sized(100000, 1000)])),
     'recoveryRate' => 50,
+    // Delivery while Mindbox fails a share of the requests (half 503, half a connection reset): a burst of events
+    // from one process, the faults lasting at most faultSeconds (then ended, and the rest delivered); and Mindbox
+    // down for faultOutageSeconds while the shop sends faultOutageRate events a second, the requests it gets
+    // counted after the first faultOutageSettleSeconds (the requests already under way when it failed).
+    'faultEvents' => $sized(5000, 200),
+    'faultShares' => [0.0, 0.05, 0.3],
+    'faultSeconds' => max(20, (int)round(60 * $scale)),
+    'faultOutageSeconds' => 20,
+    'faultOutageRate' => 20,
+    'faultOutageSettleSeconds' => 5,
     // The PHP-FPM pool: 16 static workers (on 2 cores: most of them wait, as on a real site at this
     // rate), 20 requests a second of 3 events each.
     'fpmWorkers' => 16,
@@ -142,7 +153,9 @@ run_send_scenarios($config);
 run_deliver_scenarios($config);
 run_drain_scenarios($config);
 run_outage_scenarios($config);
+run_fault_scenarios($config);
 run_cost_scenarios($config);
+run_cpu_scenario($config);
 run_fpm_scenarios($config);
 run_recovery_scenario($config);
 run_feed_scenarios($config);

@@ -7,16 +7,12 @@ declare(strict_types=1);
 /** CPU per event: the PHP way, and the extension on either backend. */
 function report_cpu_rows(ReportTable $t): void
 {
+    report_cpu_same_run_rows($t);
     $phpCpu = $t->get('phpway:0', 'cpuMsPerEvent');
     if ($phpCpu !== null) {
         $t->row('CPU per event: the PHP way (PHP process: json_encode, curl, connect)', '0 ms', ms($phpCpu), '—', '1×');
     }
-    // The MySQL rows' server works for the process: its CPU is told beside the process's own.
-    $serverCpu = static fn (string $key): string => $t->get($key, 'serverCpuMsPerEvent') === null ? '' : sprintf(
-        '; the MariaDB server besides: %s per event it delivered (%s events, warm-up included)',
-        ms($t->get($key, 'serverCpuMsPerEvent')),
-        number_format((int)$t->get($key, 'serverEvents'))
-    );
+    $serverCpu = static fn (string $key): string => server_cpu_note($t, $key);
     foreach (REPORT_BACKENDS as $b => $label) {
         foreach ([50, 0] as $l) {
             $c = $t->get("{$b}paced:$l", 'cpuMsPerEvent');
@@ -32,6 +28,51 @@ function report_cpu_rows(ReportTable $t): void
     if ($t->get('send:50') !== null) {
         $c = $t->get('send:50', 'threadCpuMsPerEvent');
         $t->row('CPU per event: createOrder() back to back, the shop\'s thread only', '50 ms', ms($c), '—', $phpCpu ? compare($phpCpu / $c, 'less CPU', 'more CPU') : '—');
+    }
+}
+
+/** The MySQL rows' server works for the process: its CPU is told beside the process's own. */
+function server_cpu_note(ReportTable $t, string $key): string
+{
+    return $t->get($key, 'serverCpuMsPerEvent') === null ? '' : sprintf(
+        '; the MariaDB server besides: %s per event it delivered (%s events, warm-up included)',
+        ms($t->get($key, 'serverCpuMsPerEvent')),
+        number_format((int)$t->get($key, 'serverEvents'))
+    );
+}
+
+/**
+ * CPU per event at 100/s, the PHP way and ours side by side from the same run, on either backend: the PHP way's
+ * process, and our whole process per delivered event.
+ */
+function report_cpu_same_run_rows(ReportTable $t): void
+{
+    foreach (REPORT_BACKENDS as $b => $label) {
+        $k = "{$b}cpu100:0";
+        if ($t->get($k) === null) {
+            continue;
+        }
+        [$php, $ours, $n] = [$t->get($k, 'phpCpuMsPerEvent'), $t->get($k, 'cpuMsPerEvent'), (int)$t->get($k, 'events')];
+        $what = sprintf('%sCPU per event, the PHP way vs ours, same run: %s events of the mix at %d/s', $label, number_format($n), (int)$t->get($k, 'rate'));
+        $t->row("$what; the PHP way (its process: json_encode, curl, a new connection each, the answer awaited)", '0 ms', ms($php), '—', '1×');
+        $missing = $n - (int)$t->get($k, 'delivered');
+        $delivery = $missing === 0 ? sprintf('all %s delivered', number_format($n)) : sprintf('**%s not delivered**', number_format($missing));
+        $duplicates = (int)$t->get($k, 'duplicates');
+        $target = $b === '' ? ['≤ 0.2 ms per delivered event', verdict($ours <= 0.2 && $missing === 0, $missing === 0 ? over($ours, 0.2) : 'events not delivered')] : ['', ''];
+        $t->row(
+            sprintf(
+                '%s; ours: send() + background delivery, the whole process per delivered event, from its warm-up delivered to the last event delivered (%s%s%s)',
+                $what,
+                $delivery,
+                $duplicates > 0 ? sprintf(', %d answered as duplicates', $duplicates) : '',
+                server_cpu_note($t, $k)
+            ),
+            '0 ms',
+            ms($ours),
+            '—',
+            compare($php / $ours, 'less CPU', 'more CPU'),
+            ...$target
+        );
     }
 }
 
