@@ -92,3 +92,7 @@ php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml
 
 step "PHPUnit: the outbox suites again (OutboxTest, HoldTest, SnapshotTest), on the MySQL backend (MariaDB)"
 MINDBOX_TEST_OUTBOX=mysql php -d "extension=$MINDBOX_EXTENSION" "$(command -v phpunit)" -c phpunit.xml --filter 'OutboxTest|HoldTest|SnapshotTest'
+
+step "the Debian package: scripts/package.sh, installed into this PHP (php -m, a PHP-FPM worker), its unit, a site, purged"
+# Last: while it is installed, the CLI loads the packaged extension, which the suites above load from target/.
+bash tests/package/test.sh
