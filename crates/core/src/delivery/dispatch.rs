@@ -16,6 +16,11 @@ const QUIET_POLL: Duration = Duration::from_millis(100);
 /// After an answer, the dispatcher waits this long for others before it writes: one write then
 /// settles several items.
 const COALESCE: Duration = Duration::from_millis(2);
+/// With nothing more to claim, answers wait up to this long for the process's next send, whose
+/// claim then writes them in the same transaction: at a shop's steady pace one write per event
+/// instead of two. Only what Mindbox already answered waits (its transactionId makes a resend
+/// after a crash harmless), and never while a flush waits or a backlog is claimed.
+const SETTLE_WAIT: Duration = Duration::from_millis(20);
 
 /// The dispatcher's own state, kept between its cycles.
 struct Dispatcher {
@@ -27,6 +32,10 @@ struct Dispatcher {
     /// The last cycle found this process holding the lease: an item sent meanwhile is claimed
     /// in one write, without a look before it.
     holding: bool,
+    /// The last cycle left items it could have claimed with more room: answers do not wait.
+    more: bool,
+    /// When the oldest answer not yet written came.
+    answered: Option<Instant>,
     next_look: Instant,
     quiet_since: Instant,
 }
@@ -52,6 +61,8 @@ impl Deliverer {
             store: None,
             due: Some(now),
             holding: false,
+            more: false,
+            answered: None,
             next_look: now,
             quiet_since: now,
         };
@@ -89,9 +100,9 @@ impl Dispatcher {
         Some(turn)
     }
 
-    /// Rests until an answer, a send, a due time or the next look; answers that come together
-    /// are written together.
-    fn rest<'d>(&self, deliverer: &'d Deliverer) -> MutexGuard<'d, Shared> {
+    /// Rests until a send, a due time, the next look or the time to write the answers; answers
+    /// that come together are written together.
+    fn rest<'d>(&mut self, deliverer: &'d Deliverer) -> MutexGuard<'d, Shared> {
         let mut s = deliverer.lock();
         loop {
             let now = Instant::now();
@@ -99,12 +110,20 @@ impl Dispatcher {
             // A holder whose key is refused looks too: another process (a call, a new key)
             // may end the refusal long before its next probe.
             let looking = !matches!(s.state, State::Standby | State::Backoff);
-            let wake = match self.due {
+            let mut wake = match self.due {
                 Some(d) if looking => d.min(self.next_look),
                 Some(d) => d,
                 None => self.next_look,
             };
-            if deliverer.stopping() || !s.settled.is_empty() || s.poked || now >= wake {
+            if !s.settled.is_empty() {
+                let since = *self.answered.get_or_insert(now);
+                wake = wake.min(if self.more {
+                    since
+                } else {
+                    since + SETTLE_WAIT
+                });
+            }
+            if deliverer.stopping() || s.poked || now >= wake {
                 break;
             }
             s = deliverer
@@ -113,7 +132,14 @@ impl Dispatcher {
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
         }
-        if !s.settled.is_empty() && s.in_flight > 0 && !deliverer.stopping() {
+        // Answers that waited for a send have had their time; a backlog's wait here for the
+        // requests still in flight.
+        if self.more
+            && !s.settled.is_empty()
+            && s.in_flight > 0
+            && !s.poked
+            && !deliverer.stopping()
+        {
             s = deliverer
                 .changed
                 .wait_timeout(s, COALESCE)
@@ -142,6 +168,7 @@ impl Dispatcher {
         } else {
             room.saturating_sub(s.in_flight + s.jobs.len())
         };
+        self.answered = None;
         Turn {
             now,
             settle: std::mem::take(&mut s.settled),
@@ -210,6 +237,7 @@ impl Dispatcher {
             Ok(None) => {}
             Ok(Some(cycled)) => {
                 let got = !cycled.claimed.is_empty();
+                self.more = cycled.next == Next::More;
                 if matches!(cycled.next, Next::Refused(_)) {
                     s.key_marked = true;
                 }

@@ -80,6 +80,11 @@ impl Deliverer {
                 .wait_timeout(s, left.min(Duration::from_millis(100)))
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
+            // Answers do not wait for the next send (see `dispatch`) while a flush waits for them.
+            if !s.settled.is_empty() && !s.poked {
+                s.poked = true;
+                self.changed.notify_all();
+            }
             self.ensure_dispatching(&mut s);
         }
     }
