@@ -11,6 +11,10 @@ use rusqlite::{Connection, params};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 
+/// A deliverer checkpoints the WAL once it holds about this much (1,000 pages with their frame
+/// headers; see `write`).
+const WAL_CHECKPOINT_BYTES: u64 = 1000 * (4096 + 24);
+
 /// The kopecks a key holds: `items_hold` alone answers it.
 const HELD: &str = "SELECT COALESCE(SUM(hold_cents), 0) FROM items
      WHERE endpoint_id = ?1 AND base_url = ?2 AND hold_key = ?3 AND status = 'pending'";
@@ -19,6 +23,9 @@ pub(crate) struct FileStore {
     /// Closed in `drop()`, inside the fork gate like every other use of SQLite.
     conn: ManuallyDrop<Connection>,
     path: PathBuf,
+    /// The WAL, which a deliverer checkpoints and cuts back itself.
+    wal: PathBuf,
+    role: Role,
     /// `PRAGMA data_version` when this connection last looked: unchanged means no other
     /// connection has written since, so a poll can end without a query.
     seen_version: Option<i64>,
@@ -34,6 +41,8 @@ impl FileStore {
             identity: identity(path).unwrap_or_default(),
             conn,
             path: path.to_path_buf(),
+            wal: PathBuf::from(format!("{}-wal", path.display())),
+            role,
             seen_version: None,
         })
     }
@@ -65,6 +74,9 @@ impl FileStore {
     /// statements like the rest.
     pub(crate) fn write<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
         let _inside = forksafe::enter();
+        if self.role == Role::Deliverer {
+            self.trim_wal();
+        }
         exec(&self.conn, "BEGIN IMMEDIATE", []).map_err(|e| self.fail(e))?;
         let done = f(&mut Sqlite(&self.conn)).and_then(|r| {
             exec(&self.conn, "COMMIT", [])
@@ -75,6 +87,21 @@ impl FileStore {
             let _ = self.conn.execute_batch("ROLLBACK");
             self.fault(e)
         })
+    }
+
+    /// A deliverer checkpoints the WAL and cuts it back to nothing itself (SQLite's automatic
+    /// checkpoint is off on its connection), before one of its writes, which then starts the new
+    /// WAL: otherwise the first writer of a new WAL, often the shop's `send()`, would sync the
+    /// WAL's header and truncate the old file, a millisecond or more that one send in a few
+    /// dozen paid. A reader or writer in the way is waited for as any lock is; a checkpoint that
+    /// cannot finish is tried again before the next write.
+    fn trim_wal(&mut self) {
+        let big = std::fs::metadata(&self.wal).is_ok_and(|m| m.len() >= WAL_CHECKPOINT_BYTES);
+        if big {
+            let _ = self
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
     }
 
     /// Runs `f` in a read transaction: one consistent view, no write lock.
@@ -91,7 +118,8 @@ impl FileStore {
         let _inside = forksafe::enter();
         let version: i64 = self
             .conn
-            .query_row("PRAGMA data_version", [], |r| r.get(0))
+            .prepare_cached("PRAGMA data_version")
+            .and_then(|mut stmt| stmt.query_row([], |r| r.get(0)))
             .map_err(|e| self.fail(e))?;
         Ok(self.seen_version.replace(version) != Some(version))
     }

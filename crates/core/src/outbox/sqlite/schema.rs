@@ -196,9 +196,10 @@ pub(crate) fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<
         Synchronous::Normal => "NORMAL",
         Synchronous::Full => "FULL",
     };
+    // A deliverer checkpoints by hand after its writes (`FileStore::write`).
     let checkpoint_pages = match role {
         Role::Sender => 8000,
-        Role::Deliverer => 1000,
+        Role::Deliverer => 0,
     };
     // A queue's working set is small: 1 MiB of page cache, not SQLite's default 2 MiB. Delivered
     // events hold personal data: their pages are zeroed when freed (secure_delete), and the WAL,
