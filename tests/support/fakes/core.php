@@ -62,5 +62,6 @@ require_once __DIR__ . '/onecexchange.php';
 require_once __DIR__ . '/backoffice.php';
 require_once __DIR__ . '/shop.php';
 require_once __DIR__ . '/fakesite.php';
+require_once __DIR__ . '/database.php';
 require_once __DIR__ . '/catalogue.php';
 require_once __DIR__ . '/history.php';

@@ -9,8 +9,12 @@ namespace MindboxTests\Bitrix\Fakes;
  * `sites` (id => name; default s1), `servers` (id => server name, the site's files being the document root the process
  * was given), `catalogue` (FakeCatalogue::install()'s arguments), `history` (FakeHistory::install()'s first three,
  * its products from the catalogue), `options` (site id, or "-" for all sites, => the module's options), `optionsFile`
- * (a file b_option lives in across the site's processes: Option::fakePersist()), `heldElsewhere` (names of database
- * locks another process holds), `include` (PHP files a test runs in the site once it is set up, e.g. event handlers).
+ * (a file b_option lives in across the site's processes: Option::fakePersist()), `database` (a folder the site's
+ * tables live in across its processes, b_option's included: FakeDatabase), `module` (the module's folder the site has,
+ * by default this checkout's bitrix-module), `install` (false: the module is found installed, as an earlier process
+ * with the same `database` left it; by default each process installs it), `heldElsewhere` (names of database locks
+ * another process holds), `include` (PHP files a test runs in the site once it is set up, e.g. event handlers or a
+ * hit's work: they see the shop as $shop).
  */
 final class FakeSite
 {

@@ -30,13 +30,16 @@ final class FakeShop
     {
     }
 
-    /** @param array<string, string> $sites site id => name */
-    public static function open(array $sites = ['s1' => 'Shop'], array $modules = ['main', 'sale', 'catalog', 'currency', 'iblock', 'subscribe', 'sender']): self
+    /**
+     * @param array<string, string> $sites site id => name
+     * @param ?string $module the module's folder the shop has (another release's, say); this checkout's by default
+     */
+    public static function open(array $sites = ['s1' => 'Shop'], array $modules = ['main', 'sale', 'catalog', 'currency', 'iblock', 'subscribe', 'sender'], ?string $module = null): self
     {
         $root = sys_get_temp_dir() . '/rustbox-shop-' . getmypid() . '-' . bin2hex(random_bytes(4));
         mkdir($root . '/local/modules', 0755, true);
         mkdir($root . '/bitrix/admin', 0755, true);
-        symlink(dirname(__DIR__, 3) . '/bitrix-module', $root . '/local/modules/' . self::MODULE_ID);
+        symlink($module ?? dirname(__DIR__, 3) . '/bitrix-module', $root . '/local/modules/' . self::MODULE_ID);
 
         Application::fakeReset($root);
         ModuleManager::fakeReset($modules);

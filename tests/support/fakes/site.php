@@ -19,9 +19,16 @@ require_once __DIR__ . '/core.php';
 (static function (): void {
     $spec = json_decode((string)getenv(FakeSite::ENV), true) ?: [];
     $root = rtrim((string)$_SERVER['DOCUMENT_ROOT'], '/');
-    $shop = FakeShop::open($spec['sites'] ?? ['s1' => 'Shop']);
+    $shop = FakeShop::open($spec['sites'] ?? ['s1' => 'Shop'], module: $spec['module'] ?? null);
     register_shutdown_function(static fn () => $shop->close());
-    $shop->installModule();
+    if (isset($spec['database'])) {
+        // Written when the process ends, a fatal error's included, as the rows a real hit wrote stay written.
+        $database = FakeDatabase::open($spec['database']);
+        register_shutdown_function(static fn () => $database->close());
+    }
+    if ($spec['install'] ?? true) {
+        $shop->installModule();
+    }
     foreach ($spec['servers'] ?? [] as $siteId => $server) {
         // The site's files are where the process was started, not in the shop's own folder.
         SiteTable::fakeSet((string)$siteId, ['SERVER_NAME' => $server, 'DOC_ROOT' => $root]);

@@ -39,8 +39,11 @@ final class FastCgi
         return null;
     }
 
-    /** @return array{headers: string, body: string} */
-    public static function get(string $host, int $port, string $script, string $query, float $timeout = 30.0): array
+    /**
+     * @param array<string, string> $params more of what the web server passes (DOCUMENT_ROOT, …)
+     * @return array{headers: string, body: string}
+     */
+    public static function get(string $host, int $port, string $script, string $query, float $timeout = 30.0, array $params = []): array
     {
         $socket = @stream_socket_client("tcp://$host:$port", $errno, $error, $timeout);
         if ($socket === false) {
@@ -57,7 +60,7 @@ final class FastCgi
             'SERVER_PROTOCOL' => 'HTTP/1.1',
             'SERVER_NAME' => 'localhost',
             'REMOTE_ADDR' => '127.0.0.1',
-        ];
+        ] + $params;
         $encoded = '';
         foreach ($params as $name => $value) {
             $encoded .= self::length(strlen($name)) . self::length(strlen($value)) . $name . $value;

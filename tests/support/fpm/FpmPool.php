@@ -19,15 +19,22 @@ final class FpmPool
     /**
      * @param array<string, mixed> $config the MindboxClient config the pool's scripts read
      * @param array<string, string> $pool  pool settings over the defaults (pm.max_children, pm.max_requests, …)
+     * @param ?string $extension the extension's file, this checkout's build by default; a reload loads whatever
+     *     the path holds by then, as after a package's upgrade
+     * @param array<string, string> $global the master's settings (process_control_timeout, …)
      */
-    public function __construct(private readonly string $dir, array $config, array $pool = [])
+    public function __construct(private readonly string $dir, array $config, array $pool = [], private readonly ?string $extension = null, array $global = [])
     {
         $probe = stream_socket_server('tcp://127.0.0.1:0');
         $name = (string) stream_socket_get_name($probe, false);
         $this->port = (int) substr($name, strrpos($name, ':') + 1);
         fclose($probe);
         $settings = $pool + ['pm' => 'static', 'pm.max_children' => '3', 'pm.max_requests' => '0'];
-        $lines = ['[global]', 'pid = ' . $dir . '/fpm.pid', 'error_log = ' . $dir . '/fpm.log', 'daemonize = no', '[test]', "listen = 127.0.0.1:{$this->port}"];
+        $lines = ['[global]', 'pid = ' . $dir . '/fpm.pid', 'error_log = ' . $dir . '/fpm.log', 'daemonize = no'];
+        foreach ($global as $key => $value) {
+            $lines[] = "$key = $value";
+        }
+        array_push($lines, '[test]', "listen = 127.0.0.1:{$this->port}");
         foreach ($settings as $key => $value) {
             $lines[] = "$key = $value";
         }
@@ -111,7 +118,7 @@ final class FpmPool
 
     private function start(): void
     {
-        $command = [self::binary(), '-F', '-y', $this->dir . '/fpm.conf', '-d', 'extension=' . Binaries::extension()];
+        $command = [self::binary(), '-F', '-y', $this->dir . '/fpm.conf', '-d', 'extension=' . ($this->extension ?? Binaries::extension())];
         if (function_exists('posix_getuid') && posix_getuid() === 0) {
             $command[] = '-R';
         }
