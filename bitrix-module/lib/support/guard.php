@@ -16,7 +16,13 @@ final class Guard
         try {
             $work();
         } catch (\Throwable $e) {
-            EventLog::failure($source, $e);
+            // The module's files being replaced under a running hit (an update copied in place) can take EventLog's
+            // file away too: PHP's own log then, never a fatal error in the shop's request.
+            if (class_exists(EventLog::class)) {
+                EventLog::failure($source, $e);
+            } else {
+                error_log(sprintf('rustbox.mindbox %s: %s: %s', $source, get_class($e), $e->getMessage()));
+            }
         }
     }
 }
