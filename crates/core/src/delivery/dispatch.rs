@@ -5,7 +5,9 @@ use super::deliverer::{Deliverer, Shared};
 use super::state::State;
 use crate::clock::now_ms;
 use crate::error::Result;
-use crate::outbox::{Cycle, Cycled, KeyVerdict, Next, Role, Settle, Store, current_holder};
+use crate::outbox::{
+    Cycle, Cycled, KeyVerdict, Next, Role, Settle, Store, current_holder, with_store,
+};
 use std::sync::{Arc, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -26,6 +28,7 @@ const SETTLE_WAIT: Duration = Duration::from_millis(20);
 struct Dispatcher {
     deliverer: Arc<Deliverer>,
     holder: String,
+    /// Its own connection to a MySQL outbox (a file's is the process's: see `on_store`).
     store: Option<Store>,
     /// When it must look by itself: a retry, a lease to renew, a probe.
     due: Option<Instant>,
@@ -90,9 +93,10 @@ impl Dispatcher {
         {
             s.dispatching = false;
             drop(s);
-            if let Some(store) = self.store.as_mut() {
-                let _ = store.release_lease(&deliverer.scope, &self.holder);
-            }
+            let holder = &self.holder;
+            let _ = on_store(&deliverer, &mut self.store, |store| {
+                store.release_lease(&deliverer.scope, holder)
+            });
             deliverer.changed.notify_all();
             return None;
         }
@@ -180,44 +184,40 @@ impl Dispatcher {
         }
     }
 
-    /// Opens the outbox if need be and runs a cycle; `None` when a look found nothing new.
+    /// Runs a cycle; `None` when a look found nothing new.
     fn cycle(&mut self, turn: &Turn) -> Result<Option<Cycled>> {
-        let d = &self.deliverer;
-        if self.store.as_ref().is_some_and(|s| !s.is_current()) {
-            self.store = None;
-        }
-        let store = match self.store.as_mut() {
-            Some(store) => store,
-            None => self
-                .store
-                .insert(Store::open(&d.path, d.policy.synchronous, Role::Deliverer)?),
-        };
-        // A look that finds nothing new and nothing due ends here, without a query.
-        if turn.settle.is_empty()
+        let d = self.deliverer.clone();
+        let holder = &self.holder;
+        // A look that finds nothing new and nothing due ends without a query.
+        let only_look = turn.settle.is_empty()
             && !turn.release_backoff
             && turn.key_refused.is_none()
             && !turn.poked
-            && !turn.timer_due
-            && !store.changed_since_last_look()?
-        {
-            return Ok(None);
-        }
-        let cycle = Cycle {
-            scope: &d.scope,
-            holder: &self.holder,
-            lease_ms: d.policy.lease_ms(),
-            pace_us: d.policy.pace_us(),
-            now: now_ms(),
-            want: turn.want,
-            settle: &turn.settle,
-            release_backoff: turn.release_backoff,
-            key_fp: &d.key_fp,
-            key_refused: turn.key_refused,
-        };
-        if turn.poked && self.holding && turn.want > 0 {
-            return store.cycle_writing(&cycle).map(Some);
-        }
-        store.cycle(&cycle).map(Some)
+            && !turn.timer_due;
+        let write_at_once = turn.poked && self.holding && turn.want > 0;
+        on_store(&d, &mut self.store, |store| {
+            store.trim_wal();
+            if only_look && !store.changed_since_last_look()? {
+                return Ok(None);
+            }
+            let cycle = Cycle {
+                scope: &d.scope,
+                holder,
+                lease_ms: d.policy.lease_ms(),
+                pace_us: d.policy.pace_us(),
+                now: now_ms(),
+                want: turn.want,
+                settle: &turn.settle,
+                release_backoff: turn.release_backoff,
+                key_fp: &d.key_fp,
+                key_refused: turn.key_refused,
+            };
+            if write_at_once {
+                store.cycle_writing(&cycle).map(Some)
+            } else {
+                store.cycle(&cycle).map(Some)
+            }
+        })
     }
 
     /// Writes what the cycle found into the shared state and staffs the workers; a failed cycle
@@ -277,4 +277,27 @@ impl Dispatcher {
         drop(s);
         deliverer.changed.notify_all();
     }
+}
+
+/// Runs `f` on the dispatcher's connection. A file's is the process's own, which the shop's
+/// thread inserts with (`outbox::with_store`): one page cache, so that neither reads again what
+/// the other just wrote, and a send that meets a cycle waits on a mutex, not on SQLite's lock. A
+/// server's is the dispatcher's own (`own`), so that a send never waits for a cycle's round trips.
+fn on_store<R>(
+    d: &Deliverer,
+    own: &mut Option<Store>,
+    f: impl FnMut(&mut Store) -> Result<R>,
+) -> Result<R> {
+    if d.path.file().is_some() {
+        return with_store(&d.path, d.policy.synchronous, f);
+    }
+    if own.as_ref().is_some_and(|s| !s.is_current()) {
+        *own = None;
+    }
+    let store = match own.as_mut() {
+        Some(store) => store,
+        None => own.insert(Store::open(&d.path, d.policy.synchronous, Role::Deliverer)?),
+    };
+    let mut f = f;
+    f(store)
 }

@@ -11,8 +11,8 @@ use rusqlite::{Connection, params};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
 
-/// A deliverer checkpoints the WAL once it holds about this much (1,000 pages with their frame
-/// headers; see `write`).
+/// The deliverer checkpoints the WAL once it holds about this much (1,000 pages with their frame
+/// headers; see `trim_wal`).
 const WAL_CHECKPOINT_BYTES: u64 = 1000 * (4096 + 24);
 
 /// The kopecks a key holds: `items_hold` alone answers it.
@@ -23,9 +23,8 @@ pub(crate) struct FileStore {
     /// Closed in `drop()`, inside the fork gate like every other use of SQLite.
     conn: ManuallyDrop<Connection>,
     path: PathBuf,
-    /// The WAL, which a deliverer checkpoints and cuts back itself.
+    /// The WAL, which the deliverer checkpoints and cuts back itself.
     wal: PathBuf,
-    role: Role,
     /// `PRAGMA data_version` when this connection last looked: unchanged means no other
     /// connection has written since, so a poll can end without a query.
     seen_version: Option<i64>,
@@ -42,7 +41,6 @@ impl FileStore {
             conn,
             path: path.to_path_buf(),
             wal: PathBuf::from(format!("{}-wal", path.display())),
-            role,
             seen_version: None,
         })
     }
@@ -74,9 +72,6 @@ impl FileStore {
     /// statements like the rest.
     pub(crate) fn write<R>(&mut self, f: impl FnOnce(&mut dyn Rows) -> Fallible<R>) -> Result<R> {
         let _inside = forksafe::enter();
-        if self.role == Role::Deliverer {
-            self.trim_wal();
-        }
         exec(&self.conn, "BEGIN IMMEDIATE", []).map_err(|e| self.fail(e))?;
         let done = f(&mut Sqlite(&self.conn)).and_then(|r| {
             exec(&self.conn, "COMMIT", [])
@@ -89,13 +84,14 @@ impl FileStore {
         })
     }
 
-    /// A deliverer checkpoints the WAL and cuts it back to nothing itself (SQLite's automatic
-    /// checkpoint is off on its connection), before one of its writes, which then starts the new
-    /// WAL: otherwise the first writer of a new WAL, often the shop's `send()`, would sync the
-    /// WAL's header and truncate the old file, a millisecond or more that one send in a few
-    /// dozen paid. A reader or writer in the way is waited for as any lock is; a checkpoint that
-    /// cannot finish is tried again before the next write.
-    fn trim_wal(&mut self) {
+    /// The deliverer checkpoints the WAL and cuts it back to nothing itself, early (the
+    /// connection's automatic checkpoint comes late: see `Role`), before one of its cycles,
+    /// whose write then starts the new WAL: otherwise the first writer of a new WAL, often the
+    /// shop's `send()`, would sync the WAL's header and truncate the old file, a millisecond or
+    /// more that one send in a few dozen paid. A reader or writer in the way is waited for as
+    /// any lock is; a checkpoint that cannot finish is tried again before the next cycle.
+    pub(crate) fn trim_wal(&mut self) {
+        let _inside = forksafe::enter();
         let big = std::fs::metadata(&self.wal).is_ok_and(|m| m.len() >= WAL_CHECKPOINT_BYTES);
         if big {
             let _ = self

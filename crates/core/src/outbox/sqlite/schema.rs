@@ -148,10 +148,12 @@ pub(crate) enum Synchronous {
     Full,
 }
 
-/// How a connection is used: the shop's thread only inserts, and should not pay for a WAL
-/// checkpoint (with its fsync) in the middle of a request, so the deliverers checkpoint early
-/// and the sender only late, as a safety net for when no delivery runs (Mindbox down, say)
-/// and the WAL would otherwise grow without bound.
+/// How a connection is used: the shop's thread inserts, and should not pay for a WAL
+/// checkpoint (with its fsync) in the middle of a request, so its connection, which the
+/// process's deliverer shares, checkpoints by itself only late, as a safety net for when no
+/// delivery runs (Mindbox down, say) and the WAL would otherwise grow without bound; the
+/// deliverer checkpoints early, by hand (`FileStore::trim_wal`). Another writer (a move of the
+/// outbox) checkpoints early by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Role {
     Sender,
@@ -196,10 +198,9 @@ pub(crate) fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<
         Synchronous::Normal => "NORMAL",
         Synchronous::Full => "FULL",
     };
-    // A deliverer checkpoints by hand after its writes (`FileStore::write`).
     let checkpoint_pages = match role {
         Role::Sender => 8000,
-        Role::Deliverer => 0,
+        Role::Deliverer => 1000,
     };
     // A queue's working set is small: 1 MiB of page cache, not SQLite's default 2 MiB. Delivered
     // events hold personal data: their pages are zeroed when freed (secure_delete), and the WAL,

@@ -80,6 +80,14 @@ impl Store {
         }
     }
 
+    /// Checkpoints a file's WAL and cuts it back once it has grown (`FileStore::trim_wal`); the
+    /// deliverer does it before its cycles.
+    pub(crate) fn trim_wal(&mut self) {
+        if let Backend::File(file) = &mut self.0 {
+            file.trim_wal();
+        }
+    }
+
     /// Gives the lease up if this holder has it.
     pub(crate) fn release_lease(&mut self, scope: &Scope, holder: &str) -> Result<()> {
         match &mut self.0 {
