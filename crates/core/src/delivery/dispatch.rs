@@ -28,13 +28,15 @@ const SETTLE_WAIT: Duration = Duration::from_millis(20);
 struct Dispatcher {
     deliverer: Arc<Deliverer>,
     holder: String,
-    /// Its own connection to a MySQL outbox (a file's is the process's: see `on_store`).
+    /// Its own connection: a MySQL outbox's cycles, a file's checkpoints (see `on_store`).
     store: Option<Store>,
     /// When it must look by itself: a retry, a lease to renew, a probe.
     due: Option<Instant>,
-    /// The last cycle found this process holding the lease: an item sent meanwhile is claimed
-    /// in one write, without a look before it.
-    holding: bool,
+    /// The last cycle found this process holding the lease and nothing pending, or more than it
+    /// could take: an item sent meanwhile can go at once, and is claimed in one write, without a
+    /// look before it. (Items waiting for their pacing slot or retry are looked at first, so
+    /// that a send meeting them takes no write lock for nothing.)
+    claims_on_send: bool,
     /// The last cycle left items it could have claimed with more room: answers do not wait.
     more: bool,
     /// When the oldest answer not yet written came.
@@ -63,7 +65,7 @@ impl Deliverer {
             holder: current_holder(),
             store: None,
             due: Some(now),
-            holding: false,
+            claims_on_send: false,
             more: false,
             answered: None,
             next_look: now,
@@ -194,9 +196,15 @@ impl Dispatcher {
             && turn.key_refused.is_none()
             && !turn.poked
             && !turn.timer_due;
-        let write_at_once = turn.poked && self.holding && turn.want > 0;
-        on_store(&d, &mut self.store, |store| {
+        let write_at_once = turn.poked && self.claims_on_send && turn.want > 0;
+        // A file's WAL is checkpointed on the dispatcher's own connection, never holding the
+        // shop's thread; the cycle that follows then usually restarts it.
+        if d.path.file().is_some()
+            && let Ok(store) = own(&d, &mut self.store)
+        {
             store.trim_wal();
+        }
+        on_store(&d, &mut self.store, |store| {
             if only_look && !store.changed_since_last_look()? {
                 return Ok(None);
             }
@@ -257,7 +265,8 @@ impl Dispatcher {
                 if state != s.state || got {
                     self.quiet_since = now;
                 }
-                self.holding = matches!(state, State::Working | State::Waiting | State::Idle);
+                self.claims_on_send = matches!(cycled.next, Next::Idle | Next::More)
+                    && matches!(state, State::Working | State::Idle);
                 s.state = state;
                 s.cycles += 1;
                 s.error = None;
@@ -269,7 +278,7 @@ impl Dispatcher {
                 s.key_refused = s.key_refused.or(turn.key_refused);
                 s.error = Some(e);
                 s.cycles += 1;
-                self.holding = false;
+                self.claims_on_send = false;
                 self.store = None;
                 self.due = Some(now + Duration::from_secs(1));
             }
@@ -285,19 +294,23 @@ impl Dispatcher {
 /// server's is the dispatcher's own (`own`), so that a send never waits for a cycle's round trips.
 fn on_store<R>(
     d: &Deliverer,
-    own: &mut Option<Store>,
-    f: impl FnMut(&mut Store) -> Result<R>,
+    own_store: &mut Option<Store>,
+    mut f: impl FnMut(&mut Store) -> Result<R>,
 ) -> Result<R> {
     if d.path.file().is_some() {
         return with_store(&d.path, d.policy.synchronous, f);
     }
-    if own.as_ref().is_some_and(|s| !s.is_current()) {
-        *own = None;
+    f(own(d, own_store)?)
+}
+
+/// The dispatcher's own connection: a server's cycles and a file's checkpoints run on it. Opened
+/// when first needed, and again when the file it opened was replaced.
+fn own<'s>(d: &Deliverer, own_store: &'s mut Option<Store>) -> Result<&'s mut Store> {
+    if own_store.as_ref().is_some_and(|s| !s.is_current()) {
+        *own_store = None;
     }
-    let store = match own.as_mut() {
+    Ok(match own_store {
         Some(store) => store,
-        None => own.insert(Store::open(&d.path, d.policy.synchronous, Role::Deliverer)?),
-    };
-    let mut f = f;
-    f(store)
+        None => own_store.insert(Store::open(&d.path, d.policy.synchronous, Role::Deliverer)?),
+    })
 }

@@ -84,19 +84,18 @@ impl FileStore {
         })
     }
 
-    /// The deliverer checkpoints the WAL and cuts it back to nothing itself, early (the
-    /// connection's automatic checkpoint comes late: see `Role`), before one of its cycles,
-    /// whose write then starts the new WAL: otherwise the first writer of a new WAL, often the
-    /// shop's `send()`, would sync the WAL's header and truncate the old file, a millisecond or
-    /// more that one send in a few dozen paid. A reader or writer in the way is waited for as
-    /// any lock is; a checkpoint that cannot finish is tried again before the next cycle.
+    /// The deliverer checkpoints the WAL early, on a connection of its own and before one of
+    /// its cycles (the shop's connection checkpoints by itself only late: see `Role`): the
+    /// copy and its fsyncs then hold neither the shop's thread nor the write lock (PASSIVE), and
+    /// the next writer, usually the cycle that follows, restarts the WAL, cutting the old file
+    /// back (`journal_size_limit = 0`). Frames written meanwhile are left for the next time.
     pub(crate) fn trim_wal(&mut self) {
         let _inside = forksafe::enter();
         let big = std::fs::metadata(&self.wal).is_ok_and(|m| m.len() >= WAL_CHECKPOINT_BYTES);
         if big {
             let _ = self
                 .conn
-                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+                .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
         }
     }
 
