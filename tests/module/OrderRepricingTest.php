@@ -166,6 +166,26 @@ final class OrderRepricingTest extends EndToEndTestCase
         $this->assertEqualsWithDelta(900.0, $balance(), 0.001, 'the 100 points of the line taken off are back on the balance');
     }
 
+    public function testTheLinkToTheOrdersOwnIdGoesBeforeItsLaterEvents(): void
+    {
+        // The linking update fails once and waits for its retry; the status change by the order's own id, which Mindbox
+        // knows only once linked, must wait behind it, not go first and be refused as an unknown order.
+        self::$emulator->loyalty(['promotions' => [['id' => 'TEN', 'name' => '10% off', 'percent' => 10]]]);
+        self::$emulator->faults(['rules' => [['kind' => 'status', 'status' => 503, 'operation' => 'Website.UpdateOrder', 'times' => 1]]]);
+        $this->shop->fillCart([[1, 'SKU-1', 2, 500.0, 0.0]]);
+        $this->checkoutHit('', false, self::DELIVERY);
+        ['order' => $order] = $this->checkoutHit('', true, self::DELIVERY);
+        Mindbox::client('s1')->flush(1.0);
+        $this->shop->cancelOrderAsManager($order->getId());
+        // The linking update's retry: 2 s, within its jitter (retryDelay's default).
+        usleep(2_600_000);
+
+        $delivered = array_column($this->delivered(), 'operation');
+        $this->assertSame(['Website.CreateAuthorizedOrder', 'Website.UpdateOrder', 'Website.UpdateOrderStatus'],
+            array_values(array_intersect($delivered, ['Website.CreateAuthorizedOrder', 'Website.UpdateOrder', 'Website.UpdateOrderStatus'])));
+        $this->assertSame('Cancelled', self::$emulator->orders((string)$order->getId())['status']);
+    }
+
     public function testALineMindboxSplitIsToldByMindboxsNumbers(): void
     {
         // 10% off one unit of SKU-1: Mindbox splits its line in two.

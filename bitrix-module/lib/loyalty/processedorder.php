@@ -180,7 +180,7 @@ final class ProcessedOrder
             $numbering[(string)$item->getId()][] = [$number, $quantity];
         }
         [$body, $snapshot] = OrderEdits::creation($settings, $order, $mapper->linked($order, $tempId), $outcome['processing'], $numbering);
-        Dispatcher::send(Operation::UpdateOrder, $settings, $body, $options + $snapshot);
+        Dispatcher::send(Operation::UpdateOrder, $settings, $body, $options + $snapshot + ['orderingKey' => OrderEdits::orderingKey($settings, $order)]);
         return true;
     }
 

@@ -172,6 +172,19 @@ final class OrderEdits
         Mindbox::client($settings->siteId())->forgetSnapshot(self::key($settings, $order));
     }
 
+    /**
+     * The ordering key the extension gives the order's events, from their order ids (ARCHITECTURE.md, delivery
+     * guarantees: "order:" and the ids as sorted JSON). The update that links a processing order's own id to its
+     * temporary one names both ids, so the extension would key it apart: it takes this key, so that the order's later
+     * events (a status change by the own id, which Mindbox knows only once linked) never overtake it.
+     */
+    public static function orderingKey(Settings $settings, Order $order): string
+    {
+        $ids = $settings->orderIds($order->getId());
+        ksort($ids, SORT_STRING);
+        return 'order:' . json_encode($ids, JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE);
+    }
+
     public static function key(Settings $settings, Order $order): string
     {
         return $settings->siteId() . ':order:' . $order->getId();
