@@ -39,7 +39,7 @@ Loc::loadMessages(__FILE__);
 final class ProcessedOrder
 {
     /** Mindbox's words for an order it created or updated with its discounts (ARCHITECTURE.md, the wire contract). */
-    private const CONFIRMED = ['Processed', 'Created', 'Updated'];
+    public const CONFIRMED = ['Processed', 'Created', 'Updated'];
 
     /**
      * @var \WeakMap<Order, array{tempId: string, numbering: list<array>, processing: array}|false>|null of each confirmed

@@ -33,9 +33,6 @@ use Rustbox\Mindbox\Support\Notices;
  */
 final class Repricing
 {
-    /** Mindbox's words for an order it took (ARCHITECTURE.md, the wire contract). */
-    private const TAKEN = ['Processed', 'Created', 'Updated'];
-
     /**
      * @param array $body the order's update as OrderChange makes it (every line, the parts taken off included)
      * @param array $told what Mindbox holds once it takes the edit, with the order's `processing`
@@ -68,7 +65,7 @@ final class Repricing
             $client->saveSnapshot($key, ($kept['value'] ?? $told) + ['repricing' => self::dispute($request, $answer['order'])]);
             Notices::repriced($settings->siteId(), $order->getId());
             EventLog::warning('loyalty:order', sprintf('Order %d: Mindbox recalculated its edit at another total (%s); the manager chooses on the order\'s Mindbox tab', $order->getId(), (string)($answer['order']['statusDescription'] ?? '')));
-        } elseif (in_array($status, self::TAKEN, true)) {
+        } elseif (in_array($status, ProcessedOrder::CONFIRMED, true)) {
             $told['processing']['earned'] = ProcessedOrder::earned($answer);
             $client->saveSnapshot($key, $told);
         } else {
