@@ -5,7 +5,8 @@ declare(strict_types=1);
 namespace MindboxTests\Bitrix\Release;
 
 /**
- * The previous release, as a shop running it has it: its module's files and its extension, taken from git (the tag)
+ * The previous release, as a shop running it has it: its module's files and its extension, taken from git (the
+ * tagged commit, named here by its hash too: a clone of main alone, as CI makes, has the commit but not the tag)
  * and built here with its own Cargo.lock, in target/release-<tag>/ (the source under source/, the build beside it),
  * kept there so that later runs reuse both.
  */
@@ -13,6 +14,7 @@ final class PreviousRelease
 {
     public const TAG = 'v0.1.0';
     public const VERSION = '0.1.0';
+    public const COMMIT = '0477f8f7dd459d937b1a404383504fe205e34c96';
 
     private function __construct(public readonly string $module, public readonly string $extension)
     {
@@ -22,11 +24,16 @@ final class PreviousRelease
     public static function get(): self
     {
         $repo = dirname(__DIR__, 3);
-        $commit = self::run(['git', '-C', $repo, 'rev-parse', '--verify', '--quiet', self::TAG . '^{commit}'], 'the tag');
-        if ($commit === null) {
-            throw new \RuntimeException('The git tag ' . self::TAG . ', the previous release, is missing from ' . $repo
-                . ': fetch the tags (git fetch --tags) or clone with them, as CI does');
+        $tagged = self::run(['git', '-C', $repo, 'rev-parse', '--verify', '--quiet', self::TAG . '^{commit}'], 'the tag');
+        if ($tagged !== null && trim($tagged) !== self::COMMIT) {
+            throw new \RuntimeException('The git tag ' . self::TAG . ' names ' . trim($tagged) . ', not the release '
+                . self::COMMIT . ': a moved tag must not change what the upgrade test starts from');
         }
+        if (self::run(['git', '-C', $repo, 'cat-file', '-e', self::COMMIT . '^{commit}'], 'the commit') === null) {
+            throw new \RuntimeException('The commit of ' . self::TAG . ' (' . self::COMMIT . '), the previous release, '
+                . 'is missing from ' . $repo . ': a shallow clone lacks it; clone the whole history (git fetch --unshallow)');
+        }
+        $commit = self::COMMIT;
         $target = $repo . '/target/release-' . self::TAG;
         $source = $target . '/source';
         if (trim((string)@file_get_contents($source . '/.commit')) !== $commit) {
