@@ -17,7 +17,7 @@ use crate::exchange::Exchange;
 use crate::normalize;
 use crate::outbox::{
     FailedItem, Location, NewItem, Stats, check_key, default_endpoint, default_ordering_key,
-    with_store,
+    with_reader, with_store,
 };
 use crate::request::{Target, is_guid};
 use crate::response::Outcome;
@@ -239,7 +239,7 @@ impl Client {
 
     pub fn stats(&self) -> Result<Stats> {
         let path = self.outbox_path()?;
-        with_store(&path, self.config.synchronous, |store| {
+        with_reader(&path, self.config.synchronous, |store| {
             let scope = self.config.scope();
             let mut stats = store.stats(&scope)?;
             let refusal = store.refusal(&scope, &self.config.secret_key.fingerprint())?;
@@ -288,7 +288,7 @@ impl Client {
             return Err(Error::invalid("afterId", "must be 0 or an item id"));
         }
         let path = self.outbox_path()?;
-        with_store(&path, self.config.synchronous, |store| {
+        with_reader(&path, self.config.synchronous, |store| {
             store.failed(&self.config.scope(), limit as u32, after_id)
         })
     }

@@ -18,7 +18,7 @@ mod snapshot;
 mod sqlite;
 mod store;
 
-pub(crate) use connections::with_store;
+pub(crate) use connections::{with_reader, with_store};
 pub(crate) use hold::{Hold, check_key, delay_ms};
 pub(crate) use holder::current as current_holder;
 pub use item::{FailedItem, Failure, Scope};
