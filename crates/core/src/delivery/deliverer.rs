@@ -115,7 +115,10 @@ impl Deliverer {
         // If the system refuses a thread, the items stay in the outbox for a later send or flush.
         if std::thread::Builder::new()
             .name("mindbox-dispatch".into())
-            .spawn(move || me.dispatch())
+            .spawn(move || {
+                super::background::mark_this_thread();
+                me.dispatch()
+            })
             .is_ok()
         {
             s.dispatching = true;

@@ -9,12 +9,13 @@
 //!
 //! - `registry`: this process's deliverers;
 //! - `deliverer`: the state its threads share; `dispatch`: the dispatcher's loop;
-//! - `workers`: the threads that send;
+//! - `workers`: the threads that send; `background`: their place with the scheduler;
 //! - `flush`: delivering on demand, and saying why it stopped;
 //! - `credentials`: a call's answer that ends a refusal of the key;
 //! - `state`: what a cycle found, for `flush()` and the dispatcher's rest;
 //! - `outcome`, `holdoff`, `backoff`, `policy`: the decisions, pure and tested alone.
 
+mod background;
 pub(crate) mod backoff;
 mod credentials;
 mod deliverer;

@@ -24,7 +24,10 @@ impl Deliverer {
             let me = self.clone();
             let spawned = std::thread::Builder::new()
                 .name("mindbox-deliver".into())
-                .spawn(move || me.work());
+                .spawn(move || {
+                    super::background::mark_this_thread();
+                    me.work()
+                });
             if spawned.is_err() {
                 break;
             }
