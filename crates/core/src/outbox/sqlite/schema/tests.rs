@@ -222,3 +222,31 @@ fn a_cached_statement_is_not_prepared_again_for_new_values() {
         assert_eq!(other.get_status(rusqlite::StatementStatus::RePrepare), 0);
     }
 }
+
+#[test]
+fn the_claims_are_looked_up_by_their_own_index_however_deep_the_outbox() {
+    use crate::outbox::sqlite::rows::{CLAIMERS, NEXT_TIMES};
+    let path = crate::private::test_dir("schema-claims-plan").join("outbox.sqlite");
+    let conn = open(&path, Synchronous::Normal, Role::Deliverer).unwrap();
+    for sql in [CLAIMERS, NEXT_TIMES] {
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(params!["shop", "https://api.mindbox.ru", 1], |r| {
+                r.get::<_, String>(3)
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert!(
+            plan.iter().any(|step| step.contains("items_claimed")),
+            "{sql}: {plan:?}"
+        );
+        assert!(
+            !plan
+                .iter()
+                .any(|step| step.ends_with("items_due (endpoint_id=? AND base_url=?)")),
+            "a scan of every item of the endpoint: {plan:?}"
+        );
+    }
+}
