@@ -6,7 +6,7 @@ use crate::clock::now_ms;
 use crate::config::Config;
 use crate::delivery::Reason;
 use crate::endpoint::Endpoint;
-use crate::outbox::{self, Cycle, NewItem, Role, Scope, Store};
+use crate::outbox::{self, Role, Scope, Store};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -279,66 +279,4 @@ fn an_outbox_deleted_under_a_running_process_is_made_again_not_written_into_the_
         1,
         "the new file holds the new event"
     );
-}
-
-#[test]
-fn a_send_starts_no_thread_while_another_process_delivers() {
-    let (url, seen) = server("200 OK", r#"{"status":"Success"}"#);
-    let client = client(&url, "elsewhere");
-    let path = client.config().outbox.clone().unwrap();
-    let scope = Scope {
-        endpoint_id: "shop".into(),
-        base_url: client.config().base_url.clone(),
-    };
-    // Another node's process (it cannot be judged dead from here) takes the lease with an item.
-    let mut other = Store::open(&path, outbox::Synchronous::Normal, Role::Deliverer).unwrap();
-    let body = b"{}";
-    let theirs = NewItem {
-        operation: "Website.SetCart",
-        endpoint: Endpoint::Async,
-        body,
-        transaction_id: "their-own",
-        device_uuid: None,
-        customer_ip: None,
-        ordering_key: None,
-        hold: None,
-        delay_ms: 0,
-        snapshot: None,
-    };
-    other.enqueue(&scope, &theirs, now_ms()).unwrap();
-    let cycle = Cycle {
-        scope: &scope,
-        holder: "elsewhere",
-        lease_ms: 60_000,
-        pace_us: 0,
-        now: now_ms(),
-        want: 1,
-        settle: &[],
-        release_backoff: false,
-        key_fp: &client.config().secret_key.fingerprint(),
-        key_refused: None,
-    };
-    assert_eq!(other.cycle(&cycle).unwrap().claimed.len(), 1);
-
-    for n in 0..3 {
-        client
-            .send("Website.SetCart", cart(n), &CallOptions::default())
-            .unwrap();
-    }
-    assert_eq!(
-        threads_started(&client),
-        0,
-        "the holder takes what others send"
-    );
-    assert_eq!(client.stats().unwrap().pending, 4);
-
-    // Once it has given the lease up, the next send delivers here, what waited with it.
-    other.release_lease(&scope, "elsewhere").unwrap();
-    client
-        .send("Website.SetCart", cart(3), &CallOptions::default())
-        .unwrap();
-    for _ in 0..4 {
-        seen.recv_timeout(Duration::from_secs(10)).unwrap();
-    }
-    assert!(threads_started(&client) >= 1);
 }

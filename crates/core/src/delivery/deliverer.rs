@@ -5,10 +5,9 @@ use super::holdoff::Holdoff;
 use super::policy::Policy;
 use super::report::Report;
 use super::state::State;
-use crate::clock::now_ms;
 use crate::error::Error;
 use crate::exchange::Exchange;
-use crate::outbox::{Claimed, KeyVerdict, Location, Scope, Settle, current_holder, with_store};
+use crate::outbox::{Claimed, KeyVerdict, Location, Scope, Settle};
 use crate::transport::Pool;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -96,16 +95,6 @@ impl Deliverer {
             return;
         }
         let mut s = self.lock();
-        // A process that sends while another delivers starts no thread: the holder looks for
-        // what others send, and gives the lease up only with nothing pending. A PHP-FPM pool that
-        // recycles its workers would otherwise start one in every worker.
-        if !s.dispatching && !s.resident {
-            drop(s);
-            if self.delivered_elsewhere() {
-                return;
-            }
-            s = self.lock();
-        }
         let pointless = s.dispatching
             && (s.state == State::Standby || s.holdoff.holding(Instant::now()).is_some());
         if pointless {
@@ -116,15 +105,6 @@ impl Deliverer {
         self.ensure_dispatching(&mut s);
         drop(s);
         self.changed.notify_all();
-    }
-
-    /// Whether another process delivers for this endpoint; when the outbox cannot say, this one
-    /// delivers.
-    fn delivered_elsewhere(&self) -> bool {
-        with_store(&self.path, self.policy.synchronous, |store| {
-            store.delivered_elsewhere(&self.scope, &current_holder(), &self.key_fp, now_ms())
-        })
-        .unwrap_or(false)
     }
 
     pub(super) fn ensure_dispatching(self: &Arc<Self>, s: &mut Shared) {

@@ -84,13 +84,15 @@ impl Dispatcher {
     fn next_turn(&mut self) -> Option<Turn> {
         let deliverer = self.deliverer.clone();
         let mut s = self.rest(&deliverer);
-        let mut turn = self.take(&deliverer, &mut s);
+        let turn = self.take(&deliverer, &mut s);
         let quiet = s.in_flight + s.jobs.len() == 0
             && turn.settle.is_empty()
             && !turn.poked
             && turn.key_refused.is_none();
         let stopping = deliverer.stopping();
-        if quiet && stopping {
+        if quiet
+            && (stopping || (!s.resident && s.state.idle_long_enough(self.quiet_since, turn.now)))
+        {
             s.dispatching = false;
             drop(s);
             let holder = &self.holder;
@@ -99,25 +101,6 @@ impl Dispatcher {
             });
             deliverer.changed.notify_all();
             return None;
-        }
-        if quiet && !s.resident && s.state.idle_long_enough(self.quiet_since, turn.now) {
-            drop(s);
-            let holder = &self.holder;
-            let released = on_store(&deliverer, &mut self.store, |store| {
-                store.release_when_idle(&deliverer.scope, holder, now_ms())
-            });
-            s = deliverer.lock();
-            // A send of this process meanwhile found the dispatcher still running. An outbox
-            // that cannot answer lets it end as before: the lease runs out by itself.
-            if !matches!(released, Ok(false)) && !s.poked {
-                s.dispatching = false;
-                drop(s);
-                deliverer.changed.notify_all();
-                return None;
-            }
-            // Another process sent while this one held the lease: a full cycle takes it.
-            turn.timer_due = true;
-            self.quiet_since = turn.now;
         }
         s.cycling = true;
         Some(turn)

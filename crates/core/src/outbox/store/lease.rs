@@ -4,11 +4,8 @@
 //! process with another key, so that a process left with an old key after a rotation neither
 //! sends the others' events with it nor keeps them from going.
 
-use super::backend::Store;
 use super::cycle::Cycle;
-use crate::error::Result;
 use crate::outbox::holder;
-use crate::outbox::item::Scope;
 use crate::outbox::rows::{Fallible, Lease, Rows};
 
 /// How often a holder writes that it lives, where the backend keeps heartbeats (a database the
@@ -41,71 +38,11 @@ pub(super) fn keep_alive(rows: &mut dyn Rows, c: &Cycle<'_>) -> Fallible<()> {
 /// Whether another process holds the lease and may keep it: alive, within its lease, and with a
 /// key Mindbox has not refused unless this one's is refused too.
 pub(super) fn kept_by_other(rows: &mut dyn Rows, c: &Cycle<'_>, lease: &Lease) -> Fallible<bool> {
-    kept_from(rows, c.scope, c.holder, c.key_fp, c.now, lease)
-}
-
-fn kept_from(
-    rows: &mut dyn Rows,
-    scope: &Scope,
-    holder: &str,
-    key_fp: &str,
-    now: u64,
-    lease: &Lease,
-) -> Fallible<bool> {
-    let mine = lease.holder == holder && lease.key_fp == key_fp;
-    if mine || lease.expires <= now || gone(lease, now) {
+    let mine = lease.holder == c.holder && lease.key_fp == c.key_fp;
+    if mine || lease.expires <= c.now || gone(lease, c.now) {
         return Ok(false);
     }
-    Ok(!rows.key_refused(scope, &lease.key_fp)? || rows.key_refused(scope, key_fp)?)
-}
-
-impl Store {
-    /// Whether another process delivers for the endpoint and may go on (`kept_by_other`): a
-    /// process that sends then starts no delivery of its own, since the holder looks for what
-    /// others send. Asked after the send's insert, which `release_when_idle` relies on.
-    pub(crate) fn delivered_elsewhere(
-        &mut self,
-        scope: &Scope,
-        holder: &str,
-        key_fp: &str,
-        now: u64,
-    ) -> Result<bool> {
-        self.read(|rows| match rows.lease(scope)? {
-            Some(lease) => kept_from(rows, scope, holder, key_fp, now, &lease),
-            None => Ok(false),
-        })
-    }
-
-    /// An idle holder gives its lease up (lets it expire), unless an item is pending: a process
-    /// that sent it while this one held the lease started no delivery (`delivered_elsewhere`),
-    /// so the holder must take it. Both in one write, so a send sees either the lease held and
-    /// its item here, or no lease. `false`: kept, there is work. A process that does not hold
-    /// the lease writes nothing, so that an idle pool writes nothing.
-    pub(crate) fn release_when_idle(
-        &mut self,
-        scope: &Scope,
-        holder: &str,
-        now: u64,
-    ) -> Result<bool> {
-        let holds = |lease: &Option<Lease>| {
-            lease
-                .as_ref()
-                .is_some_and(|l| l.holder == holder && l.expires > now)
-        };
-        if !holds(&self.read(|rows| rows.lease(scope))?) {
-            return Ok(true);
-        }
-        self.write(|rows| {
-            let lease = rows.lease(scope)?;
-            match lease.filter(|l| l.holder == holder && l.expires > now) {
-                None => Ok(true),
-                Some(_) if rows.any_pending(scope)? => Ok(false),
-                Some(l) => rows
-                    .put_lease(scope, holder, 0, &l.key_fp, now)
-                    .map(|()| true),
-            }
-        })
-    }
+    Ok(!rows.key_refused(c.scope, &lease.key_fp)? || rows.key_refused(c.scope, c.key_fp)?)
 }
 
 /// Takes or renews the lease; `Some(expiry)` when another process keeps it. A holder that died

@@ -7,7 +7,6 @@ on_both!(
     a_live_holders_lease_is_respected_until_it_expires,
     a_dead_holder_gives_up_its_lease_and_claims_at_once,
     a_holder_on_another_node_that_falls_silent_is_replaced,
-    a_sender_leaves_delivery_to_a_live_holder_that_gives_way_only_with_nothing_pending,
 );
 
 fn a_live_holders_lease_is_respected_until_it_expires(kind: Kind) {
@@ -112,45 +111,4 @@ fn a_holder_on_another_node_that_falls_silent_is_replaced(kind: Kind) {
         }
         Kind::File => assert_eq!(after_silence.next, Next::NotHolder(expires)),
     }
-}
-
-fn a_sender_leaves_delivery_to_a_live_holder_that_gives_way_only_with_nothing_pending(kind: Kind) {
-    let Some((mut store, path)) = temp_store(kind, "elsewhere") else {
-        return;
-    };
-    let mut sender = Store::open(&path, Synchronous::Normal, Role::Sender).unwrap();
-    let elsewhere = |s: &mut Store, who: &str, now: u64| {
-        s.delivered_elsewhere(&scope(), who, "key", now).unwrap()
-    };
-    assert!(
-        !elsewhere(&mut sender, "second", 1000),
-        "nobody delivers yet"
-    );
-    let first = add(&mut store, "A", None, 1000);
-    assert_eq!(ids(&run(&mut store, "first", 1000, 8, 0, &[])), vec![first]);
-    assert!(elsewhere(&mut sender, "second", 1500));
-    assert!(!elsewhere(&mut store, "first", 1500), "its own lease");
-    assert!(!elsewhere(&mut sender, "second", 4000), "the lease ran out");
-
-    // An item sent by a process that saw the lease held: the holder does not give way over it.
-    let second = add(&mut sender, "A", None, 1600);
-    assert!(!store.release_when_idle(&scope(), "first", 1700).unwrap());
-    assert!(elsewhere(&mut sender, "second", 1700));
-    let c = run(&mut store, "first", 1700, 8, 0, &[Settle::Done(first)]);
-    assert_eq!(ids(&c), vec![second]);
-    run(&mut store, "first", 1800, 8, 0, &[Settle::Done(second)]);
-
-    // With nothing pending it gives way, and the next send delivers itself.
-    assert!(store.release_when_idle(&scope(), "first", 1900).unwrap());
-    assert!(!elsewhere(&mut sender, "second", 1900));
-    assert!(
-        sender.release_when_idle(&scope(), "second", 1900).unwrap(),
-        "not the holder: nothing to give up"
-    );
-    let third = add(&mut sender, "A", None, 2000);
-    assert_eq!(
-        ids(&run(&mut sender, "second", 2000, 8, 0, &[])),
-        vec![third]
-    );
-    assert!(elsewhere(&mut store, "first", 2100));
 }
