@@ -64,7 +64,7 @@ function fpm_cpu_row(ReportTable $report, string $what, array $f): void
     } else {
         [$label, $value] = [sprintf('CPU per delivered event, all workers\' extension threads together (each process less its PHP thread; the lease moved between %d workers)', $cpu['holders']), $cpu['workersMsPerEvent']];
     }
-    $report->row("$what: $label", '50 ms', ms($value), '—', '—', '≤ 0.3 ms', verdict($value <= 0.3, over($value, 0.3)));
+    $report->row("$what: $label", '50 ms', ms($value), '—', '—', '≤ 0.2 ms', verdict($value <= 0.2, over($value, 0.2)));
 }
 
 /** Threads the workers started. */

@@ -21,6 +21,9 @@ pub(super) struct Shared {
     pub(crate) workers: usize,
     pub(crate) dispatching: bool,
     pub(crate) settled: Vec<Settle>,
+    /// When the oldest answer in `settled` came: it waits for a send at most `SETTLE_WAIT` from
+    /// then (see `dispatch`).
+    pub(crate) first_answer: Option<Instant>,
     pub(crate) release_backoff: bool,
     /// Something was sent (or a flush asked): look now.
     pub(crate) poked: bool,
@@ -31,6 +34,15 @@ pub(super) struct Shared {
     pub(crate) cycles: u64,
     /// A cycle is being written: the answers it took are in neither `settled` nor the file yet.
     pub(crate) cycling: bool,
+    /// The dispatcher sleeps on `changed` until then; `None` while it works. Only a change it
+    /// would act on before then wakes it: at a shop's steady pace most answers need no wake-up.
+    pub(crate) resting_until: Option<Instant>,
+    /// The last cycle left a backlog: answers are written as they come, not with the next send.
+    pub(crate) answers_at_once: bool,
+    /// Flushes waiting on `changed` for the answers.
+    pub(crate) flushing: usize,
+    /// Workers waiting on `work` for a job: a job wakes one only if one waits.
+    pub(crate) idle_workers: usize,
     pub(crate) delivered: Report,
     pub(crate) holdoff: Holdoff,
     pub(crate) error: Option<Error>,
@@ -103,8 +115,12 @@ impl Deliverer {
         }
         s.poked = true;
         self.ensure_dispatching(&mut s);
+        // A dispatcher at work looks at `poked` before it rests again.
+        let resting = s.resting_until.is_some();
         drop(s);
-        self.changed.notify_all();
+        if resting {
+            self.changed.notify_all();
+        }
     }
 
     pub(super) fn ensure_dispatching(self: &Arc<Self>, s: &mut Shared) {

@@ -22,7 +22,7 @@ const COALESCE: Duration = Duration::from_millis(2);
 /// claim then writes them in the same transaction: at a shop's steady pace one write per event
 /// instead of two. Only what Mindbox already answered waits (its transactionId makes a resend
 /// after a crash harmless), and never while a flush waits or a backlog is claimed.
-const SETTLE_WAIT: Duration = Duration::from_millis(20);
+pub(super) const SETTLE_WAIT: Duration = Duration::from_millis(20);
 
 /// The dispatcher's own state, kept between its cycles.
 struct Dispatcher {
@@ -39,8 +39,6 @@ struct Dispatcher {
     claims_on_send: bool,
     /// The last cycle left items it could have claimed with more room: answers do not wait.
     more: bool,
-    /// When the oldest answer not yet written came.
-    answered: Option<Instant>,
     next_look: Instant,
     quiet_since: Instant,
 }
@@ -67,7 +65,6 @@ impl Deliverer {
             due: Some(now),
             claims_on_send: false,
             more: false,
-            answered: None,
             next_look: now,
             quiet_since: now,
         };
@@ -122,7 +119,7 @@ impl Dispatcher {
                 None => self.next_look,
             };
             if !s.settled.is_empty() {
-                let since = *self.answered.get_or_insert(now);
+                let since = *s.first_answer.get_or_insert(now);
                 wake = wake.min(if self.more {
                     since
                 } else {
@@ -132,12 +129,14 @@ impl Dispatcher {
             if deliverer.stopping() || s.poked || now >= wake {
                 break;
             }
+            s.resting_until = Some(wake);
             s = deliverer
                 .changed
                 .wait_timeout(s, wake - now)
                 .unwrap_or_else(|p| p.into_inner())
                 .0;
         }
+        s.resting_until = None;
         // Answers that waited for a send have had their time; a backlog's wait here for the
         // requests still in flight.
         if self.more
@@ -174,7 +173,7 @@ impl Dispatcher {
         } else {
             room.saturating_sub(s.in_flight + s.jobs.len())
         };
-        self.answered = None;
+        s.first_answer = None;
         Turn {
             now,
             settle: std::mem::take(&mut s.settled),
@@ -246,6 +245,7 @@ impl Dispatcher {
             Ok(Some(cycled)) => {
                 let got = !cycled.claimed.is_empty();
                 self.more = cycled.next == Next::More;
+                s.answers_at_once = self.more;
                 if matches!(cycled.next, Next::Refused(_)) {
                     s.key_marked = true;
                 }
@@ -273,6 +273,9 @@ impl Dispatcher {
                 deliverer.staff(&mut s);
             }
             Err(e) => {
+                if !turn.settle.is_empty() {
+                    s.first_answer = Some(now);
+                }
                 s.settled.splice(0..0, turn.settle);
                 s.release_backoff |= turn.release_backoff;
                 s.key_refused = s.key_refused.or(turn.key_refused);
@@ -283,8 +286,12 @@ impl Dispatcher {
                 self.due = Some(now + Duration::from_secs(1));
             }
         }
+        // Only a flush waits on `changed` for a cycle's end.
+        let flushing = s.flushing > 0;
         drop(s);
-        deliverer.changed.notify_all();
+        if flushing {
+            deliverer.changed.notify_all();
+        }
     }
 }
 

@@ -43,6 +43,16 @@ impl Deliverer {
     /// once and reused.
     pub(crate) fn flush(self: &Arc<Self>, deadline: Instant) -> Result<(Report, Reason)> {
         let mut s = self.lock();
+        // Counted while it waits, so that the workers and the dispatcher wake it (see `Shared`).
+        s.flushing += 1;
+        drop(s);
+        let result = self.wait_for_answers(deadline);
+        self.lock().flushing -= 1;
+        result
+    }
+
+    fn wait_for_answers(self: &Arc<Self>, deadline: Instant) -> Result<(Report, Reason)> {
+        let mut s = self.lock();
         let start = s.delivered;
         s.poked = true;
         self.ensure_dispatching(&mut s);

@@ -3,6 +3,7 @@
 //! while there is work and end after a short idle spell.
 
 use super::deliverer::{Deliverer, Shared};
+use super::dispatch::SETTLE_WAIT;
 use super::outcome;
 use super::report::Report;
 use crate::clock::now_ms;
@@ -34,7 +35,7 @@ impl Deliverer {
             s.workers += 1;
             s.threads_started += 1;
         }
-        for _ in 0..s.jobs.len() {
+        for _ in 0..s.jobs.len().min(s.idle_workers) {
             self.work.notify_one();
         }
     }
@@ -45,9 +46,13 @@ impl Deliverer {
             let mut s = self.lock();
             s.in_flight -= 1;
             s.delivered.add(attempt.report);
+            // A plain answer waits in `settled` for the dispatcher's next turn: it is woken only
+            // for what it would act on before its own time comes.
+            let mut wake = !attempt.answered || s.flushing > 0 || s.answers_at_once;
             if attempt.answered && s.holdoff.answered() {
                 // Mindbox is back: what waited out the outage goes now, at the rate limit.
                 s.release_backoff = true;
+                wake = true;
             }
             if let Some(retry_after) = attempt.unwell {
                 s.holdoff.failed(Instant::now(), &self.policy, retry_after);
@@ -64,10 +69,17 @@ impl Deliverer {
             } else if attempt.answered && s.key_marked {
                 s.key_refused = Some(KeyVerdict::Taken);
                 s.key_marked = false;
+                wake = true;
             }
             s.settled.push(attempt.settle);
+            let first = *s.first_answer.get_or_insert_with(Instant::now);
+            wake |= s
+                .resting_until
+                .is_some_and(|until| until > first + SETTLE_WAIT);
             drop(s);
-            self.changed.notify_all();
+            if wake {
+                self.changed.notify_all();
+            }
         }
     }
 
@@ -81,11 +93,13 @@ impl Deliverer {
             }
             let timed_out;
             if !self.stopping() {
+                s.idle_workers += 1;
                 let (guard, wait) = self
                     .work
                     .wait_timeout(s, WORKER_IDLE_EXIT)
                     .unwrap_or_else(|p| p.into_inner());
                 s = guard;
+                s.idle_workers -= 1;
                 timed_out = wait.timed_out();
             } else {
                 timed_out = true;
@@ -104,7 +118,7 @@ impl Deliverer {
 
     /// Makes the request of a claimed item when its slot comes; an item that must not go now
     /// (the process stops, Mindbox is held off) is released unsent.
-    fn send(&self, job: Claimed, pool: &Pool) -> Attempt {
+    fn send(&self, mut job: Claimed, pool: &Pool) -> Attempt {
         let slot = Duration::from_micros(job.send_at_us.saturating_sub(now_ms() * 1000));
         if !slot.is_zero() {
             std::thread::sleep(slot);
@@ -119,6 +133,8 @@ impl Deliverer {
                 credentials_refused: false,
             };
         }
+        // The request takes the body: nothing after it needs it.
+        let body = std::mem::take(&mut job.item.body);
         let item = &job.item;
         let target = Target {
             operation: &item.operation,
@@ -128,14 +144,9 @@ impl Deliverer {
             transaction_id: Some(&item.transaction_id),
         };
         let attempt = item.attempts + 1;
-        let result = self.exchange.run_on(
-            pool,
-            &target,
-            None,
-            item.body.clone(),
-            "outbox",
-            Some(attempt),
-        );
+        let result = self
+            .exchange
+            .run_on(pool, &target, None, body, "outbox", Some(attempt));
         let key = pacing_key(&self.scope, &item.operation, item.endpoint);
         let decision = outcome::decide(item.id, attempt, &result, &self.policy, &key, now_ms());
         Attempt {
