@@ -71,21 +71,9 @@ if ($mode === 'createOrder') {
         $samples[] = (hrtime(true) - $t) / 1e6;
     }
 } elseif ($mode === 'mix') {
-    $interval = 1e9 / (float)$args['rate'];
-    $next = hrtime(true);
-    for ($i = 0; $i < $n; $i++) {
-        $helper = bench_mix_helper($i);
-        $body = bench_mix_body($helper, 3_000_000 + $i);
-        $operation = BENCH_OPERATION_NAMES[$helper];
-        $next += $interval;
-        $wait = $next - hrtime(true);
-        if ($wait > 0) {
-            usleep((int)($wait / 1000));
-        }
-        $t = hrtime(true);
+    $samples = bench_paced_mix($n, (float)$args['rate'], static function (string $operation, array $body) use ($client): void {
         $client->send($operation, $body);
-        $samples[] = (hrtime(true) - $t) / 1e6;
-    }
+    });
     if ($args['settle'] ?? false) {
         $settle();
     }

@@ -17,7 +17,7 @@ declare(strict_types=1);
  */
 function bench_mysql_twin(string $key): bool
 {
-    return in_array($key, ['send:0', 'paced:0', 'drain:0', 'cpu100:0'], true) || str_starts_with($key, 'deliver:0:');
+    return in_array($key, ['send:0', 'paced:0', 'bare:0', 'drain:0', 'cpu100:0'], true) || str_starts_with($key, 'deliver:0:');
 }
 
 /** The server the MySQL rows use, or null when none was started (run.php run by hand). */

@@ -23,7 +23,7 @@ cd "$(dirname "$0")/.."
 
 # php-fpm for the PHP-FPM pool rows, strace to see the idle pool's write transactions, MariaDB for
 # the MySQL outbox's rows.
-ensure_build_deps php8.2-fpm strace mariadb-server
+ensure_build_deps php8.2-fpm strace mariadb-server php8.2-sqlite3 php8.2-mysql
 
 step "building the extension and the emulator (release)"
 cargo build --workspace --release --quiet

@@ -138,3 +138,30 @@ function bench_mix_counts(int $n): array
     arsort($counts);
     return $counts;
 }
+
+/**
+ * Hands $n events of the mix to $accept at a steady $rate a second, as a shop's requests come, and
+ * returns how long each acceptance took (ms). The body is built before the clock starts.
+ *
+ * @param callable(string $operation, array<string, mixed> $body, int $i): void $accept
+ * @return list<float>
+ */
+function bench_paced_mix(int $n, float $rate, callable $accept): array
+{
+    $interval = 1e9 / $rate;
+    $next = hrtime(true);
+    $samples = [];
+    for ($i = 0; $i < $n; $i++) {
+        $helper = bench_mix_helper($i);
+        $body = bench_mix_body($helper, 3_000_000 + $i);
+        $next += $interval;
+        $wait = $next - hrtime(true);
+        if ($wait > 0) {
+            usleep((int)($wait / 1000));
+        }
+        $t = hrtime(true);
+        $accept(BENCH_OPERATION_NAMES[$helper], $body, $i);
+        $samples[] = (hrtime(true) - $t) / 1e6;
+    }
+    return $samples;
+}

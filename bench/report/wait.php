@@ -58,6 +58,11 @@ function report_send_rows(ReportTable $t): void
             [$target, $status] = send_target($m, $t->get("{$b}paced:$l", 'p99'), $t->php[$l], $l === 50 && $b === '', ...REPORT_SEND_LIMITS[$b]);
             $t->row(sprintf('%ssend() of the operation mix at a steady %d/s: the shop\'s wait', $label, $t->config['pacedRate']), "$l ms", ms($m), ms($t->get("{$b}paced:$l", 'p99')), $t->lessWait($l, $m), $target, $status);
         }
+        $floor = $t->get("{$b}bare:0", 'median');
+        if ($floor !== null) {
+            $store = $b === '' ? 'PHP\'s sqlite3, WAL, synchronous = NORMAL as the outbox' : 'mysqli, autocommitted, the server\'s default durability';
+            $t->row(sprintf('%sthe floor under send() at a steady %d/s: the same bodies, JSON-encoded, each a bare INSERT, no outbox (%s)', $label, $t->config['pacedRate'], $store), '', ms($floor), ms($t->get("{$b}bare:0", 'p99')), '—');
+        }
     }
     foreach (REPORT_BACKENDS as $b => $label) {
         if ($t->get("{$b}deliver:0:1") !== null) {

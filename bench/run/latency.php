@@ -58,6 +58,15 @@ function run_send_scenarios(array $config): void
             return $s + ['headline' => sprintf('median %.4f ms, p99 %.4f ms, CPU %.3f ms/event', $s['median'], $s['p99'], $s['cpuMsPerEvent'])];
         });
     }
+    $paced = $config['pacedSends'];
+    $rate = $config['pacedRate'];
+    scenario('bare:0', "the floor: a bare INSERT of the mix at $rate/s, $paced events", static function () use ($paced, $rate) {
+        // Nothing is delivered: the emulator's count stays 0, so no server CPU is put per event.
+        reset_emulator(0);
+        $r = worker('bare_insert.php', ['outbox' => outbox_path('bare'), 'n' => $paced, 'rate' => $rate], false);
+        $s = bench_summary($r['samplesMs']) + ['cpuMsPerEvent' => 1000 * $r['cpuSeconds'] / $r['n']];
+        return $s + ['headline' => sprintf('median %.4f ms, p99 %.4f ms', $s['median'], $s['p99'])];
+    });
     scenario('cold:0', "first createOrder() of a new process, {$config['coldProcesses']} processes", static function () use ($config) {
         reset_emulator(0);
         $path = outbox_path('cold');
