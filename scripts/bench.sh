@@ -11,7 +11,7 @@
 #   BENCH_OUTAGE_SECONDS=600 bash scripts/bench.sh   # the real-time outage at its full ten minutes
 #   BENCH_README=0 bash scripts/bench.sh        # leave README.md alone
 #   BENCH_ONLY=send,call bash scripts/bench.sh  # only these measurements (keys: phpway, call, send,
-#                                               # paced, cold, deliver, drain, oneop, outage, faults,
+#                                               # paced, bare, cold, deliver, drain, oneop, outage, faults,
 #                                               # disk, memory, cpu100, fpm, fpmrecycle, fpmkill,
 #                                               # fpmdaemon, recovery, mysql, feed, history)
 #   BENCH_ONLY=mysql bash scripts/bench.sh      # only the MySQL outbox's rows, about two minutes
