@@ -37,7 +37,8 @@ pub(super) struct Shared {
     /// The dispatcher sleeps on `changed` until then; `None` while it works. Only a change it
     /// would act on before then wakes it: at a shop's steady pace most answers need no wake-up.
     pub(crate) resting_until: Option<Instant>,
-    /// The last cycle left a backlog: answers are written as they come, not with the next send.
+    /// The last cycle left items it could have claimed with more room: answers are written as they
+    /// come, not with the next send.
     pub(crate) answers_at_once: bool,
     /// Flushes waiting on `changed` for the answers.
     pub(crate) flushing: usize,

@@ -37,8 +37,6 @@ struct Dispatcher {
     /// look before it. (Items waiting for their pacing slot or retry are looked at first, so
     /// that a send meeting them takes no write lock for nothing.)
     claims_on_send: bool,
-    /// The last cycle left items it could have claimed with more room: answers do not wait.
-    more: bool,
     next_look: Instant,
     quiet_since: Instant,
 }
@@ -64,7 +62,6 @@ impl Deliverer {
             store: None,
             due: Some(now),
             claims_on_send: false,
-            more: false,
             next_look: now,
             quiet_since: now,
         };
@@ -120,7 +117,7 @@ impl Dispatcher {
             };
             if !s.settled.is_empty() {
                 let since = *s.first_answer.get_or_insert(now);
-                wake = wake.min(if self.more {
+                wake = wake.min(if s.answers_at_once {
                     since
                 } else {
                     since + SETTLE_WAIT
@@ -139,7 +136,7 @@ impl Dispatcher {
         s.resting_until = None;
         // Answers that waited for a send have had their time; a backlog's wait here for the
         // requests still in flight.
-        if self.more
+        if s.answers_at_once
             && !s.settled.is_empty()
             && s.in_flight > 0
             && !s.poked
@@ -244,8 +241,7 @@ impl Dispatcher {
             Ok(None) => {}
             Ok(Some(cycled)) => {
                 let got = !cycled.claimed.is_empty();
-                self.more = cycled.next == Next::More;
-                s.answers_at_once = self.more;
+                s.answers_at_once = cycled.next == Next::More;
                 if matches!(cycled.next, Next::Refused(_)) {
                     s.key_marked = true;
                 }
