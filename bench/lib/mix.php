@@ -143,7 +143,7 @@ function bench_mix_counts(int $n): array
  * Hands $n events of the mix to $accept at a steady $rate a second, as a shop's requests come, and
  * returns how long each acceptance took (ms). The body is built before the clock starts.
  *
- * @param callable(string $operation, array<string, mixed> $body, int $i): void $accept
+ * @param callable(string $operation, array<string, mixed> $body): void $accept
  * @return list<float>
  */
 function bench_paced_mix(int $n, float $rate, callable $accept): array
@@ -160,7 +160,7 @@ function bench_paced_mix(int $n, float $rate, callable $accept): array
             usleep((int)($wait / 1000));
         }
         $t = hrtime(true);
-        $accept(BENCH_OPERATION_NAMES[$helper], $body, $i);
+        $accept(BENCH_OPERATION_NAMES[$helper], $body);
         $samples[] = (hrtime(true) - $t) / 1e6;
     }
     return $samples;
