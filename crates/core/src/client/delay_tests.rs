@@ -72,7 +72,7 @@ fn a_flush_does_not_wait_for_a_delayed_item_and_a_withdrawn_one_is_never_sent() 
             "{outbox}: waited"
         );
         assert_eq!((report.sent, reason, stats.pending), (1, Reason::Idle, 2));
-        let lines: Vec<String> = seen.try_iter().collect();
+        let lines: Vec<String> = seen.try_iter().map(|(_, line)| line).collect();
         assert_eq!(lines.len(), 1, "{outbox}: {lines:?}");
         assert!(lines[0].contains(&now), "{lines:?}");
         assert_eq!(

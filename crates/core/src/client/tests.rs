@@ -4,17 +4,20 @@
 use super::{CallOptions, Client};
 use crate::clock::now_ms;
 use crate::config::Config;
-use crate::delivery::Reason;
+use crate::delivery::{Deliverer, Reason};
 use crate::endpoint::Endpoint;
 use crate::outbox::{self, Role, Scope, Store};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
-/// A one-answer-per-connection HTTP server; reports each request line it saw.
-pub(super) fn server(status: &'static str, body: &'static str) -> (String, mpsc::Receiver<String>) {
+/// A one-answer-per-connection HTTP server; reports each request line it saw, and when.
+pub(super) fn server(
+    status: &'static str,
+    body: &'static str,
+) -> (String, mpsc::Receiver<(Instant, String)>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let (seen, rx) = mpsc::channel();
@@ -23,6 +26,7 @@ pub(super) fn server(status: &'static str, body: &'static str) -> (String, mpsc:
             let mut reader = BufReader::new(stream);
             let mut request_line = String::new();
             let _ = reader.read_line(&mut request_line);
+            let at = Instant::now();
             let mut length = 0;
             loop {
                 let mut line = String::new();
@@ -35,7 +39,7 @@ pub(super) fn server(status: &'static str, body: &'static str) -> (String, mpsc:
             }
             let mut buf = vec![0; length];
             let _ = reader.read_exact(&mut buf);
-            let _ = seen.send(request_line);
+            let _ = seen.send((at, request_line));
             let _ = write!(
                 reader.get_mut(),
                 "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -62,7 +66,7 @@ pub(super) fn cart(n: u32) -> serde_json::Value {
     json!({"customer": {"ids": {"websiteID": n.to_string()}}, "productList": []})
 }
 
-fn threads_started(client: &Client) -> u64 {
+fn deliverer_of(client: &Client) -> Arc<Deliverer> {
     let path = client.config().outbox.clone().unwrap();
     let scope = Scope {
         endpoint_id: "shop".into(),
@@ -71,9 +75,12 @@ fn threads_started(client: &Client) -> u64 {
     crate::delivery::deliverer(
         &path,
         scope,
-        &std::sync::Arc::new(crate::exchange::Exchange::new(client.config().clone())),
+        &Arc::new(crate::exchange::Exchange::new(client.config().clone())),
     )
-    .threads_started()
+}
+
+fn threads_started(client: &Client) -> u64 {
+    deliverer_of(client).threads_started()
 }
 
 #[test]
@@ -89,7 +96,7 @@ fn sent_items_are_delivered_with_their_transaction_ids() {
         .collect();
     let (report, reason, stats) = client.flush(10.0).unwrap();
     assert_eq!((report.sent, reason, stats.pending), (5, Reason::Idle, 0));
-    let lines: Vec<String> = seen.try_iter().collect();
+    let lines: Vec<String> = seen.try_iter().map(|(_, line)| line).collect();
     assert_eq!(lines.len(), 5);
     for id in ids {
         assert!(
@@ -235,6 +242,31 @@ fn a_flush_returns_at_once_while_another_live_process_delivers() {
         (Reason::OtherProcess, 0, 1)
     );
     assert_eq!(seen.try_iter().count(), 0);
+}
+
+#[test]
+fn a_send_woken_late_does_not_bring_the_next_one_closer_than_the_rate_limit() {
+    let (url, seen) = server("200 OK", r#"{"status":"Success"}"#);
+    let mut config = client(&url, "spacing").config().clone();
+    // One request of an operation every 100 ms, claimed up to 100 ms before its slot.
+    config.rate_limit = 600;
+    config.concurrency = 4;
+    let client = Client::new(config);
+    for n in 0..6 {
+        client
+            .send("Website.SetCart", cart(n), &CallOptions::default())
+            .unwrap();
+    }
+    // A busy machine: no thread of the delivery runs for 250 ms, so a worker whose slot came
+    // meanwhile goes late, and the next item's slot has come by the time it may go.
+    std::thread::sleep(Duration::from_millis(150));
+    deliverer_of(&client).stall(Duration::from_millis(250));
+    let (_, reason, stats) = client.flush(10.0).unwrap();
+    assert_eq!((stats.pending, reason), (0, Reason::Idle));
+    let times: Vec<Instant> = seen.try_iter().map(|(at, _)| at).collect();
+    assert_eq!(times.len(), 6);
+    let closest = times.windows(2).map(|w| w[1] - w[0]).min().unwrap();
+    assert!(closest >= Duration::from_millis(70), "{closest:?}");
 }
 
 #[test]

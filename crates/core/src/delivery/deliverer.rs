@@ -4,6 +4,7 @@
 use super::holdoff::Holdoff;
 use super::policy::Policy;
 use super::report::Report;
+use super::spacing::Spacing;
 use super::state::State;
 use crate::error::Error;
 use crate::exchange::Exchange;
@@ -44,6 +45,8 @@ pub(super) struct Shared {
     pub(crate) flushing: usize,
     /// Workers waiting on `work` for a job: a job wakes one only if one waits.
     pub(crate) idle_workers: usize,
+    /// When each operation's last send from this process went.
+    pub(crate) spacing: Spacing,
     pub(crate) delivered: Report,
     pub(crate) holdoff: Holdoff,
     pub(crate) error: Option<Error>,
@@ -147,6 +150,13 @@ impl Deliverer {
     #[cfg(test)]
     pub(crate) fn threads_started(&self) -> u64 {
         self.lock().threads_started
+    }
+
+    /// Keeps every thread of this deliverer from going on for `time`, as a busy machine would.
+    #[cfg(test)]
+    pub(crate) fn stall(&self, time: std::time::Duration) {
+        let _shared = self.lock();
+        std::thread::sleep(time);
     }
 
     /// For the delivery daemon: the dispatcher runs until stopped, however quiet it is.

@@ -10,6 +10,7 @@
 //! - `registry`: this process's deliverers;
 //! - `deliverer`: the state its threads share; `dispatch`: the dispatcher's loop;
 //! - `workers`: the threads that send; `background`: their place with the scheduler;
+//! - `spacing`: the rate limit kept at the moment of sending, late wake-ups included;
 //! - `flush`: delivering on demand, and saying why it stopped;
 //! - `credentials`: a call's answer that ends a refusal of the key;
 //! - `state`: what a cycle found, for `flush()` and the dispatcher's rest;
@@ -26,6 +27,7 @@ mod outcome;
 mod policy;
 mod registry;
 mod report;
+mod spacing;
 mod state;
 mod workers;
 

@@ -46,7 +46,8 @@ impl Policy {
 
     /// The spacing of one operation's sends, in microseconds (0: none). 8,000 a minute is 7.5 ms
     /// apart and 7 would overshoot; 0.1 % wider, so that the slot grid, which lets a late send
-    /// be made up once, never fits one more than the limit into a minute.
+    /// be made up once when another process takes over the lease (within one, `spacing` keeps
+    /// the sends a pace apart), never fits one more than the limit into a minute.
     pub(crate) fn pace_us(&self) -> u64 {
         match self.rate_limit {
             0 => 0,

@@ -1,5 +1,5 @@
-//! The threads that send: each takes a claimed item, waits for its slot under the rate limit,
-//! makes the request and hands the answer back to the dispatcher, which writes it. They start
+//! The threads that send: each takes a claimed item, waits for its slot under the rate limit
+//! (and a full pace after the last send of its operation: `spacing`), makes the request and hands the answer back to the dispatcher, which writes it. They start
 //! while there is work and end after a short idle spell.
 
 use super::deliverer::{Deliverer, Shared};
@@ -123,15 +123,23 @@ impl Deliverer {
         if !slot.is_zero() {
             std::thread::sleep(slot);
         }
-        let held = self.lock().holdoff.holding(Instant::now()).is_some();
-        if self.stopping() || held {
-            return Attempt {
-                settle: Settle::Release(job.item.id),
-                report: Report::default(),
-                answered: false,
-                unwell: None,
-                credentials_refused: false,
-            };
+        let key = pacing_key(&self.scope, &job.item.operation, job.item.endpoint);
+        let go_at = {
+            let mut s = self.lock();
+            let now = Instant::now();
+            let pace = Duration::from_micros(self.policy.pace_us());
+            let held = s.holdoff.holding(now).is_some();
+            (!held && !self.stopping()).then(|| s.spacing.take(&key, now, pace))
+        };
+        let Some(go_at) = go_at else {
+            return Attempt::released(job.item.id);
+        };
+        let spaced = go_at.saturating_duration_since(Instant::now());
+        if !spaced.is_zero() {
+            std::thread::sleep(spaced);
+            if self.stopping() {
+                return Attempt::released(job.item.id);
+            }
         }
         // The request takes the body: nothing after it needs it.
         let body = std::mem::take(&mut job.item.body);
@@ -147,7 +155,6 @@ impl Deliverer {
         let result = self
             .exchange
             .run_on(pool, &target, None, body, "outbox", Some(attempt));
-        let key = pacing_key(&self.scope, &item.operation, item.endpoint);
         let decision = outcome::decide(item.id, attempt, &result, &self.policy, &key, now_ms());
         Attempt {
             settle: decision.settle,
@@ -166,4 +173,16 @@ struct Attempt {
     answered: bool,
     unwell: Option<Option<Duration>>,
     credentials_refused: bool,
+}
+
+impl Attempt {
+    fn released(id: i64) -> Attempt {
+        Attempt {
+            settle: Settle::Release(id),
+            report: Report::default(),
+            answered: false,
+            unwell: None,
+            credentials_refused: false,
+        }
+    }
 }
