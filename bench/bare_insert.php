@@ -43,7 +43,7 @@ function bare_sqlite(string $path): callable
     }
     $db = new SQLite3($path);
     $db->enableExceptions(true);
-    $db->exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+    $db->exec('PRAGMA page_size = 2048; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
     $db->exec('CREATE TABLE IF NOT EXISTS bare (' . bare_columns('INTEGER PRIMARY KEY', 'TEXT', 'BLOB') . ');'
         . ' CREATE INDEX IF NOT EXISTS bare_key ON bare (ordering_key, id);'
         . ' CREATE INDEX IF NOT EXISTS bare_tx ON bare (transaction_id);');

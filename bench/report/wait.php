@@ -60,7 +60,7 @@ function report_send_rows(ReportTable $t): void
         }
         $floor = $t->get("{$b}bare:0", 'median');
         if ($floor !== null) {
-            $store = $b === '' ? 'PHP\'s sqlite3, WAL, synchronous = NORMAL as the outbox' : 'mysqli, autocommitted, the server\'s default durability';
+            $store = $b === '' ? 'PHP\'s sqlite3, WAL, 2 KiB pages and synchronous = NORMAL as the outbox' : 'mysqli, autocommitted, the server\'s default durability';
             $t->row(sprintf('%sthe floor under send() at a steady %d/s: the same bodies, JSON-encoded, each a bare INSERT, no outbox (%s)', $label, $t->config['pacedRate'], $store), '', ms($floor), ms($t->get("{$b}bare:0", 'p99')), '—');
         }
     }

@@ -3,17 +3,13 @@
 
 use super::forksafe;
 use super::rows::{Sqlite, exec};
-use super::schema::{self, Role, Synchronous};
+use super::schema::{self, DELIVERER_CHECKPOINT_BYTES, Role, Synchronous};
 use crate::error::{Error, Result};
 use crate::outbox::item::{NewItem, Scope};
 use crate::outbox::rows::{Fallible, Fault, Rows};
 use rusqlite::{Connection, params};
 use std::mem::ManuallyDrop;
 use std::path::{Path, PathBuf};
-
-/// The deliverer checkpoints the WAL once it holds about this much (1,000 pages with their frame
-/// headers; see `trim_wal`).
-const WAL_CHECKPOINT_BYTES: u64 = 1000 * (4096 + 24);
 
 /// The kopecks a key holds: `items_hold` alone answers it.
 const HELD: &str = "SELECT COALESCE(SUM(hold_cents), 0) FROM items
@@ -91,7 +87,7 @@ impl FileStore {
     /// back (`journal_size_limit = 0`). Frames written meanwhile are left for the next time.
     pub(crate) fn trim_wal(&mut self) {
         let _inside = forksafe::enter();
-        let big = std::fs::metadata(&self.wal).is_ok_and(|m| m.len() >= WAL_CHECKPOINT_BYTES);
+        let big = std::fs::metadata(&self.wal).is_ok_and(|m| m.len() >= DELIVERER_CHECKPOINT_BYTES);
         if big {
             let _ = self
                 .conn

@@ -141,6 +141,22 @@ fn wait_for_lock(attempt: i32) -> bool {
     attempt < 10_000
 }
 
+/// The pages of a new file: 2 KiB, not SQLite's 4 KiB. A commit writes every page it changed
+/// whole into the WAL, and an event's insert and its settling each change an entry of a few
+/// dozen bytes in each of the items' indexes: with 4 KiB pages some 44 KB of WAL per event, all
+/// copied, checksummed and put in fresh page cache. 2 KiB pages write half of it in as many
+/// writes: at a shop's steady 100 events/s with delivery, 0.48 → 0.42 ms of CPU per event
+/// (medians of six interleaved runs). 1 KiB pages spread a body over more pages, and did no
+/// better.
+const PAGE_SIZE: u64 = 2048;
+/// A WAL frame's header, before each page.
+const WAL_FRAME_HEADER: u64 = 24;
+/// How large the WAL grows before the shop's connection checkpoints it (see `Role`).
+const SENDER_CHECKPOINT_BYTES: u64 = 32 << 20;
+/// How large the WAL grows before the deliverer checkpoints it, by hand (`FileStore::trim_wal`)
+/// or, failing that, by itself.
+pub(crate) const DELIVERER_CHECKPOINT_BYTES: u64 = 4 << 20;
+
 /// SQLite's durability: `Full` also survives a power loss of the last commits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Synchronous {
@@ -190,6 +206,9 @@ pub(crate) fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<
     // on every run, a third of a delivering process's CPU. Their plans never depend on the values.
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
         .map_err(|e| fail(&e))?;
+    // Only a new file takes it: WAL mode fixes the size of the pages the file already has.
+    conn.execute_batch(&format!("PRAGMA page_size = {PAGE_SIZE}"))
+        .map_err(|e| fail(&e))?;
     let mode = wal_mode(&conn).map_err(|e| fail(&e))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(fail(&format!("cannot use WAL mode (got {mode})")));
@@ -198,10 +217,13 @@ pub(crate) fn open(path: &Path, synchronous: Synchronous, role: Role) -> Result<
         Synchronous::Normal => "NORMAL",
         Synchronous::Full => "FULL",
     };
+    let page_size: i64 = conn
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .map_err(|e| fail(&e))?;
     let checkpoint_pages = match role {
-        Role::Sender => 8000,
-        Role::Deliverer => 1000,
-    };
+        Role::Sender => SENDER_CHECKPOINT_BYTES,
+        Role::Deliverer => DELIVERER_CHECKPOINT_BYTES,
+    } / (page_size.unsigned_abs() + WAL_FRAME_HEADER);
     // A queue's working set is small: 1 MiB of page cache, not SQLite's default 2 MiB. Delivered
     // events hold personal data: their pages are zeroed when freed (secure_delete), and the WAL,
     // which keeps copies of them, is cut back to nothing after each checkpoint.

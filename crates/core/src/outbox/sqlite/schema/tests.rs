@@ -250,3 +250,28 @@ fn the_claims_are_looked_up_by_their_own_index_however_deep_the_outbox() {
         );
     }
 }
+
+#[test]
+fn a_new_file_gets_small_pages_and_an_older_file_keeps_its_own() {
+    let dir = crate::private::test_dir("schema-pages");
+    let pages = |conn: &Connection| -> (i64, i64) {
+        let size = conn.query_row("PRAGMA page_size", [], |r| r.get(0));
+        let checkpoint = conn.query_row("PRAGMA wal_autocheckpoint", [], |r| r.get(0));
+        (size.unwrap(), checkpoint.unwrap())
+    };
+    let new = dir.join("new.sqlite");
+    assert_eq!(
+        pages(&open(&new, Synchronous::Normal, Role::Deliverer).unwrap()),
+        (2048, (4 << 20) / 2072)
+    );
+    let old = dir.join("old.sqlite");
+    Connection::open(&old)
+        .unwrap()
+        .execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (x)")
+        .unwrap();
+    // The checkpoints come at the same size of WAL, whatever its pages.
+    assert_eq!(
+        pages(&open(&old, Synchronous::Normal, Role::Sender).unwrap()),
+        (4096, (32 << 20) / 4120)
+    );
+}
