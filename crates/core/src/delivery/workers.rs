@@ -1,6 +1,7 @@
 //! The threads that send: each takes a claimed item, waits for its slot under the rate limit
-//! (and a full pace after the last send of its operation: `spacing`), makes the request and hands the answer back to the dispatcher, which writes it. They start
-//! while there is work and end after a short idle spell.
+//! (and a full pace after the last send of its operation: `spacing`), makes the request and
+//! hands the answer back to the dispatcher, which writes it. They start while there is work and
+//! end after a short idle spell.
 
 use super::deliverer::{Deliverer, Shared};
 use super::dispatch::SETTLE_WAIT;
