@@ -145,9 +145,9 @@ fn wait_for_lock(attempt: i32) -> bool {
 /// whole into the WAL, and an event's insert and its settling each change an entry of a few
 /// dozen bytes in each of the items' indexes: with 4 KiB pages some 44 KB of WAL per event, all
 /// copied, checksummed and put in fresh page cache. 2 KiB pages write half of it in as many
-/// writes: at a shop's steady 100 events/s with delivery, 0.48 → 0.42 ms of CPU per event
-/// (medians of six interleaved runs). 1 KiB pages spread a body over more pages, and did no
-/// better.
+/// writes: one process at a shop's steady 100 events/s with delivery took 0.48 → 0.42 ms of CPU
+/// per event (medians of six interleaved runs). 1 KiB pages spread a body over more pages, and
+/// did no better.
 const PAGE_SIZE: u64 = 2048;
 /// A WAL frame's header, before each page.
 const WAL_FRAME_HEADER: u64 = 24;
