@@ -8,6 +8,8 @@ mod bulk;
 mod conn;
 #[cfg(test)]
 mod hold_tests;
+#[cfg(test)]
+mod plan_tests;
 mod inspect;
 mod moves;
 mod refusals;
