@@ -8,10 +8,10 @@ mod bulk;
 mod conn;
 #[cfg(test)]
 mod hold_tests;
-#[cfg(test)]
-mod plan_tests;
 mod inspect;
 mod moves;
+#[cfg(test)]
+mod plan_tests;
 mod refusals;
 mod rows;
 mod schema;
