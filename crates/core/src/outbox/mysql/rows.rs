@@ -328,7 +328,6 @@ impl<Q: Queryable> Rows for MysqlRows<'_, Q> {
     }
 }
 
-/// An item as the shop's `send()` wrote it, or which column is not (a hand edit, a bad restore).
 /// The items a cycle may claim: due, unclaimed, and first of their ordering key. The look for an
 /// earlier item of a key names its index: on statistics older than a backlog (a new table filled
 /// by an outage; the server refreshes them in the background, late) MariaDB took
@@ -349,6 +348,7 @@ pub(super) fn candidates_sql(t: &Tables) -> String {
     )
 }
 
+/// An item as the shop's `send()` wrote it, or which column is not (a hand edit, a bad restore).
 fn decode(mut row: Row) -> std::result::Result<Item, String> {
     fn take<T: mysql::prelude::FromValue>(
         row: &mut Row,
